@@ -1,0 +1,77 @@
+package io.tunnelscope.capture;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One captured packet as a reader hands it out: a mutable holder that a {@link CaptureReader}
+ * refills on every {@link CaptureReader#next(PacketRecord)} call, so reading allocates nothing per
+ * packet.
+ *
+ * <p>The packet bytes are {@code buffer[offset, offset + capturedLength)}. The buffer is big-endian
+ * and is owned by the reader: it stays valid only until the next call to {@code next}. Copy what
+ * must outlive that call ({@link #copyBytes()}).
+ */
+public final class PacketRecord {
+    private ByteBuffer buffer;
+    private int offset;
+    private int capturedLength;
+    private int originalLength;
+    private long timestampNanos;
+    private int linkType;
+    private int interfaceId = -1;
+    private long frameNumber;
+    private long fileOffset;
+
+    /** Refills this record; called by readers and live sources. */
+    public PacketRecord set(ByteBuffer buffer, int offset, int capturedLength, int originalLength,
+                            long timestampNanos, int linkType, int interfaceId, long frameNumber,
+                            long fileOffset) {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.capturedLength = capturedLength;
+        this.originalLength = originalLength;
+        this.timestampNanos = timestampNanos;
+        this.linkType = linkType;
+        this.interfaceId = interfaceId;
+        this.frameNumber = frameNumber;
+        this.fileOffset = fileOffset;
+        return this;
+    }
+
+    /** The buffer holding the packet bytes (big-endian, absolute indexing). */
+    public ByteBuffer buffer() { return buffer; }
+
+    /** Index of the first packet byte in {@link #buffer()}. */
+    public int offset() { return offset; }
+
+    /** Bytes present in the capture (the caplen / incl_len field). */
+    public int capturedLength() { return capturedLength; }
+
+    /** Bytes the packet had on the wire (the len / orig_len field). */
+    public int originalLength() { return originalLength; }
+
+    /** Capture time in nanoseconds since the Unix epoch. */
+    public long timestampNanos() { return timestampNanos; }
+
+    /** The LINKTYPE_ value of the packet's interface (see {@link LinkType}). */
+    public int linkType() { return linkType; }
+
+    /** The pcapng interface id of the packet (unique across sections of a file), or -1 for pcap. */
+    public int interfaceId() { return interfaceId; }
+
+    /** 1-based index of the packet in its file, counted as tshark counts frames. */
+    public long frameNumber() { return frameNumber; }
+
+    /** Offset of the packet's record (or block) header in the uncompressed file. */
+    public long fileOffset() { return fileOffset; }
+
+    /** True when the capture holds fewer bytes than the wire carried (snaplen cut). */
+    public boolean isTruncated() { return capturedLength < originalLength; }
+
+    /** A copy of the captured bytes, for the few places that must keep a packet. */
+    public byte[] copyBytes() {
+        byte[] copy = new byte[capturedLength];
+        buffer.get(offset, copy, 0, capturedLength);
+        return copy;
+    }
+}

@@ -1,0 +1,60 @@
+package io.tunnelscope.decode;
+
+/**
+ * Expert notes: problems and remarks about a packet that do not stop decoding (or that say why it
+ * stopped). A {@link LayerStack} records a note as this constant plus one {@code long} argument,
+ * so noting allocates nothing; {@link #describe(long)} renders it at the boundary.
+ *
+ * <p>The message is a format with at most one {@code %d} (or {@code %x}) for the argument.
+ */
+public enum Note {
+    SNAPLEN_CUT("captured %d bytes less than on the wire"),
+    UNSUPPORTED_LINK_TYPE("link type %d is not decoded"),
+    NESTING_TOO_DEEP("encapsulation nested deeper than %d levels, not decoded further"),
+    TOO_MANY_LAYERS("more than %d layers, not decoded further"),
+    ETHERNET_LENGTH_FIELD("802.3 length field %d, not an EtherType"),
+    UNKNOWN_ETHERTYPE("EtherType 0x%04x not decoded"),
+    IPV4_HEADER_LENGTH_INVALID("IPv4 header length %d below 20"),
+    IPV4_TOTAL_LENGTH_INVALID("IPv4 total length %d below its header length"),
+    IPV4_TOTAL_LENGTH_EXCEEDS("IPv4 total length %d exceeds the bytes on the wire"),
+    IPV4_BAD_CHECKSUM("IPv4 header checksum wrong (computed 0x%04x)"),
+    IPV4_OPTIONS_MALFORMED("IPv4 option overruns the header at offset %d"),
+    IP_VERSION_MISMATCH("IP version %d where another was announced"),
+    IPV6_PAYLOAD_LENGTH_EXCEEDS("IPv6 payload length %d exceeds the bytes on the wire"),
+    IPV6_JUMBOGRAM("IPv6 jumbo payload length %d"),
+    IPV6_EXTENSION_CHAIN_TOO_LONG("IPv6 extension chain longer than %d headers"),
+    IP_FRAGMENT("fragment at offset %d"),
+    UNKNOWN_IP_PROTOCOL("IP protocol %d not decoded"),
+    UDP_LENGTH_INVALID("UDP length %d invalid"),
+    UDP_BAD_CHECKSUM("UDP checksum wrong (computed 0x%04x)"),
+    TCP_HEADER_LENGTH_INVALID("TCP data offset %d below 5"),
+    TCP_OPTIONS_MALFORMED("TCP option overruns the header at offset %d"),
+    TCP_BAD_CHECKSUM("TCP checksum wrong (computed 0x%04x)"),
+    ICMP_BAD_CHECKSUM("ICMP checksum wrong (computed 0x%04x)"),
+    ICMP_ERROR_QUOTES_ERROR("ICMP error quoting an ICMP error (type %d), quote not decoded further"),
+    VXLAN_FLAGS_INVALID("VXLAN flags 0x%02x lack the I bit"),
+    VXLAN_HEURISTIC("VXLAN recognised by its header on UDP port %d"),
+    GENEVE_VERSION_UNKNOWN("Geneve version %d"),
+    GENEVE_OPTIONS_OVERRUN("Geneve options length %d overruns the packet"),
+    GRE_VERSION_UNKNOWN("GRE version %d"),
+    FLANNEL_UDP_NOT_IP("flannel UDP payload starts with IP version %d"),
+    ARP_MALFORMED("ARP hardware/protocol lengths %d not understood");
+
+    private final String format;
+
+    Note(String format) {
+        this.format = format;
+    }
+
+    /** The note's message with its argument filled in. */
+    public String describe(long argument) {
+        return format.contains("%") ? String.format(java.util.Locale.ROOT, format, argument) : format;
+    }
+
+    private static final Note[] VALUES = values();
+
+    /** The note with this ordinal (as stored in a {@link LayerStack}). */
+    public static Note of(int ordinal) {
+        return VALUES[ordinal];
+    }
+}
