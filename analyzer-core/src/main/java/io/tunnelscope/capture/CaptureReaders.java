@@ -86,6 +86,9 @@ public final class CaptureReaders {
         if (magic == PCAP_NANO || magic == Integer.reverseBytes(PCAP_NANO)) {
             return new PcapReader(name, in, magic == PCAP_NANO, true);
         }
+        if (magic == PCAPNG_SHB) {
+            return new PcapngReader(name, in);
+        }
         throw new CaptureFormatException(name, 0, String.format("not a capture file (magic 0x%08x)", magic));
     }
 }

@@ -53,14 +53,15 @@ class CorpusReadTest {
             Map.entry("ipv6_frag6_negative_len.pcap", 1L),
             Map.entry("tcp-handshake-nano.pcap", 3L),
             Map.entry("vxlan.pcap", 10L),
-            Map.entry("vxlan_port_8472.pcap", 10L)));
+            Map.entry("vxlan_port_8472.pcap", 10L),
+            Map.entry("empty.pcapng", 0L)));
 
     @Test
     void everyCorpusFileIsListed() throws IOException {
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(Corpus.root().resolve("tcpdump"))) {
             s.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".pcap"))
+                    .filter(n -> n.endsWith(".pcap") || n.endsWith(".pcapng"))
                     .sorted().forEach(files::add);
         }
         assertEquals(new ArrayList<>(COUNTS.keySet()), files);
