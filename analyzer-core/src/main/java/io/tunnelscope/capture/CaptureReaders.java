@@ -52,8 +52,13 @@ public final class CaptureReaders {
                 // fill
             }
             if (head.position() == 2 && (head.get(0) & 0xFF) == 0x1F && (head.get(1) & 0xFF) == 0x8B) {
-                InputStream stream = new GZIPInputStream(
-                        new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), 1 << 16);
+                InputStream stream;
+                try {
+                    stream = new GZIPInputStream(
+                            new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), 1 << 16);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
+                }
                 in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
             } else {
                 in = new ByteInput.Mapped(channel, window);

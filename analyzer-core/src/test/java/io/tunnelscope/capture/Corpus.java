@@ -25,6 +25,19 @@ final class Corpus {
         return base.resolve("../shared/corpus").normalize();
     }
 
+    /** A committed fixture under src/test/resources/captures, found on the test class path. */
+    static Path fixture(String file) {
+        java.net.URL url = Corpus.class.getResource("/captures/" + file);
+        if (url == null) {
+            throw new IllegalStateException("missing test resource captures/" + file);
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Path tcpdump(String file) {
         return root().resolve("tcpdump").resolve(file);
     }

@@ -71,7 +71,7 @@ class PcapReaderTest {
                 assertEquals(expected, TestCaptures.readAll(reader), name);
             }
         }
-        Path ng = Path.of("src/test/resources/captures/geneve.pcapng");
+        Path ng = PcapngReaderTest.EDITCAP_FIXTURE;
         try (CaptureReader reader = CaptureReaders.open(ng, 4096)) {
             assertEquals(TestCaptures.readAll(ng), TestCaptures.readAll(reader));
         }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PcapngReaderTest {
-    static final Path EDITCAP_FIXTURE = Path.of("src/test/resources/captures/geneve.pcapng");
+    static final Path EDITCAP_FIXTURE = Corpus.fixture("geneve.pcapng");
     static final long T = 1_700_000_000L;
     static final long NS = 1_000_000_000L;
 
