@@ -1,0 +1,63 @@
+package io.tunnelscope.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Turns the FILE|DIR arguments of a command into the capture files to read: a file as given, a
+ * directory as the capture files directly inside it (by name: .pcap, .pcapng, .cap, .dmp and
+ * their .gz), sorted by name.
+ */
+final class CaptureInputs {
+    private CaptureInputs() {
+    }
+
+    /** Thrown for an argument that names nothing readable. */
+    static final class BadInputException extends Exception {
+        BadInputException(String message) {
+            super(message);
+        }
+    }
+
+    static List<Path> expand(List<String> arguments) throws BadInputException {
+        List<Path> files = new ArrayList<>();
+        for (String argument : arguments) {
+            Path path = Path.of(argument);
+            if (Files.isDirectory(path)) {
+                List<Path> inside = new ArrayList<>();
+                try (Stream<Path> listing = Files.list(path)) {
+                    listing.filter(Files::isRegularFile).filter(CaptureInputs::looksLikeCapture)
+                            .sorted().forEach(inside::add);
+                } catch (IOException e) {
+                    throw new BadInputException(argument + ": cannot list directory: " + e.getMessage());
+                }
+                if (inside.isEmpty()) {
+                    throw new BadInputException(argument + ": no capture files (.pcap, .pcapng, .cap) in this directory");
+                }
+                files.addAll(inside);
+            } else if (Files.isRegularFile(path)) {
+                if (!Files.isReadable(path)) {
+                    throw new BadInputException(argument + ": not readable");
+                }
+                files.add(path);
+            } else {
+                throw new BadInputException(argument + ": no such file or directory");
+            }
+        }
+        return files;
+    }
+
+    static boolean looksLikeCapture(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gz")) {
+            name = name.substring(0, name.length() - 3);
+        }
+        return name.endsWith(".pcap") || name.endsWith(".pcapng") || name.endsWith(".cap")
+                || name.endsWith(".dmp");
+    }
+}

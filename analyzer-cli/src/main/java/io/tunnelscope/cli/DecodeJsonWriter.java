@@ -1,0 +1,164 @@
+package io.tunnelscope.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import io.tunnelscope.capture.CaptureInterface;
+import io.tunnelscope.capture.CaptureReader;
+import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.PacketView;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code decode --json}: JSON Lines, one object per packet. The keys are a contract that CI users
+ * and later features rely on: file, frame, tsNanos, linkType, iface, wireLen, capLen, encap, vni,
+ * outer, inner, status, notes.
+ */
+final class DecodeJsonWriter implements DecodeCommand.PacketSink {
+    private final JsonGenerator json;
+    private final PacketView view = new PacketView();
+    private final StringBuilder text = new StringBuilder(64);
+
+    DecodeJsonWriter(OutputStream out) {
+        try {
+            json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
+                    .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            json.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void beginFile(Path file) {
+        // Every object names its file; nothing to announce.
+    }
+
+    @Override
+    public void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
+        try {
+            write(file, reader, record, stack);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write(Path file, CaptureReader reader, PacketRecord record, LayerStack stack)
+            throws IOException {
+        view.wrap(stack);
+        json.writeStartObject();
+        json.writeStringField("file", file.getFileName().toString());
+        json.writeNumberField("frame", record.frameNumber());
+        json.writeNumberField("tsNanos", record.timestampNanos());
+        json.writeStringField("linkType", LinkType.name(record.linkType()));
+        writeInterface(reader, record, stack);
+        json.writeNumberField("wireLen", record.originalLength());
+        json.writeNumberField("capLen", record.capturedLength());
+
+        json.writeArrayFieldStart("encap");
+        for (int n = 0; n < view.encapsulationCount(); n++) {
+            json.writeString(Encapsulation.name(view.encapsulation(n)));
+        }
+        json.writeEndArray();
+        long vni = view.vni();
+        if (vni < 0) {
+            json.writeNullField("vni");
+        } else {
+            json.writeNumberField("vni", vni);
+        }
+        writeIp("outer", view.outerIpLayer());
+        writeIp("inner", view.innerIpLayer());
+        json.writeStringField("status", stack.status().jsonName());
+        json.writeArrayFieldStart("notes");
+        for (int n = 0; n < stack.noteCount(); n++) {
+            json.writeString(stack.note(n).describe(stack.noteArgument(n)));
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    /** pcapng interface name (or id), the SLL2 interface index, else null. */
+    private void writeInterface(CaptureReader reader, PacketRecord record, LayerStack stack)
+            throws IOException {
+        int id = record.interfaceId();
+        if (id >= 0) {
+            List<CaptureInterface> interfaces = reader.interfaces();
+            String name = id < interfaces.size() ? interfaces.get(id).name() : null;
+            if (name != null) {
+                json.writeStringField("iface", name);
+            } else {
+                json.writeStringField("iface", Integer.toString(id));
+            }
+            return;
+        }
+        int sll2 = stack.indexOf(LayerType.LINUX_SLL2);
+        if (sll2 >= 0 && stack.headerLength(sll2) >= 8) {
+            json.writeStringField("iface", Integer.toString(stack.buffer().getInt(stack.offset(sll2) + 4)));
+            return;
+        }
+        json.writeNullField("iface");
+    }
+
+    private void writeIp(String key, int ip) throws IOException {
+        if (ip < 0) {
+            json.writeNullField(key);
+            return;
+        }
+        json.writeObjectFieldStart(key);
+        text.setLength(0);
+        view.appendSource(ip, text);
+        json.writeStringField("src", text.toString());
+        text.setLength(0);
+        view.appendDestination(ip, text);
+        json.writeStringField("dst", text.toString());
+        int protocol = view.ipProtocol(ip);
+        String name = protocolName(protocol);
+        if (name != null) {
+            json.writeStringField("proto", name);
+        } else {
+            json.writeNumberField("proto", protocol);
+        }
+        int transport = view.transportLayer(ip);
+        writeOptionalInt("sport", transport < 0 ? -1 : view.sourcePort(transport));
+        writeOptionalInt("dport", transport < 0 ? -1 : view.destinationPort(transport));
+        writeOptionalInt("ipId", view.ipId(ip));
+        json.writeNumberField("ttl", view.ttl(ip));
+        json.writeEndObject();
+    }
+
+    private void writeOptionalInt(String key, int value) throws IOException {
+        if (value < 0) {
+            json.writeNullField(key);
+        } else {
+            json.writeNumberField(key, value);
+        }
+    }
+
+    static String protocolName(int protocol) {
+        switch (protocol) {
+            case 6: return "tcp";
+            case 17: return "udp";
+            case 1: return "icmp";
+            case 58: return "icmpv6";
+            default: return null;
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
+            json.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.tunnelscope.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code tunnelscope} command. Sub-commands: {@code decode}; more arrive with their issues.
+ * Exit codes: 0 success, 1 findings at or above the threshold (report), 2 bad usage or input that
+ * could not be fully read.
+ */
+public final class Main {
+    /** Exit code: everything read and nothing to complain about. */
+    public static final int EXIT_OK = 0;
+    /** Exit code: findings at or above the chosen severity. */
+    public static final int EXIT_FINDINGS = 1;
+    /** Exit code: bad usage, or an input that could not be (fully) read. */
+    public static final int EXIT_INPUT = 2;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+        int code = new Main(out, System.err).run(args);
+        out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line and returns its exit code. */
+    public int run(String[] args) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            usage(args.length == 0 ? err : out);
+            return args.length == 0 ? EXIT_INPUT : EXIT_OK;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "decode":
+                return new DecodeCommand(out, err).run(rest);
+            case "--version":
+            case "version":
+                out.println("tunnelscope " + version());
+                return EXIT_OK;
+            default:
+                err.println("tunnelscope: unknown command '" + args[0] + "'");
+                usage(err);
+                return EXIT_INPUT;
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
+    private static void usage(PrintStream s) {
+        s.println("usage: tunnelscope <command> [options] FILE|DIR...");
+        s.println();
+        s.println("commands:");
+        s.println("  decode   one line per packet, outer and inner headers together (--json for JSON Lines)");
+        s.println("  version  print the version");
+        s.println();
+        s.println("'tunnelscope <command> --help' describes a command's options.");
+    }
+}

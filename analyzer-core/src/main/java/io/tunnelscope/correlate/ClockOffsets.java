@@ -1,0 +1,121 @@
+package io.tunnelscope.correlate;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Estimates the clock offset between capture points from matched packets, as NTP does: for two
+ * points A and B, packets of one direction give {@code ts(B) - ts(A) = offset + delay}, packets of
+ * the reverse direction give {@code ts(B) - ts(A) = offset - delay}, so with symmetric delays the
+ * offset is the mean of the two medians. Directions are told apart by the packets' inner source
+ * and destination, never by the (skewed) clocks. Offsets are then propagated from a reference
+ * point (offset 0) over the pairs that have matches in both directions.
+ *
+ * <p>Samples are bounded per pair and direction; pairs seen in one direction only give no
+ * estimate (their points keep offset 0 unless reached through other pairs).
+ */
+final class ClockOffsets {
+    private static final int MAX_SAMPLES = 4096;
+
+    private final int points;
+    /** Samples of ts(b) - ts(a) for a < b, keyed by pair and direction (0 or 1). */
+    private final Map<Long, long[]> samples = new HashMap<>();
+    private final Map<Long, Integer> sampleCounts = new HashMap<>();
+
+    ClockOffsets(int points) {
+        this.points = points;
+    }
+
+    /**
+     * Records that the same packet was seen at point {@code a} at {@code tsA} and at {@code b}
+     * at {@code tsB}; {@code forward} says which way the packet's flow goes, in a way that is the
+     * same for every packet of that flow and opposite for its replies.
+     */
+    void sample(int a, long tsA, int b, long tsB, boolean forward) {
+        if (a == b) {
+            return;
+        }
+        if (a > b) {
+            sample(b, tsB, a, tsA, forward);
+            return;
+        }
+        long key = (((long) a * points + b) << 1) | (forward ? 1 : 0);
+        int n = sampleCounts.getOrDefault(key, 0);
+        if (n >= MAX_SAMPLES) {
+            return;
+        }
+        samples.computeIfAbsent(key, k -> new long[MAX_SAMPLES])[n] = tsB - tsA;
+        sampleCounts.put(key, n + 1);
+    }
+
+    /**
+     * The offset of every point's clock relative to point 0's (or to the first point of each
+     * connected group), in nanoseconds: subtract it from a point's timestamps to put them on
+     * the reference clock.
+     */
+    long[] estimate() {
+        long[][] pairOffset = new long[points][points];
+        boolean[][] known = new boolean[points][points];
+        for (int a = 0; a < points; a++) {
+            for (int b = a + 1; b < points; b++) {
+                long base = ((long) a * points + b) << 1;
+                Integer n0 = sampleCounts.get(base);
+                Integer n1 = sampleCounts.get(base | 1);
+                if (n0 == null || n1 == null) {
+                    continue;
+                }
+                long m0 = median(samples.get(base), n0);
+                long m1 = median(samples.get(base | 1), n1);
+                long offset = m0 / 2 + m1 / 2 + (m0 % 2 + m1 % 2) / 2;
+                pairOffset[a][b] = offset;
+                pairOffset[b][a] = -offset;
+                known[a][b] = true;
+                known[b][a] = true;
+            }
+        }
+        long[] offsets = new long[points];
+        boolean[] placed = new boolean[points];
+        for (int root = 0; root < points; root++) {
+            if (placed[root]) {
+                continue;
+            }
+            placed[root] = true;
+            ArrayDeque<Integer> queue = new ArrayDeque<>(List.of(root));
+            while (!queue.isEmpty()) {
+                int a = queue.poll();
+                for (int b = 0; b < points; b++) {
+                    if (known[a][b] && !placed[b]) {
+                        offsets[b] = offsets[a] + pairOffset[a][b];
+                        placed[b] = true;
+                        queue.add(b);
+                    }
+                }
+            }
+        }
+        return offsets;
+    }
+
+    /** Pairs that contributed an estimate, for reporting. */
+    List<int[]> estimatedPairs() {
+        List<int[]> pairs = new ArrayList<>();
+        for (int a = 0; a < points; a++) {
+            for (int b = a + 1; b < points; b++) {
+                long base = ((long) a * points + b) << 1;
+                if (sampleCounts.containsKey(base) && sampleCounts.containsKey(base | 1)) {
+                    pairs.add(new int[] {a, b});
+                }
+            }
+        }
+        return pairs;
+    }
+
+    private static long median(long[] values, int n) {
+        long[] copy = Arrays.copyOf(values, n);
+        Arrays.sort(copy);
+        return copy[n / 2];
+    }
+}
