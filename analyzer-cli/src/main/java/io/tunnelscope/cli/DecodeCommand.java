@@ -75,7 +75,7 @@ final class DecodeCommand {
             String[] specs = line.getOptionValues("decode-as");
             if (specs != null) {
                 for (String spec : specs) {
-                    DecodeAs.parse(spec).applyTo(builder);
+                    builder.decodeAs(DecodeAs.parse(spec));
                 }
             }
             tables = builder.build();

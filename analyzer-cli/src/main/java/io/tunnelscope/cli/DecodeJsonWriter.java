@@ -76,7 +76,9 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             json.writeNumberField("vni", vni);
         }
         writeIp("outer", view.outerIpLayer());
-        writeIp("inner", view.innerIpLayer());
+        int inner = view.innerIpLayer();
+        // A tunnel that carries no IP (ARP inside VXLAN) has no inner IP header.
+        writeIp("inner", view.encapsulationCount() > 0 && inner == view.outerIpLayer() ? -1 : inner);
         json.writeStringField("status", stack.status().jsonName());
         json.writeArrayFieldStart("notes");
         for (int n = 0; n < stack.noteCount(); n++) {
@@ -130,9 +132,17 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
         int transport = view.transportLayer(ip);
         writeOptionalInt("sport", transport < 0 ? -1 : view.sourcePort(transport));
         writeOptionalInt("dport", transport < 0 ? -1 : view.destinationPort(transport));
-        writeOptionalInt("ipId", view.ipId(ip));
+        writeOptionalLong("ipId", view.ipId(ip));
         json.writeNumberField("ttl", view.ttl(ip));
         json.writeEndObject();
+    }
+
+    private void writeOptionalLong(String key, long value) throws IOException {
+        if (value < 0) {
+            json.writeNullField(key);
+        } else {
+            json.writeNumberField(key, value);
+        }
     }
 
     private void writeOptionalInt(String key, int value) throws IOException {

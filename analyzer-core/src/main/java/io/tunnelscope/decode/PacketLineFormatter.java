@@ -1,16 +1,7 @@
 package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.LinkType;
-import io.tunnelscope.proto.arp.ArpHeader;
-import io.tunnelscope.proto.geneve.GeneveHeader;
-import io.tunnelscope.proto.icmp.IcmpHeader;
-import io.tunnelscope.proto.icmpv6.Icmpv6Header;
-import io.tunnelscope.proto.ipv4.Ipv4Header;
-import io.tunnelscope.proto.ipv6.Ipv6ExtensionHeader;
-import io.tunnelscope.proto.ipv6.Ipv6Header;
 import io.tunnelscope.proto.tcp.TcpHeader;
-import io.tunnelscope.proto.udp.UdpHeader;
-import io.tunnelscope.proto.vxlan.VxlanHeader;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -31,16 +22,9 @@ public final class PacketLineFormatter {
 
     private final ZoneRules zone;
     private final boolean nanos;
-    private final Ipv4Header ipv4 = new Ipv4Header();
-    private final Ipv6Header ipv6 = new Ipv6Header();
-    private final Ipv6ExtensionHeader extension = new Ipv6ExtensionHeader();
-    private final UdpHeader udp = new UdpHeader();
+    private final PacketView view = new PacketView();
     private final TcpHeader tcp = new TcpHeader();
-    private final IcmpHeader icmp = new IcmpHeader();
-    private final Icmpv6Header icmpv6 = new Icmpv6Header();
-    private final VxlanHeader vxlan = new VxlanHeader();
-    private final GeneveHeader geneve = new GeneveHeader();
-    private final ArpHeader arp = new ArpHeader();
+    private final StringBuilder scratch = new StringBuilder(24);
 
     /**
      * @param zone  the zone times are shown in (tcpdump shows local time)
@@ -88,6 +72,7 @@ public final class PacketLineFormatter {
             appendStatus(stack, out);
             return;
         }
+        view.wrap(stack);
         boolean first = true;
         int i = 0;
         while (i < count) {
@@ -101,7 +86,7 @@ public final class PacketLineFormatter {
                 i = appendIpLevel(stack, i, out);
             } else if (type == LayerType.ARP) {
                 first = separator(first, out);
-                appendArp(stack, i, out);
+                appendArp(i, out);
                 i++;
             } else if (type == LayerType.PAYLOAD && i > 0 && LayerType.isLink(stack.type(i - 1))
                     || type == LayerType.PAYLOAD && i > 0 && stack.type(i - 1) == LayerType.VLAN) {
@@ -138,69 +123,51 @@ public final class PacketLineFormatter {
         }
         int transport = next < count && !stack.isQuoted(next) ? next : -1;
         int transportType = transport < 0 ? 0 : stack.type(transport);
-        boolean ports = (transportType == LayerType.UDP || transportType == LayerType.TCP)
-                && stack.headerLength(transport) >= 4;
-        int sport = -1;
-        int dport = -1;
-        if (ports) {
-            udp.wrap(stack.buffer(), stack.offset(transport), stack.end(transport) - stack.offset(transport));
-            sport = udp.sourcePort();
-            dport = udp.destinationPort();
-        }
-        appendAddress(stack, ip, true, out);
-        if (ports) {
-            out.append('.').append(sport);
-        }
+        int sport = transport < 0 ? -1 : view.sourcePort(transport);
+        int dport = transport < 0 ? -1 : view.destinationPort(transport);
+        appendEndpoint(ip, true, sport, out);
         out.append(" > ");
-        appendAddress(stack, ip, false, out);
-        if (ports) {
-            out.append('.').append(dport);
-        }
+        appendEndpoint(ip, false, dport, out);
         out.append(": ");
         int payloadLength = ipPayloadLength(stack, ip, next);
-        if (transport < 0) {
-            out.append(LayerType.name(stack.type(ip))).append(", length ").append(payloadLength);
-        } else {
-            switch (transportType) {
-                case LayerType.UDP:
-                    appendUdp(stack, transport, out);
-                    break;
-                case LayerType.TCP:
-                    appendTcp(stack, transport, payloadLength, out);
-                    break;
-                case LayerType.ICMP:
-                    appendIcmp(stack, transport, payloadLength, out);
-                    break;
-                case LayerType.ICMPV6:
-                    appendIcmpv6(stack, transport, payloadLength, out);
-                    break;
-                case LayerType.GRE:
-                    out.append("GRE");
-                    break;
-                case LayerType.IPV4:
-                case LayerType.IPV6:
-                    out.append(stack.type(ip) == LayerType.IPV4 ? "IP-in-IP" : "IP-in-IPv6");
-                    break;
-                case LayerType.FRAGMENT_DATA:
-                    out.append("fragment of ").append(protocolName(ipProtocol(stack, ip, next)))
-                            .append(", length ").append(payloadLength);
-                    break;
-                default:
-                    out.append(protocolName(ipProtocol(stack, ip, next))).append(", length ")
-                            .append(payloadLength);
-                    break;
-            }
+        switch (transportType) {
+            case LayerType.UDP:
+                appendUdp(stack, transport, out);
+                break;
+            case LayerType.TCP:
+                appendTcp(transport, out);
+                break;
+            case LayerType.ICMP:
+            case LayerType.ICMPV6:
+                appendIcmp(transport, transportType == LayerType.ICMPV6, payloadLength, out);
+                break;
+            case LayerType.GRE:
+                out.append("GRE");
+                break;
+            case LayerType.IPV4:
+            case LayerType.IPV6:
+                out.append(stack.type(ip) == LayerType.IPV4 ? "IP-in-IP" : "IP-in-IPv6");
+                break;
+            case LayerType.FRAGMENT_DATA:
+                out.append("fragment of ").append(protocolName(view.ipProtocol(ip)))
+                        .append(", length ").append(payloadLength);
+                break;
+            default:
+                out.append(protocolName(view.ipProtocol(ip))).append(", length ").append(payloadLength);
+                break;
         }
-        appendFragment(stack, ip, next, payloadLength, out);
+        appendFragment(ip, payloadLength, out);
         return transport < 0 ? next : transport + 1;
     }
 
-    private void appendAddress(LayerStack stack, int ip, boolean source, StringBuilder out) {
-        int offset = stack.offset(ip);
-        if (stack.type(ip) == LayerType.IPV4) {
-            Addresses.appendIpv4(out, stack.buffer().getInt(offset + (source ? 12 : 16)));
+    private void appendEndpoint(int ip, boolean source, int port, StringBuilder out) {
+        if (source) {
+            view.appendSource(ip, out);
         } else {
-            Addresses.appendIpv6(out, stack.buffer(), offset + (source ? 8 : 24));
+            view.appendDestination(ip, out);
+        }
+        if (port >= 0) {
+            out.append('.').append(port);
         }
     }
 
@@ -211,264 +178,166 @@ public final class PacketLineFormatter {
         return Math.max(0, stack.end(ip) - start);
     }
 
-    private int ipProtocol(LayerStack stack, int ip, int afterExtensions) {
-        if (stack.type(ip) == LayerType.IPV4) {
-            return stack.buffer().get(stack.offset(ip) + 9) & 0xff;
-        }
-        int last = afterExtensions - 1;
-        if (last > ip) {
-            extension.wrap(stack.buffer(), stack.offset(last), stack.headerLength(last), stack.type(last));
-            return extension.nextHeader();
-        }
-        return stack.buffer().get(stack.offset(ip) + 6) & 0xff;
-    }
-
-    private void appendFragment(LayerStack stack, int ip, int afterExtensions, int payloadLength,
-                                StringBuilder out) {
-        if (stack.type(ip) == LayerType.IPV4) {
-            ipv4.wrap(stack.buffer(), stack.offset(ip), stack.headerLength(ip));
-            if (ipv4.moreFragments() || ipv4.fragmentOffset() != 0) {
-                out.append(" (frag ").append(ipv4.identification()).append(':').append(payloadLength)
-                        .append('@').append(ipv4.fragmentOffset() * 8)
-                        .append(ipv4.moreFragments() ? "+)" : ")");
-            }
-            return;
-        }
-        for (int e = ip + 1; e < afterExtensions; e++) {
-            if (stack.type(e) == LayerType.IPV6_FRAGMENT) {
-                int offset = stack.offset(e);
-                long id = stack.buffer().getInt(offset + 4) & 0xffffffffL;
-                int field = stack.buffer().getShort(offset + 2) & 0xffff;
-                out.append(" (frag ").append(id).append(':').append(payloadLength).append('@')
-                        .append(field & 0xfff8).append((field & 1) != 0 ? "+)" : ")");
-            }
+    /** tcpdump's {@code (frag ID:LEN@OFFSET+)} for IPv4 and IPv6 fragments. */
+    private void appendFragment(int ip, int payloadLength, StringBuilder out) {
+        boolean more = view.moreFragments(ip);
+        int offset = view.fragmentOffset(ip);
+        if (more || offset > 0) {
+            out.append(" (frag ").append(view.ipId(ip)).append(':').append(payloadLength)
+                    .append('@').append(offset).append(more ? "+)" : ")");
         }
     }
 
     private void appendUdp(LayerStack stack, int transport, StringBuilder out) {
         int next = transport + 1;
         int nextType = next < stack.count() ? stack.type(next) : 0;
-        if (nextType == LayerType.VXLAN) {
-            vxlan.wrap(stack.buffer(), stack.offset(next), stack.end(next) - stack.offset(next));
-            out.append("VXLAN");
-            if (vxlan.isComplete()) {
-                out.append(" vni ").append(vxlan.vni());
+        if (nextType == LayerType.VXLAN || nextType == LayerType.GENEVE) {
+            out.append(nextType == LayerType.VXLAN ? "VXLAN" : "Geneve");
+            int vni = view.vni(next);
+            if (vni >= 0) {
+                out.append(" vni ").append(vni);
             }
-            return;
-        }
-        if (nextType == LayerType.GENEVE) {
-            geneve.wrap(stack.buffer(), stack.offset(next), stack.end(next) - stack.offset(next));
-            out.append("Geneve");
-            if (geneve.isComplete()) {
-                out.append(" vni ").append(geneve.vni());
-            }
-            return;
-        }
-        if (nextType == LayerType.FLANNEL_UDP) {
+        } else if (nextType == LayerType.FLANNEL_UDP) {
             out.append("flannel-udp");
-            return;
+        } else {
+            out.append("UDP, length ").append(Math.max(0, view.udpPayloadLength(transport)));
         }
-        udp.wrap(stack.buffer(), stack.offset(transport), stack.end(transport) - stack.offset(transport));
-        out.append("UDP, length ").append(Math.max(0, udp.length() - 8));
     }
 
-    private void appendTcp(LayerStack stack, int transport, int segmentLength, StringBuilder out) {
-        tcp.wrap(stack.buffer(), stack.offset(transport), stack.end(transport) - stack.offset(transport));
-        if (stack.headerLength(transport) < 20) {
+    private void appendTcp(int transport, StringBuilder out) {
+        int flags = view.tcpFlags(transport);
+        if (flags < 0) {
             out.append("TCP");
             return;
         }
         out.append("Flags [");
-        int flags = tcp.flags();
-        if ((flags & 0x02) != 0) {
-            out.append('S');
-        }
-        if ((flags & 0x01) != 0) {
-            out.append('F');
-        }
-        if ((flags & 0x08) != 0) {
-            out.append('P');
-        }
-        if ((flags & 0x04) != 0) {
-            out.append('R');
-        }
-        if ((flags & 0x20) != 0) {
-            out.append('U');
-        }
-        if ((flags & 0x40) != 0) {
-            out.append('E');
-        }
-        if ((flags & 0x80) != 0) {
-            out.append('W');
-        }
-        if ((flags & 0x10) != 0) {
-            out.append('.');
-        }
+        appendFlag(flags, 0x02, 'S', out);
+        appendFlag(flags, 0x01, 'F', out);
+        appendFlag(flags, 0x08, 'P', out);
+        appendFlag(flags, 0x04, 'R', out);
+        appendFlag(flags, 0x20, 'U', out);
+        appendFlag(flags, 0x40, 'E', out);
+        appendFlag(flags, 0x80, 'W', out);
+        appendFlag(flags, 0x10, '.', out);
         if ((flags & 0xff) == 0) {
             out.append("none");
         }
-        int dataLength = Math.max(0, segmentLength - tcp.headerLength());
-        out.append("], seq ").append(tcp.sequence());
+        long sequence = view.tcpSequence(transport);
+        int dataLength = Math.max(0, view.tcpPayloadLength(transport));
+        out.append("], seq ").append(sequence);
         if (dataLength > 0) {
-            out.append(':').append((tcp.sequence() + dataLength) & 0xffffffffL);
+            out.append(':').append((sequence + dataLength) & 0xffffffffL);
         }
         if ((flags & 0x10) != 0) {
-            out.append(", ack ").append(tcp.acknowledgment());
+            out.append(", ack ").append(view.tcpAcknowledgment(transport));
         }
-        out.append(", win ").append(tcp.window());
-        int mss = tcp.mss();
+        out.append(", win ").append(view.tcpWindow(transport));
+        LayerStack stack = view.stack();
+        int mss = tcp.wrap(stack.buffer(), stack.offset(transport), stack.headerLength(transport)).mss();
         if (mss > 0) {
             out.append(", options [mss ").append(mss).append(']');
         }
         out.append(", length ").append(dataLength);
     }
 
-    private void appendIcmp(LayerStack stack, int transport, int length, StringBuilder out) {
-        icmp.wrap(stack.buffer(), stack.offset(transport), stack.end(transport) - stack.offset(transport));
-        if (stack.headerLength(transport) < 4) {
-            out.append("ICMP");
-            return;
+    private static void appendFlag(int flags, int bit, char letter, StringBuilder out) {
+        if ((flags & bit) != 0) {
+            out.append(letter);
         }
-        int type = icmp.type();
-        int code = icmp.code();
-        out.append("ICMP ");
-        switch (type) {
-            case 0:
-            case 8:
-                out.append(type == 8 ? "echo request" : "echo reply");
-                if (stack.headerLength(transport) >= 8) {
-                    out.append(", id ").append(icmp.identifier()).append(", seq ").append(icmp.sequence());
-                }
-                break;
-            case 3:
-                appendQuotedDestination(stack, transport, out);
-                if (code == 4) {
-                    out.append(" unreachable - need to frag (mtu ").append(icmp.nextHopMtu()).append(')');
-                } else {
-                    out.append(' ').append(unreachable(code)).append(" unreachable");
-                }
-                appendQuote(stack, transport, out);
-                break;
-            case 11:
-                out.append(code == 0 ? "time exceeded in-transit" : "ip reassembly time exceeded");
-                appendQuote(stack, transport, out);
-                break;
-            default:
-                out.append("type ").append(type).append(" code ").append(code);
-                if (IcmpHeader.isError(type)) {
-                    appendQuote(stack, transport, out);
-                }
-                break;
-        }
-        out.append(", length ").append(length);
     }
 
-    private void appendIcmpv6(LayerStack stack, int transport, int length, StringBuilder out) {
-        icmpv6.wrap(stack.buffer(), stack.offset(transport), stack.end(transport) - stack.offset(transport));
-        if (stack.headerLength(transport) < 4) {
-            out.append("ICMP6");
+    private void appendIcmp(int transport, boolean v6, int length, StringBuilder out) {
+        int type = view.icmpType(transport);
+        if (type < 0) {
+            out.append(v6 ? "ICMP6" : "ICMP");
             return;
         }
-        int type = icmpv6.type();
-        out.append("ICMP6, ");
-        switch (type) {
-            case 128:
-            case 129:
-                out.append(type == 128 ? "echo request" : "echo reply");
-                if (stack.headerLength(transport) >= 8) {
-                    out.append(", id ").append(icmpv6.identifier()).append(", seq ").append(icmpv6.sequence());
-                }
-                break;
-            case 1:
-                out.append("destination unreachable, code ").append(icmpv6.code());
-                appendQuote(stack, transport, out);
-                break;
-            case 2:
-                out.append("packet too big, mtu ").append(icmpv6.mtu());
-                appendQuote(stack, transport, out);
-                break;
-            case 3:
-                out.append("time exceeded in-transit");
-                appendQuote(stack, transport, out);
-                break;
-            case 133: out.append("router solicitation"); break;
-            case 134: out.append("router advertisement"); break;
-            case 135: out.append("neighbor solicitation"); break;
-            case 136: out.append("neighbor advertisement"); break;
-            default:
-                out.append("type ").append(type).append(" code ").append(icmpv6.code());
-                break;
-        }
-        out.append(", length ").append(length);
-    }
-
-    /** The destination of the quoted packet, as tcpdump names it in "X unreachable". */
-    private void appendQuotedDestination(LayerStack stack, int transport, StringBuilder out) {
-        int quoted = transport + 1;
-        if (quoted < stack.count() && stack.isQuoted(quoted) && LayerType.isIp(stack.type(quoted))) {
-            appendAddress(stack, quoted, false, out);
+        int code = view.icmpCode(transport);
+        out.append(v6 ? "ICMP6, " : "ICMP ");
+        boolean echo = v6 ? type == 128 || type == 129 : type == 0 || type == 8;
+        if (echo) {
+            out.append(type == 8 || type == 128 ? "echo request" : "echo reply");
+            if (view.icmpSequence(transport) >= 0) {
+                out.append(", id ").append(view.icmpId(transport))
+                        .append(", seq ").append(view.icmpSequence(transport));
+            }
+        } else if (!v6 && type == 3) {
+            int quoted = view.quotedIpLayer(transport);
+            if (quoted >= 0) {
+                view.appendDestination(quoted, out);
+            } else {
+                out.append('?');
+            }
+            if (code == 4) {
+                out.append(" unreachable - need to frag (mtu ").append(view.icmpMtu(transport)).append(')');
+            } else {
+                out.append(' ').append(unreachable(code)).append(" unreachable");
+            }
+            appendQuote(transport, out);
+        } else if (!v6 && type == 11 || v6 && type == 3) {
+            out.append(code == 0 ? "time exceeded in-transit" : "ip reassembly time exceeded");
+            appendQuote(transport, out);
+        } else if (v6 && type == 2) {
+            out.append("packet too big, mtu ").append(view.icmpMtu(transport));
+            appendQuote(transport, out);
+        } else if (v6 && type == 1) {
+            out.append("destination unreachable, code ").append(code);
+            appendQuote(transport, out);
+        } else if (v6 && type >= 133 && type <= 136) {
+            out.append(NEIGHBOUR_DISCOVERY[type - 133]);
         } else {
-            out.append('?');
+            out.append("type ").append(type).append(" code ").append(code);
+            appendQuote(transport, out);
         }
+        out.append(", length ").append(length);
     }
+
+    private static final String[] NEIGHBOUR_DISCOVERY = {
+        "router solicitation", "router advertisement", "neighbor solicitation", "neighbor advertisement",
+    };
 
     /** {@code , quoting SRC[.port] > DST[.port] PROTO} for the packet an ICMP error carries. */
-    private void appendQuote(LayerStack stack, int transport, StringBuilder out) {
-        int quoted = transport + 1;
-        if (quoted >= stack.count() || !stack.isQuoted(quoted) || !LayerType.isIp(stack.type(quoted))) {
+    private void appendQuote(int transport, StringBuilder out) {
+        int quoted = view.quotedIpLayer(transport);
+        if (quoted < 0) {
             return;
         }
-        int next = quoted + 1;
-        while (next < stack.count() && LayerType.isIpv6Extension(stack.type(next))) {
-            next++;
-        }
-        int quotedTransport = next < stack.count() && stack.isQuoted(next) ? next : -1;
-        int quotedType = quotedTransport < 0 ? 0 : stack.type(quotedTransport);
-        boolean ports = (quotedType == LayerType.UDP || quotedType == LayerType.TCP)
-                && stack.end(quotedTransport) - stack.offset(quotedTransport) >= 4;
+        int quotedTransport = view.transportLayer(quoted);
+        int sport = quotedTransport < 0 ? -1 : view.sourcePort(quotedTransport);
+        int dport = quotedTransport < 0 ? -1 : view.destinationPort(quotedTransport);
         out.append(", quoting ");
-        appendAddress(stack, quoted, true, out);
-        if (ports) {
-            out.append('.').append(stack.buffer().getShort(stack.offset(quotedTransport)) & 0xffff);
-        }
+        appendEndpoint(quoted, true, sport, out);
         out.append(" > ");
-        appendAddress(stack, quoted, false, out);
-        if (ports) {
-            out.append('.').append(stack.buffer().getShort(stack.offset(quotedTransport) + 2) & 0xffff);
-        }
-        out.append(' ').append(protocolName(ipProtocol(stack, quoted, next)));
+        appendEndpoint(quoted, false, dport, out);
+        out.append(' ').append(protocolName(view.ipProtocol(quoted)));
     }
 
-    private void appendArp(LayerStack stack, int i, StringBuilder out) {
-        arp.wrap(stack.buffer(), stack.offset(i), stack.end(i) - stack.offset(i));
+    private void appendArp(int i, StringBuilder out) {
+        int operation = view.arpOperation(i);
         out.append("ARP, ");
-        if (stack.headerLength(i) < 28 || !arp.isEthernetIpv4()) {
-            out.append("operation ").append(stack.headerLength(i) >= 8 ? arp.operation() : -1);
-        } else if (arp.operation() == 1) {
+        if (operation == 1 && view.arpTargetIpv4(i) != -1) {
             out.append("Request who-has ");
-            Addresses.appendIpv4(out, arp.targetIpv4());
+            Addresses.appendIpv4(out, view.arpTargetIpv4(i));
             out.append(" tell ");
-            Addresses.appendIpv4(out, arp.senderIpv4());
-        } else if (arp.operation() == 2) {
+            Addresses.appendIpv4(out, view.arpSenderIpv4(i));
+        } else if (operation == 2 && view.appendArpSenderMac(i, scratch.delete(0, scratch.length()))) {
             out.append("Reply ");
-            Addresses.appendIpv4(out, arp.senderIpv4());
-            out.append(" is-at ");
-            Addresses.appendMac(out, stack.buffer(), arp.senderHardwareOffset());
+            Addresses.appendIpv4(out, view.arpSenderIpv4(i));
+            out.append(" is-at ").append(scratch);
         } else {
-            out.append("operation ").append(arp.operation());
+            out.append("operation ").append(operation);
         }
-        out.append(", length ").append(stack.end(i) - stack.offset(i));
+        out.append(", length ").append(view.stack().end(i) - view.stack().offset(i));
     }
 
     /** A frame whose EtherType (or SLL protocol) no dissector claimed. */
     private void appendNonIp(LayerStack stack, int link, StringBuilder out) {
-        int type = stack.type(link);
-        int end = stack.offset(link) + stack.headerLength(link);
-        if ((type == LayerType.ETHERNET || type == LayerType.VLAN) && end >= 2) {
+        int etherType = view.etherType(link);
+        if (etherType >= 0) {
             out.append("ethertype 0x");
-            appendHex4(out, stack.buffer().getShort(end - 2) & 0xffff);
+            appendHex4(out, etherType);
         } else {
-            out.append(LayerType.name(type)).append(" protocol not decoded");
+            out.append(LayerType.name(stack.type(link))).append(" protocol not decoded");
         }
         out.append(", length ").append(stack.end(link + 1) - stack.offset(link + 1));
     }

@@ -1,5 +1,6 @@
 package io.tunnelscope.capture;
 
+import io.tunnelscope.testing.Corpus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

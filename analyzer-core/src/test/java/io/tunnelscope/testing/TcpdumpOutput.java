@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class TcpdumpOutput {
     private static final Pattern PACKET_START = Pattern.compile("^\\s*(\\d+)\\s{2}\\S");
     /** {@code A > B:} where A and B are addresses with an optional port, not MAC addresses. */
-    private static final Pattern PAIR = Pattern.compile("(\\S+) > (\\S+?):");
+    private static final Pattern PAIR = Pattern.compile("(\\S+) > (\\S+?):(?=\\s|$)");
     private static final Pattern MAC = Pattern.compile("([0-9a-f]{2}:){5}[0-9a-f]{2},?");
     private static final Pattern VNI = Pattern.compile("vni (0x[0-9a-f]+|\\d+)");
 
@@ -66,6 +66,16 @@ public final class TcpdumpOutput {
             String a = m.group(1);
             String b = m.group(2);
             if (MAC.matcher(a).matches() || MAC.matcher(b).matches()) {
+                continue;
+            }
+            if (a.matches("\\d{1,5}") && b.matches("\\d{1,5}") && !pairs.isEmpty()) {
+                // After IPv6 extension headers (e.g. "HBH (jumbo: 80040)  41851 > 43913:") tcpdump
+                // prints the ports as a pair of their own: they belong to the previous level.
+                Endpoint[] last = pairs.get(pairs.size() - 1);
+                if (last[0].port() < 0 && last[1].port() < 0) {
+                    last[0] = new Endpoint(last[0].address(), Integer.parseInt(a));
+                    last[1] = new Endpoint(last[1].address(), Integer.parseInt(b));
+                }
                 continue;
             }
             Endpoint from = endpoint(a);

@@ -1,14 +1,14 @@
-package io.tunnelscope.capture;
+package io.tunnelscope.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the shared third-party corpus lives: system property {@code tunnelscope.corpus}, else ../shared/corpus. */
-final class Corpus {
+public final class Corpus {
     private Corpus() {
     }
 
-    static Path root() {
+    public static Path root() {
         String prop = System.getProperty("tunnelscope.corpus");
         if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop))) {
             return Path.of(prop);
@@ -26,7 +26,7 @@ final class Corpus {
     }
 
     /** A committed fixture under src/test/resources/captures, found on the test class path. */
-    static Path fixture(String file) {
+    public static Path fixture(String file) {
         java.net.URL url = Corpus.class.getResource("/captures/" + file);
         if (url == null) {
             throw new IllegalStateException("missing test resource captures/" + file);
@@ -38,7 +38,7 @@ final class Corpus {
         }
     }
 
-    static Path tcpdump(String file) {
+    public static Path tcpdump(String file) {
         return root().resolve("tcpdump").resolve(file);
     }
 }

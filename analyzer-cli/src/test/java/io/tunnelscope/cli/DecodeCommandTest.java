@@ -1,0 +1,158 @@
+package io.tunnelscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tunnelscope.testing.Corpus;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecodeCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    private List<String> lines() {
+        return Arrays.asList(out.toString(StandardCharsets.UTF_8).split("\n"));
+    }
+
+    private static String corpus(String file) {
+        return Corpus.tcpdump(file).toString();
+    }
+
+    @Test
+    void vxlanOn8472ShowsOuterAndInnerOnOneLine() {
+        assertEquals(0, run("decode", "--utc", corpus("vxlan_port_8472.pcap")));
+        List<String> lines = lines();
+        assertEquals(10, lines.size());
+        assertEquals("20:21:44.837063 192.168.203.1.45149 > 192.168.202.1.8472: VXLAN vni 100 | "
+                + "192.168.203.3 > 192.168.203.5: ICMP echo request, id 1292, seq 1, length 64", lines.get(0));
+        assertEquals("20:21:44.882198 192.168.202.1.42710 > 192.168.202.1.8472: VXLAN vni 100 | "
+                .replace("192.168.202.1.8472", "192.168.203.1.8472")
+                + "ARP, Request who-has 192.168.203.3 tell 192.168.203.5, length 28", lines.get(1));
+    }
+
+    @Test
+    void nanosecondCaptureKeepsNanoseconds() {
+        assertEquals(0, run("decode", "--utc", "--nano", corpus("tcp-handshake-nano.pcap")));
+        assertEquals("17:16:09.924505488 131.155.215.69.46656 > 137.116.81.94.80: Flags [S], seq 797190859, "
+                + "win 27200, options [mss 1360], length 0", lines().get(0));
+    }
+
+    @Test
+    void jsonLinesKeepTheContract() throws Exception {
+        assertEquals(0, run("decode", "--json", corpus("vxlan_port_8472.pcap")));
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> lines = lines();
+        assertEquals(10, lines.size());
+        JsonNode first = mapper.readTree(lines.get(0));
+        assertEquals("vxlan_port_8472.pcap", first.get("file").asText());
+        assertEquals(1, first.get("frame").asInt());
+        assertEquals(1368908504837063000L, first.get("tsNanos").asLong());
+        assertEquals("EN10MB", first.get("linkType").asText());
+        assertTrue(first.get("iface").isNull());
+        assertEquals(148, first.get("wireLen").asInt());
+        assertEquals(148, first.get("capLen").asInt());
+        assertEquals("[\"vxlan\"]", first.get("encap").toString());
+        assertEquals(100, first.get("vni").asInt());
+        JsonNode outer = first.get("outer");
+        assertEquals("192.168.203.1", outer.get("src").asText());
+        assertEquals("192.168.202.1", outer.get("dst").asText());
+        assertEquals("udp", outer.get("proto").asText());
+        assertEquals(45149, outer.get("sport").asInt());
+        assertEquals(8472, outer.get("dport").asInt());
+        JsonNode inner = first.get("inner");
+        assertEquals("192.168.203.3", inner.get("src").asText());
+        assertEquals("192.168.203.5", inner.get("dst").asText());
+        assertEquals("icmp", inner.get("proto").asText());
+        assertTrue(inner.get("sport").isNull());
+        assertEquals(64, inner.get("ttl").asInt());
+        assertEquals("ok", first.get("status").asText());
+        assertEquals(0, first.get("notes").size());
+
+        JsonNode arp = mapper.readTree(lines.get(1));
+        assertTrue(arp.get("inner").isNull(), "a VXLAN frame carrying ARP has no inner IP header");
+        assertEquals("192.168.202.1", arp.get("outer").get("src").asText());
+    }
+
+    @Test
+    void rawIpv6CaptureHasNoTunnel() throws Exception {
+        assertEquals(0, run("decode", "--json", corpus("LINKTYPE_RAW_ipv6.pcap")));
+        JsonNode packet = new ObjectMapper().readTree(lines().get(0));
+        assertEquals("RAW", packet.get("linkType").asText());
+        assertEquals(0, packet.get("encap").size());
+        assertTrue(packet.get("vni").isNull());
+        assertEquals(packet.get("outer"), packet.get("inner"));
+        assertEquals("2001:db8::1", packet.get("inner").get("src").asText());
+        assertEquals(53, packet.get("inner").get("dport").asInt());
+    }
+
+    @Test
+    void decodeAsNoneTurnsVxlanOff() {
+        assertEquals(0, run("decode", "--utc", "--decode-as", "udp.port=8472:none", corpus("vxlan_port_8472.pcap")));
+        String first = lines().get(0);
+        assertTrue(first.startsWith("20:21:44.837063 192.168.203.1.45149 > 192.168.202.1.8472: "), first);
+        assertTrue(!first.contains("VXLAN vni 100 |"), first);
+    }
+
+    @Test
+    void badDecodeAsIsAUsageError() {
+        assertEquals(2, run("decode", "--decode-as", "udp.port=x:vxlan", corpus("vxlan.pcap")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("tunnelscope decode: "));
+    }
+
+    @Test
+    void truncatedFileKeepsEveryPacketBeforeTheBreakAndExitsTwo(@TempDir Path dir) throws Exception {
+        byte[] whole = Files.readAllBytes(Corpus.tcpdump("vxlan.pcap"));
+        Path cut = dir.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(whole, 1500));
+        assertEquals(2, run("decode", cut.toString(), corpus("vxlan.pcap")));
+        assertEquals(cut + ": offset 1388: record length 148 exceeds the file (96 bytes left)\n",
+                err.toString(StandardCharsets.UTF_8));
+        List<String> lines = lines();
+        assertEquals("==> " + cut + " <==", lines.get(0));
+        assertEquals(1 + 9 + 1 + 10, lines.size(), "9 whole packets of the cut file, then all 10 of the other");
+    }
+
+    @Test
+    void notACaptureNamesTheFile(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("notes.pcap");
+        Files.writeString(text, "this is not a capture file");
+        assertEquals(2, run("decode", text.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(text + ": offset 0: not a capture file"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void directoryStandsForItsCaptures(@TempDir Path dir) throws Exception {
+        Files.copy(Corpus.tcpdump("vxlan.pcap"), dir.resolve("a.pcap"));
+        Files.copy(Corpus.tcpdump("geneve.pcap"), dir.resolve("b.pcap"));
+        Files.writeString(dir.resolve("README.txt"), "not a capture");
+        assertEquals(0, run("decode", "-c", "12", dir.toString()));
+        List<String> lines = lines();
+        assertEquals("==> " + dir.resolve("a.pcap") + " <==", lines.get(0));
+        assertEquals("==> " + dir.resolve("b.pcap") + " <==", lines.get(11));
+        assertEquals(14, lines.size(), "count stops after 12 packets in all");
+    }
+
+    @Test
+    void missingInputAndUnknownCommandsAreUsageErrors() {
+        assertEquals(2, run("decode", "/no/such/capture.pcap"));
+        assertEquals(2, run("decode"));
+        assertEquals(2, run("frobnicate"));
+        assertEquals(2, run());
+    }
+}

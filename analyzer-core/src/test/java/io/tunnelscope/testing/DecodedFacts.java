@@ -1,0 +1,136 @@
+package io.tunnelscope.testing;
+
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.PacketView;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The facts of one decoded packet that the oracle tests compare with tcpdump and tshark, in the
+ * shapes those tools print them.
+ */
+public final class DecodedFacts {
+    private DecodedFacts() {
+    }
+
+    /** Non-quoted IP levels, outer first, as tcpdump prints them: {@code src[.port] > dst[.port]}. */
+    public static List<String> ipLevels(LayerStack stack) {
+        PacketView view = new PacketView().wrap(stack);
+        List<String> levels = new ArrayList<>();
+        for (int i = 0; i < stack.count(); i++) {
+            if (stack.isQuoted(i) || !LayerType.isIp(stack.type(i))) {
+                continue;
+            }
+            int transport = view.transportLayer(i);
+            boolean ports = transport >= 0 && !stack.isQuoted(transport)
+                    && (stack.type(transport) == LayerType.UDP || stack.type(transport) == LayerType.TCP);
+            StringBuilder text = new StringBuilder();
+            view.appendSource(i, text);
+            if (ports && view.sourcePort(transport) >= 0) {
+                text.append('.').append(view.sourcePort(transport));
+            }
+            text.append(" > ");
+            view.appendDestination(i, text);
+            if (ports && view.destinationPort(transport) >= 0) {
+                text.append('.').append(view.destinationPort(transport));
+            }
+            levels.add(text.toString());
+        }
+        return levels;
+    }
+
+    /** VNIs of the VXLAN and Geneve layers, outer first. */
+    public static List<Long> vnis(LayerStack stack) {
+        PacketView view = new PacketView().wrap(stack);
+        List<Long> vnis = new ArrayList<>();
+        for (int i = 0; i < stack.count(); i++) {
+            if ((stack.type(i) == LayerType.VXLAN || stack.type(i) == LayerType.GENEVE) && view.vni(i) >= 0) {
+                vnis.add((long) view.vni(i));
+            }
+        }
+        return vnis;
+    }
+
+    /** The layer chain in tshark's {@code frame.protocols} names, for the protocols both know. */
+    public static List<String> tsharkProtocols(LayerStack stack) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < stack.count(); i++) {
+            String name = tsharkName(stack.type(i));
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** Keeps the entries of a tshark protocol chain that {@link #tsharkProtocols} can produce. */
+    public static List<String> comparableTsharkProtocols(List<String> tshark) {
+        List<String> names = new ArrayList<>();
+        for (String name : tshark) {
+            if (KNOWN.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static final List<String> KNOWN = List.of("eth", "vlan", "sll", "null", "arp", "ip", "ipv6",
+            "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "udp", "tcp", "icmp", "icmpv6",
+            "vxlan", "geneve", "gre");
+
+    private static String tsharkName(int type) {
+        switch (type) {
+            case LayerType.ETHERNET: return "eth";
+            case LayerType.VLAN: return "vlan";
+            case LayerType.LINUX_SLL:
+            case LayerType.LINUX_SLL2: return "sll";
+            case LayerType.LOOPBACK: return "null";
+            case LayerType.ARP: return "arp";
+            case LayerType.IPV4: return "ip";
+            case LayerType.IPV6: return "ipv6";
+            case LayerType.IPV6_HOP_BY_HOP: return "ipv6.hopopts";
+            case LayerType.IPV6_ROUTING: return "ipv6.routing";
+            case LayerType.IPV6_FRAGMENT: return "ipv6.fraghdr";
+            case LayerType.IPV6_DESTINATION: return "ipv6.dstopts";
+            case LayerType.UDP: return "udp";
+            case LayerType.TCP: return "tcp";
+            case LayerType.ICMP: return "icmp";
+            case LayerType.ICMPV6: return "icmpv6";
+            case LayerType.VXLAN: return "vxlan";
+            case LayerType.GENEVE: return "geneve";
+            case LayerType.GRE: return "gre";
+            default: return null;
+        }
+    }
+
+    /** Every IPv4 (or IPv6) layer's source and destination, quoted ones included, outer first. */
+    public static List<String> addresses(LayerStack stack, int ipType, boolean source) {
+        PacketView view = new PacketView().wrap(stack);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < stack.count(); i++) {
+            if (stack.type(i) == ipType) {
+                StringBuilder text = new StringBuilder();
+                if (source ? view.appendSource(i, text) : view.appendDestination(i, text)) {
+                    out.add(text.toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every UDP (or TCP) layer's source or destination port, quoted ones included, outer first. */
+    public static List<String> ports(LayerStack stack, int transportType, boolean source) {
+        PacketView view = new PacketView().wrap(stack);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < stack.count(); i++) {
+            if (stack.type(i) == transportType) {
+                int port = source ? view.sourcePort(i) : view.destinationPort(i);
+                if (port >= 0) {
+                    out.add(Integer.toString(port));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,88 @@
+package io.tunnelscope.testing;
+
+import io.tunnelscope.capture.CaptureReader;
+import io.tunnelscope.capture.CaptureReaders;
+import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.PacketDecoder;
+import io.tunnelscope.decode.UdpDissector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Compares the fast path's decode of every packet of a capture with tshark's: the layer chain,
+ * every IPv4/IPv6 source and destination, UDP/TCP ports and VXLAN/Geneve VNIs (quoted headers of
+ * ICMP errors included, as tshark dissects them too). Decodes with flannel UDP on 8285 as tshark's
+ * {@code -d udp.port==8285,ip} does.
+ */
+public final class TsharkOracle {
+    private TsharkOracle() {
+    }
+
+    /** The disagreements, one line each, at most {@code limit} of them; empty when they agree. */
+    public static List<String> disagreements(Path capture, int limit) throws IOException, InterruptedException {
+        List<Tshark.Frame> frames = Tshark.frames(capture);
+        PacketDecoder decoder = new PacketDecoder(DecodeTables.builder()
+                .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build());
+        PacketRecord record = new PacketRecord();
+        List<String> problems = new ArrayList<>();
+        int index = 0;
+        try (CaptureReader reader = CaptureReaders.open(capture)) {
+            while (reader.next(record)) {
+                if (index >= frames.size()) {
+                    problems.add("frame " + record.frameNumber() + ": tshark has no such frame");
+                    break;
+                }
+                Tshark.Frame frame = frames.get(index++);
+                LayerStack stack = decoder.decode(record);
+                compare(problems, frame, "protocols", DecodedFacts.tsharkProtocols(stack),
+                        DecodedFacts.comparableTsharkProtocols(frame.protocols()));
+                compare(problems, frame, "ip.src", DecodedFacts.addresses(stack, LayerType.IPV4, true), frame.ipSrc());
+                compare(problems, frame, "ip.dst", DecodedFacts.addresses(stack, LayerType.IPV4, false), frame.ipDst());
+                compare(problems, frame, "ipv6.src", DecodedFacts.addresses(stack, LayerType.IPV6, true), frame.ipv6Src());
+                compare(problems, frame, "ipv6.dst", DecodedFacts.addresses(stack, LayerType.IPV6, false), frame.ipv6Dst());
+                compare(problems, frame, "udp.srcport", DecodedFacts.ports(stack, LayerType.UDP, true), frame.udpSrcPort());
+                compare(problems, frame, "udp.dstport", DecodedFacts.ports(stack, LayerType.UDP, false), frame.udpDstPort());
+                compare(problems, frame, "tcp.srcport", DecodedFacts.ports(stack, LayerType.TCP, true), frame.tcpSrcPort());
+                compare(problems, frame, "tcp.dstport", DecodedFacts.ports(stack, LayerType.TCP, false), frame.tcpDstPort());
+                List<String> tsharkVnis = new ArrayList<>();
+                frame.vxlanVni().forEach(tsharkVnis::add);
+                frame.geneveVni().forEach(v -> tsharkVnis.add(Long.toString(Long.decode(v))));
+                List<String> ours = new ArrayList<>();
+                DecodedFacts.vnis(stack).forEach(v -> ours.add(Long.toString(v)));
+                if (frame.vxlanVni().isEmpty() || frame.geneveVni().isEmpty()) {
+                    compare(problems, frame, "vni", ours, tsharkVnis);
+                }
+                if (problems.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        if (problems.size() < limit && index < frames.size()) {
+            problems.add("tshark has " + frames.size() + " frames, the reader returned " + index);
+        }
+        return problems;
+    }
+
+    private static void compare(List<String> problems, Tshark.Frame frame, String field,
+                                List<String> ours, List<String> theirs) {
+        List<String> a = lower(ours);
+        List<String> b = lower(theirs);
+        if (!a.equals(b)) {
+            problems.add("frame " + frame.number() + " " + field + ": tunnelscope " + a + ", tshark " + b);
+        }
+    }
+
+    private static List<String> lower(List<String> values) {
+        List<String> out = new ArrayList<>(values.size());
+        for (String v : values) {
+            out.add(v.toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+}
