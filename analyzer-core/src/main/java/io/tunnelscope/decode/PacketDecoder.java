@@ -643,7 +643,9 @@ public final class PacketDecoder {
                 ipOffset + Ipv6Header.DESTINATION_OFFSET + 16);
         }
         int length = end - start;
-        sum += protocol + (length >>> 16) + (length & 0xffff);
+        // IPv4's pseudo-header length is 16 bits (a super-frame's wraps, as tcpdump computes it);
+        // IPv6's is 32 bits (RFC 8200 section 8.1, RFC 2675).
+        sum += protocol + (ipVersion == 4 ? length & 0xffff : (length >>> 16) + (length & 0xffff));
         sum = InternetChecksum.add(sum, buf, start, end);
         sum -= u16(start + fieldOffset);
         return InternetChecksum.complement(sum);
