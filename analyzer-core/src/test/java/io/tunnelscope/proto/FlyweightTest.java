@@ -198,7 +198,7 @@ class FlyweightTest {
         assertEquals(0x132, g.optionClass(o));
         assertEquals(2, g.optionType(o));
         assertEquals(16, g.optionDataLength(o));
-        GeneveHeader overrun = new GeneveHeader().wrap(buf("4140 6558 00000b00 0132 01 05 00000000"), 2, 12);
+        GeneveHeader overrun = new GeneveHeader().wrap(buf("41c0 6558 00000b00 0132 01 05 00000000"), 2, 12);
         assertEquals(1, overrun.version());
         assertTrue(overrun.oam());
         assertTrue(overrun.critical());
