@@ -387,21 +387,25 @@ public final class PacketDecoder {
 
     // ---------------------------------------------------------------- network layers
 
+    /** An IP header whose version nibble contradicts what announced it: MALFORMED. */
+    private int versionMismatch(int type, int need, int version) {
+        int i = push(type, Math.min(need, available()), limit, LayerStatus.MALFORMED);
+        if (i >= 0) {
+            stack.note(i, Note.IP_VERSION_MISMATCH, version);
+        }
+        return DecodeTables.STOP;
+    }
+
     private int ipv4() {
+        if (available() >= 1 && u8(pos) >>> 4 != 4) {
+            return versionMismatch(LayerType.IPV4, Ipv4Header.MIN_LENGTH, u8(pos) >>> 4);
+        }
         LayerStatus c = cut(Ipv4Header.MIN_LENGTH);
         if (c != null) {
             pushCut(LayerType.IPV4, Ipv4Header.MIN_LENGTH, c);
             return DecodeTables.STOP;
         }
         ipv4.wrap(buf, pos, available());
-        int version = ipv4.version();
-        if (version != 4) {
-            int i = push(LayerType.IPV4, Ipv4Header.MIN_LENGTH, limit, LayerStatus.MALFORMED);
-            if (i >= 0) {
-                stack.note(i, Note.IP_VERSION_MISMATCH, version);
-            }
-            return DecodeTables.STOP;
-        }
         int ihl = ipv4.headerLength();
         if (ihl < Ipv4Header.MIN_LENGTH) {
             int i = push(LayerType.IPV4, Ipv4Header.MIN_LENGTH, limit, LayerStatus.MALFORMED);
@@ -520,20 +524,15 @@ public final class PacketDecoder {
     }
 
     private int ipv6() {
+        if (available() >= 1 && u8(pos) >>> 4 != 6) {
+            return versionMismatch(LayerType.IPV6, Ipv6Header.LENGTH, u8(pos) >>> 4);
+        }
         LayerStatus c = cut(Ipv6Header.LENGTH);
         if (c != null) {
             pushCut(LayerType.IPV6, Ipv6Header.LENGTH, c);
             return DecodeTables.STOP;
         }
         ipv6.wrap(buf, pos, available());
-        int version = ipv6.version();
-        if (version != 6) {
-            int i = push(LayerType.IPV6, Ipv6Header.LENGTH, limit, LayerStatus.MALFORMED);
-            if (i >= 0) {
-                stack.note(i, Note.IP_VERSION_MISMATCH, version);
-            }
-            return DecodeTables.STOP;
-        }
         int payloadLength = ipv6.payloadLength();
         int nextHeader = ipv6.nextHeader();
         int ipStart = pos;
@@ -644,7 +643,9 @@ public final class PacketDecoder {
                 ipOffset + Ipv6Header.DESTINATION_OFFSET + 16);
         }
         int length = end - start;
-        sum += protocol + (length >>> 16) + (length & 0xffff);
+        // IPv4's pseudo-header length is 16 bits (a super-frame's wraps, as tcpdump computes it);
+        // IPv6's is 32 bits (RFC 8200 section 8.1, RFC 2675).
+        sum += protocol + (ipVersion == 4 ? length & 0xffff : (length >>> 16) + (length & 0xffff));
         sum = InternetChecksum.add(sum, buf, start, end);
         sum -= u16(start + fieldOffset);
         return InternetChecksum.complement(sum);
