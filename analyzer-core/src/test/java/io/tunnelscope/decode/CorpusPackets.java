@@ -3,6 +3,7 @@ package io.tunnelscope.decode;
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.testing.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,24 +18,8 @@ final class CorpusPackets {
     private CorpusPackets() {
     }
 
-    static Path root() {
-        String prop = System.getProperty("tunnelscope.corpus");
-        if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop))) {
-            return Path.of(prop);
-        }
-        String root = System.getProperty("tunnelscope.root");
-        Path base = root != null ? Path.of(root) : Path.of("").toAbsolutePath();
-        for (Path p = base.toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("corpus");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return base.resolve("../shared/corpus").normalize();
-    }
-
     static Path tcpdump(String file) {
-        return root().resolve("tcpdump").resolve(file);
+        return Corpus.tcpdump(file);
     }
 
     static List<Packet> read(Path file) throws IOException {
@@ -49,7 +34,7 @@ final class CorpusPackets {
     }
 
     static List<Path> allCaptures() throws IOException {
-        try (var s = Files.list(root().resolve("tcpdump"))) {
+        try (var s = Files.list(Corpus.root().resolve("tcpdump"))) {
             return s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
                 .sorted().toList();
         }
