@@ -1,0 +1,220 @@
+package io.tunnelscope.correlate;
+
+import io.tunnelscope.capture.CaptureFormatException;
+import io.tunnelscope.capture.CaptureInterface;
+import io.tunnelscope.capture.CaptureReader;
+import io.tunnelscope.capture.CaptureReaders;
+import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.PacketDecoder;
+import io.tunnelscope.decode.PacketView;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads one capture file packet by packet, assigns each packet to its capture point (splitting
+ * multi-interface pcapng files and {@code any} captures by interface) and turns every IP packet
+ * into an {@link Observation}. A broken file ends the cursor with its error kept; everything read
+ * before it stays.
+ */
+final class CaptureCursor implements Closeable {
+    private final Path path;
+    private final String baseName;
+    private final CaptureReader reader;
+    private final PacketDecoder decoder;
+    private final PacketView view = new PacketView();
+    private final PacketRecord record = new PacketRecord();
+    private final Map<Long, CapturePoint> pointsByInterface = new HashMap<>();
+    private final PointRegistry registry;
+    private final long limit;
+    private long observations;
+    private boolean exhausted;
+    private String error;
+    Observation current;
+
+    /** Allocates capture points across all cursors so every point has one index. */
+    interface PointRegistry {
+        CapturePoint create(String name, String file, int linkType, String interfaceName);
+    }
+
+    CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
+        this.path = path;
+        this.baseName = stem(path.getFileName().toString());
+        this.reader = CaptureReaders.open(path);
+        this.decoder = new PacketDecoder(tables);
+        this.registry = registry;
+        this.limit = limit;
+    }
+
+    static String stem(String fileName) {
+        String name = fileName;
+        if (name.endsWith(".gz")) {
+            name = name.substring(0, name.length() - 3);
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** Marks every point of this file as fully read (its capture has ended). */
+    void markPointsExhausted() {
+        for (CapturePoint point : pointsByInterface.values()) {
+            point.exhausted = true;
+        }
+    }
+
+    boolean exhausted() {
+        return exhausted;
+    }
+
+    /** The framing error that ended this file early, or null. */
+    String error() {
+        return error;
+    }
+
+    /** Moves to the next IP packet; false when the file (or the limit) is done. */
+    boolean advance() {
+        current = null;
+        if (exhausted) {
+            return false;
+        }
+        try {
+            while (observations < limit && reader.next(record)) {
+                LayerStack stack = decoder.decode(record);
+                CapturePoint point = pointOf(stack);
+                point.packets++;
+                point.sawTime(record.timestampNanos());
+                view.wrap(stack);
+                collectLinkFacts(point, stack);
+                int inner = view.innerIpLayer();
+                if (inner < 0) {
+                    continue;
+                }
+                point.ipPackets++;
+                current = observe(point, stack, inner);
+                observations++;
+                return true;
+            }
+        } catch (CaptureFormatException e) {
+            error = e.getMessage();
+        } catch (IOException e) {
+            error = path + ": " + e.getMessage();
+        }
+        exhausted = true;
+        return false;
+    }
+
+    private CapturePoint pointOf(LayerStack stack) {
+        long key = record.interfaceId();
+        int sll2 = record.linkType() == LinkType.LINUX_SLL2 ? stack.indexOf(LayerType.LINUX_SLL2) : -1;
+        int ifIndex = -1;
+        if (sll2 >= 0 && stack.headerLength(sll2) >= 8) {
+            ifIndex = stack.buffer().getInt(stack.offset(sll2) + 4);
+            key = (key << 32) ^ (ifIndex & 0xFFFF_FFFFL) ^ 0x5A5A_0000_0000_0000L;
+        }
+        CapturePoint point = pointsByInterface.get(key);
+        if (point == null) {
+            String interfaceName = null;
+            String name = baseName;
+            List<CaptureInterface> interfaces = reader.interfaces();
+            int id = record.interfaceId();
+            if (id >= 0 && id < interfaces.size()) {
+                interfaceName = interfaces.get(id).name();
+                if (interfaces.size() > 1) {
+                    name = baseName + ":" + (interfaceName != null ? interfaceName : "if" + id);
+                }
+            }
+            if (ifIndex >= 0) {
+                name = name + ":ifindex" + ifIndex;
+            }
+            point = registry.create(name, path.toString(), record.linkType(), interfaceName);
+            pointsByInterface.put(key, point);
+        }
+        return point;
+    }
+
+    private void collectLinkFacts(CapturePoint point, LayerStack stack) {
+        if (stack.count() > 0 && stack.type(0) == LayerType.ETHERNET && stack.headerLength(0) >= 14) {
+            point.sawMac(mac(stack, stack.offset(0) + 6));
+            point.sawMac(mac(stack, stack.offset(0)));
+        }
+        int arp = stack.indexOf(LayerType.ARP);
+        if (arp >= 0) {
+            int sender = view.arpSenderIpv4(arp);
+            int target = view.arpTargetIpv4(arp);
+            if (view.arpOperation(arp) > 0) {
+                point.sawArpAddress(sender);
+                point.sawArpAddress(target);
+            }
+        }
+    }
+
+    private static long mac(LayerStack stack, int offset) {
+        return ((stack.buffer().getShort(offset) & 0xFFFFL) << 32) | (stack.buffer().getInt(offset + 2) & 0xFFFF_FFFFL);
+    }
+
+    private Observation observe(CapturePoint point, LayerStack stack, int inner) {
+        Observation o = new Observation();
+        o.point = point.index;
+        o.frame = record.frameNumber();
+        o.timestampNanos = record.timestampNanos();
+        o.identity = PacketIdentity.of(stack, view, inner);
+        o.srcHigh = IpAddresses.high(view, inner, true);
+        o.srcLow = IpAddresses.low(view, inner, true);
+        o.dstHigh = IpAddresses.high(view, inner, false);
+        o.dstLow = IpAddresses.low(view, inner, false);
+        int transport = view.transportLayer(inner);
+        if (transport >= 0) {
+            o.sourcePort = view.sourcePort(transport);
+            o.destinationPort = view.destinationPort(transport);
+        }
+        if (IpAddresses.isIpv4(o.srcHigh, o.srcLow)) {
+            point.sawAddress(IpAddresses.ipv4(o.srcLow));
+            if (o.dstLow != o.srcLow) {
+                point.sawAddress(IpAddresses.ipv4(o.dstLow));
+            }
+        }
+        o.protocol = view.ipProtocol(inner);
+        o.ttl = view.ttl(inner);
+        o.ipLength = view.ipTotalLength(inner);
+        if (view.encapsulationCount() > 0) {
+            point.encapsulatedPackets++;
+            int kind = view.encapsulation(0);
+            if (kind == Encapsulation.VXLAN) {
+                point.vxlanPackets++;
+            } else if (kind == Encapsulation.FLANNEL_UDP) {
+                point.flannelUdpPackets++;
+            }
+            o.encapsulation = kind;
+            o.vni = view.vni();
+            int outer = view.outerIpLayer();
+            o.outerSrcHigh = IpAddresses.high(view, outer, true);
+            o.outerSrcLow = IpAddresses.low(view, outer, true);
+            o.outerDstHigh = IpAddresses.high(view, outer, false);
+            o.outerDstLow = IpAddresses.low(view, outer, false);
+            int outerTransport = view.transportLayer(outer);
+            if (outerTransport >= 0) {
+                o.outerSourcePort = view.sourcePort(outerTransport);
+                o.outerDestinationPort = view.destinationPort(outerTransport);
+            }
+            int tunnel = view.encapsulationLayer(0);
+            if ((kind == Encapsulation.VXLAN || kind == Encapsulation.GENEVE) && tunnel + 1 < stack.count()
+                    && stack.type(tunnel + 1) == LayerType.ETHERNET && stack.headerLength(tunnel + 1) >= 14) {
+                o.innerSourceMac = mac(stack, stack.offset(tunnel + 1) + 6);
+            }
+        }
+        return o;
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

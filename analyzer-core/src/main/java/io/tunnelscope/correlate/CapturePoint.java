@@ -1,0 +1,69 @@
+package io.tunnelscope.correlate;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One capture point: a file, or one interface of a multi-interface pcapng or of an {@code any}
+ * (Linux cooked v2) capture. Collects the statistics its role is inferred from.
+ */
+final class CapturePoint {
+    private static final int MAX_TRACKED = 256;
+
+    final int index;
+    final String name;
+    final String file;
+    final int linkType;
+    /** Interface name from the capture (pcapng if_name), or null. */
+    final String interfaceName;
+
+    long packets;
+    long ipPackets;
+    long encapsulatedPackets;
+    long vxlanPackets;
+    long flannelUdpPackets;
+    long firstNanos = Long.MAX_VALUE;
+    long lastNanos = Long.MIN_VALUE;
+    /** Journeys this point was the first hop of, and journeys it took part in. */
+    long firstHops;
+    long journeys;
+    /** True once every packet of this point has been read. */
+    boolean exhausted;
+    /** Inner IPv4 addresses (source or destination) with the number of packets carrying them. */
+    final Map<Integer, Long> addresses = new HashMap<>();
+    /** Outermost Ethernet source and destination MACs seen, with counts (bounded). */
+    final Map<Long, Long> macs = new HashMap<>();
+    /** IPv4 addresses seen in ARP (sender and target), bounded. */
+    final Map<Integer, Long> arpAddresses = new HashMap<>();
+
+    CapturePoint(int index, String name, String file, int linkType, String interfaceName) {
+        this.index = index;
+        this.name = name;
+        this.file = file;
+        this.linkType = linkType;
+        this.interfaceName = interfaceName;
+    }
+
+    void sawTime(long nanos) {
+        firstNanos = Math.min(firstNanos, nanos);
+        lastNanos = Math.max(lastNanos, nanos);
+    }
+
+    void sawMac(long mac) {
+        if (macs.size() < MAX_TRACKED || macs.containsKey(mac)) {
+            macs.merge(mac, 1L, Long::sum);
+        }
+    }
+
+    void sawAddress(int address) {
+        if (addresses.size() < MAX_TRACKED || addresses.containsKey(address)) {
+            addresses.merge(address, 1L, Long::sum);
+        }
+    }
+
+    void sawArpAddress(int address) {
+        if (arpAddresses.size() < MAX_TRACKED || arpAddresses.containsKey(address)) {
+            arpAddresses.merge(address, 1L, Long::sum);
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.tunnelscope.correlate;
+
+import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.report.CorrelationReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Follows packets across capture points and hosts, through encapsulation and NAT.
+ *
+ * <p>Two passes over the captures. The calibration pass reads the start of every capture (at most
+ * {@link Options#calibrationPackets} IP packets per file), matches packets with a wide window and
+ * estimates from the matches each point's clock offset ({@link ClockOffsets}) and the VTEP address
+ * of each underlay point (the sender's underlay sees a tunnel packet before the receiver's does).
+ * The main pass merges all captures in time order on the corrected clocks, groups the sightings of
+ * each packet into journeys ({@link JourneyAssembler}, bounded by the match window) and hands each
+ * journey to {@link JourneyAnalysis}, which aggregates paths, NAT, tunnels, topology and losses.
+ */
+public final class Correlator {
+
+    /** Tuning of a correlation run. */
+    public static final class Options {
+        /** How far apart two sightings of one packet may be, after clock correction. */
+        public long windowNanos = 2_000_000_000L;
+        /** IP packets read per file to calibrate clocks and VTEPs. */
+        public long calibrationPackets = 200_000;
+        /** Match window of the calibration pass, before clocks are corrected. */
+        public long calibrationWindowNanos = 30_000_000_000L;
+        /** Most journeys open at once; the oldest is closed early beyond it (and counted). */
+        public int maxOpenJourneys = 1 << 20;
+        /** Keep every journey for the report (memory grows with the captures). */
+        public boolean keepJourneys;
+        /** Dispatch tables (decode-as overrides). */
+        public DecodeTables tables = DecodeTables.defaults();
+    }
+
+    private Correlator() {
+    }
+
+    /** Correlates the given capture files, one or more capture points each. */
+    public static CorrelationReport correlate(List<Path> files, Options options) throws IOException {
+        Calibration calibration = calibrate(files, options);
+        Registry registry = new Registry(calibration.offsets);
+        List<String> errors = new ArrayList<>();
+        JourneyAnalysis analysis = new JourneyAnalysis(registry.points, calibration.vteps, options.keepJourneys);
+        JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
+                registry::repeatsAllowed, analysis);
+        List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
+        try {
+            merge(cursors, registry, assembler);
+        } finally {
+            closeAll(cursors);
+        }
+        assembler.flush();
+        for (CaptureCursor cursor : cursors) {
+            if (cursor.error() != null) {
+                errors.add(cursor.error());
+            }
+        }
+        return analysis.report(registry.offsetsByName(), errors, assembler.evictedEarly());
+    }
+
+    /** What the calibration pass learned, by point name (point indexes differ between passes). */
+    private record Calibration(Map<String, Long> offsets, Map<String, long[]> vteps) {
+    }
+
+    private static Calibration calibrate(List<Path> files, Options options) throws IOException {
+        Registry registry = new Registry(Map.of());
+        List<List<Observation>> journeys = new ArrayList<>();
+        JourneyAssembler assembler = new JourneyAssembler(options.calibrationWindowNanos,
+                options.maxOpenJourneys, registry::repeatsAllowed, hops -> {
+                    if (hops.size() > 1) {
+                        journeys.add(hops);
+                    }
+                });
+        List<CaptureCursor> cursors = open(files, options, registry, options.calibrationPackets, new ArrayList<>());
+        try {
+            merge(cursors, registry, assembler);
+        } finally {
+            closeAll(cursors);
+        }
+        assembler.flush();
+
+        int n = registry.points.size();
+        ClockOffsets clocks = new ClockOffsets(n);
+        for (List<Observation> hops : journeys) {
+            Observation reference = hops.get(0);
+            for (Observation hop : hops) {
+                if (hop.point < reference.point) {
+                    reference = hop;
+                }
+            }
+            boolean forward = compareUnsigned(reference.srcHigh, reference.srcLow,
+                    reference.dstHigh, reference.dstLow) < 0;
+            for (int i = 0; i < hops.size(); i++) {
+                for (int j = i + 1; j < hops.size(); j++) {
+                    Observation a = hops.get(i);
+                    Observation b = hops.get(j);
+                    clocks.sample(a.point, a.timestampNanos, b.point, b.timestampNanos, forward);
+                }
+            }
+        }
+        long[] offsets = clocks.estimate();
+        Map<String, Long> offsetsByName = new HashMap<>();
+        for (CapturePoint point : registry.points) {
+            offsetsByName.put(point.name, offsets[point.index]);
+        }
+
+        // VTEP of each underlay point: the outer source of tunnel packets it saw first, the outer
+        // destination of those it saw after another point.
+        Map<Integer, Map<String, long[]>> votes = new HashMap<>();
+        for (List<Observation> hops : journeys) {
+            for (Observation hop : hops) {
+                hop.adjustedNanos = hop.timestampNanos - offsets[hop.point];
+            }
+            List<Observation> ordered = JourneyAnalysis.order(hops);
+            int encapsulated = 0;
+            for (Observation hop : ordered) {
+                if (hop.encapsulated()) {
+                    encapsulated++;
+                }
+            }
+            boolean seenTunnel = false;
+            for (int i = 0; i < ordered.size(); i++) {
+                Observation hop = ordered.get(i);
+                if (!hop.encapsulated()) {
+                    continue;
+                }
+                Boolean sender;
+                if (encapsulated > 1) {
+                    sender = !seenTunnel;
+                } else if (i > 0 && i == ordered.size() - 1) {
+                    sender = Boolean.TRUE;
+                } else if (i == 0 && ordered.size() > 1) {
+                    sender = Boolean.FALSE;
+                } else {
+                    sender = null;
+                }
+                seenTunnel = true;
+                if (sender != null) {
+                    long high = sender ? hop.outerSrcHigh : hop.outerDstHigh;
+                    long low = sender ? hop.outerSrcLow : hop.outerDstLow;
+                    long[] tally = votes.computeIfAbsent(hop.point, k -> new HashMap<>())
+                            .computeIfAbsent(high + "/" + low, k -> new long[] {high, low, 0});
+                    tally[2]++;
+                }
+            }
+        }
+        Map<String, long[]> vteps = new HashMap<>();
+        for (Map.Entry<Integer, Map<String, long[]>> entry : votes.entrySet()) {
+            long[] best = null;
+            for (long[] tally : entry.getValue().values()) {
+                if (best == null || tally[2] > best[2]) {
+                    best = tally;
+                }
+            }
+            vteps.put(registry.points.get(entry.getKey()).name, new long[] {best[0], best[1]});
+        }
+        return new Calibration(offsetsByName, vteps);
+    }
+
+    private static List<CaptureCursor> open(List<Path> files, Options options, Registry registry,
+                                            long limit, List<String> errors) throws IOException {
+        List<CaptureCursor> cursors = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                cursors.add(new CaptureCursor(file, options.tables, registry, limit));
+            } catch (IOException e) {
+                String message = e.getMessage();
+                errors.add(message != null && message.startsWith(file.toString()) ? message
+                        : file + ": " + message);
+            }
+        }
+        return cursors;
+    }
+
+    /** Feeds every observation of every cursor to the assembler in corrected-time order. */
+    private static void merge(List<CaptureCursor> cursors, Registry registry, JourneyAssembler assembler) {
+        PriorityQueue<CaptureCursor> queue = new PriorityQueue<>(Math.max(1, cursors.size()),
+                Comparator.comparingLong(c -> c.current.adjustedNanos));
+        for (CaptureCursor cursor : cursors) {
+            if (advance(cursor, registry)) {
+                queue.add(cursor);
+            }
+        }
+        while (!queue.isEmpty()) {
+            CaptureCursor cursor = queue.poll();
+            assembler.add(cursor.current);
+            if (advance(cursor, registry)) {
+                queue.add(cursor);
+            }
+        }
+    }
+
+    private static boolean advance(CaptureCursor cursor, Registry registry) {
+        if (!cursor.advance()) {
+            cursor.markPointsExhausted();
+            return false;
+        }
+        cursor.current.adjustedNanos = cursor.current.timestampNanos - registry.offset(cursor.current.point);
+        return true;
+    }
+
+    private static void closeAll(List<CaptureCursor> cursors) throws IOException {
+        IOException first = null;
+        for (CaptureCursor cursor : cursors) {
+            try {
+                cursor.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    static int compareUnsigned(long aHigh, long aLow, long bHigh, long bLow) {
+        int high = Long.compareUnsigned(aHigh, bHigh);
+        return high != 0 ? high : Long.compareUnsigned(aLow, bLow);
+    }
+
+    /** The capture points of one pass, with the clock offsets known for them by name. */
+    private static final class Registry implements CaptureCursor.PointRegistry {
+        final List<CapturePoint> points = new ArrayList<>();
+        private final Map<String, Long> offsetsByName;
+        private long[] offsets = new long[8];
+
+        Registry(Map<String, Long> offsetsByName) {
+            this.offsetsByName = offsetsByName;
+        }
+
+        @Override
+        public CapturePoint create(String name, String file, int linkType, String interfaceName) {
+            String unique = name;
+            for (int n = 2; nameTaken(unique); n++) {
+                unique = name + "#" + n;
+            }
+            CapturePoint point = new CapturePoint(points.size(), unique, file, linkType, interfaceName);
+            points.add(point);
+            if (offsets.length < points.size()) {
+                offsets = java.util.Arrays.copyOf(offsets, offsets.length * 2);
+            }
+            offsets[point.index] = offsetsByName.getOrDefault(unique, 0L);
+            return point;
+        }
+
+        private boolean nameTaken(String name) {
+            for (CapturePoint point : points) {
+                if (point.name.equals(name)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        long offset(int point) {
+            return offsets[point];
+        }
+
+        /** An {@code any} capture without interface index sees one packet once per interface. */
+        boolean repeatsAllowed(int point) {
+            return points.get(point).linkType == LinkType.LINUX_SLL;
+        }
+
+        Map<String, Long> offsetsByName() {
+            Map<String, Long> byName = new HashMap<>();
+            for (CapturePoint point : points) {
+                byName.put(point.name, offsets[point.index]);
+            }
+            return byName;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.tunnelscope.correlate;
+
+import io.tunnelscope.decode.Addresses;
+import io.tunnelscope.decode.PacketView;
+import java.nio.ByteBuffer;
+
+/**
+ * IP addresses as two longs (the 128 bits of an IPv6 address; IPv4 as IPv4-mapped
+ * {@code ::ffff:a.b.c.d}), so observations hold them without objects.
+ */
+final class IpAddresses {
+    private static final long MAPPED = 0x0000_FFFF_0000_0000L;
+
+    private IpAddresses() {
+    }
+
+    static long high(PacketView view, int ip, boolean source) {
+        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
+        return offset < 0 ? 0 : view.stack().buffer().getLong(offset);
+    }
+
+    static long low(PacketView view, int ip, boolean source) {
+        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
+        if (offset >= 0) {
+            return view.stack().buffer().getLong(offset + 8);
+        }
+        int v4 = source ? view.ipv4Source(ip) : view.ipv4Destination(ip);
+        return MAPPED | (v4 & 0xFFFF_FFFFL);
+    }
+
+    static boolean isIpv4(long high, long low) {
+        return high == 0 && (low & 0xFFFF_FFFF_0000_0000L) == MAPPED;
+    }
+
+    /** The IPv4 address as an int (for IPv4-mapped values). */
+    static int ipv4(long low) {
+        return (int) low;
+    }
+
+    static String format(long high, long low) {
+        StringBuilder text = new StringBuilder(39);
+        if (isIpv4(high, low)) {
+            Addresses.appendIpv4(text, ipv4(low));
+        } else {
+            ByteBuffer bytes = ByteBuffer.allocate(16).putLong(high).putLong(low);
+            Addresses.appendIpv6(text, bytes, 0);
+        }
+        return text.toString();
+    }
+
+    /** {@code ip}, or {@code ip:port} ({@code [ip]:port} for IPv6) when {@code port >= 0}. */
+    static String format(long high, long low, int port) {
+        String address = format(high, low);
+        if (port < 0) {
+            return address;
+        }
+        return isIpv4(high, low) ? address + ":" + port : "[" + address + "]:" + port;
+    }
+
+    static String formatMac(long mac) {
+        StringBuilder text = new StringBuilder(17);
+        for (int shift = 40; shift >= 0; shift -= 8) {
+            int b = (int) (mac >>> shift) & 0xff;
+            text.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+            if (shift > 0) {
+                text.append(':');
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,448 @@
+package io.tunnelscope.correlate;
+
+import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.report.CorrelationReport;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Aggregates finished journeys into what the correlation report shows: paths with hop latencies,
+ * NAT translations between consecutive points, tunnels with the inner flows they carry, the hosts
+ * of the overlay, and tunnel packets lost between underlay captures. Memory grows with the number
+ * of distinct paths, translations, tunnels and flows, not with packets (unless journeys are kept).
+ */
+final class JourneyAnalysis implements JourneyAssembler.Sink {
+    private static final int MAX_INNER_FLOWS = 64;
+
+    private final List<CapturePoint> points;
+    private final Map<String, long[]> vtepsByName;
+    private final boolean keepJourneys;
+
+    private final Map<String, PathStats> paths = new LinkedHashMap<>();
+    private final Map<List<String>, NatStats> nat = new LinkedHashMap<>();
+    private final Map<List<Object>, TunnelStats> tunnels = new LinkedHashMap<>();
+    private final Map<String, HostVotes> hosts = new TreeMap<>();
+    private final Map<Long, long[]> losses = new TreeMap<>();
+    private final Set<Integer> ipv4Seen = new HashSet<>();
+    private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
+
+    JourneyAnalysis(List<CapturePoint> points, Map<String, long[]> vtepsByName, boolean keepJourneys) {
+        this.points = points;
+        this.vtepsByName = vtepsByName;
+        this.keepJourneys = keepJourneys;
+    }
+
+    /**
+     * The hops in the order the packet crossed them: by corrected time; hops at the same instant
+     * (captures in one network namespace may share the kernel's timestamp) by falling TTL, then
+     * with the unencapsulated sightings first until the packet has been seen in its tunnel, and
+     * the tunnel sightings first after that.
+     */
+    static List<Observation> order(List<Observation> hops) {
+        List<Observation> ordered = new ArrayList<>(hops);
+        ordered.sort(Comparator.comparingLong((Observation o) -> o.adjustedNanos)
+                .thenComparing(o -> -o.ttl)
+                .thenComparingInt(o -> o.point));
+        boolean tunnelSeen = false;
+        int i = 0;
+        while (i < ordered.size()) {
+            int j = i + 1;
+            Observation first = ordered.get(i);
+            while (j < ordered.size() && ordered.get(j).adjustedNanos == first.adjustedNanos
+                    && ordered.get(j).ttl == first.ttl) {
+                j++;
+            }
+            if (j - i > 1) {
+                boolean tunnelFirst = tunnelSeen;
+                ordered.subList(i, j).sort(Comparator.comparingInt(
+                        (Observation o) -> o.encapsulated() == tunnelFirst ? 0 : 1).thenComparingInt(o -> o.point));
+            }
+            for (int k = i; k < j; k++) {
+                tunnelSeen |= ordered.get(k).encapsulated();
+            }
+            i = j;
+        }
+        return ordered;
+    }
+
+    @Override
+    public void journey(List<Observation> arrival) {
+        List<Observation> hops = order(arrival);
+        int n = hops.size();
+        Observation first = hops.get(0);
+        points.get(first.point).firstHops++;
+        for (Observation hop : hops) {
+            points.get(hop.point).journeys++;
+            if (IpAddresses.isIpv4(hop.srcHigh, hop.srcLow) && ipv4Seen.size() < 65536) {
+                ipv4Seen.add(IpAddresses.ipv4(hop.srcLow));
+                ipv4Seen.add(IpAddresses.ipv4(hop.dstLow));
+            }
+        }
+        recordPath(hops);
+        recordNat(hops);
+        recordTunnels(hops);
+        recordLoss(hops);
+        if (keepJourneys) {
+            List<CorrelationReport.Hop> out = new ArrayList<>(n);
+            for (Observation hop : hops) {
+                out.add(new CorrelationReport.Hop(points.get(hop.point).name, hop.frame, hop.timestampNanos,
+                        hop.source(true), hop.destination(true), hop.ttl,
+                        hop.encapsulated() ? Encapsulation.name(hop.encapsulation) : null,
+                        hop.vni >= 0 ? hop.vni : null));
+            }
+            journeys.add(new CorrelationReport.Journey(out));
+        }
+    }
+
+    private void recordPath(List<Observation> hops) {
+        StringBuilder key = new StringBuilder();
+        for (Observation hop : hops) {
+            key.append(hop.point).append(',');
+        }
+        PathStats stats = paths.computeIfAbsent(key.toString(), k -> new PathStats(hops));
+        stats.packets++;
+        for (int i = 1; i < hops.size(); i++) {
+            stats.latency[i - 1].record(hops.get(i).adjustedNanos - hops.get(i - 1).adjustedNanos);
+        }
+    }
+
+    /** Compares consecutive sightings (an {@code any} capture without interfaces is left out). */
+    private void recordNat(List<Observation> hops) {
+        Observation previous = null;
+        for (Observation hop : hops) {
+            if (points.get(hop.point).linkType == LinkType.LINUX_SLL) {
+                continue;
+            }
+            if (previous != null) {
+                if (!previous.sameSource(hop)) {
+                    boolean ports = previous.sourcePort != hop.sourcePort;
+                    count("SNAT", previous.source(ports), hop.source(ports), previous, hop);
+                }
+                if (!previous.sameDestination(hop)) {
+                    boolean ports = previous.destinationPort != hop.destinationPort;
+                    count("DNAT", previous.destination(ports), hop.destination(ports), previous, hop);
+                }
+            }
+            previous = hop;
+        }
+    }
+
+    private void count(String kind, String original, String translated, Observation from, Observation to) {
+        List<String> key = List.of(kind, original, translated, points.get(from.point).name, points.get(to.point).name);
+        NatStats stats = nat.computeIfAbsent(key, k -> new NatStats(from.adjustedNanos));
+        stats.packets++;
+    }
+
+    private void recordTunnels(List<Observation> hops) {
+        Set<List<Object>> seen = new HashSet<>();
+        boolean sender = true;
+        for (Observation hop : hops) {
+            if (!hop.encapsulated()) {
+                continue;
+            }
+            String outerSrc = IpAddresses.format(hop.outerSrcHigh, hop.outerSrcLow);
+            List<Object> key = List.of(Encapsulation.name(hop.encapsulation), hop.vni, outerSrc,
+                    IpAddresses.format(hop.outerDstHigh, hop.outerDstLow));
+            if (seen.add(key)) {
+                TunnelStats stats = tunnels.computeIfAbsent(key, k -> new TunnelStats());
+                stats.packets++;
+                if (hop.outerDestinationPort >= 0) {
+                    stats.outerPorts.add(hop.outerDestinationPort);
+                }
+                String flow = protocolName(hop.protocol) + " " + hop.source(true) + " " + hop.destination(true);
+                if (stats.innerFlows.size() < MAX_INNER_FLOWS || stats.innerFlows.containsKey(flow)) {
+                    stats.innerFlows.merge(flow, 1L, Long::sum);
+                }
+            }
+            if (sender) {
+                // The first tunnel sighting is on the sending side: its outer source is the
+                // sender's VTEP, its inner source an address of the sender's subnet.
+                HostVotes votes = hosts.computeIfAbsent(outerSrc, k -> new HostVotes(hop.outerSrcHigh, hop.outerSrcLow));
+                votes.backend = Encapsulation.name(hop.encapsulation);
+                if (IpAddresses.isIpv4(hop.srcHigh, hop.srcLow) && hop.srcLow != hop.outerSrcLow) {
+                    votes.subnets.merge(IpAddresses.ipv4(hop.srcLow) & 0xFFFFFF00, 1L, Long::sum);
+                }
+                if (hop.innerSourceMac >= 0) {
+                    votes.macs.merge(hop.innerSourceMac, 1L, Long::sum);
+                }
+                sender = false;
+            }
+        }
+    }
+
+    /**
+     * A tunnel packet first seen on the underlay of its sending VTEP must show on the underlay of
+     * the receiving VTEP, when that capture was running at the time.
+     */
+    private void recordLoss(List<Observation> hops) {
+        Observation sent = null;
+        for (Observation hop : hops) {
+            if (hop.encapsulated()) {
+                sent = hop;
+                break;
+            }
+        }
+        if (sent == null) {
+            return;
+        }
+        long[] senderVtep = vtepsByName.get(points.get(sent.point).name);
+        if (senderVtep == null || senderVtep[0] != sent.outerSrcHigh || senderVtep[1] != sent.outerSrcLow) {
+            return;
+        }
+        for (CapturePoint receiver : points) {
+            long[] vtep = vtepsByName.get(receiver.name);
+            if (receiver.index == sent.point || vtep == null
+                    || vtep[0] != sent.outerDstHigh || vtep[1] != sent.outerDstLow
+                    || !covers(receiver, sent.timestampNanos)) {
+                continue;
+            }
+            boolean arrived = false;
+            for (Observation hop : hops) {
+                arrived |= hop.point == receiver.index;
+            }
+            long[] counts = losses.computeIfAbsent(((long) sent.point << 32) | receiver.index, k -> new long[2]);
+            counts[0]++;
+            if (!arrived) {
+                counts[1]++;
+            }
+        }
+    }
+
+    /** Whether a point's capture was running at {@code nanos} (its clock and the sender's alike). */
+    private static boolean covers(CapturePoint point, long nanos) {
+        return point.firstNanos <= nanos && (!point.exhausted || point.lastNanos >= nanos);
+    }
+
+    CorrelationReport report(Map<String, Long> offsetsByName, List<String> errors, long evictedEarly) {
+        Set<Long> vtepMacs = new HashSet<>();
+        for (HostVotes votes : hosts.values()) {
+            vtepMacs.addAll(votes.macs.keySet());
+        }
+        List<CorrelationReport.Point> pointReports = new ArrayList<>();
+        for (CapturePoint point : points) {
+            pointReports.add(new CorrelationReport.Point(point.name, point.file, Roles.of(point, vtepMacs),
+                    LinkType.name(point.linkType), point.packets));
+        }
+
+        List<CorrelationReport.Path> pathReports = new ArrayList<>();
+        for (PathStats stats : paths.values()) {
+            List<String> names = new ArrayList<>();
+            for (int index : stats.points) {
+                names.add(points.get(index).name);
+            }
+            List<CorrelationReport.HopLatency> latencies = new ArrayList<>();
+            for (int i = 0; i < stats.latency.length; i++) {
+                latencies.add(new CorrelationReport.HopLatency(names.get(i), names.get(i + 1),
+                        stats.latency[i].percentile(0.50), stats.latency[i].percentile(0.99)));
+            }
+            pathReports.add(new CorrelationReport.Path(names, stats.packets, latencies));
+        }
+        pathReports.sort(Comparator.comparingLong(CorrelationReport.Path::packets).reversed()
+                .thenComparing(p -> String.join(",", p.points())));
+
+        List<CorrelationReport.Loss> lossReports = new ArrayList<>();
+        losses.forEach((pair, counts) -> lossReports.add(new CorrelationReport.Loss(
+                points.get((int) (pair >>> 32)).name, points.get((int) (long) pair).name, counts[0], counts[1])));
+
+        List<CorrelationReport.ClockOffset> offsets = new ArrayList<>();
+        for (CapturePoint point : points) {
+            offsets.add(new CorrelationReport.ClockOffset(point.name, offsetsByName.getOrDefault(point.name, 0L)));
+        }
+        List<String> allErrors = new ArrayList<>(errors);
+        if (evictedEarly > 0) {
+            allErrors.add("match table full: " + evictedEarly + " journeys closed before their window ended");
+        }
+        return new CorrelationReport(pointReports, topology(pointReports), pathReports, natReports(),
+                tunnelReports(), lossReports, offsets, allErrors, keepJourneys ? journeys : null);
+    }
+
+    /**
+     * NAT entries; the reverse translation that replies get (the un-SNAT of a masqueraded flow
+     * is a DNAT back to the pod) is folded into the entry seen first.
+     */
+    private List<CorrelationReport.Nat> natReports() {
+        List<Map.Entry<List<String>, NatStats>> entries = new ArrayList<>(nat.entrySet());
+        entries.sort(Comparator.comparingLong(e -> e.getValue().firstNanos));
+        Map<List<String>, long[]> merged = new LinkedHashMap<>();
+        for (Map.Entry<List<String>, NatStats> entry : entries) {
+            List<String> key = entry.getKey();
+            String reverseKind = key.get(0).equals("SNAT") ? "DNAT" : "SNAT";
+            List<String> reverse = null;
+            for (List<String> existing : merged.keySet()) {
+                if (existing.get(0).equals(reverseKind) && existing.get(1).equals(key.get(2))
+                        && existing.get(2).equals(key.get(1))) {
+                    reverse = existing;
+                    break;
+                }
+            }
+            if (reverse != null) {
+                merged.get(reverse)[1] += entry.getValue().packets;
+            } else {
+                merged.computeIfAbsent(key, k -> new long[2])[0] += entry.getValue().packets;
+            }
+        }
+        List<CorrelationReport.Nat> out = new ArrayList<>();
+        merged.forEach((key, counts) -> out.add(new CorrelationReport.Nat(key.get(0), key.get(1), key.get(2),
+                key.get(3), key.get(4), counts[0], counts[1])));
+        out.sort(Comparator.comparingLong((CorrelationReport.Nat n) -> n.packets() + n.replyPackets()).reversed());
+        return out;
+    }
+
+    private List<CorrelationReport.Tunnel> tunnelReports() {
+        List<CorrelationReport.Tunnel> out = new ArrayList<>();
+        tunnels.forEach((key, stats) -> {
+            List<CorrelationReport.InnerFlow> flows = new ArrayList<>();
+            stats.innerFlows.forEach((flow, packets) -> {
+                String[] parts = flow.split(" ");
+                flows.add(new CorrelationReport.InnerFlow(parts[0], parts[1], parts[2], packets));
+            });
+            flows.sort(Comparator.comparingLong(CorrelationReport.InnerFlow::packets).reversed());
+            long vni = (Long) key.get(1);
+            out.add(new CorrelationReport.Tunnel((String) key.get(0), vni >= 0 ? vni : null, (String) key.get(2),
+                    (String) key.get(3), List.copyOf(stats.outerPorts), stats.packets, flows));
+        });
+        out.sort(Comparator.comparingLong(CorrelationReport.Tunnel::packets).reversed());
+        return out;
+    }
+
+    /**
+     * Hosts from the tunnels (VTEP, its MAC, the subnet its packets come from); then subnets of
+     * pod captures not already covered (host-gw, or captures without the underlay).
+     */
+    private CorrelationReport.Topology topology(List<CorrelationReport.Point> pointReports) {
+        List<CorrelationReport.Host> out = new ArrayList<>();
+        Set<Integer> covered = new HashSet<>();
+        for (HostVotes votes : hosts.values()) {
+            Integer subnet = argmax(votes.subnets);
+            Long mac = argmax(votes.macs);
+            if (subnet != null) {
+                covered.add(subnet);
+            }
+            out.add(host(subnet, IpAddresses.format(votes.vtepHigh, votes.vtepLow),
+                    mac == null ? null : IpAddresses.formatMac(mac), votes.backend));
+        }
+        for (int i = 0; i < points.size(); i++) {
+            if (!pointReports.get(i).role().equals("pod")) {
+                continue;
+            }
+            CapturePoint point = points.get(i);
+            Integer own = null;
+            for (Map.Entry<Integer, Long> entry : point.addresses.entrySet()) {
+                if (entry.getValue() == point.ipPackets) {
+                    own = entry.getKey();
+                }
+            }
+            if (own != null && covered.add(own & 0xFFFFFF00)) {
+                out.add(host(own & 0xFFFFFF00, null, null, null));
+            }
+        }
+        return new CorrelationReport.Topology(out);
+    }
+
+    private CorrelationReport.Host host(Integer subnet, String vtep, String vtepMac, String backend) {
+        if (subnet == null) {
+            return new CorrelationReport.Host(null, null, null, vtep, vtepMac, backend, List.of());
+        }
+        List<String> seen = new ArrayList<>();
+        String overlay = null;
+        if (!"host-gw".equals(backend) && backend != null) {
+            overlay = ipv4(subnet);
+            if (ipv4Seen.contains(subnet)) {
+                seen.add("overlayAddress");
+            }
+        }
+        String gateway = ipv4(subnet + 1);
+        boolean gatewaySeen = ipv4Seen.contains(subnet + 1);
+        for (CapturePoint point : points) {
+            gatewaySeen |= point.arpAddresses.containsKey(subnet + 1);
+        }
+        if (gatewaySeen) {
+            seen.add("gateway");
+        }
+        if (vtep != null) {
+            seen.add("vtep");
+        }
+        if (vtepMac != null) {
+            seen.add("vtepMac");
+        }
+        return new CorrelationReport.Host(ipv4(subnet) + "/24", overlay, gateway, vtep, vtepMac, backend, seen);
+    }
+
+    private static String ipv4(int address) {
+        return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "." + (address & 0xff);
+    }
+
+    private static <K> K argmax(Map<K, Long> votes) {
+        K best = null;
+        long most = -1;
+        for (Map.Entry<K, Long> entry : votes.entrySet()) {
+            if (entry.getValue() > most) {
+                best = entry.getKey();
+                most = entry.getValue();
+            }
+        }
+        return best;
+    }
+
+    static String protocolName(int protocol) {
+        switch (protocol) {
+            case 1: return "icmp";
+            case 6: return "tcp";
+            case 17: return "udp";
+            case 58: return "icmpv6";
+            default: return Integer.toString(protocol);
+        }
+    }
+
+    private static final class PathStats {
+        final int[] points;
+        final LatencyHistogram[] latency;
+        long packets;
+
+        PathStats(List<Observation> hops) {
+            points = new int[hops.size()];
+            for (int i = 0; i < points.length; i++) {
+                points[i] = hops.get(i).point;
+            }
+            latency = new LatencyHistogram[Math.max(0, points.length - 1)];
+            Arrays.setAll(latency, i -> new LatencyHistogram());
+        }
+    }
+
+    private static final class NatStats {
+        final long firstNanos;
+        long packets;
+
+        NatStats(long firstNanos) {
+            this.firstNanos = firstNanos;
+        }
+    }
+
+    private static final class TunnelStats {
+        long packets;
+        final Set<Integer> outerPorts = new java.util.TreeSet<>();
+        final Map<String, Long> innerFlows = new LinkedHashMap<>();
+    }
+
+    private static final class HostVotes {
+        final long vtepHigh;
+        final long vtepLow;
+        String backend;
+        final Map<Integer, Long> subnets = new HashMap<>();
+        final Map<Long, Long> macs = new HashMap<>();
+
+        HostVotes(long vtepHigh, long vtepLow) {
+            this.vtepHigh = vtepHigh;
+            this.vtepLow = vtepLow;
+        }
+    }
+}
