@@ -27,6 +27,7 @@ public final class LayerStack {
     private final byte[] status = new byte[MAX_LAYERS];
     private final byte[] depth = new byte[MAX_LAYERS];
     private final boolean[] quoted = new boolean[MAX_LAYERS];
+    private final int[] declaredEnd = new int[MAX_LAYERS];
     private int count;
 
     private final Note[] notes = new Note[MAX_NOTES];
@@ -71,6 +72,7 @@ public final class LayerStack {
         status[i] = (byte) layerStatus.ordinal();
         depth[i] = (byte) tunnelDepth;
         quoted[i] = insideQuote;
+        declaredEnd[i] = layerEnd;
         return i;
     }
 
@@ -90,6 +92,20 @@ public final class LayerStack {
     public void setEnd(int i, int layerEnd) {
         end[i] = layerEnd;
     }
+
+    /**
+     * Sets where layer {@code i} ends according to its own length fields (or its enclosing
+     * layer's), which may lie past the captured bytes; {@link #end(int)} stays within them.
+     */
+    public void setDeclaredEnd(int i, int layerDeclaredEnd) {
+        declaredEnd[i] = layerDeclaredEnd;
+    }
+
+    /**
+     * End of layer {@code i} as its length fields declare it (e.g. IPv4 total length, also
+     * counting bytes the snaplen cut off); equals {@link #end(int)} unless set otherwise.
+     */
+    public int declaredEnd(int i) { return declaredEnd[i]; }
 
     /** Records a note against layer {@code layer} (-1 for the packet as a whole). */
     public void note(int layer, Note note, long argument) {

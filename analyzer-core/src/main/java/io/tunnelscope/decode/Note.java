@@ -38,7 +38,20 @@ public enum Note {
     GENEVE_OPTIONS_OVERRUN("Geneve options length %d overruns the packet"),
     GRE_VERSION_UNKNOWN("GRE version %d"),
     FLANNEL_UDP_NOT_IP("flannel UDP payload starts with IP version %d"),
-    ARP_MALFORMED("ARP hardware/protocol lengths %d not understood");
+    ARP_MALFORMED("ARP hardware/protocol lengths %d not understood"),
+    /** A header the snaplen cut (argument: the bytes the header needs). */
+    HEADER_TRUNCATED("header of %d bytes cut by the snaplen"),
+    /** A header that runs past its packet's own declared or on-the-wire end. */
+    HEADER_OVERRUNS_PACKET("header of %d bytes runs past the end of the packet"),
+    /** A layer inside an ICMP quote cut short by the quote: normal, not an error. */
+    QUOTED_HEADER_SHORT("quoted header cut to %d bytes by the ICMP quote"),
+    /** IPv4 total length or IPv6 payload length 0 on a super-frame: TSO/GSO or BIG TCP. */
+    BIG_TCP_PRESUMED("IP length field 0, presumed TSO/BIG TCP: real length %d"),
+    UDP_LENGTH_ZERO_JUMBO("UDP length 0 in a datagram of %d bytes (jumbogram / BIG TCP)"),
+    ICMPV6_BAD_CHECKSUM("ICMPv6 checksum wrong (computed 0x%04x)"),
+    IP_VERSION_UNKNOWN("IP version %d not decoded"),
+    UNKNOWN_ADDRESS_FAMILY("loopback address family %d not decoded"),
+    GRE_ROUTING_PRESENT("GRE routing present (flags 0x%04x), payload not decoded");
 
     private final String format;
 

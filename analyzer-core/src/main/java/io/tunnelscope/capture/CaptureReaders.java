@@ -1,0 +1,99 @@
+package io.tunnelscope.capture;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.GZIPInputStream;
+
+/** Opens capture files, recognising the format by its magic number rather than its name. */
+public final class CaptureReaders {
+    /** Largest record or block accepted; longer lengths are treated as broken framing. */
+    public static final int MAX_RECORD = 16 << 20;
+    /** Largest pcapng block accepted: a maximal record plus headers and options. */
+    static final int MAX_BLOCK = MAX_RECORD + (64 << 10);
+
+    static final int PCAP_MICRO = 0xA1B2C3D4;
+    static final int PCAP_NANO = 0xA1B23C4D;
+    static final int PCAPNG_SHB = 0x0A0D0D0A;
+
+    private CaptureReaders() {
+    }
+
+    /**
+     * Opens {@code path}: classic pcap (either byte order, micro- or nanosecond), pcapng, or
+     * either of them gzip-compressed. Messages name the file as {@code path.toString()}.
+     *
+     * @throws CaptureFormatException when the file is empty or not a capture file
+     */
+    public static CaptureReader open(Path path) throws IOException {
+        return open(path, ByteInput.Mapped.DEFAULT_WINDOW);
+    }
+
+    /** As {@link #open(Path)}, mapping uncompressed files in windows of {@code window} bytes. */
+    static CaptureReader open(Path path, int window) throws IOException {
+        if (window < 4096) {
+            throw new IllegalArgumentException("window " + window + " below 4096 bytes");
+        }
+        String name = path.toString();
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        ByteInput in = null;
+        boolean opened = false;
+        try {
+            if (channel.size() == 0) {
+                throw new CaptureFormatException(name, 0, "empty file");
+            }
+            ByteBuffer head = ByteBuffer.allocate(2);
+            while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
+                // fill
+            }
+            if (head.position() == 2 && (head.get(0) & 0xFF) == 0x1F && (head.get(1) & 0xFF) == 0x8B) {
+                InputStream stream;
+                try {
+                    stream = new GZIPInputStream(
+                            new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), 1 << 16);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
+                }
+                in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
+            } else {
+                in = new ByteInput.Mapped(channel, window);
+            }
+            CaptureReader reader = open(name, in);
+            opened = true;
+            return reader;
+        } finally {
+            if (!opened) {
+                if (in != null) {
+                    in.close();
+                }
+                channel.close();
+            }
+        }
+    }
+
+    private static CaptureReader open(String name, ByteInput in) throws IOException {
+        int got = in.ensure(0, 4);
+        if (got == 0) {
+            throw new CaptureFormatException(name, 0, "empty file");
+        }
+        if (got < 4) {
+            throw new CaptureFormatException(name, 0, "truncated file header (" + got + " of 4 magic bytes)");
+        }
+        int magic = in.buf.getInt(in.index(0));
+        if (magic == PCAP_MICRO || magic == Integer.reverseBytes(PCAP_MICRO)) {
+            return new PcapReader(name, in, magic == PCAP_MICRO, false);
+        }
+        if (magic == PCAP_NANO || magic == Integer.reverseBytes(PCAP_NANO)) {
+            return new PcapReader(name, in, magic == PCAP_NANO, true);
+        }
+        if (magic == PCAPNG_SHB) {
+            return new PcapngReader(name, in);
+        }
+        throw new CaptureFormatException(name, 0, String.format("not a capture file (magic 0x%08x)", magic));
+    }
+}

@@ -1,0 +1,1013 @@
+package io.tunnelscope.decode;
+
+import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.proto.InternetChecksum;
+import io.tunnelscope.proto.arp.ArpHeader;
+import io.tunnelscope.proto.geneve.GeneveHeader;
+import io.tunnelscope.proto.gre.GreHeader;
+import io.tunnelscope.proto.icmp.IcmpHeader;
+import io.tunnelscope.proto.icmpv6.Icmpv6Header;
+import io.tunnelscope.proto.ipv4.Ipv4Header;
+import io.tunnelscope.proto.ipv6.Ipv6ExtensionHeader;
+import io.tunnelscope.proto.ipv6.Ipv6Header;
+import io.tunnelscope.proto.loopback.LoopbackHeader;
+import io.tunnelscope.proto.tcp.TcpHeader;
+import io.tunnelscope.proto.udp.UdpHeader;
+import io.tunnelscope.proto.vxlan.VxlanHeader;
+import java.nio.ByteBuffer;
+
+/**
+ * Decodes one packet at a time into a reused {@link LayerStack}, in the manner of gopacket's
+ * {@code DecodingLayerParser}: preallocated flyweights, flat dispatch tables ({@link DecodeTables}),
+ * and nothing allocated per packet (no boxing, iterators, exceptions or strings; notes are an enum
+ * and a long).
+ *
+ * <p><b>Not thread-safe</b>: use one decoder per thread (the tables may be shared). The returned
+ * stack is the decoder's own and is refilled by the next call.
+ *
+ * <h2>Status rules</h2>
+ * <ul>
+ * <li>A header that the captured bytes end inside, while the wire had more ({@code capturedLength
+ * < originalLength}), is {@link LayerStatus#TRUNCATED}; a header that runs past its packet's own
+ * declared length or past the bytes on the wire is {@link LayerStatus#MALFORMED}. Either ends
+ * decoding; the layer's header length is what was available, and a note says why.</li>
+ * <li>A layer whose header is whole but whose declared length (IPv4 total length, UDP length, ...)
+ * goes past the captured bytes is TRUNCATED, and decoding <em>continues</em> into the captured part
+ * of its payload, so snaplen-cut captures still give addresses and ports. A declared length past
+ * the bytes on the wire is MALFORMED.</li>
+ * <li>IPv4 total length 0 and IPv6 payload length 0 (without a jumbo option) are taken, as tcpdump
+ * does, as TSO/GSO or BIG TCP super-frames: the length is the rest of the frame
+ * ({@link Note#BIG_TCP_PRESUMED}). A UDP length of 0 in a datagram over 65535 bytes is the RFC 2675
+ * jumbogram convention ({@link Note#UDP_LENGTH_ZERO_JUMBO}).</li>
+ * <li>Non-first fragments get a {@link LayerType#FRAGMENT_DATA} layer; first fragments get their
+ * transport header decoded (without the UDP-length check) followed by payload, nothing deeper.</li>
+ * <li>ICMP/ICMPv6 errors: the quoted IP header and transport header are pushed with
+ * {@code quoted = true}; a quote cut short is normal (status OK, {@link Note#QUOTED_HEADER_SHORT}
+ * with the length kept). Decoding stops after the quoted transport header.</li>
+ * <li>Layers inside each encapsulation get depth + 1; more than
+ * {@link DecodeTables#maxEncapsulations()} nested encapsulations stop with
+ * {@link Note#NESTING_TOO_DEEP}.</li>
+ * </ul>
+ *
+ * <h2>VXLAN heuristic</h2>
+ * When neither UDP port has a table entry, the payload is taken as VXLAN if at least 8 + 14 bytes
+ * are captured, the flags byte is exactly 0x08, reserved bytes 1-3 and 7 are zero, the inner
+ * EtherType is IPv4, IPv6, ARP or a VLAN TPID, and the inner IPv4/IPv6 header's version, header
+ * length and length agree with the UDP length (ARP: Ethernet/IPv4 lengths).
+ */
+public final class PacketDecoder {
+    /** Most IPv6 extension headers walked in one chain. */
+    public static final int MAX_IPV6_EXTENSIONS = 8;
+
+    private static final UdpDissector[] UDP_DISSECTORS = UdpDissector.values();
+
+    private final DecodeTables tables;
+    private final LayerStack stack = new LayerStack();
+
+    private final Ipv4Header ipv4 = new Ipv4Header();
+    private final Ipv6Header ipv6 = new Ipv6Header();
+    private final Ipv6ExtensionHeader extension = new Ipv6ExtensionHeader();
+    private final UdpHeader udp = new UdpHeader();
+    private final TcpHeader tcp = new TcpHeader();
+    private final IcmpHeader icmp = new IcmpHeader();
+    private final Icmpv6Header icmpv6 = new Icmpv6Header();
+    private final VxlanHeader vxlan = new VxlanHeader();
+    private final GeneveHeader geneve = new GeneveHeader();
+    private final GreHeader gre = new GreHeader();
+    private final ArpHeader arp = new ArpHeader();
+    private final LoopbackHeader loopback = new LoopbackHeader();
+
+    private ByteBuffer buf;
+    private int capEnd;
+    private int wireEnd;
+    private int pos;
+    private int limit;
+    private int depth;
+    private boolean quoted;
+
+    /** Network header the current transport header belongs to. */
+    private int ipVersion;
+    private int ipOffset;
+    private boolean firstFragment;
+
+    public PacketDecoder(DecodeTables tables) {
+        this.tables = tables;
+    }
+
+    /** The tables this decoder dispatches with. */
+    public DecodeTables tables() {
+        return tables;
+    }
+
+    /** Decodes a packet as a capture reader hands it out. */
+    public LayerStack decode(PacketRecord record) {
+        return decode(record.buffer(), record.offset(), record.capturedLength(),
+            record.originalLength(), record.linkType());
+    }
+
+    /**
+     * Decodes the packet {@code buffer[offset, offset + capturedLength)} (big-endian buffer,
+     * absolute indexing).
+     *
+     * @return this decoder's stack, valid until the next call
+     */
+    public LayerStack decode(ByteBuffer buffer, int offset, int capturedLength, int originalLength,
+                             int packetLinkType) {
+        int cap = buffer == null ? 0 : Math.max(0, Math.min(capturedLength, buffer.limit() - offset));
+        int orig = Math.max(originalLength, cap);
+        stack.reset(buffer, offset, cap, orig, packetLinkType);
+        this.buf = buffer;
+        this.capEnd = offset + cap;
+        this.wireEnd = (int) Math.min((long) offset + orig, Integer.MAX_VALUE);
+        this.pos = offset;
+        this.limit = wireEnd;
+        this.depth = 0;
+        this.quoted = false;
+        this.ipVersion = 0;
+        this.ipOffset = -1;
+        this.firstFragment = false;
+        if (cap < orig) {
+            stack.note(-1, Note.SNAPLEN_CUT, (long) orig - cap);
+        }
+        int next = tables.link(packetLinkType);
+        if (next == DecodeTables.STOP || buffer == null || offset < 0) {
+            stack.note(-1, Note.UNSUPPORTED_LINK_TYPE, packetLinkType);
+            return stack;
+        }
+        while (next != DecodeTables.STOP) {
+            next = step(next);
+        }
+        return stack;
+    }
+
+    private int step(int next) {
+        switch (next) {
+            case DecodeTables.ETHERNET: return ethernet();
+            case DecodeTables.VLAN: return vlan();
+            case DecodeTables.ARP: return arp();
+            case DecodeTables.IPV4: return ipv4();
+            case DecodeTables.IPV6: return ipv6();
+            case DecodeTables.IP_BY_VERSION: return ipByVersion();
+            case DecodeTables.UDP: return udp();
+            case DecodeTables.TCP: return tcp();
+            case DecodeTables.ICMP: return icmp();
+            case DecodeTables.ICMPV6: return icmpv6();
+            case DecodeTables.GRE: return gre();
+            case DecodeTables.VXLAN: return vxlan();
+            case DecodeTables.GENEVE: return geneve();
+            case DecodeTables.FLANNEL_UDP: return flannelUdp();
+            case DecodeTables.LINUX_SLL: return linuxSll();
+            case DecodeTables.LINUX_SLL2: return linuxSll2();
+            case DecodeTables.NULL_LOOPBACK: return loopback(false);
+            case DecodeTables.LOOP: return loopback(true);
+            case DecodeTables.PAYLOAD: return payload();
+            default: return DecodeTables.STOP;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private int u8(int at) { return buf.get(at) & 0xff; }
+
+    private int u16(int at) { return buf.getShort(at) & 0xffff; }
+
+    /** Bytes readable from {@code pos}: captured and inside the enclosing layer. */
+    private int available() {
+        return Math.max(0, Math.min(limit, capEnd) - pos);
+    }
+
+    /** Null when a header of {@code need} bytes fits at {@code pos}, else the status it gets. */
+    private LayerStatus cut(int need) {
+        long headerEnd = (long) pos + need;
+        if (headerEnd <= limit && headerEnd <= capEnd) {
+            return null;
+        }
+        if (quoted) {
+            return headerEnd > capEnd && capEnd < Math.min(limit, wireEnd)
+                ? LayerStatus.TRUNCATED : LayerStatus.OK;
+        }
+        if (headerEnd > limit || headerEnd > wireEnd) {
+            return LayerStatus.MALFORMED;
+        }
+        return LayerStatus.TRUNCATED;
+    }
+
+    /** Pushes a header that does not fit (with the bytes there are) and its note. */
+    private int pushCut(int type, int need, LayerStatus status) {
+        int have = Math.min(available(), need);
+        int i = push(type, have, limit, status);
+        if (i >= 0) {
+            switch (status) {
+                case OK: stack.note(i, Note.QUOTED_HEADER_SHORT, have); break;
+                case TRUNCATED: stack.note(i, Note.HEADER_TRUNCATED, need); break;
+                default: stack.note(i, Note.HEADER_OVERRUNS_PACKET, need); break;
+            }
+        }
+        return i;
+    }
+
+    /** Status of a layer whose header fits, by where its declared length ends. */
+    private LayerStatus lengthStatus(int declaredEnd) {
+        if (quoted || (declaredEnd <= capEnd && declaredEnd <= limit)) {
+            return LayerStatus.OK;
+        }
+        if (declaredEnd > limit || declaredEnd > wireEnd) {
+            return LayerStatus.MALFORMED;
+        }
+        return LayerStatus.TRUNCATED;
+    }
+
+    private int push(int type, int headerLength, int declaredEnd, LayerStatus status) {
+        int end = Math.max(pos, Math.min(declaredEnd, Math.min(limit, capEnd)));
+        int i = stack.push(type, pos, headerLength, end, status, depth, quoted);
+        if (i >= 0) {
+            stack.setDeclaredEnd(i, declaredEnd);
+        }
+        return i;
+    }
+
+    private boolean enterTunnel(int layer) {
+        if (depth >= tables.maxEncapsulations()) {
+            stack.note(layer, Note.NESTING_TOO_DEEP, tables.maxEncapsulations());
+            return false;
+        }
+        depth++;
+        return true;
+    }
+
+    private int payload() {
+        if (quoted || pos >= limit) {
+            return DecodeTables.STOP;
+        }
+        push(LayerType.PAYLOAD, 0, limit, limit <= capEnd ? LayerStatus.OK : LayerStatus.TRUNCATED);
+        return DecodeTables.STOP;
+    }
+
+    /** Dispatch on an EtherType (also Geneve's protocol type and GRE's protocol). */
+    private int etherTypeNext(int layer, int type) {
+        if (type < 0x0600) {
+            stack.note(layer, Note.ETHERNET_LENGTH_FIELD, type);
+            return DecodeTables.PAYLOAD;
+        }
+        int next = tables.etherType(type);
+        if (next == DecodeTables.STOP) {
+            stack.note(layer, Note.UNKNOWN_ETHERTYPE, type);
+            return DecodeTables.PAYLOAD;
+        }
+        return next;
+    }
+
+    // ---------------------------------------------------------------- link layers
+
+    private int ethernet() {
+        LayerStatus c = cut(14);
+        if (c != null) {
+            pushCut(LayerType.ETHERNET, 14, c);
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.ETHERNET, 14, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        int type = u16(pos + 12);
+        pos += 14;
+        return etherTypeNext(i, type);
+    }
+
+    private int vlan() {
+        LayerStatus c = cut(4);
+        if (c != null) {
+            pushCut(LayerType.VLAN, 4, c);
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.VLAN, 4, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        int type = u16(pos + 2);
+        pos += 4;
+        return etherTypeNext(i, type);
+    }
+
+    private int linuxSll() {
+        LayerStatus c = cut(16);
+        if (c != null) {
+            pushCut(LayerType.LINUX_SLL, 16, c);
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.LINUX_SLL, 16, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        int protocol = u16(pos + 14);
+        pos += 16;
+        return cookedNext(i, protocol);
+    }
+
+    private int linuxSll2() {
+        LayerStatus c = cut(20);
+        if (c != null) {
+            pushCut(LayerType.LINUX_SLL2, 20, c);
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.LINUX_SLL2, 20, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        int protocol = u16(pos);
+        pos += 20;
+        return cookedNext(i, protocol);
+    }
+
+    /** Cooked captures use small non-EtherType protocol values (802.2, CAN...): plain payload. */
+    private int cookedNext(int layer, int protocol) {
+        if (protocol < 0x0600) {
+            return DecodeTables.PAYLOAD;
+        }
+        return etherTypeNext(layer, protocol);
+    }
+
+    private int loopback(boolean networkOrder) {
+        LayerStatus c = cut(4);
+        if (c != null) {
+            pushCut(LayerType.LOOPBACK, 4, c);
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.LOOPBACK, 4, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        int family = loopback.wrap(buf, pos, available()).addressFamily(networkOrder);
+        pos += 4;
+        switch (LoopbackHeader.ipVersion(family)) {
+            case 4: return DecodeTables.IPV4;
+            case 6: return DecodeTables.IPV6;
+            default:
+                stack.note(i, Note.UNKNOWN_ADDRESS_FAMILY, family);
+                return DecodeTables.PAYLOAD;
+        }
+    }
+
+    private int ipByVersion() {
+        if (available() < 1) {
+            LayerStatus c = cut(1);
+            pushCut(LayerType.PAYLOAD, 1, c == null ? LayerStatus.MALFORMED : c);
+            return DecodeTables.STOP;
+        }
+        int version = u8(pos) >>> 4;
+        if (version == 4) {
+            return DecodeTables.IPV4;
+        }
+        if (version == 6) {
+            return DecodeTables.IPV6;
+        }
+        stack.note(-1, Note.IP_VERSION_UNKNOWN, version);
+        return DecodeTables.PAYLOAD;
+    }
+
+    private int arp() {
+        LayerStatus c = cut(ArpHeader.FIXED_LENGTH);
+        if (c != null) {
+            pushCut(LayerType.ARP, ArpHeader.FIXED_LENGTH, c);
+            return DecodeTables.STOP;
+        }
+        arp.wrap(buf, pos, available());
+        int len = arp.length();
+        c = cut(len);
+        if (c != null) {
+            pushCut(LayerType.ARP, len, c);
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.ARP, len, pos + len, LayerStatus.OK);
+        if (i >= 0 && !arp.isEthernetIpv4()) {
+            stack.note(i, Note.ARP_MALFORMED, (arp.hardwareLength() << 8) | arp.protocolLength());
+        }
+        return DecodeTables.STOP;
+    }
+
+    // ---------------------------------------------------------------- network layers
+
+    /** An IP header whose version nibble contradicts what announced it: MALFORMED. */
+    private int versionMismatch(int type, int need, int version) {
+        int i = push(type, Math.min(need, available()), limit, LayerStatus.MALFORMED);
+        if (i >= 0) {
+            stack.note(i, Note.IP_VERSION_MISMATCH, version);
+        }
+        return DecodeTables.STOP;
+    }
+
+    private int ipv4() {
+        if (available() >= 1 && u8(pos) >>> 4 != 4) {
+            return versionMismatch(LayerType.IPV4, Ipv4Header.MIN_LENGTH, u8(pos) >>> 4);
+        }
+        LayerStatus c = cut(Ipv4Header.MIN_LENGTH);
+        if (c != null) {
+            pushCut(LayerType.IPV4, Ipv4Header.MIN_LENGTH, c);
+            return DecodeTables.STOP;
+        }
+        ipv4.wrap(buf, pos, available());
+        int ihl = ipv4.headerLength();
+        if (ihl < Ipv4Header.MIN_LENGTH) {
+            int i = push(LayerType.IPV4, Ipv4Header.MIN_LENGTH, limit, LayerStatus.MALFORMED);
+            if (i >= 0) {
+                stack.note(i, Note.IPV4_HEADER_LENGTH_INVALID, ihl);
+            }
+            return DecodeTables.STOP;
+        }
+        c = cut(ihl);
+        if (c != null) {
+            pushCut(LayerType.IPV4, ihl, c);
+            return DecodeTables.STOP;
+        }
+        int total = ipv4.totalLength();
+        boolean presumed = false;
+        int declaredEnd;
+        if (total == 0 && !quoted) {
+            declaredEnd = Math.min(limit, wireEnd);
+            presumed = true;
+        } else if (total < ihl) {
+            int i = push(LayerType.IPV4, ihl, limit, LayerStatus.MALFORMED);
+            if (i >= 0) {
+                stack.note(i, Note.IPV4_TOTAL_LENGTH_INVALID, total);
+            }
+            return DecodeTables.STOP;
+        } else {
+            declaredEnd = pos + total;
+        }
+        LayerStatus status = lengthStatus(declaredEnd);
+        int i = push(LayerType.IPV4, ihl, declaredEnd, status);
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        if (presumed) {
+            stack.note(i, Note.BIG_TCP_PRESUMED, declaredEnd - pos);
+        }
+        if (status == LayerStatus.MALFORMED) {
+            stack.note(i, Note.IPV4_TOTAL_LENGTH_EXCEEDS, total);
+            return DecodeTables.STOP;
+        }
+        if (ihl > Ipv4Header.MIN_LENGTH) {
+            int bad = ipv4.malformedOptionOffset();
+            if (bad >= 0) {
+                stack.degrade(i, LayerStatus.MALFORMED);
+                stack.note(i, Note.IPV4_OPTIONS_MALFORMED, bad);
+                return DecodeTables.STOP;
+            }
+        }
+        int computed = ipv4.computedChecksum();
+        if (computed != ipv4.checksum()) {
+            stack.note(i, Note.IPV4_BAD_CHECKSUM, computed);
+        }
+        int protocol = ipv4.protocol();
+        int fragmentOffset = ipv4.fragmentOffset();
+        boolean more = ipv4.moreFragments();
+        ipVersion = 4;
+        ipOffset = pos;
+        firstFragment = false;
+        limit = Math.min(declaredEnd, limit);
+        pos += ihl;
+        if (fragmentOffset != 0) {
+            stack.note(i, Note.IP_FRAGMENT, fragmentOffset);
+            fragmentData();
+            return DecodeTables.STOP;
+        }
+        if (more) {
+            firstFragment = true;
+            stack.note(i, Note.IP_FRAGMENT, 0);
+        }
+        return ipNext(i, protocol, false);
+    }
+
+    private void fragmentData() {
+        if (pos < limit) {
+            push(LayerType.FRAGMENT_DATA, 0, limit, lengthStatus(limit));
+        }
+    }
+
+    /** Dispatch on the protocol / final next header of an IP header. */
+    private int ipNext(int layer, int protocol, boolean fromIpv6) {
+        int next = tables.ipProtocol(protocol);
+        if (quoted) {
+            switch (next) {
+                case DecodeTables.UDP, DecodeTables.TCP, DecodeTables.ICMP, DecodeTables.ICMPV6:
+                    return next;
+                default:
+                    return DecodeTables.STOP;
+            }
+        }
+        switch (next) {
+            case DecodeTables.IPV4, DecodeTables.IPV6:
+                if (firstFragment) {
+                    return DecodeTables.PAYLOAD;
+                }
+                return enterTunnel(layer) ? next : DecodeTables.STOP;
+            case DecodeTables.GRE:
+                return firstFragment ? DecodeTables.PAYLOAD : next;
+            case DecodeTables.IPV6_EXTENSION:
+            case DecodeTables.STOP:
+                if (protocol != Ipv6Header.NEXT_NONE || !fromIpv6) {
+                    stack.note(layer, Note.UNKNOWN_IP_PROTOCOL, protocol);
+                }
+                return DecodeTables.PAYLOAD;
+            default:
+                return next;
+        }
+    }
+
+    private static int extensionLayerType(int nextHeader) {
+        switch (nextHeader) {
+            case Ipv6Header.NEXT_HOP_BY_HOP: return LayerType.IPV6_HOP_BY_HOP;
+            case Ipv6Header.NEXT_ROUTING: return LayerType.IPV6_ROUTING;
+            case Ipv6Header.NEXT_FRAGMENT: return LayerType.IPV6_FRAGMENT;
+            default: return LayerType.IPV6_DESTINATION;
+        }
+    }
+
+    private int ipv6() {
+        if (available() >= 1 && u8(pos) >>> 4 != 6) {
+            return versionMismatch(LayerType.IPV6, Ipv6Header.LENGTH, u8(pos) >>> 4);
+        }
+        LayerStatus c = cut(Ipv6Header.LENGTH);
+        if (c != null) {
+            pushCut(LayerType.IPV6, Ipv6Header.LENGTH, c);
+            return DecodeTables.STOP;
+        }
+        ipv6.wrap(buf, pos, available());
+        int payloadLength = ipv6.payloadLength();
+        int nextHeader = ipv6.nextHeader();
+        int ipStart = pos;
+        boolean presumed = false;
+        int declaredEnd;
+        int outer = Math.min(limit, wireEnd);
+        if (payloadLength == 0 && !quoted && outer > pos + Ipv6Header.LENGTH) {
+            declaredEnd = outer;
+            presumed = true;
+        } else {
+            declaredEnd = pos + Ipv6Header.LENGTH + payloadLength;
+        }
+        LayerStatus status = lengthStatus(declaredEnd);
+        int i = push(LayerType.IPV6, Ipv6Header.LENGTH, declaredEnd, status);
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        if (status == LayerStatus.MALFORMED) {
+            stack.note(i, Note.IPV6_PAYLOAD_LENGTH_EXCEEDS, payloadLength);
+            return DecodeTables.STOP;
+        }
+        if (presumed && nextHeader != Ipv6Header.NEXT_HOP_BY_HOP) {
+            stack.note(i, Note.BIG_TCP_PRESUMED, declaredEnd - ipStart);
+        }
+        ipVersion = 6;
+        ipOffset = ipStart;
+        firstFragment = false;
+        limit = Math.min(declaredEnd, limit);
+        pos += Ipv6Header.LENGTH;
+        int last = i;
+        int count = 0;
+        while (Ipv6Header.isExtension(nextHeader)) {
+            if (++count > MAX_IPV6_EXTENSIONS) {
+                stack.degrade(last, LayerStatus.MALFORMED);
+                stack.note(last, Note.IPV6_EXTENSION_CHAIN_TOO_LONG, MAX_IPV6_EXTENSIONS);
+                return DecodeTables.STOP;
+            }
+            int type = extensionLayerType(nextHeader);
+            c = cut(Ipv6ExtensionHeader.MIN_LENGTH);
+            if (c != null) {
+                pushCut(type, Ipv6ExtensionHeader.MIN_LENGTH, c);
+                return DecodeTables.STOP;
+            }
+            extension.wrap(buf, pos, available(), nextHeader);
+            int len = extension.length();
+            c = cut(len);
+            if (c != null) {
+                pushCut(type, len, c);
+                return DecodeTables.STOP;
+            }
+            int j = push(type, len, limit, lengthStatus(limit));
+            if (j < 0) {
+                return DecodeTables.STOP;
+            }
+            last = j;
+            if (nextHeader == Ipv6Header.NEXT_HOP_BY_HOP && presumed) {
+                long jumbo = extension.jumboPayloadLength();
+                if (jumbo < 0) {
+                    stack.note(i, Note.BIG_TCP_PRESUMED, declaredEnd - ipStart);
+                } else {
+                    stack.note(i, Note.IPV6_JUMBOGRAM, jumbo);
+                    long jumboEnd = (long) ipStart + Ipv6Header.LENGTH + jumbo;
+                    if (jumboEnd > limit) {
+                        stack.degrade(i, LayerStatus.MALFORMED);
+                        stack.note(i, Note.IPV6_PAYLOAD_LENGTH_EXCEEDS, jumbo);
+                        return DecodeTables.STOP;
+                    }
+                    limit = (int) jumboEnd;
+                    stack.setDeclaredEnd(i, limit);
+                    stack.setEnd(i, Math.min(limit, capEnd));
+                    stack.setDeclaredEnd(j, limit);
+                    stack.setEnd(j, Math.min(limit, capEnd));
+                    presumed = false;
+                }
+            }
+            if (nextHeader == Ipv6Header.NEXT_FRAGMENT) {
+                int fragmentOffset = extension.fragmentOffset();
+                boolean more = extension.moreFragments();
+                nextHeader = extension.nextHeader();
+                pos += len;
+                if (fragmentOffset != 0) {
+                    stack.note(j, Note.IP_FRAGMENT, fragmentOffset);
+                    fragmentData();
+                    return DecodeTables.STOP;
+                }
+                if (more) {
+                    firstFragment = true;
+                    stack.note(j, Note.IP_FRAGMENT, 0);
+                }
+                continue;
+            }
+            nextHeader = extension.nextHeader();
+            pos += len;
+        }
+        return ipNext(last, nextHeader, true);
+    }
+
+    // ---------------------------------------------------------------- transport layers
+
+    /** The checksum field value that would make a transport checksum correct. */
+    private int transportChecksum(int protocol, int start, int end, int fieldOffset) {
+        long sum;
+        if (ipVersion == 4) {
+            sum = InternetChecksum.add(0, buf, ipOffset + Ipv4Header.SOURCE_OFFSET,
+                ipOffset + Ipv4Header.DESTINATION_OFFSET + 4);
+        } else {
+            sum = InternetChecksum.add(0, buf, ipOffset + Ipv6Header.SOURCE_OFFSET,
+                ipOffset + Ipv6Header.DESTINATION_OFFSET + 16);
+        }
+        int length = end - start;
+        sum += protocol + (length >>> 16) + (length & 0xffff);
+        sum = InternetChecksum.add(sum, buf, start, end);
+        sum -= u16(start + fieldOffset);
+        return InternetChecksum.complement(sum);
+    }
+
+    private boolean checksumVerifiable(int end) {
+        return tables.verifyChecksums() && !quoted && !firstFragment && end <= capEnd && ipOffset >= 0;
+    }
+
+    private int udp() {
+        LayerStatus c = cut(UdpHeader.LENGTH);
+        if (c != null) {
+            pushCut(LayerType.UDP, UdpHeader.LENGTH, c);
+            return DecodeTables.STOP;
+        }
+        udp.wrap(buf, pos, available());
+        int length = udp.length();
+        if (quoted) {
+            push(LayerType.UDP, UdpHeader.LENGTH, pos + Math.max(length, UdpHeader.LENGTH), LayerStatus.OK);
+            return DecodeTables.STOP;
+        }
+        int ipPayload = limit - pos;
+        boolean jumbo = false;
+        int udpEnd;
+        if (length == 0 && ipPayload > 65535) {
+            udpEnd = limit;
+            jumbo = true;
+        } else if (length < UdpHeader.LENGTH) {
+            int i = push(LayerType.UDP, UdpHeader.LENGTH, limit, LayerStatus.MALFORMED);
+            if (i >= 0) {
+                stack.note(i, Note.UDP_LENGTH_INVALID, length);
+            }
+            return DecodeTables.STOP;
+        } else if (length > ipPayload) {
+            if (!firstFragment) {
+                int i = push(LayerType.UDP, UdpHeader.LENGTH, pos + length, LayerStatus.MALFORMED);
+                if (i >= 0) {
+                    stack.note(i, Note.UDP_LENGTH_INVALID, length);
+                }
+                return DecodeTables.STOP;
+            }
+            udpEnd = limit;
+        } else {
+            udpEnd = pos + length;
+        }
+        int i = push(LayerType.UDP, UdpHeader.LENGTH, udpEnd, lengthStatus(udpEnd));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        if (jumbo) {
+            stack.note(i, Note.UDP_LENGTH_ZERO_JUMBO, ipPayload);
+        }
+        if (udp.checksum() != 0 && checksumVerifiable(udpEnd)) {
+            int computed = transportChecksum(17, pos, udpEnd, UdpHeader.CHECKSUM_OFFSET);
+            if (computed == 0) {
+                computed = 0xffff;
+            }
+            if (computed != udp.checksum()) {
+                stack.note(i, Note.UDP_BAD_CHECKSUM, computed);
+            }
+        }
+        int destination = udp.destinationPort();
+        int source = udp.sourcePort();
+        pos += UdpHeader.LENGTH;
+        limit = udpEnd;
+        if (firstFragment) {
+            return DecodeTables.PAYLOAD;
+        }
+        int entry = tables.udpPortEntry(destination);
+        if (entry == DecodeTables.UDP_UNSET) {
+            entry = tables.udpPortEntry(source);
+        }
+        if (entry == DecodeTables.UDP_UNSET) {
+            if (tables.heuristicVxlan() && looksLikeVxlan()) {
+                stack.note(i, Note.VXLAN_HEURISTIC, destination);
+                return DecodeTables.VXLAN;
+            }
+            return DecodeTables.PAYLOAD;
+        }
+        switch (UDP_DISSECTORS[entry - 1]) {
+            case VXLAN: return DecodeTables.VXLAN;
+            case GENEVE: return DecodeTables.GENEVE;
+            case FLANNEL_UDP: return DecodeTables.FLANNEL_UDP;
+            default: return DecodeTables.PAYLOAD;
+        }
+    }
+
+    /** The VXLAN heuristic (see the class comment), on the UDP payload at {@code pos}. */
+    private boolean looksLikeVxlan() {
+        int have = available();
+        if (have < VxlanHeader.LENGTH + 14) {
+            return false;
+        }
+        if (u8(pos) != VxlanHeader.FLAG_I || u8(pos + 1) != 0 || u16(pos + 2) != 0 || u8(pos + 7) != 0) {
+            return false;
+        }
+        int inner = pos + VxlanHeader.LENGTH + 14;
+        int innerAvailable = have - VxlanHeader.LENGTH - 14;
+        int room = limit - inner;
+        switch (u16(inner - 2)) {
+            case 0x8100, 0x88a8, 0x9100:
+                return true;
+            case 0x0806:
+                return innerAvailable >= 8 && u16(inner) == 1 && u16(inner + 2) == 0x0800
+                    && u8(inner + 4) == 6 && u8(inner + 5) == 4;
+            case 0x0800: {
+                if (innerAvailable < Ipv4Header.MIN_LENGTH) {
+                    return false;
+                }
+                int b0 = u8(inner);
+                int ihl = (b0 & 15) * 4;
+                int total = u16(inner + 2);
+                return (b0 >>> 4) == 4 && ihl >= Ipv4Header.MIN_LENGTH && total >= ihl && total <= room;
+            }
+            case 0x86dd:
+                return innerAvailable >= Ipv6Header.LENGTH && (u8(inner) >>> 4) == 6
+                    && Ipv6Header.LENGTH + u16(inner + 4) <= room;
+            default:
+                return false;
+        }
+    }
+
+    private int tcp() {
+        LayerStatus c = cut(TcpHeader.MIN_LENGTH);
+        if (c != null) {
+            pushCut(LayerType.TCP, TcpHeader.MIN_LENGTH, c);
+            return DecodeTables.STOP;
+        }
+        tcp.wrap(buf, pos, available());
+        int headerLength = tcp.headerLength();
+        if (headerLength < TcpHeader.MIN_LENGTH) {
+            int i = push(LayerType.TCP, TcpHeader.MIN_LENGTH, limit, LayerStatus.MALFORMED);
+            if (i >= 0) {
+                stack.note(i, Note.TCP_HEADER_LENGTH_INVALID, headerLength / 4);
+            }
+            return DecodeTables.STOP;
+        }
+        c = cut(headerLength);
+        if (c != null) {
+            pushCut(LayerType.TCP, headerLength, c);
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.TCP, headerLength, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        int bad = tcp.malformedOptionOffset();
+        if (bad >= 0) {
+            stack.degrade(i, LayerStatus.MALFORMED);
+            stack.note(i, Note.TCP_OPTIONS_MALFORMED, bad);
+            return DecodeTables.STOP;
+        }
+        if (quoted) {
+            return DecodeTables.STOP;
+        }
+        if (checksumVerifiable(limit)) {
+            int computed = transportChecksum(6, pos, limit, TcpHeader.CHECKSUM_OFFSET);
+            if (computed != tcp.checksum()) {
+                stack.note(i, Note.TCP_BAD_CHECKSUM, computed);
+            }
+        }
+        pos += headerLength;
+        return DecodeTables.PAYLOAD;
+    }
+
+    private int icmp() {
+        LayerStatus c = cut(IcmpHeader.LENGTH);
+        if (c != null) {
+            int i = pushCut(LayerType.ICMP, IcmpHeader.LENGTH, c);
+            if (i >= 0 && quoted && available() >= 1 && IcmpHeader.isError(u8(pos))) {
+                stack.note(i, Note.ICMP_ERROR_QUOTES_ERROR, u8(pos));
+            }
+            return DecodeTables.STOP;
+        }
+        icmp.wrap(buf, pos, available());
+        int type = icmp.type();
+        int i = push(LayerType.ICMP, IcmpHeader.LENGTH, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        if (quoted) {
+            if (IcmpHeader.isError(type)) {
+                stack.note(i, Note.ICMP_ERROR_QUOTES_ERROR, type);
+            }
+            return DecodeTables.STOP;
+        }
+        if (checksumVerifiable(limit)) {
+            long sum = InternetChecksum.add(0, buf, pos, limit) - icmp.checksum();
+            int computed = InternetChecksum.complement(sum);
+            if (computed != icmp.checksum()) {
+                stack.note(i, Note.ICMP_BAD_CHECKSUM, computed);
+            }
+        }
+        pos += IcmpHeader.LENGTH;
+        if (IcmpHeader.isError(type) && !firstFragment) {
+            if (pos >= Math.min(limit, capEnd)) {
+                return DecodeTables.STOP;
+            }
+            quoted = true;
+            return DecodeTables.IPV4;
+        }
+        return DecodeTables.PAYLOAD;
+    }
+
+    private int icmpv6() {
+        LayerStatus c = cut(Icmpv6Header.LENGTH);
+        if (c != null) {
+            int i = pushCut(LayerType.ICMPV6, Icmpv6Header.LENGTH, c);
+            if (i >= 0 && quoted && available() >= 1 && Icmpv6Header.isError(u8(pos))) {
+                stack.note(i, Note.ICMP_ERROR_QUOTES_ERROR, u8(pos));
+            }
+            return DecodeTables.STOP;
+        }
+        icmpv6.wrap(buf, pos, available());
+        int type = icmpv6.type();
+        int i = push(LayerType.ICMPV6, Icmpv6Header.LENGTH, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        if (quoted) {
+            if (Icmpv6Header.isError(type)) {
+                stack.note(i, Note.ICMP_ERROR_QUOTES_ERROR, type);
+            }
+            return DecodeTables.STOP;
+        }
+        if (ipVersion == 6 && checksumVerifiable(limit)) {
+            int computed = transportChecksum(58, pos, limit, Icmpv6Header.CHECKSUM_OFFSET);
+            if (computed != icmpv6.checksum()) {
+                stack.note(i, Note.ICMPV6_BAD_CHECKSUM, computed);
+            }
+        }
+        pos += Icmpv6Header.LENGTH;
+        if (Icmpv6Header.isError(type) && !firstFragment) {
+            if (pos >= Math.min(limit, capEnd)) {
+                return DecodeTables.STOP;
+            }
+            quoted = true;
+            return DecodeTables.IPV6;
+        }
+        return DecodeTables.PAYLOAD;
+    }
+
+    // ---------------------------------------------------------------- tunnels
+
+    private int vxlan() {
+        LayerStatus c = cut(VxlanHeader.LENGTH);
+        if (c != null) {
+            pushCut(LayerType.VXLAN, VxlanHeader.LENGTH, c);
+            return DecodeTables.STOP;
+        }
+        vxlan.wrap(buf, pos, available());
+        int i = push(LayerType.VXLAN, VxlanHeader.LENGTH, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        if (!vxlan.vniValid()) {
+            stack.note(i, Note.VXLAN_FLAGS_INVALID, vxlan.flags());
+        }
+        pos += VxlanHeader.LENGTH;
+        return enterTunnel(i) ? DecodeTables.ETHERNET : DecodeTables.STOP;
+    }
+
+    private int geneve() {
+        LayerStatus c = cut(GeneveHeader.MIN_LENGTH);
+        if (c != null) {
+            pushCut(LayerType.GENEVE, GeneveHeader.MIN_LENGTH, c);
+            return DecodeTables.STOP;
+        }
+        geneve.wrap(buf, pos, available());
+        int version = geneve.version();
+        if (version != 0) {
+            int i = push(LayerType.GENEVE, GeneveHeader.MIN_LENGTH, limit, lengthStatus(limit));
+            if (i >= 0) {
+                stack.note(i, Note.GENEVE_VERSION_UNKNOWN, version);
+            }
+            pos += GeneveHeader.MIN_LENGTH;
+            return DecodeTables.PAYLOAD;
+        }
+        int headerLength = geneve.headerLength();
+        c = cut(headerLength);
+        if (c != null) {
+            int i = pushCut(LayerType.GENEVE, headerLength, c);
+            if (i >= 0 && c == LayerStatus.MALFORMED) {
+                stack.note(i, Note.GENEVE_OPTIONS_OVERRUN, geneve.optionsLength());
+            }
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.GENEVE, headerLength, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        if (geneve.optionCount() < 0) {
+            stack.degrade(i, LayerStatus.MALFORMED);
+            stack.note(i, Note.GENEVE_OPTIONS_OVERRUN, geneve.optionsLength());
+            return DecodeTables.STOP;
+        }
+        int protocol = geneve.protocolType();
+        pos += headerLength;
+        return tunnelPayload(i, protocol);
+    }
+
+    /** Inner protocol of Geneve and GRE: Ethernet, IPv4 or IPv6 one level deeper. */
+    private int tunnelPayload(int layer, int protocol) {
+        int next = protocol < 0x0600 ? DecodeTables.STOP : tables.etherType(protocol);
+        if (next != DecodeTables.ETHERNET && next != DecodeTables.IPV4 && next != DecodeTables.IPV6) {
+            stack.note(layer, Note.UNKNOWN_ETHERTYPE, protocol);
+            return DecodeTables.PAYLOAD;
+        }
+        return enterTunnel(layer) ? next : DecodeTables.STOP;
+    }
+
+    private int gre() {
+        LayerStatus c = cut(GreHeader.MIN_LENGTH);
+        if (c != null) {
+            pushCut(LayerType.GRE, GreHeader.MIN_LENGTH, c);
+            return DecodeTables.STOP;
+        }
+        gre.wrap(buf, pos, available());
+        int version = gre.version();
+        if (version > 1) {
+            int i = push(LayerType.GRE, GreHeader.MIN_LENGTH, limit, lengthStatus(limit));
+            if (i >= 0) {
+                stack.note(i, Note.GRE_VERSION_UNKNOWN, version);
+            }
+            pos += GreHeader.MIN_LENGTH;
+            return DecodeTables.PAYLOAD;
+        }
+        int headerLength = gre.headerLength();
+        c = cut(headerLength);
+        if (c != null) {
+            pushCut(LayerType.GRE, headerLength, c);
+            return DecodeTables.STOP;
+        }
+        int i = push(LayerType.GRE, headerLength, limit, lengthStatus(limit));
+        if (i < 0) {
+            return DecodeTables.STOP;
+        }
+        int protocol = gre.protocolType();
+        boolean routing = gre.hasRouting();
+        int flags = gre.flags();
+        pos += headerLength;
+        if (routing) {
+            stack.note(i, Note.GRE_ROUTING_PRESENT, flags);
+            return DecodeTables.PAYLOAD;
+        }
+        if (version == 1) {
+            return DecodeTables.PAYLOAD;
+        }
+        return tunnelPayload(i, protocol);
+    }
+
+    private int flannelUdp() {
+        int i = push(LayerType.FLANNEL_UDP, 0, limit, lengthStatus(limit));
+        if (i < 0 || available() < 1) {
+            return DecodeTables.STOP;
+        }
+        int version = u8(pos) >>> 4;
+        if (version != 4 && version != 6) {
+            stack.note(i, Note.FLANNEL_UDP_NOT_IP, version);
+            return DecodeTables.PAYLOAD;
+        }
+        if (!enterTunnel(i)) {
+            return DecodeTables.STOP;
+        }
+        return version == 4 ? DecodeTables.IPV4 : DecodeTables.IPV6;
+    }
+}

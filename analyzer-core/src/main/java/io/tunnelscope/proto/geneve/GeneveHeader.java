@@ -1,0 +1,105 @@
+package io.tunnelscope.proto.geneve;
+
+import io.tunnelscope.proto.Flyweight;
+import java.nio.ByteBuffer;
+
+/**
+ * Geneve header (RFC 8926 section 3.4), UDP port 6081, with its TLV options (section 3.5).
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |Ver|  Opt Len  |O|C|    Rsvd.  |          Protocol Type        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |        Virtual Network Identifier (VNI)       |    Reserved   |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Variable-Length Options                    |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * Option:
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |          Option Class         |      Type     |R|R|R| Length  |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |              Variable-Length Option Data (Length * 4)         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ * Opt Len counts 4-byte words. The payload is picked by Protocol Type (0x6558 Ethernet, 0x0800
+ * IPv4, 0x86dd IPv6).
+ */
+public final class GeneveHeader extends Flyweight {
+    public static final int VERSION_OPTION_LENGTH_OFFSET = 0;
+    public static final int FLAGS_OFFSET = 1;
+    public static final int PROTOCOL_TYPE_OFFSET = 2;
+    public static final int VNI_OFFSET = 4;
+    public static final int OPTIONS_OFFSET = 8;
+    public static final int MIN_LENGTH = 8;
+    public static final int FLAG_OAM = 0x80;
+    public static final int FLAG_CRITICAL = 0x40;
+    public static final int OPTION_HEADER_LENGTH = 4;
+
+    public GeneveHeader wrap(ByteBuffer buf, int off, int avail) {
+        set(buf, off, avail);
+        return this;
+    }
+
+    public boolean isComplete() { return available >= MIN_LENGTH; }
+
+    public int version() { return u8(VERSION_OPTION_LENGTH_OFFSET) >>> 6; }
+
+    /** Length of the options in bytes. */
+    public int optionsLength() { return (u8(VERSION_OPTION_LENGTH_OFFSET) & 0x3f) * 4; }
+
+    /** Whole header length in bytes: 8 + options. */
+    public int headerLength() { return MIN_LENGTH + optionsLength(); }
+
+    public boolean oam() { return (u8(FLAGS_OFFSET) & FLAG_OAM) != 0; }
+
+    public boolean critical() { return (u8(FLAGS_OFFSET) & FLAG_CRITICAL) != 0; }
+
+    public int protocolType() { return u16(PROTOCOL_TYPE_OFFSET); }
+
+    public int vni() { return u24(VNI_OFFSET); }
+
+    /**
+     * Walks the options (requires {@link #headerLength()} bytes).
+     *
+     * @return the number of options, or -1 when one overruns the options length
+     */
+    public int optionCount() {
+        int end = headerLength();
+        int i = OPTIONS_OFFSET;
+        int n = 0;
+        while (i < end) {
+            if (i + OPTION_HEADER_LENGTH > end) {
+                return -1;
+            }
+            int len = OPTION_HEADER_LENGTH + (u8(i + 3) & 0x1f) * 4;
+            if (i + len > end) {
+                return -1;
+            }
+            i += len;
+            n++;
+        }
+        return n;
+    }
+
+    /** Offset (from the header start) of option {@code n}, or -1 (requires a valid walk). */
+    public int optionOffset(int n) {
+        int end = headerLength();
+        int i = OPTIONS_OFFSET;
+        for (int k = 0; i + OPTION_HEADER_LENGTH <= end; k++) {
+            if (k == n) {
+                return i;
+            }
+            i += OPTION_HEADER_LENGTH + (u8(i + 3) & 0x1f) * 4;
+        }
+        return -1;
+    }
+
+    public int optionClass(int optionOffset) { return u16(optionOffset); }
+
+    public int optionType(int optionOffset) { return u8(optionOffset + 2); }
+
+    /** Option data length in bytes. */
+    public int optionDataLength(int optionOffset) { return (u8(optionOffset + 3) & 0x1f) * 4; }
+}
