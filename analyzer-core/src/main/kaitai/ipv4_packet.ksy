@@ -16,7 +16,8 @@ doc: |
   Linux BIG TCP sends packets over 64 KiB) or larger than what was captured,
   the body is whatever follows the header. Only a first fragment
   (fragment offset 0) has an upper-layer header to dissect; later fragments
-  stay raw bytes.
+  stay raw bytes, and so does the UDP payload of a first fragment (more
+  fragments set).
 doc-ref:
   - https://www.rfc-editor.org/rfc/rfc791#section-3.1
   - https://www.iana.org/assignments/protocol-numbers/
@@ -69,7 +70,7 @@ seq:
       cases:
         1: icmp_packet(false)
         6: tcp_segment
-        17: udp_datagram
+        17: udp_datagram(more_fragments)
 instances:
   body_len:
     doc: Bytes of the upper-layer data, bounded by what was captured.

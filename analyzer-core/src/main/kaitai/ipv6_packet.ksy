@@ -15,7 +15,9 @@ doc: |
 
   The chain is followed while the Next Header field names an extension
   header; it also stops at a fragment header of a non-first fragment, whose
-  data is a piece of some payload and stays raw bytes.
+  data is a piece of some payload and stays raw bytes. Behind a fragment
+  header with more fragments set, a UDP header is dissected but not its
+  (incomplete) payload.
 
   A payload length of 0 with a hop-by-hop header is a jumbogram (RFC 2675,
   used by Linux BIG TCP); then, as for a payload length larger than what was
@@ -45,7 +47,10 @@ seq:
   - id: dst_addr
     size: 16
   - id: extension_headers
-    type: 'extension_header(_index == 0 ? next_header : extension_headers[_index - 1].next_header)'
+    type: |
+      extension_header(
+        _index == 0 ? next_header : extension_headers[_index - 1].next_header,
+        _index == 0 ? false : extension_headers[_index - 1].fragmented)
     repeat: until
     repeat-until: _.ends_chain
     if: next_header == 0 or next_header == 43 or next_header == 44 or next_header == 60
@@ -55,11 +60,14 @@ seq:
       switch-on: upper_protocol
       cases:
         6: tcp_segment
-        17: udp_datagram
+        17: udp_datagram(is_fragment)
         58: icmp_packet(true)
 instances:
   has_extension_headers:
     value: next_header == 0 or next_header == 43 or next_header == 44 or next_header == 60
+  is_fragment:
+    doc: A fragment header with more fragments set precedes the body.
+    value: 'has_extension_headers and extension_headers.last.fragmented'
   upper_protocol:
     doc: Protocol of the body; 256 when the body is a non-first fragment.
     value: 'not has_extension_headers ? next_header : extension_headers.last.is_later_fragment ? 256 : extension_headers.last.next_header'
@@ -69,6 +77,9 @@ types:
       - id: header_type
         type: u1
         doc: The Next Header value that announced this header.
+      - id: after_fragment
+        type: bool
+        doc: An earlier header of the chain is a fragment header with more fragments.
     seq:
       - id: next_header
         type: u1
@@ -83,6 +94,8 @@ types:
     instances:
       is_later_fragment:
         value: 'header_type == 44 and header.as<fragment_header>.fragment_offset != 0'
+      fragmented:
+        value: 'after_fragment or (header_type == 44 and header.as<fragment_header>.more_fragments)'
       ends_chain:
         value: |
           is_later_fragment or not (next_header == 0 or next_header == 43

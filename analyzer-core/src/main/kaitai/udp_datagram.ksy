@@ -27,6 +27,13 @@ doc-ref:
   - https://www.rfc-editor.org/rfc/rfc7348#section-5
   - https://www.rfc-editor.org/rfc/rfc8926#section-3.3
   - https://github.com/flannel-io/flannel/blob/master/Documentation/backends.md
+params:
+  - id: is_fragment
+    type: bool
+    doc: |
+      True when this is the first piece of a fragmented IP packet: the UDP
+      header is whole, but the payload is only the start of the datagram,
+      so no overlay is dissected in it (its bytes stay raw).
 seq:
   - id: src_port
     type: u2
@@ -47,8 +54,11 @@ seq:
         3: ip_by_version
 instances:
   overlay:
-    doc: 1 VXLAN, 2 Geneve, 3 flannel UDP, 0 none; by destination port, else source port.
+    doc: |
+      1 VXLAN, 2 Geneve, 3 flannel UDP, 0 none (or a fragment); by destination
+      port, else source port.
     value: |
+      is_fragment ? 0 :
       (dst_port == 4789 or dst_port == 8472) ? 1 :
       dst_port == 6081 ? 2 :
       dst_port == 8285 ? 3 :
