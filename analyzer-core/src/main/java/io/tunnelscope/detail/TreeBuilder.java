@@ -54,7 +54,7 @@ final class TreeBuilder {
             children.add(b.struct(Names.typeName(top), top, 0, rootLength, 0, 0));
         }
         if (failure != null && !b.errorPlaced) {
-            children.add(FieldNode.error(describe(failure), errorOffset(failure, rootLength), 0));
+            children.add(FieldNode.error(describe(failure), errorOffset(failure), 0));
         }
         return FieldNode.of(rootName, rootValue, 0, rootLength, children);
     }
@@ -199,7 +199,7 @@ final class TreeBuilder {
         return t.getClass().getSimpleName() + (m != null ? ": " + m : "");
     }
 
-    private static int errorOffset(Throwable t, int rootLength) {
+    private static int errorOffset(Throwable t) {
         if (t instanceof PositionedStream.Truncated tr) {
             return tr.offset;
         }
