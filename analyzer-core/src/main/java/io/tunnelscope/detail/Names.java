@@ -1,0 +1,152 @@
+package io.tunnelscope.detail;
+
+import io.kaitai.struct.KaitaiStruct;
+import java.util.Locale;
+import java.util.Map;
+
+/** Names and display values of the detail tree. */
+final class Names {
+
+    private static final Map<Integer, String> ETHER_TYPES = Map.of(
+        0x0800, "IPv4", 0x86dd, "IPv6", 0x0806, "ARP", 0x8100, "802.1Q",
+        0x88a8, "802.1ad", 0x9100, "QinQ", 0x6558, "Ethernet");
+
+    private static final Map<Integer, String> IP_PROTOCOLS = Map.of(
+        0, "IPv6 hop-by-hop", 1, "ICMP", 6, "TCP", 17, "UDP", 41, "IPv6", 43, "IPv6 routing",
+        44, "IPv6 fragment", 47, "GRE", 58, "ICMPv6", 60, "IPv6 destination options");
+
+    private static final int HEX_BYTES_SHOWN = 16;
+
+    private Names() {
+    }
+
+    /** {@code srcAddr} → {@code src_addr}: the .ksy id of a generated Java name. */
+    static String snake(String camel) {
+        StringBuilder sb = new StringBuilder(camel.length() + 4);
+        for (int i = 0; i < camel.length(); i++) {
+            char c = camel.charAt(i);
+            if (Character.isUpperCase(c)) {
+                if (i > 0) {
+                    sb.append('_');
+                }
+                sb.append(Character.toLowerCase(c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The .ksy type id of a generated struct, e.g. {@code ipv4_packet}, {@code vlan_tag}. */
+    static String typeName(KaitaiStruct s) {
+        return snake(s.getClass().getSimpleName());
+    }
+
+    /** A field value as the detail view shows it. */
+    static String display(String field, Object v) {
+        if (v instanceof byte[] b) {
+            return bytes(field, b);
+        }
+        if (v instanceof Boolean bool) {
+            return bool ? "1" : "0";
+        }
+        if (v instanceof Number n) {
+            long x = n.longValue();
+            switch (field) {
+                case "ether_type", "tpid", "protocol_type":
+                    String t = ETHER_TYPES.get((int) x);
+                    return String.format(Locale.ROOT, "0x%04x", x) + (t != null ? " (" + t + ")" : "");
+                case "protocol", "next_header":
+                    String p = IP_PROTOCOLS.get((int) x);
+                    return x + (p != null ? " (" + p + ")" : "");
+                case "checksum", "header_checksum":
+                    return String.format(Locale.ROOT, "0x%04x", x);
+                default:
+                    return Long.toString(x);
+            }
+        }
+        return String.valueOf(v);
+    }
+
+    private static String bytes(String field, byte[] b) {
+        if (field.endsWith("_mac") && b.length == 6) {
+            return mac(b);
+        }
+        if (field.endsWith("_addr") && b.length == 4) {
+            return ipv4(b, 0);
+        }
+        if (field.endsWith("_addr") && b.length == 16) {
+            return ipv6(b, 0);
+        }
+        return hex(b);
+    }
+
+    static String mac(byte[] b) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 0; i < b.length; i++) {
+            if (i > 0) {
+                sb.append(':');
+            }
+            sb.append(String.format(Locale.ROOT, "%02x", b[i] & 0xff));
+        }
+        return sb.toString();
+    }
+
+    static String ipv4(byte[] b, int off) {
+        return (b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "."
+            + (b[off + 3] & 0xff);
+    }
+
+    /** RFC 5952 text form: lower case, longest run of two or more zero groups as {@code ::}. */
+    static String ipv6(byte[] b, int off) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[off + 2 * i] & 0xff) << 8) | (b[off + 2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
+
+    static String hex(byte[] b) {
+        int shown = Math.min(b.length, HEX_BYTES_SHOWN);
+        StringBuilder sb = new StringBuilder(shown * 3 + 16);
+        for (int i = 0; i < shown; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(String.format(Locale.ROOT, "%02x", b[i] & 0xff));
+        }
+        if (b.length > shown) {
+            sb.append(" … (").append(b.length).append(" bytes)");
+        }
+        return sb.toString();
+    }
+}
