@@ -41,6 +41,8 @@ public final class Main {
         switch (args[0]) {
             case "decode":
                 return new DecodeCommand(out, err).run(rest);
+            case "correlate":
+                return new CorrelateCommand(out, err).run(rest);
             case "--version":
             case "version":
                 out.println("tunnelscope " + version());
@@ -61,8 +63,9 @@ public final class Main {
         s.println("usage: tunnelscope <command> [options] FILE|DIR...");
         s.println();
         s.println("commands:");
-        s.println("  decode   one line per packet, outer and inner headers together (--json for JSON Lines)");
-        s.println("  version  print the version");
+        s.println("  decode     one line per packet, outer and inner headers together (--json for JSON Lines)");
+        s.println("  correlate  follow packets across capture points and hosts: paths, NAT, tunnels, topology");
+        s.println("  version    print the version");
         s.println();
         s.println("'tunnelscope <command> --help' describes a command's options.");
     }

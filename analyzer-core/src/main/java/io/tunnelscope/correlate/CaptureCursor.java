@@ -94,7 +94,7 @@ final class CaptureCursor implements Closeable {
                 view.wrap(stack);
                 collectLinkFacts(point, stack);
                 int inner = view.innerIpLayer();
-                if (inner < 0) {
+                if (inner < 0 || !routable(inner)) {
                     continue;
                 }
                 point.ipPackets++;
@@ -109,6 +109,30 @@ final class CaptureCursor implements Closeable {
         }
         exhausted = true;
         return false;
+    }
+
+    /**
+     * Multicast, broadcast and unspecified-source packets stay on their link (IGMP reports, DHCP,
+     * neighbour discovery): they never cross an overlay, and identical ones sent by different
+     * hosts would match each other.
+     */
+    private boolean routable(int ip) {
+        if (view.ipVersion(ip) == 4) {
+            int src = view.ipv4Source(ip);
+            int dst = view.ipv4Destination(ip);
+            return src != 0 && (dst >>> 28) != 0xE && dst != -1;
+        }
+        int dst = view.ipv6DestinationOffset(ip);
+        int src = view.ipv6SourceOffset(ip);
+        return dst >= 0 && (view.stack().buffer().get(dst) & 0xff) != 0xff
+                && (view.stack().buffer().getLong(src) != 0 || view.stack().buffer().getLong(src + 8) != 0);
+    }
+
+    private int resolutionNanos() {
+        List<CaptureInterface> interfaces = reader.interfaces();
+        int id = Math.max(0, record.interfaceId());
+        long ticks = id < interfaces.size() ? interfaces.get(id).ticksPerSecond() : 1_000_000_000L;
+        return ticks >= 1_000_000_000L || ticks <= 0 ? 1 : (int) Math.min(1_000_000_000L, 1_000_000_000L / ticks);
     }
 
     private CapturePoint pointOf(LayerStack stack) {
@@ -165,6 +189,7 @@ final class CaptureCursor implements Closeable {
         o.point = point.index;
         o.frame = record.frameNumber();
         o.timestampNanos = record.timestampNanos();
+        o.resolutionNanos = resolutionNanos();
         o.identity = PacketIdentity.of(stack, view, inner);
         o.srcHigh = IpAddresses.high(view, inner, true);
         o.srcLow = IpAddresses.low(view, inner, true);

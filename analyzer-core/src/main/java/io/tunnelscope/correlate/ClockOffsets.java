@@ -11,7 +11,8 @@ import java.util.Map;
  * Estimates the clock offset between capture points from matched packets, as NTP does: for two
  * points A and B, packets of one direction give {@code ts(B) - ts(A) = offset + delay}, packets of
  * the reverse direction give {@code ts(B) - ts(A) = offset - delay}, so with symmetric delays the
- * offset is the mean of the two medians. Directions are told apart by the packets' inner source
+ * offset is the mean of the two medians — unless zero lies between them, which means the clocks
+ * agree (see {@link #offset(long, long)}). Directions are told apart by the packets' inner source
  * and destination, never by the (skewed) clocks. Offsets are then propagated from a reference
  * point (offset 0) over the pairs that have matches in both directions.
  *
@@ -70,7 +71,7 @@ final class ClockOffsets {
                 }
                 long m0 = median(samples.get(base), n0);
                 long m1 = median(samples.get(base | 1), n1);
-                long offset = m0 / 2 + m1 / 2 + (m0 % 2 + m1 % 2) / 2;
+                long offset = offset(m0, m1);
                 pairOffset[a][b] = offset;
                 pairOffset[b][a] = -offset;
                 known[a][b] = true;
@@ -111,6 +112,21 @@ final class ClockOffsets {
             }
         }
         return pairs;
+    }
+
+    /**
+     * The offset from the two direction medians. Causality bounds it: with non-negative one-way
+     * delays it lies between the two medians. When zero lies there, the clocks are taken to agree
+     * (captures on one host, or hosts kept in sync), because the midpoint would only measure how
+     * much slower one direction is than the other; otherwise the midpoint, as NTP estimates it.
+     */
+    static long offset(long m0, long m1) {
+        long low = Math.min(m0, m1);
+        long high = Math.max(m0, m1);
+        if (low <= 0 && high >= 0) {
+            return 0;
+        }
+        return low / 2 + high / 2 + (low % 2 + high % 2) / 2;
     }
 
     private static long median(long[] values, int n) {

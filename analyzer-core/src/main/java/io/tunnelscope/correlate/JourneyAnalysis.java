@@ -42,29 +42,39 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     }
 
     /**
-     * The hops in the order the packet crossed them: by corrected time; hops at the same instant
-     * (captures in one network namespace may share the kernel's timestamp) by falling TTL, then
-     * with the unencapsulated sightings first until the packet has been seen in its tunnel, and
-     * the tunnel sightings first after that.
+     * The hops in the order the packet crossed them: by corrected time, compared at the coarsest
+     * timestamp resolution among the hops (a microsecond capture cannot order itself against a
+     * nanosecond one within the same microsecond); hops at the same instant (captures in one
+     * network namespace may share the kernel's timestamp) by falling TTL, then with the
+     * unencapsulated sightings first until the packet has been seen in its tunnel and the tunnel
+     * sightings first after that, then by full-resolution time.
      */
     static List<Observation> order(List<Observation> hops) {
+        long resolution = 1;
+        for (Observation hop : hops) {
+            resolution = Math.max(resolution, hop.resolutionNanos);
+        }
+        long unit = resolution;
         List<Observation> ordered = new ArrayList<>(hops);
-        ordered.sort(Comparator.comparingLong((Observation o) -> o.adjustedNanos)
+        ordered.sort(Comparator.comparingLong((Observation o) -> Math.floorDiv(o.adjustedNanos, unit))
                 .thenComparing(o -> -o.ttl)
+                .thenComparingLong(o -> o.adjustedNanos)
                 .thenComparingInt(o -> o.point));
         boolean tunnelSeen = false;
         int i = 0;
         while (i < ordered.size()) {
             int j = i + 1;
             Observation first = ordered.get(i);
-            while (j < ordered.size() && ordered.get(j).adjustedNanos == first.adjustedNanos
+            while (j < ordered.size()
+                    && Math.floorDiv(ordered.get(j).adjustedNanos, unit) == Math.floorDiv(first.adjustedNanos, unit)
                     && ordered.get(j).ttl == first.ttl) {
                 j++;
             }
             if (j - i > 1) {
                 boolean tunnelFirst = tunnelSeen;
                 ordered.subList(i, j).sort(Comparator.comparingInt(
-                        (Observation o) -> o.encapsulated() == tunnelFirst ? 0 : 1).thenComparingInt(o -> o.point));
+                        (Observation o) -> o.encapsulated() == tunnelFirst ? 0 : 1)
+                        .thenComparingLong(o -> o.adjustedNanos).thenComparingInt(o -> o.point));
             }
             for (int k = i; k < j; k++) {
                 tunnelSeen |= ordered.get(k).encapsulated();

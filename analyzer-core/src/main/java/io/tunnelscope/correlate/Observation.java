@@ -12,6 +12,8 @@ final class Observation {
     /** Timestamp on the reference clock (clock offset of the point removed). */
     long adjustedNanos;
     long identity;
+    /** Resolution of this capture's timestamps (1000 for microsecond pcap). */
+    int resolutionNanos = 1;
 
     long srcHigh;
     long srcLow;
