@@ -22,7 +22,7 @@ import sys
 
 FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "ip.flags.df",
           "ip.flags.mf", "ip.frag_offset", "ip.proto", "udp.srcport", "udp.dstport", "vxlan.vni",
-          "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "icmp.mtu", "icmp.data_time", "tcp.srcport",
+          "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "icmp.mtu", "icmp.data_time", "data.data", "tcp.srcport",
           "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack"]
 ENCAP_PORTS = {"8472", "8285"}
 PATH_ROLES = ["pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
@@ -74,7 +74,9 @@ def frame_view(r):
     if r["icmp.type"] and v["inner"]["proto"] == "1":
         v["icmp"] = {"type": int(r["icmp.type"][0]), "code": int(first(r["icmp.code"]) or 0),
                      "ident": first(r["icmp.ident"]), "seq": first(r["icmp.seq"]),
-                     "stamp": first(r["icmp.data_time"]),
+                     # ping's payload starts with its send time (struct timeval; tshark shows
+                     # whole seconds only, the microseconds are the first payload bytes)
+                     "stamp": (first(r["icmp.data_time"]), (first(r["data.data"]) or "")[:16]),
                      "mtu": int(r["icmp.mtu"][0]) if r["icmp.mtu"] else None}
         if v["icmp"]["type"] == 3:
             v["icmp"]["quoted"] = {"src": first(r["ip.src"], k + 1), "dst": first(r["ip.dst"], k + 1)}
@@ -156,11 +158,15 @@ def main():
             else:
                 problems.append(f"{label} {direction}: seen {[point[o] for o in order]}, "
                                 f"topology says {[point[e] for e in exp]}")
-        hops = [{"point": point[s[1]], "src": s[2]["inner"]["src"], "dst": s[2]["inner"]["dst"],
-                 "encapsulated": s[2]["encap"]} for s in sorted(seen, key=lambda s: order.index(s[1]))]
+        hops = [dict({"point": point[s[1]], "src": s[2]["inner"]["src"], "dst": s[2]["inner"]["dst"],
+                      "encapsulated": s[2]["encap"]},
+                     **({"icmpIdent": s[2]["icmp"]["ident"]} if s[2]["icmp"] else {}),
+                     **({"srcPort": s[2]["tcp"]["sport"]} if s[2]["tcp"] else {}),
+                     **({"srcPort": s[2]["udp"]["sport"]} if s[2]["udp"] else {}))
+                for s in sorted(seen, key=lambda s: order.index(s[1]))]
         return order, hops
 
-    paths, nat, traffic_out = [], {}, []
+    paths, nat, traffic_out, rewritten = [], {}, [], {}
     pair_idx = {}
     for t in sc["traffic"]:
         src_host = t["from"].rsplit("-pod", 1)[0]
@@ -230,9 +236,14 @@ def main():
                     if a[fld] != b[fld]:
                         key = (kind, a[fld], b[fld], a["point"], b["point"])
                         nat.setdefault(key, []).append(t["label"])
+                        for f, what in (("icmpIdent", "icmp identifier"), ("srcPort", "source port")):
+                            if f in a and f in b and a[f] != b[f]:
+                                rewritten.setdefault(key, []).append(
+                                    {"traffic": t["label"], "field": what, "original": a[f], "translated": b[f]})
 
     nat_out = [{"kind": k[0], "original": k[1], "translated": k[2], "from": k[3], "to": k[4],
-                "host": k[3].split("-")[0], "traffic": v} for k, v in nat.items()]
+                "host": k[3].split("-")[0], "traffic": v,
+                "alsoRewritten": rewritten.get(k, [])} for k, v in nat.items()]
 
     # MTU events
     frag_needed = {}
