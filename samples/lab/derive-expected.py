@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+"""Derive expected.json for a recorded scenario from what tshark sees in its captures.
+
+    samples/lab/derive-expected.py samples/captures/<scenario> [--write]
+
+Reads scenario.json, dissects every per-hop capture with tshark (VXLAN on 8472, IP-in-UDP on
+8285, IP reassembly off so every fragment is seen where it really is) and reports:
+  paths      for each traffic item the capture points its first request (and reply) crossed,
+             ordered by capture timestamp, and checked against the topology's expected order
+  nat        where the innermost source/destination address changes between two hops
+  mtuEvents  ICMP frag-needed (next-hop MTU, sending host, where seen), outer (underlay)
+             fragmentation, inner fragmentation, and the configured MTU mismatches
+  offloads   frames larger than the device MTU (GSO/TSO super-frames)
+  traffic    what was sent, with the requests/replies actually seen on the sender's pod capture
+Without --write it prints the result; a human still reads it before committing. Exits 1 when a
+path disagrees with the topology.
+"""
+import json
+import os
+import subprocess
+import sys
+
+FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "ip.flags.df",
+          "ip.flags.mf", "ip.frag_offset", "ip.proto", "udp.srcport", "udp.dstport", "vxlan.vni",
+          "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "icmp.mtu", "icmp.data_time", "data.data", "tcp.srcport",
+          "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack"]
+ENCAP_PORTS = {"8472", "8285"}
+PATH_ROLES = ["pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
+
+
+def dissect(path):
+    cmd = ["tshark", "-r", path, "-n", "-o", "ip.defragment:FALSE",
+           "-d", "udp.port==8472,vxlan", "-d", "udp.port==8285,ip",
+           "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    frames = []
+    for line in out.splitlines():
+        cols = line.split("\t")
+        rec = {f: (cols[i].split("|") if i < len(cols) and cols[i] != "" else [])
+               for i, f in enumerate(FIELDS)}
+        frames.append(frame_view(rec))
+    return frames
+
+
+def first(lst, i=0):
+    return lst[i] if len(lst) > i else None
+
+
+def frame_view(r):
+    """Outer/inner view of one frame."""
+    # microseconds: pcap files from tcpdump are in us, pcapng from dumpcap in ns; hops on one
+    # kernel path share one timestamp, so compare at the coarser precision
+    sec, _, frac = r["frame.time_epoch"][0].partition(".")
+    v = {"no": int(r["frame.number"][0]), "t": int(sec) * 1000000 + int((frac + "000000")[:6]),
+         "len": int(r["frame.len"][0]), "raw": r}
+    if not r["ip.src"]:
+        v["ip"] = False
+        return v
+    v["ip"] = True
+    encap = (first(r["udp.dstport"]) in ENCAP_PORTS or first(r["udp.srcport"]) in ENCAP_PORTS) \
+        and len(r["ip.src"]) > 1 and first(r["ip.proto"]) == "17"
+    k = 1 if encap else 0
+    v["encap"] = encap
+    v["vni"] = first(r["vxlan.vni"])
+    v["outer"] = {"src": r["ip.src"][0], "dst": r["ip.dst"][0], "mf": first(r["ip.flags.mf"]) in ("1", "True"),
+                  "off": int(first(r["ip.frag_offset"]) or 0), "proto": first(r["ip.proto"])}
+    v["inner"] = {"src": first(r["ip.src"], k), "dst": first(r["ip.dst"], k),
+                  "df": first(r["ip.flags.df"], k) in ("1", "True"),
+                  "mf": first(r["ip.flags.mf"], k) in ("1", "True"),
+                  "off": int(first(r["ip.frag_offset"], k) or 0), "proto": first(r["ip.proto"], k)}
+    v["icmp"] = None
+    if r["icmp.type"] and v["inner"]["proto"] == "1":
+        v["icmp"] = {"type": int(r["icmp.type"][0]), "code": int(first(r["icmp.code"]) or 0),
+                     "ident": first(r["icmp.ident"]), "seq": first(r["icmp.seq"]),
+                     # ping's payload starts with its send time (struct timeval; tshark shows
+                     # whole seconds only, the microseconds are the first payload bytes)
+                     "stamp": (first(r["icmp.data_time"]), (first(r["data.data"]) or "")[:16]),
+                     "mtu": int(r["icmp.mtu"][0]) if r["icmp.mtu"] else None}
+        if v["icmp"]["type"] == 3:
+            v["icmp"]["quoted"] = {"src": first(r["ip.src"], k + 1), "dst": first(r["ip.dst"], k + 1)}
+    v["tcp"] = None
+    if r["tcp.srcport"] and v["inner"]["proto"] == "6":
+        v["tcp"] = {"sport": r["tcp.srcport"][-1], "dport": r["tcp.dstport"][-1],
+                    "seq": r["tcp.seq_raw"][-1], "syn": r["tcp.flags.syn"][-1] in ("1", "True"),
+                    "ack": r["tcp.flags.ack"][-1] in ("1", "True")}
+    v["udp"] = None
+    if r["udp.srcport"] and v["inner"]["proto"] == "17":
+        v["udp"] = {"sport": r["udp.srcport"][-1], "dport": r["udp.dstport"][-1]}
+    return v
+
+
+def frag_needed_list(fn):
+    return [{"src": k[0], "dst": k[1], "mtu": k[2], "quoted": v["quoted"]} for k, v in fn.items()]
+
+
+def main():
+    d = sys.argv[1]
+    write = "--write" in sys.argv
+    sc = json.load(open(os.path.join(d, "scenario.json")))
+    hosts = {h["name"]: h for h in sc["hosts"]}
+    host_order = [h["name"] for h in sc["hosts"]]
+    addr_host = {}
+    for h in sc["hosts"]:
+        for a in (h["underlay"]["address"], h["bridge"]["address"], h["pod"]["address"],
+                  (h["overlay"] or {}).get("address")):
+            if a:
+                addr_host[a.split("/")[0]] = h["name"]
+    caps = [c for c in sc["captures"] if c["role"] in PATH_ROLES]
+    point = {c["file"]: os.path.splitext(c["file"])[0] for c in sc["captures"]}
+    frames = {c["file"]: dissect(os.path.join(d, c["file"])) for c in caps}
+    rank = {}
+    for c in caps:
+        rank[c["file"]] = PATH_ROLES.index(c["role"]) if c["role"] != "overlay-tun" else 2
+    problems = []
+    truncated = []  # (label, direction, last point): checked against frag-needed below
+
+    def pod_file(host):
+        return next(c["file"] for c in caps if c["host"] == host and c["role"] == "pod")
+
+    def host_of_addr(a):
+        return addr_host.get(a)
+
+    def expected_points(src_host, dst_host, to_host=None):
+        """to_host: None (pod to pod), 'request' (pod to a host address) or 'reply' (back)."""
+        overlay = {"overlay-vxlan", "overlay-tun"}
+
+        def seq(h, rev, roles):
+            pts = [c["file"] for r in roles for c in caps if c["host"] == h and c["role"] == r]
+            return list(reversed(pts)) if rev else pts
+        full = ["pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
+        local = [r for r in full if r not in overlay]
+        if to_host == "request":
+            return seq(src_host, False, local) + seq(dst_host, True, ["underlay"])
+        if to_host == "reply":
+            return seq(src_host, False, ["underlay"]) + seq(dst_host, True, local)
+        return seq(src_host, False, full) + seq(dst_host, True, full)
+
+    def trace(match, src_host, dst_host, label, direction, to_host=None):
+        seen = []
+        for c in caps:
+            for f in frames[c["file"]]:
+                if f["ip"] and match(f):
+                    seen.append((f["t"], c["file"], f))
+                    break
+        exp = expected_points(src_host, dst_host, to_host)
+        pos = {p: i for i, p in enumerate(exp)}
+        seen.sort(key=lambda s: (s[0], pos.get(s[1], 99)))
+        order = [s[1] for s in seen]
+        if order != exp:
+            # equal timestamps: accept if the same set and timestamps non-decreasing along exp
+            ts = {s[1]: s[0] for s in seen}
+            if set(order) == set(exp) and all(ts[exp[i]] <= ts[exp[i + 1]] for i in range(len(exp) - 1)):
+                order = exp
+            elif order and order == exp[:len(order)]:
+                truncated.append((label, direction, point[order[-1]]))
+            else:
+                problems.append(f"{label} {direction}: seen {[point[o] for o in order]}, "
+                                f"topology says {[point[e] for e in exp]}")
+        hops = [dict({"point": point[s[1]], "src": s[2]["inner"]["src"], "dst": s[2]["inner"]["dst"],
+                      "encapsulated": s[2]["encap"]},
+                     **({"icmpIdent": s[2]["icmp"]["ident"]} if s[2]["icmp"] else {}),
+                     **({"srcPort": s[2]["tcp"]["sport"]} if s[2]["tcp"] else {}),
+                     **({"srcPort": s[2]["udp"]["sport"]} if s[2]["udp"] else {}))
+                for s in sorted(seen, key=lambda s: order.index(s[1]))]
+        return order, hops
+
+    paths, nat, traffic_out, rewritten = [], {}, [], {}
+    pair_idx = {}
+    for t in sc["traffic"]:
+        src_host = t["from"].rsplit("-pod", 1)[0]
+        dst_host = host_of_addr(t["dst"])
+        to_host_itself = t["dst"] not in [hosts[h]["pod"]["address"].split("/")[0] for h in hosts]
+        pf = frames[pod_file(src_host)]
+        entry = dict(t)
+        if t["type"] == "icmp-echo":
+            reqs = [f for f in pf if f["ip"] and f["icmp"] and f["icmp"]["type"] == 8
+                    and f["inner"]["src"] == t["src"] and f["inner"]["dst"] == t["dst"]]
+            idents = []
+            for f in reqs:
+                if f["icmp"]["ident"] not in idents:
+                    idents.append(f["icmp"]["ident"])
+            n = pair_idx.get((t["src"], t["dst"]), 0)
+            pair_idx[(t["src"], t["dst"])] = n + 1
+            ident = idents[n]
+            reps = [f for f in pf if f["ip"] and f["icmp"] and f["icmp"]["type"] == 0
+                    and f["icmp"]["ident"] == ident]
+            entry["observed"] = {"icmpIdent": ident, "requestsOnSenderPod": len([f for f in reqs if f["icmp"]["ident"] == ident]),
+                                 "repliesOnSenderPod": len(reps)}
+            seqs = sorted({f["icmp"]["seq"] for f in reqs if f["icmp"]["ident"] == ident}, key=int)
+            # the first request that got a reply (else the first one)
+            rseqs = {f["icmp"]["seq"] for f in reps}
+            s0 = next((s for s in seqs if s in rseqs), seqs[0])
+            s0req = next(f for f in reqs if f["icmp"]["ident"] == ident and f["icmp"]["seq"] == s0)
+            # MASQUERADE --random-fully rewrites the echo identifier: follow the packet by its
+            # sequence number and the timestamp ping puts in the payload instead
+            stamp = s0req["icmp"]["stamp"]
+            for direction, typ in (("request", 8), ("reply", 0)):
+                if direction == "reply" and s0 not in rseqs:
+                    continue
+                m = (lambda typ: lambda f: f["icmp"] is not None and f["icmp"]["type"] == typ
+                     and f["icmp"]["seq"] == s0 and f["icmp"]["stamp"] == stamp)(typ)
+                a, b = (src_host, dst_host) if direction == "request" else (dst_host, src_host)
+                order, hops = trace(m, a, b, t["label"], direction,
+                                    (direction if to_host_itself else None))
+                paths.append({"traffic": t["label"], "direction": direction, "packet": f"icmp echo {direction} seq={s0}",
+                              "points": [point[o] for o in order], "hops": hops})
+        elif t["type"] == "tcp":
+            syns = [f for f in pf if f["ip"] and f["tcp"] and f["tcp"]["syn"] and not f["tcp"]["ack"]
+                    and f["inner"]["dst"] == t["dst"] and f["tcp"]["dport"] == str(t["dstPort"])]
+            isn = syns[0]["tcp"]["seq"]
+            entry["observed"] = {"connections": len({f["tcp"]["sport"] for f in syns}),
+                                 "segmentsOnSenderPod": len([f for f in pf if f["ip"] and f["tcp"]])}
+            order, hops = trace(lambda f: f["tcp"] is not None and f["tcp"]["syn"] and not f["tcp"]["ack"]
+                                and f["tcp"]["seq"] == isn, src_host, dst_host, t["label"], "request")
+            paths.append({"traffic": t["label"], "direction": "request", "packet": "first TCP SYN",
+                          "points": [point[o] for o in order], "hops": hops})
+        elif t["type"] == "udp":
+            dg = [f for f in pf if f["ip"] and f["udp"] and f["udp"]["dport"] == str(t["dstPort"])
+                  and f["inner"]["dst"] == t["dst"]]
+            entry["observed"] = {"datagramsOnSenderPod": len(dg)}
+            order, hops = trace(lambda f: f["udp"] is not None and f["udp"]["dport"] == str(t["dstPort"])
+                                and f["udp"]["sport"] == str(t["srcPort"]) or (
+                                    f["udp"] is not None and f["udp"]["dport"] == str(t["dstPort"])),
+                                src_host, dst_host, t["label"], "request")
+            paths.append({"traffic": t["label"], "direction": "request", "packet": "first UDP datagram",
+                          "points": [point[o] for o in order], "hops": hops})
+        traffic_out.append(entry)
+        # NAT along the request path
+        for p in paths:
+            if p["traffic"] != t["label"] or p["direction"] != "request":
+                continue
+            for a, b in zip(p["hops"], p["hops"][1:]):
+                for kind, fld in (("SNAT", "src"), ("DNAT", "dst")):
+                    if a[fld] != b[fld]:
+                        key = (kind, a[fld], b[fld], a["point"], b["point"])
+                        nat.setdefault(key, []).append(t["label"])
+                        for f, what in (("icmpIdent", "icmp identifier"), ("srcPort", "source port")):
+                            if f in a and f in b and a[f] != b[f]:
+                                rewritten.setdefault(key, []).append(
+                                    {"traffic": t["label"], "field": what, "original": a[f], "translated": b[f]})
+
+    nat_out = [{"kind": k[0], "original": k[1], "translated": k[2], "from": k[3], "to": k[4],
+                "host": k[3].split("-")[0], "traffic": v,
+                "alsoRewritten": rewritten.get(k, [])} for k, v in nat.items()]
+
+    # MTU events
+    frag_needed = {}
+    outer_frag, inner_frag, supers = {}, {}, {}
+    mtus = {}
+    for h in sc["hosts"]:
+        for dev in ("underlay", "bridge", "pod", "overlay"):
+            if h.get(dev):
+                mtus[(h["name"], h[dev]["device"] if dev != "pod" else "pod")] = h[dev]["mtu"]
+    for c in caps:
+        p = point[c["file"]]
+        dev_mtu = mtus.get((c["host"], c["device"] if c["role"] != "pod" else "pod"))
+        for f in frames[c["file"]]:
+            if not f["ip"]:
+                continue
+            ic = f["icmp"]
+            if ic and ic["type"] == 3 and ic["code"] == 4:
+                key = (f["inner"]["src"], f["inner"]["dst"], ic["mtu"])
+                e = frag_needed.setdefault(key, {"points": [], "count": {}, "quoted": ic.get("quoted")})
+                if p not in e["points"]:
+                    e["points"].append(p)
+                e["count"][p] = e["count"].get(p, 0) + 1
+            o = f["outer"]
+            if c["role"] == "underlay" and (o["mf"] or o["off"] > 0) and o["proto"] == "17" \
+                    and host_of_addr(o["src"]) and o["src"] == hosts[host_of_addr(o["src"])]["underlay"]["address"].split("/")[0]:
+                e = outer_frag.setdefault(p, {"fragments": 0, "firstFragments": 0, "maxFrameLen": 0})
+                e["fragments"] += 1
+                e["firstFragments"] += 1 if o["off"] == 0 else 0
+                e["maxFrameLen"] = max(e["maxFrameLen"], f["len"])
+            i = f["inner"]
+            if (i["mf"] or i["off"] > 0) and (f["encap"] or c["role"] != "underlay" or sc["backend"] == "host-gw"):
+                e = inner_frag.setdefault(p, {"fragments": 0, "src": set(), "dst": set()})
+                e["fragments"] += 1
+                e["src"].add(i["src"]); e["dst"].add(i["dst"])
+            l2 = 0 if c["role"] == "overlay-tun" else 14
+            if dev_mtu and f["len"] > dev_mtu + l2:
+                e = supers.setdefault(p, {"frames": 0, "maxFrameLen": 0, "deviceMtu": dev_mtu})
+                e["frames"] += 1
+                e["maxFrameLen"] = max(e["maxFrameLen"], f["len"])
+    for label, direction, last in truncated:
+        t = next(x for x in sc["traffic"] if x["label"] == label)
+        why = [e for e in frag_needed_list(frag_needed) if e["quoted"] == {"src": t["src"], "dst": t["dst"]}]
+        if not why:
+            problems.append(f"{label} {direction}: stops after {last} without a frag-needed to explain it")
+            continue
+        for p in paths:
+            if p["traffic"] == label and p["direction"] == direction:
+                p["stopsAfter"] = last
+                p["reason"] = (f"ICMP frag-needed (next-hop MTU {why[0]['mtu']}) from {why[0]['src']} "
+                               f"({host_of_addr(why[0]['src'])}): packet larger than the overlay MTU with DF set")
+    fn_out = [{"icmpSrc": k[0], "fromHost": host_of_addr(k[0]), "icmpDst": k[1], "nextHopMtu": k[2],
+               "quoted": v["quoted"], "seenAt": v["points"], "countPerPoint": v["count"]}
+              for k, v in frag_needed.items()]
+    inner_out = {p: {"fragments": v["fragments"], "src": sorted(v["src"]), "dst": sorted(v["dst"])}
+                 for p, v in inner_frag.items()}
+    mism = []
+    m = sc["mtu"]
+    if m.get("overlay"):
+        if m["pod"] > m["overlay"] or m["bridge"] > m["overlay"]:
+            mism.append({"kind": "pod/bridge MTU above overlay MTU", "pod": m["pod"], "bridge": m["bridge"],
+                         "overlay": m["overlay"]})
+        overhead = 50 if sc["backend"] == "vxlan" else 28
+        if m["overlay"] + overhead > m["underlay"]:
+            mism.append({"kind": "overlay MTU + encapsulation overhead above underlay MTU", "overlay": m["overlay"],
+                         "encapsulationOverhead": overhead, "underlay": m["underlay"]})
+    mtu_events = {"fragNeeded": fn_out, "outerFragmentation": bool(outer_frag),
+                  "outerFragmentsAt": outer_frag, "innerFragmentation": bool(inner_frag),
+                  "innerFragmentsAt": inner_out, "mtuMismatch": mism}
+    # offloads: partial (not yet computed) checksums, as seen before the NIC would fill them in
+    partial = {}
+    if sc["offloads"]:
+        for c in caps:
+            out = subprocess.run(["tshark", "-r", os.path.join(d, c["file"]), "-n", "-o", "ip.defragment:FALSE",
+                                  "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+                                  "-d", "udp.port==8472,vxlan", "-d", "udp.port==8285,ip",
+                                  "-Y", "tcp.checksum.status==0 || udp.checksum.status==0"],
+                                 check=True, capture_output=True, text=True).stdout
+            n = len(out.splitlines())
+            if n:
+                partial[point[c["file"]]] = n
+    result = {"scenario": sc["scenario"], "derivedBy": "samples/lab/derive-expected.py (tshark), reviewed",
+              "nat": nat_out, "mtuEvents": mtu_events,
+              "offloads": {"enabled": sc["offloads"], "superFrames": bool(supers), "superFramesAt": supers,
+                           "partialChecksums": bool(partial), "partialChecksumFramesAt": partial},
+              "paths": [{k: v for k, v in p.items()} for p in paths], "traffic": traffic_out}
+    text = json.dumps(result, indent=2)
+    if write:
+        with open(os.path.join(d, "expected.json"), "w") as fh:
+            fh.write(text + "\n")
+    else:
+        print(text)
+    for p in problems:
+        print("PATH MISMATCH:", p, file=sys.stderr)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

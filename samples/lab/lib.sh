@@ -1,0 +1,520 @@
+# shellcheck shell=bash
+# Tunnelscope sample-capture lab: building blocks.
+#
+# Everything lives in network namespaces named tsl-*: one switch namespace (tsl-sw, bridge sw0)
+# and per host a host namespace (tsl-<host>) plus a container namespace (tsl-<host>-pod).
+# Nothing is ever configured in the root namespace, and traffic only goes to addresses that
+# exist inside these namespaces.
+
+TSL_PREFIX=tsl-
+SW_NS=${TSL_PREFIX}sw
+
+# ---------------------------------------------------------------- state ----
+# Scenario parameters (set by a scenario_* function, overridable from the command line).
+SCENARIO=""
+DESCRIPTION=""
+BACKEND=vxlan          # vxlan | udp | host-gw
+LAYOUT=docker          # docker (docker0) | k8s (cni0)
+NETWORK=""             # flannel network, e.g. 10.102.0.0/16
+MASQ=off               # off | docker | flannel
+OFFLOADS=off           # on | off
+UL_MTU=1500            # underlay NIC MTU
+OV_MTU=""              # overlay device MTU (default: UL_MTU-50 for vxlan, UL_MTU-28 for udp)
+BR_MTU=""              # bridge MTU (default: overlay MTU, what flannel's subnet.env gives docker/CNI)
+POD_MTU=""             # container eth0 MTU (default: BR_MTU)
+NHOSTS=""              # how many of the defined hosts to build (default: all)
+HOSTS=()               # host names in order
+declare -A UL_DEV UL_IP UL_MAC SUBNET BR_DEV BR_MAC POD_MAC POD_VETH VTEP_MAC
+EXTRA_CAPTURES=()      # extra capture specs, see capture_plan
+
+# Runtime bookkeeping.
+OUT=""
+LOGDIR=""
+PIDS=()                # every background process this run started
+CAPS=()                # "file|host|device|role|ns|tool|linktype-request"
+CAP_PIDS=()
+declare -A IPT_RULES   # host -> newline separated iptables commands
+TRAFFIC_JSONL=""
+
+# running and not a zombie (a child we have not reaped yet still answers kill -0)
+alive() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [[ $st != Z ]]; }
+
+log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+host_ns() { echo "${TSL_PREFIX}$1"; }
+pod_ns() { echo "${TSL_PREFIX}$1-pod"; }
+nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# <subnet prefix> e.g. 10.102.20 for 10.102.20.0/24
+sub_net() { echo "${SUBNET[$1]}.0/24"; }
+br_ip() { echo "${SUBNET[$1]}.1"; }
+pod_ip() { echo "${SUBNET[$1]}.2"; }
+vtep_ip() { echo "${SUBNET[$1]}.0"; }
+ov_dev() { case $BACKEND in vxlan) echo flannel.1 ;; udp) echo flannel0 ;; *) echo "" ;; esac; }
+net_len() { echo "${NETWORK#*/}"; }
+
+# ------------------------------------------------------------- cleanup ----
+# Kill what this run started (by pid), then remove every tsl-* namespace.
+lab_cleanup() {
+    local pid ns
+    for pid in "${CAP_PIDS[@]}" "${PIDS[@]}"; do
+        kill -INT "$pid" 2>/dev/null || true
+    done
+    sleep 0.3
+    for pid in "${CAP_PIDS[@]}" "${PIDS[@]}"; do
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    CAP_PIDS=(); PIDS=()
+    cleanup_namespaces
+}
+
+# Remove all tsl-* namespaces; processes still inside them (which only this lab starts) are
+# killed by pid first.
+cleanup_namespaces() {
+    local ns pid
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${TSL_PREFIX}" || true); do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill -KILL "$pid" 2>/dev/null || true
+        done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+}
+
+# ------------------------------------------------------------ topology ----
+ns_base() {
+    local ns=$1
+    ip netns add "$ns"
+    # No IPv6 anywhere: no router solicitations, MLD or DAD noise in the captures.
+    nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    ip -n "$ns" link set lo up
+}
+
+set_offloads() { # ns dev
+    local ns=$1 dev=$2 state
+    state=$OFFLOADS
+    # Offloads "on" is what the kernel gives veths/bridges/vxlan by default; only turning
+    # them off needs ethtool.
+    if [[ $state == off ]]; then
+        nsx "$ns" ethtool -K "$dev" tx off sg off tso off gso off gro off >/dev/null 2>&1 ||
+            nsx "$ns" ethtool -K "$dev" tx off tso off gso off >/dev/null 2>&1 || true
+    else
+        nsx "$ns" ethtool -K "$dev" tx on sg on tso on gso on >/dev/null 2>&1 || true
+    fi
+}
+
+build_switch() {
+    ns_base "$SW_NS"
+    ip -n "$SW_NS" link add sw0 type bridge stp_state 0 forward_delay 0
+    ip -n "$SW_NS" link set sw0 mtu "$UL_MTU"
+    ip -n "$SW_NS" link set sw0 up
+}
+
+build_host() { # host index
+    local h=$1 i=$2 hns pns
+    hns=$(host_ns "$h"); pns=$(pod_ns "$h")
+    ns_base "$hns"
+    ns_base "$pns"
+    nsx "$hns" sysctl -qw net.ipv4.ip_forward=1
+
+    # underlay NIC, cabled to the switch
+    ip -n "$hns" link add "${UL_DEV[$h]}" address "${UL_MAC[$h]}" mtu "$UL_MTU" type veth \
+        peer name "sw-$h" netns "$SW_NS" mtu "$UL_MTU"
+    ip -n "$SW_NS" link set "sw-$h" master sw0 up
+    ip -n "$hns" addr add "${UL_IP[$h]}/24" dev "${UL_DEV[$h]}"
+    ip -n "$hns" link set "${UL_DEV[$h]}" up
+    set_offloads "$hns" "${UL_DEV[$h]}"
+    set_offloads "$SW_NS" "sw-$h"
+
+    # bridge (docker0 / cni0)
+    ip -n "$hns" link add "${BR_DEV[$h]}" address "${BR_MAC[$h]}" type bridge stp_state 0 forward_delay 0
+    ip -n "$hns" addr add "$(br_ip "$h")/24" dev "${BR_DEV[$h]}"
+
+    # container behind a veth, its end named eth0
+    ip -n "$hns" link add "${POD_VETH[$h]}" mtu "$POD_MTU" type veth \
+        peer name eth0 netns "$pns" address "${POD_MAC[$h]}" mtu "$POD_MTU"
+    ip -n "$hns" link set "${POD_VETH[$h]}" master "${BR_DEV[$h]}" up
+    ip -n "$hns" link set "${BR_DEV[$h]}" mtu "$BR_MTU"
+    ip -n "$hns" link set "${BR_DEV[$h]}" up
+    ip -n "$pns" addr add "$(pod_ip "$h")/24" dev eth0
+    ip -n "$pns" link set eth0 up
+    ip -n "$pns" route add default via "$(br_ip "$h")"
+    set_offloads "$hns" "${POD_VETH[$h]}"
+    set_offloads "$pns" eth0
+    set_offloads "$hns" "${BR_DEV[$h]}"
+}
+
+build_vxlan() { # host: flannel.1 exactly as flanneld programs it
+    local h=$1 hns p
+    hns=$(host_ns "$h")
+    ip -n "$hns" link add flannel.1 address "${VTEP_MAC[$h]}" type vxlan id 1 \
+        local "${UL_IP[$h]}" dev "${UL_DEV[$h]}" dstport 8472 nolearning
+    if (( OV_MTU + 50 > UL_MTU )); then
+        # The kernel caps a vxlan device's MTU at its lower device's MTU - 50, so this mismatch
+        # arises the way it does in real life: flannel.1 was sized for a 1500 underlay, whose
+        # MTU was lowered afterwards (DHCP option, cloud network, VPN, ...).
+        ip -n "$hns" link set "${UL_DEV[$h]}" mtu $((OV_MTU + 50))
+        ip -n "$hns" link set flannel.1 mtu "$OV_MTU"
+        ip -n "$hns" link set "${UL_DEV[$h]}" mtu "$UL_MTU"
+    else
+        ip -n "$hns" link set flannel.1 mtu "$OV_MTU"
+    fi
+    ip -n "$hns" addr add "$(vtep_ip "$h")/32" dev flannel.1
+    ip -n "$hns" link set flannel.1 up
+    set_offloads "$hns" flannel.1
+    for p in "${HOSTS[@]}"; do
+        [[ $p == "$h" ]] && continue
+        ip -n "$hns" route add "$(sub_net "$p")" via "$(vtep_ip "$p")" dev flannel.1 onlink
+        ip -n "$hns" neigh replace "$(vtep_ip "$p")" lladdr "${VTEP_MAC[$p]}" dev flannel.1 nud permanent
+        nsx "$hns" bridge fdb append "${VTEP_MAC[$p]}" dev flannel.1 dst "${UL_IP[$p]}" self permanent
+    done
+}
+
+build_hostgw() {
+    local h=$1 hns p
+    hns=$(host_ns "$h")
+    for p in "${HOSTS[@]}"; do
+        [[ $p == "$h" ]] && continue
+        ip -n "$hns" route add "$(sub_net "$p")" via "${UL_IP[$p]}" dev "${UL_DEV[$h]}"
+    done
+}
+
+# flannel's udp backend: flannel0 is a TUN device (raw IP, no packet-info header); a userspace
+# forwarder (socat here, flanneld in real life) sends every IP packet read from it as the
+# payload of a UDP datagram from port 8285 to the peer's port 8285, and writes what it
+# receives back into the TUN. Two hosts only: one socat per host with a fixed peer.
+build_udp() {
+    local h=$1 hns p pid n
+    hns=$(host_ns "$h")
+    [[ ${#HOSTS[@]} -eq 2 ]] || die "udp backend: the socat forwarder supports exactly 2 hosts"
+    for p in "${HOSTS[@]}"; do [[ $p != "$h" ]] && break; done
+    ip netns exec "$hns" socat -lf "$LOGDIR/socat-$h.log" \
+        "TUN:$(vtep_ip "$h")/$(net_len),tun-name=flannel0,iff-no-pi,tun-type=tun,iff-up" \
+        "UDP:${UL_IP[$p]}:8285,bind=${UL_IP[$h]}:8285" &
+    pid=$!
+    PIDS+=("$pid")
+    for n in $(seq 50); do
+        ip -n "$hns" link show flannel0 >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    ip -n "$hns" link show flannel0 >/dev/null 2>&1 || die "socat did not create flannel0 on $h"
+    ip -n "$hns" link set flannel0 mtu "$OV_MTU"
+    set_offloads "$hns" flannel0
+}
+
+ipt() { # host iptables-args...  (runs and records the rule)
+    local h=$1; shift
+    nsx "$(host_ns "$h")" iptables -w "$@"
+    IPT_RULES[$h]+="iptables$(printf ' %q' "$@")"$'\n'
+}
+
+build_masq() {
+    local h=$1 s net=$NETWORK
+    s=$(sub_net "$h")
+    case $MASQ in
+        off) ;;
+        docker)
+            # what dockerd --ip-masq=true installs for its bridge
+            ipt "$h" -t nat -A POSTROUTING -s "$s" ! -o "${BR_DEV[$h]}" -j MASQUERADE
+            ;;
+        flannel)
+            # flanneld --ip-masq (v0.2x): never NAT pod-to-pod inside the flannel network,
+            # masquerade what leaves it.
+            ipt "$h" -t nat -N FLANNEL-POSTRTG
+            ipt "$h" -t nat -A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG
+            ipt "$h" -t nat -A FLANNEL-POSTRTG -m mark --mark 0x4000/0x4000 -m comment --comment "flanneld masq" -j RETURN
+            ipt "$h" -t nat -A FLANNEL-POSTRTG -s "$s" -d "$net" -m comment --comment "flanneld masq" -j RETURN
+            ipt "$h" -t nat -A FLANNEL-POSTRTG -s "$net" -d "$s" -m comment --comment "flanneld masq" -j RETURN
+            ipt "$h" -t nat -A FLANNEL-POSTRTG ! -s "$net" -d "$s" -m comment --comment "flanneld masq" -j RETURN
+            ipt "$h" -t nat -A FLANNEL-POSTRTG -s "$net" ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+            ipt "$h" -t nat -A FLANNEL-POSTRTG ! -s "$net" -d "$net" -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+            ipt "$h" -N FLANNEL-FWD
+            ipt "$h" -A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD
+            ipt "$h" -A FLANNEL-FWD -s "$net" -m comment --comment "flanneld forward" -j ACCEPT
+            ipt "$h" -A FLANNEL-FWD -d "$net" -m comment --comment "flanneld forward" -j ACCEPT
+            ;;
+        *) die "unknown --masq $MASQ" ;;
+    esac
+}
+
+build_topology() {
+    local h i=0
+    build_switch
+    for h in "${HOSTS[@]}"; do i=$((i + 1)); build_host "$h" "$i"; done
+    for h in "${HOSTS[@]}"; do
+        case $BACKEND in
+            vxlan) build_vxlan "$h" ;;
+            udp) build_udp "$h" ;;
+            host-gw) build_hostgw "$h" ;;
+            *) die "unknown backend $BACKEND" ;;
+        esac
+        build_masq "$h"
+    done
+}
+
+# ------------------------------------------------------------ captures ----
+# Capture plan: on every host the pod's eth0 (inside the pod namespace), the bridge, the
+# overlay device and the underlay NIC; an 'any' capture (Linux cooked v2) on the first host;
+# on the last host its underlay also as pcapng written by tshark, and one multi-interface
+# pcapng (bridge + overlay/underlay) written by tshark with one IDB per interface.
+capture_plan() {
+    local h ov first last
+    ov=$(ov_dev)
+    first=${HOSTS[0]}; last=${HOSTS[-1]}
+    for h in "${HOSTS[@]}"; do
+        CAPS+=("$h-pod.pcap|$h|eth0|pod|$(pod_ns "$h")|tcpdump|")
+        CAPS+=("$h-${BR_DEV[$h]}.pcap|$h|${BR_DEV[$h]}|bridge|$(host_ns "$h")|tcpdump|")
+        if [[ -n $ov ]]; then
+            local role=overlay-vxlan
+            [[ $BACKEND == udp ]] && role=overlay-tun
+            CAPS+=("$h-$ov.pcap|$h|$ov|$role|$(host_ns "$h")|tcpdump|")
+        fi
+        if [[ $h == "$last" ]]; then
+            CAPS+=("$h-${UL_DEV[$h]}.pcapng|$h|${UL_DEV[$h]}|underlay|$(host_ns "$h")|tshark|")
+        else
+            CAPS+=("$h-${UL_DEV[$h]}.pcap|$h|${UL_DEV[$h]}|underlay|$(host_ns "$h")|tcpdump|")
+        fi
+    done
+    CAPS+=("$first-any.pcap|$first|any|any|$(host_ns "$first")|tcpdump|LINUX_SLL2")
+    local multi="${BR_DEV[$last]}"
+    if [[ -n $ov ]]; then multi+=",$ov"; else multi+=",${UL_DEV[$last]}"; fi
+    CAPS+=("$last-multi.pcapng|$last|$multi|any|$(host_ns "$last")|tshark|")
+    local e
+    for e in "${EXTRA_CAPTURES[@]}"; do CAPS+=("$e"); done
+}
+
+start_capture() { # spec
+    local file host dev role ns tool lt pid logf n args=()
+    IFS='|' read -r file host dev role ns tool lt <<<"$1"
+    logf="$LOGDIR/cap-$file.log"
+    if [[ $tool == tcpdump ]]; then
+        # -B: the default ring drops packets on the TUN device under a short TCP burst
+        args=(-i "$dev" -n -s 0 -B 8192 -Z root -U --immediate-mode -w "$OUT/$file")
+        [[ -n $lt ]] && args+=(-y "$lt")
+        # immediate mode means TPACKET_V2 with frames sized from the MTU; 'any' has none, so its
+        # frames are snaplen (256 KiB) big: give it enough of them
+        [[ $dev == any ]] && args+=(-B 65536)
+        # shellcheck disable=SC2206
+        args+=(${TSL_TCPDUMP_OPTS:-})
+        ip netns exec "$ns" tcpdump "${args[@]}" >"$logf" 2>&1 &
+        pid=$!
+        for n in $(seq 100); do grep -q "listening on" "$logf" 2>/dev/null && break; sleep 0.05; done
+        grep -q "listening on" "$logf" || die "tcpdump on $ns/$dev did not start: $(cat "$logf")"
+    else
+        local d
+        IFS=',' read -ra devs <<<"$dev"
+        for d in "${devs[@]}"; do args+=(-i "$d"); done
+        # tshark runs dumpcap; -F pcapng writes one IDB (with if_name) per interface.
+        ip netns exec "$ns" tshark "${args[@]}" -n -q -F pcapng -w "$OUT/$file" >"$logf" 2>&1 &
+        pid=$!
+        for n in $(seq 200); do grep -q "Capturing on" "$logf" 2>/dev/null && break; sleep 0.05; done
+        grep -q "Capturing on" "$logf" || die "tshark on $ns/$dev did not start: $(cat "$logf")"
+    fi
+    CAP_PIDS+=("$pid")
+}
+
+start_captures() {
+    local c
+    capture_plan
+    for c in "${CAPS[@]}"; do start_capture "$c"; done
+    sleep 0.5
+}
+
+stop_captures() {
+    local pid n
+    sleep 0.5
+    for pid in "${CAP_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+    for pid in "${CAP_PIDS[@]}"; do
+        for n in $(seq 100); do alive "$pid" || break; sleep 0.05; done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    CAP_PIDS=()
+    # A capture that lost packets would make the recorded facts wrong: refuse it.
+    local f d bad=0
+    for f in "$LOGDIR"/cap-*.log; do
+        d=$(sed -n 's/^\([0-9]\+\) packets dropped by kernel/\1/p' "$f")
+        if [[ -n $d && $d != 0 ]] || grep -qiE "dropped from|dropped on interface.*/[1-9]" "$f"; then
+            log "capture $(basename "$f" .log) dropped packets: $(tr '\n' ' ' <"$f")"
+            bad=1
+        fi
+    done
+    [[ $bad -eq 0 ]] || die "captures dropped packets; try again"
+    # tshark (dumpcap) as root may leave the file mode 0600; make captures readable.
+    chmod a+r "$OUT"/*.pcap "$OUT"/*.pcapng 2>/dev/null || true
+}
+
+# ------------------------------------------------------------- traffic ----
+record_traffic() { # json object
+    printf '%s\n' "$1" >>"$TRAFFIC_JSONL"
+}
+
+# t_ping <label> <from host> <to host|ip> <count> [size] [pmtudisc do|dont|want]
+t_ping() {
+    local label=$1 from=$2 to=$3 count=$4 size=${5:-56} df=${6:-want} dst out rx
+    if [[ $to =~ ^[0-9.]+$ ]]; then dst=$to; else dst=$(pod_ip "$to"); fi
+    log "ping $label: $(pod_ip "$from") -> $dst x$count size $size df=$df"
+    out=$(timeout 20 ip netns exec "$(pod_ns "$from")" ping -n -c "$count" -i 0.3 -W 1 -w 10 \
+        -s "$size" -M "$df" "$dst" 2>&1) || true
+    printf '%s\n' "$out" >>"$LOGDIR/traffic.log"
+    rx=$(sed -n 's/.* \([0-9]\+\) received.*/\1/p' <<<"$out"); rx=${rx:-0}
+    record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
+        --arg d "$dst" --argjson c "$count" --argjson z "$size" --arg df "$df" --argjson rx "$rx" \
+        '{label:$l, type:"icmp-echo", from:$f, src:$s, dst:$d, count:$c, payloadSize:$z,
+          ipPacketSize:($z+28), pmtudisc:$df, dfSet:($df!="dont"), repliesReceived:$rx}')"
+    sleep 0.3
+}
+
+# t_tcp <label> <from host> <to host> <bytes>  -- iperf3, bounded by -n and timeouts
+t_tcp() {
+    local label=$1 from=$2 to=$3 bytes=$4 dst spid n out ok=false
+    dst=$(pod_ip "$to")
+    log "tcp $label: $(pod_ip "$from") -> $dst:5201 $bytes bytes (iperf3)"
+    timeout 20 ip netns exec "$(pod_ns "$to")" iperf3 -s -1 -B "$dst" -p 5201 >>"$LOGDIR/iperf3-server.log" 2>&1 &
+    spid=$!; PIDS+=("$spid")
+    for n in $(seq 50); do
+        nsx "$(pod_ns "$to")" ss -Hltn "sport = :5201" 2>/dev/null | grep -q 5201 && break
+        sleep 0.1
+    done
+    if out=$(timeout 20 ip netns exec "$(pod_ns "$from")" iperf3 -c "$dst" -p 5201 -n "$bytes" -l 16K \
+        --cport 40100 2>&1); then ok=true; fi
+    printf '%s\n' "$out" >>"$LOGDIR/traffic.log"
+    wait "$spid" 2>/dev/null || true
+    record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
+        --arg d "$dst" --arg b "$bytes" --argjson ok $ok \
+        '{label:$l, type:"tcp", tool:"iperf3", from:$f, src:$s, dst:$d, dstPort:5201,
+          dataSrcPort:40100, bytes:$b, completed:$ok}')"
+    sleep 0.3
+}
+
+# t_udp <label> <from host> <to host> <count>  -- one-shot datagrams with socat
+t_udp() {
+    local label=$1 from=$2 to=$3 count=$4 dst rpid i got
+    dst=$(pod_ip "$to")
+    log "udp $label: $(pod_ip "$from"):40200 -> $dst:9000 x$count (socat)"
+    : >"$LOGDIR/udp-recv-$label.txt"
+    timeout 10 ip netns exec "$(pod_ns "$to")" socat -u "UDP4-RECV:9000,bind=$dst" \
+        "OPEN:$LOGDIR/udp-recv-$label.txt,append" 2>>"$LOGDIR/traffic.log" &
+    rpid=$!; PIDS+=("$rpid")
+    sleep 0.3
+    for i in $(seq "$count"); do
+        printf 'tunnelscope %s datagram %d\n' "$label" "$i" |
+            timeout 5 ip netns exec "$(pod_ns "$from")" socat -u - "UDP4-SENDTO:$dst:9000,sourceport=40200,reuseaddr" ||
+            true
+        sleep 0.2
+    done
+    sleep 0.5
+    kill -INT "$rpid" 2>/dev/null || true
+    wait "$rpid" 2>/dev/null || true
+    got=$(wc -l <"$LOGDIR/udp-recv-$label.txt")
+    record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
+        --arg d "$dst" --argjson c "$count" --argjson g "$got" \
+        '{label:$l, type:"udp", tool:"socat", from:$f, src:$s, dst:$d, srcPort:40200, dstPort:9000,
+          count:$c, received:$g}')"
+}
+
+# ------------------------------------------------------------ metadata ----
+link_json() { # ns dev -> {device, mac, mtu, kind}
+    ip -n "$1" -j -d link show dev "$2" |
+        jq -c '.[0] | {device: .ifname, mac: .address, mtu: .mtu, kind: (.linkinfo.info_kind // "unknown")}'
+}
+
+u32le() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }
+u16le() { od -An -tu2 -j "$2" -N2 "$1" | tr -d ' '; }
+# LINKTYPE_ values of a capture file, one per interface in IDB order (pcap: the header's;
+# pcapng: the IDBs written before the first packet block). Little-endian files only, which is
+# what tcpdump and dumpcap write on x86/arm64.
+capture_linktypes() {
+    local f=$1 magic off type len
+    magic=$(od -An -tx4 -N4 "$f" | tr -d ' ')
+    case $magic in
+        a1b2c3d4|a1b23c4d) u32le "$f" 20 ;;
+        0a0d0d0a)
+            off=0
+            while :; do
+                type=$(u32le "$f" "$off"); len=$(u32le "$f" $((off + 4)))
+                [[ -n $type && -n $len && $len -gt 0 ]] || break
+                case $type in
+                    168627466) ;;                       # SHB
+                    1) u16le "$f" $((off + 8)) ;;        # IDB: LinkType
+                    *) break ;;
+                esac
+                off=$((off + len))
+            done ;;
+    esac
+}
+capture_ifnames() {
+    capinfos -M "$1" 2>/dev/null | sed -n 's/.*Interface #[0-9]* info:.*//p; s/^ *Name = \(.*\)$/\1/p'
+}
+
+host_json() {
+    local h=$1 hns pns ov ul br pod ovj=null rules
+    hns=$(host_ns "$h"); pns=$(pod_ns "$h"); ov=$(ov_dev)
+    ul=$(link_json "$hns" "${UL_DEV[$h]}")
+    br=$(link_json "$hns" "${BR_DEV[$h]}")
+    pod=$(link_json "$pns" eth0)
+    if [[ $BACKEND == vxlan ]]; then
+        ovj=$(ip -n "$hns" -j -d link show dev flannel.1 | jq -c --arg a "$(vtep_ip "$h")/32" \
+            '.[0] | {device: .ifname, type: "vxlan", address: $a, mac: .address, mtu: .mtu,
+                     vni: .linkinfo.info_data.id, dstPort: .linkinfo.info_data.port,
+                     learning: .linkinfo.info_data.learning, local: .linkinfo.info_data.local,
+                     underlayDevice: .linkinfo.info_data.link}')
+        ovj=$(jq -c --arg d "${UL_DEV[$h]}" '.underlayDevice = $d' <<<"$ovj")
+    elif [[ $BACKEND == udp ]]; then
+        ovj=$(ip -n "$hns" -j -d link show dev flannel0 | jq -c --arg a "$(vtep_ip "$h")/$(net_len)" \
+            '.[0] | {device: .ifname, type: "tun", address: $a, mac: null, mtu: .mtu,
+                     linkType: "RAW", packetInfo: false, encapsulation: "udp", port: 8285,
+                     forwarder: "socat"}')
+    fi
+    rules=$(printf '%s' "${IPT_RULES[$h]:-}" | jq -Rsc 'split("\n") | map(select(length > 0))')
+    jq -cn --arg name "$h" --arg hns "$hns" --arg pns "$pns" --argjson ul "$ul" --argjson br "$br" \
+        --argjson pod "$pod" --argjson ov "$ovj" --arg ulip "${UL_IP[$h]}" --arg brip "$(br_ip "$h")/24" \
+        --arg podip "$(pod_ip "$h")" --arg gw "$(br_ip "$h")" --arg veth "${POD_VETH[$h]}" \
+        --arg subnet "$(sub_net "$h")" --argjson rules "$rules" \
+        --argjson routes "$(ip -n "$hns" -j route show | jq -c '[.[] | del(.flags | select(length == 0))]')" \
+        --argjson neigh "$(ip -n "$hns" -j neigh show nud permanent | jq -c '.')" \
+        --argjson fdb "$( [[ $BACKEND == vxlan ]] && nsx "$hns" bridge -j fdb show dev flannel.1 | jq -c '[.[] | select(.dst != null)]' || echo '[]')" \
+        --argjson vethmtu "$(ip -n "$hns" -j link show dev "${POD_VETH[$h]}" | jq '.[0].mtu')" \
+        '{name: $name, namespace: $hns, subnet: $subnet,
+          underlay: ($ul + {address: ($ulip + "/24")}),
+          bridge: ($br + {address: $brip}),
+          pod: ($pod + {namespace: $pns, address: ($podip + "/24"), gateway: $gw,
+                        hostVeth: $veth, hostVethMtu: $vethmtu}),
+          overlay: $ov, routes: $routes, permanentNeighbours: $neigh, vxlanFdb: $fdb,
+          iptables: $rules}'
+}
+
+captures_json() {
+    local c file host dev role ns tool lt lts ifs fmt
+    for c in "${CAPS[@]}"; do
+        IFS='|' read -r file host dev role ns tool lt <<<"$c"
+        [[ -f $OUT/$file ]] || continue
+        lts=$(capture_linktypes "$OUT/$file" | jq -Rsc 'split("\n") | map(select(length>0) | tonumber)')
+        ifs=$(capture_ifnames "$OUT/$file" | jq -Rsc 'split("\n") | map(select(length>0))')
+        fmt=pcap; [[ $file == *.pcapng ]] && fmt=pcapng
+        jq -cn --arg f "$file" --arg h "$host" --arg d "$dev" --arg r "$role" --arg t "$tool" \
+            --arg fmt "$fmt" --argjson lts "$lts" --argjson ifs "$ifs" --arg ns "$ns" \
+            '{file: $f, host: $h, device: $d, role: $r, namespace: $ns, linkType: $lts[0],
+              linkTypeName: ({"1":"EN10MB","101":"RAW","113":"LINUX_SLL","276":"LINUX_SLL2"}[($lts[0]|tostring)] // null),
+              format: $fmt, writer: $t}
+             + (if $fmt == "pcapng" then {interfaces: [range(0; $lts|length) as $i | {name: $ifs[$i], linkType: $lts[$i]}]} else {} end)'
+    done | jq -sc '.'
+}
+
+write_scenario_json() {
+    local h hosts traffic
+    hosts=$(for h in "${HOSTS[@]}"; do host_json "$h"; done | jq -sc '.')
+    traffic=$(jq -sc '.' "$TRAFFIC_JSONL")
+    jq -n --arg s "$SCENARIO" --arg d "$DESCRIPTION" --arg b "$BACKEND" --arg l "$LAYOUT" \
+        --arg n "$NETWORK" --arg m "$MASQ" --arg o "$OFFLOADS" --argjson hosts "$hosts" \
+        --argjson caps "$(captures_json)" --argjson traffic "$traffic" \
+        --argjson mtu "$(jq -n --argjson u "$UL_MTU" --argjson o "${OV_MTU:-null}" --argjson b "$BR_MTU" --argjson p "$POD_MTU" '{underlay:$u, overlay:$o, bridge:$b, pod:$p}')" \
+        --arg k "$(uname -r)" --arg td "$(tcpdump --version 2>&1 | head -1)" \
+        --arg lp "$(tcpdump --version 2>&1 | sed -n 's/^libpcap version \([^ ]*\).*/\1/p')" \
+        --arg ts "$(tshark --version 2>/dev/null | head -1)" \
+        '{scenario: $s, description: $d, backend: $b, layout: $l, network: $n,
+          ipMasq: $m, offloads: ($o == "on"), mtu: $mtu,
+          recordedWith: {kernel: $k, tcpdump: $td, libpcap: $lp, tshark: $ts},
+          hosts: $hosts, captures: $caps, traffic: $traffic}' >"$OUT/scenario.json"
+}
