@@ -42,7 +42,14 @@ final class CapturePoint {
         this.file = file;
         this.linkType = linkType;
         this.interfaceName = interfaceName;
+        this.pathRank = Roles.pathRank(Roles.byName(Roles.device(name, interfaceName)));
     }
+
+    /**
+     * Where the device name puts this point on a host's outbound path (pod 0, bridge 1, overlay
+     * 2, underlay 3; 4 when the name says nothing): breaks ties between sightings at one instant.
+     */
+    final int pathRank;
 
     void sawTime(long nanos) {
         firstNanos = Math.min(firstNanos, nanos);

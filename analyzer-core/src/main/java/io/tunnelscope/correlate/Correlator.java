@@ -120,7 +120,7 @@ public final class Correlator {
             for (Observation hop : hops) {
                 hop.adjustedNanos = hop.timestampNanos - offsets[hop.point];
             }
-            List<Observation> ordered = JourneyAnalysis.order(hops);
+            List<Observation> ordered = JourneyAnalysis.order(hops, registry.points);
             int encapsulated = 0;
             for (Observation hop : ordered) {
                 if (hop.encapsulated()) {

@@ -47,12 +47,15 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
      * nanosecond one within the same microsecond); hops at the same instant (captures in one
      * network namespace may share the kernel's timestamp) by falling TTL, then with the
      * unencapsulated sightings first until the packet has been seen in its tunnel and the tunnel
-     * sightings first after that, then by full-resolution time.
+     * sightings first after that; then by where the device names put the points (outbound:
+     * pod, bridge, overlay, underlay; inbound the reverse), then by full-resolution time.
      */
-    static List<Observation> order(List<Observation> hops) {
+    static List<Observation> order(List<Observation> hops, List<CapturePoint> points) {
         long resolution = 1;
+        int firstTtl = 0;
         for (Observation hop : hops) {
             resolution = Math.max(resolution, hop.resolutionNanos);
+            firstTtl = Math.max(firstTtl, hop.ttl);
         }
         long unit = resolution;
         List<Observation> ordered = new ArrayList<>(hops);
@@ -72,8 +75,10 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             }
             if (j - i > 1) {
                 boolean tunnelFirst = tunnelSeen;
+                int direction = !tunnelSeen && first.ttl == firstTtl ? 1 : -1;
                 ordered.subList(i, j).sort(Comparator.comparingInt(
                         (Observation o) -> o.encapsulated() == tunnelFirst ? 0 : 1)
+                        .thenComparingInt(o -> direction * points.get(o.point).pathRank)
                         .thenComparingLong(o -> o.adjustedNanos).thenComparingInt(o -> o.point));
             }
             for (int k = i; k < j; k++) {
@@ -86,7 +91,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
 
     @Override
     public void journey(List<Observation> arrival) {
-        List<Observation> hops = order(arrival);
+        List<Observation> hops = order(arrival, points);
         int n = hops.size();
         Observation first = hops.get(0);
         points.get(first.point).firstHops++;

@@ -5,14 +5,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * Groups the sightings of the same packet into journeys: observations with the same
  * {@link PacketIdentity} within a time window, at most one per capture point (a second sighting at
- * the same point is another packet, except at points that see every packet once per interface). Observations must arrive in (adjusted) time order, as the
- * merge of all captures delivers them; a journey is finished once the merge has moved a window
- * past its first sighting, so memory holds only one window of packets. Counts the journeys it had
- * to close early because the open set reached its bound.
+ * the same point is another packet, except at points that see every packet once per interface).
+ * Identical packets in flight at once (TCP resets with IP ID 0 are byte-for-byte copies) are
+ * paired first-in first-out: a sighting joins the oldest open journey of its identity that has not
+ * been seen at its point yet.
+ *
+ * <p>Observations must arrive in (adjusted) time order, as the merge of all captures delivers
+ * them; a journey is finished once the merge has moved a window past its first sighting, so
+ * memory holds only one window of packets. Counts the journeys it had to close early because the
+ * open set reached its bound.
  */
 final class JourneyAssembler {
     /** Receives each finished journey, its hops in arrival order. */
@@ -26,6 +32,8 @@ final class JourneyAssembler {
         final List<Observation> hops = new ArrayList<>(4);
         long pointMask;
         boolean finished;
+        /** The next younger open journey with the same identity. */
+        Journey younger;
 
         Journey(long identity, long firstNanos) {
             this.identity = identity;
@@ -53,33 +61,33 @@ final class JourneyAssembler {
     }
 
     private final long windowNanos;
-    /** Points that see one packet several times (an {@code any} capture without interface index). */
-    private final java.util.function.IntPredicate repeatsAllowed;
     private final int maxOpen;
+    /** Points that see one packet several times (an {@code any} capture without interface index). */
+    private final IntPredicate repeatsAllowed;
     private final Sink sink;
+    /** The oldest open journey of each identity; younger ones hang off it. */
     private final Map<Long, Journey> open = new HashMap<>();
     private final ArrayDeque<Journey> byAge = new ArrayDeque<>();
+    private int openJourneys;
     private long evictedEarly;
 
-    JourneyAssembler(long windowNanos, int maxOpen, java.util.function.IntPredicate repeatsAllowed, Sink sink) {
-        this.repeatsAllowed = repeatsAllowed;
+    JourneyAssembler(long windowNanos, int maxOpen, IntPredicate repeatsAllowed, Sink sink) {
         this.windowNanos = windowNanos;
         this.maxOpen = maxOpen;
+        this.repeatsAllowed = repeatsAllowed;
         this.sink = sink;
     }
 
     void add(Observation o) {
         finishOlderThan(o.adjustedNanos - windowNanos);
-        Journey journey = open.get(o.identity);
-        if (journey != null && (!journey.hasPoint(o.point) || repeatsAllowed.test(o.point))
-                && o.adjustedNanos - journey.firstNanos <= windowNanos) {
-            journey.add(o);
-            return;
+        for (Journey j = open.get(o.identity); j != null; j = j.younger) {
+            if ((!j.hasPoint(o.point) || repeatsAllowed.test(o.point))
+                    && o.adjustedNanos - j.firstNanos <= windowNanos) {
+                j.add(o);
+                return;
+            }
         }
-        if (journey != null) {
-            finish(journey);
-        }
-        while (open.size() >= maxOpen && !byAge.isEmpty()) {
+        while (openJourneys >= maxOpen && !byAge.isEmpty()) {
             Journey oldest = byAge.peekFirst();
             if (!oldest.finished) {
                 evictedEarly++;
@@ -88,8 +96,18 @@ final class JourneyAssembler {
         }
         Journey fresh = new Journey(o.identity, o.adjustedNanos);
         fresh.add(o);
-        open.put(o.identity, fresh);
+        Journey head = open.get(o.identity);
+        if (head == null) {
+            open.put(o.identity, fresh);
+        } else {
+            Journey tail = head;
+            while (tail.younger != null) {
+                tail = tail.younger;
+            }
+            tail.younger = fresh;
+        }
         byAge.addLast(fresh);
+        openJourneys++;
     }
 
     /** Finishes every journey still open. */
@@ -123,12 +141,30 @@ final class JourneyAssembler {
             return;
         }
         journey.finished = true;
+        openJourneys--;
         if (byAge.peekFirst() == journey) {
             byAge.pollFirst();
         }
-        if (open.get(journey.identity) == journey) {
-            open.remove(journey.identity);
-        }
+        unlink(journey);
         sink.journey(journey.hops);
+    }
+
+    /** Takes a journey out of its identity's chain of open journeys. */
+    private void unlink(Journey journey) {
+        Journey head = open.get(journey.identity);
+        if (head == journey) {
+            if (journey.younger == null) {
+                open.remove(journey.identity);
+            } else {
+                open.put(journey.identity, journey.younger);
+            }
+            return;
+        }
+        for (Journey j = head; j != null; j = j.younger) {
+            if (j.younger == journey) {
+                j.younger = journey.younger;
+                return;
+            }
+        }
     }
 }

@@ -43,7 +43,7 @@ final class Roles {
         if (total > 0 && vtep * 2 >= total) {
             return "overlay-vxlan";
         }
-        String hint = byName(device(point));
+        String hint = byName(device(point.name, point.interfaceName));
         if (hint != null) {
             return hint;
         }
@@ -53,17 +53,33 @@ final class Roles {
         return point.journeys > 0 && point.firstHops * 4 >= point.journeys ? "pod" : "bridge";
     }
 
-    private static String device(CapturePoint point) {
-        if (point.interfaceName != null) {
-            return point.interfaceName;
+    /** The device a point captured on: its interface name, else the file name's last part. */
+    static String device(String pointName, String interfaceName) {
+        if (interfaceName != null) {
+            return interfaceName;
         }
-        String name = point.name;
+        String name = pointName;
         int colon = name.lastIndexOf(':');
         if (colon >= 0) {
             name = name.substring(colon + 1);
         }
         int dash = name.lastIndexOf('-');
         return dash >= 0 ? name.substring(dash + 1) : name;
+    }
+
+    /** The outbound position of a role on a host: pod, bridge, overlay device, underlay. */
+    static int pathRank(String role) {
+        if (role == null) {
+            return 4;
+        }
+        switch (role) {
+            case "pod": return 0;
+            case "bridge": return 1;
+            case "overlay-vxlan":
+            case "overlay-tun": return 2;
+            case "underlay": return 3;
+            default: return 4;
+        }
     }
 
     static String byName(String device) {

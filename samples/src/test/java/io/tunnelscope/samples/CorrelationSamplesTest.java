@@ -1,0 +1,146 @@
+package io.tunnelscope.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tunnelscope.correlate.Correlator;
+import io.tunnelscope.report.CorrelationReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Correlation proven on the recorded scenarios, against what the lab verified with tshark
+ * (expected.json) and what it built (scenario.json): every pod-to-pod packet of each traffic
+ * kind is followed through every capture point of its path in order; the masquerade SNATs are
+ * reported with their exact addresses and the two points around the rewrite, and no NAT where
+ * there is none; roles, subnets and VTEPs are inferred; nothing is lost in the underlay.
+ */
+class CorrelationSamplesTest {
+
+    static Stream<Path> scenarios() throws Exception {
+        return SampleCaptures.scenarios().stream();
+    }
+
+    private static CorrelationReport correlate(Path scenario, boolean journeys) throws Exception {
+        Correlator.Options options = new Correlator.Options();
+        options.keepJourneys = journeys;
+        return Correlator.correlate(SampleCaptures.devicePoints(scenario), options);
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void everyExpectedPathIsFollowedThroughEveryPoint(Path scenario) throws Exception {
+        CorrelationReport report = correlate(scenario, true);
+        assertEquals(List.of(), report.errors());
+        Set<List<String>> paths = report.paths().stream().map(CorrelationReport.Path::points)
+                .collect(Collectors.toSet());
+        for (JsonNode expected : SampleCaptures.expected(scenario).get("paths")) {
+            List<String> points = new ArrayList<>();
+            expected.get("points").forEach(p -> points.add(p.asText()));
+            assertTrue(paths.contains(points), scenario.getFileName() + ": " + expected.get("traffic").asText()
+                    + " " + expected.get("direction").asText() + " path " + points + " not among " + paths);
+            // The hop-by-hop addresses the lab saw must be how some journey on that path saw them.
+            List<String> expectedHops = new ArrayList<>();
+            expected.get("hops").forEach(h -> expectedHops.add(
+                    h.get("point").asText() + " " + h.get("src").asText() + ">" + h.get("dst").asText()));
+            boolean found = report.journeys().stream().anyMatch(j -> {
+                List<String> hops = new ArrayList<>();
+                j.hops().forEach(h -> hops.add(h.point() + " " + bare(h.src()) + ">" + bare(h.dst())));
+                return hops.equals(expectedHops);
+            });
+            assertTrue(found, scenario.getFileName() + ": no journey looked like " + expectedHops);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void natIsExactlyWhatTheLabInstalled(Path scenario) throws Exception {
+        CorrelationReport report = correlate(scenario, false);
+        Set<String> expected = new TreeSet<>();
+        for (JsonNode nat : SampleCaptures.expected(scenario).get("nat")) {
+            expected.add(nat.get("kind").asText() + " " + nat.get("original").asText() + " -> "
+                    + nat.get("translated").asText() + " between " + nat.get("from").asText() + " and "
+                    + nat.get("to").asText());
+        }
+        Set<String> found = new TreeSet<>();
+        for (CorrelationReport.Nat nat : report.nat()) {
+            found.add(nat.kind() + " " + bare(nat.original()) + " -> " + bare(nat.translated()) + " between "
+                    + nat.from() + " and " + nat.to());
+        }
+        assertEquals(expected, found, scenario.getFileName() + " NAT table");
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void rolesSubnetsAndVtepsAreInferred(Path scenario) throws Exception {
+        CorrelationReport report = correlate(scenario, false);
+        JsonNode description = SampleCaptures.scenario(scenario);
+        Map<String, String> roles = new HashMap<>();
+        report.points().forEach(p -> roles.put(p.name(), p.role()));
+        for (JsonNode capture : description.get("captures")) {
+            String file = capture.get("file").asText();
+            String role = capture.get("role").asText();
+            if (!role.equals("any")) {
+                assertEquals(role, roles.get(file.substring(0, file.lastIndexOf('.'))), file);
+            }
+        }
+        Set<String> subnets = new TreeSet<>();
+        Set<String> vteps = new TreeSet<>();
+        for (JsonNode host : description.get("hosts")) {
+            subnets.add(host.get("subnet").asText());
+            if (host.has("overlay") && !host.get("overlay").isNull()) {
+                vteps.add(host.get("underlay").get("address").asText().replaceAll("/.*", ""));
+            }
+        }
+        Set<String> inferredSubnets = new TreeSet<>();
+        Set<String> inferredVteps = new TreeSet<>();
+        for (CorrelationReport.Host host : report.topology().hosts()) {
+            if (host.subnet() != null) {
+                inferredSubnets.add(host.subnet());
+            }
+            if (host.vtep() != null) {
+                inferredVteps.add(host.vtep());
+            }
+        }
+        assertEquals(subnets, inferredSubnets, scenario.getFileName() + " subnets");
+        assertEquals(vteps, inferredVteps, scenario.getFileName() + " VTEPs");
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void nothingIsLostInTheUnderlay(Path scenario) throws Exception {
+        CorrelationReport report = correlate(scenario, false);
+        for (CorrelationReport.Loss loss : report.losses()) {
+            assertEquals(0, loss.missing(), scenario.getFileName() + " " + loss);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void anyAndMultiInterfaceCapturesSplitIntoPoints(Path scenario) throws Exception {
+        Correlator.Options options = new Correlator.Options();
+        CorrelationReport report = Correlator.correlate(SampleCaptures.capturesOf(scenario), options);
+        assertEquals(List.of(), report.errors());
+        long split = report.points().stream().filter(p -> p.name().contains(":")).count();
+        assertTrue(split >= 2, scenario.getFileName() + ": " + report.points());
+    }
+
+    /** Addresses in expected.json carry no ports. */
+    private static String bare(String address) {
+        if (address.startsWith("[")) {
+            return address.substring(1, address.indexOf(']'));
+        }
+        int colon = address.indexOf(':');
+        return colon >= 0 && address.indexOf(':', colon + 1) < 0 ? address.substring(0, colon) : address;
+    }
+}
