@@ -16,8 +16,7 @@ doc: |
   Linux BIG TCP sends packets over 64 KiB) or larger than what was captured,
   the body is whatever follows the header. Only a first fragment
   (fragment offset 0) has an upper-layer header to dissect; later fragments
-  stay raw bytes, and so does the UDP payload of a first fragment (more
-  fragments set).
+  stay raw bytes.
 doc-ref:
   - https://www.rfc-editor.org/rfc/rfc791#section-3.1
   - https://www.iana.org/assignments/protocol-numbers/

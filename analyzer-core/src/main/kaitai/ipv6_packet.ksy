@@ -16,8 +16,8 @@ doc: |
   The chain is followed while the Next Header field names an extension
   header; it also stops at a fragment header of a non-first fragment, whose
   data is a piece of some payload and stays raw bytes. Behind a fragment
-  header with more fragments set, a UDP header is dissected but not its
-  (incomplete) payload.
+  header with more fragments set, a UDP header and any overlay in its
+  (incomplete) payload are dissected as far as the bytes go.
 
   A payload length of 0 with a hop-by-hop header is a jumbogram (RFC 2675,
   used by Linux BIG TCP); then, as for a payload length larger than what was

@@ -32,8 +32,11 @@ params:
     type: bool
     doc: |
       True when this is the first piece of a fragmented IP packet: the UDP
-      header is whole, but the payload is only the start of the datagram,
-      so no overlay is dissected in it (its bytes stay raw).
+      header is whole, but the payload is only the start of the datagram.
+      An overlay in it is still dissected as far as its bytes go, as tshark
+      does: an overlay packet fragmented in the underlay shows its tunnel
+      header and the start of the inner packet, which continues in the
+      later fragments.
 seq:
   - id: src_port
     type: u2
@@ -55,10 +58,9 @@ seq:
 instances:
   overlay:
     doc: |
-      1 VXLAN, 2 Geneve, 3 flannel UDP, 0 none (or a fragment); by destination
-      port, else source port.
+      1 VXLAN, 2 Geneve, 3 flannel UDP, 0 none; by destination port, else
+      source port.
     value: |
-      is_fragment ? 0 :
       (dst_port == 4789 or dst_port == 8472) ? 1 :
       dst_port == 6081 ? 2 :
       dst_port == 8285 ? 3 :

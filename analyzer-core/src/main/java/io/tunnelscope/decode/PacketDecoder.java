@@ -39,8 +39,11 @@ import java.nio.ByteBuffer;
  * does, as TSO/GSO or BIG TCP super-frames: the length is the rest of the frame
  * ({@link Note#BIG_TCP_PRESUMED}). A UDP length of 0 in a datagram over 65535 bytes is the RFC 2675
  * jumbogram convention ({@link Note#UDP_LENGTH_ZERO_JUMBO}).</li>
- * <li>Non-first fragments get a {@link LayerType#FRAGMENT_DATA} layer; first fragments get their
- * transport header decoded (without the UDP-length check) followed by payload, nothing deeper.</li>
+ * <li>Non-first fragments get a {@link LayerType#FRAGMENT_DATA} layer. First fragments get their
+ * transport header decoded (without the UDP-length check); a tunnel inside a first fragment (an
+ * overlay packet fragmented in the underlay) is followed as tshark follows it: the layers inside
+ * are <em>partial</em>, their declared lengths may run past the fragment (the rest comes in the
+ * next fragments) without being MALFORMED, and no checksum is verified there.</li>
  * <li>ICMP/ICMPv6 errors: the quoted IP header and transport header are pushed with
  * {@code quoted = true}; a quote cut short is normal (status OK, {@link Note#QUOTED_HEADER_SHORT}
  * with the length kept). Decoding stops after the quoted transport header.</li>
@@ -89,6 +92,8 @@ public final class PacketDecoder {
     private int ipVersion;
     private int ipOffset;
     private boolean firstFragment;
+    /** Inside a tunnel carried by a first fragment: the packet continues in later fragments. */
+    private boolean partial;
 
     public PacketDecoder(DecodeTables tables) {
         this.tables = tables;
@@ -126,6 +131,7 @@ public final class PacketDecoder {
         this.ipVersion = 0;
         this.ipOffset = -1;
         this.firstFragment = false;
+        this.partial = false;
         if (cap < orig) {
             stack.note(-1, Note.SNAPLEN_CUT, (long) orig - cap);
         }
@@ -210,6 +216,9 @@ public final class PacketDecoder {
     private LayerStatus lengthStatus(int declaredEnd) {
         if (quoted || (declaredEnd <= capEnd && declaredEnd <= limit)) {
             return LayerStatus.OK;
+        }
+        if (partial) {
+            return limit <= capEnd ? LayerStatus.OK : LayerStatus.TRUNCATED;
         }
         if (declaredEnd > limit || declaredEnd > wireEnd) {
             return LayerStatus.MALFORMED;
@@ -497,12 +506,11 @@ public final class PacketDecoder {
         }
         switch (next) {
             case DecodeTables.IPV4, DecodeTables.IPV6:
-                if (firstFragment) {
-                    return DecodeTables.PAYLOAD;
-                }
+                partial |= firstFragment;
                 return enterTunnel(layer) ? next : DecodeTables.STOP;
             case DecodeTables.GRE:
-                return firstFragment ? DecodeTables.PAYLOAD : next;
+                partial |= firstFragment;
+                return next;
             case DecodeTables.IPV6_EXTENSION:
             case DecodeTables.STOP:
                 if (protocol != Ipv6Header.NEXT_NONE || !fromIpv6) {
@@ -652,7 +660,7 @@ public final class PacketDecoder {
     }
 
     private boolean checksumVerifiable(int end) {
-        return tables.verifyChecksums() && !quoted && !firstFragment && end <= capEnd && ipOffset >= 0;
+        return tables.verifyChecksums() && !quoted && !firstFragment && !partial && end <= capEnd && ipOffset >= 0;
     }
 
     private int udp() {
@@ -680,7 +688,7 @@ public final class PacketDecoder {
             }
             return DecodeTables.STOP;
         } else if (length > ipPayload) {
-            if (!firstFragment) {
+            if (!firstFragment && !partial) {
                 int i = push(LayerType.UDP, UdpHeader.LENGTH, pos + length, LayerStatus.MALFORMED);
                 if (i >= 0) {
                     stack.note(i, Note.UDP_LENGTH_INVALID, length);
@@ -711,9 +719,7 @@ public final class PacketDecoder {
         int source = udp.sourcePort();
         pos += UdpHeader.LENGTH;
         limit = udpEnd;
-        if (firstFragment) {
-            return DecodeTables.PAYLOAD;
-        }
+        partial |= firstFragment;
         int entry = tables.udpPortEntry(destination);
         if (entry == DecodeTables.UDP_UNSET) {
             entry = tables.udpPortEntry(source);
