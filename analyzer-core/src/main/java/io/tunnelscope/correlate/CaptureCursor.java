@@ -38,6 +38,7 @@ final class CaptureCursor implements Closeable {
     private long observations;
     private boolean exhausted;
     private String error;
+    private PacketListener listener;
     Observation current;
 
     /** Allocates capture points across all cursors so every point has one index. */
@@ -61,6 +62,11 @@ final class CaptureCursor implements Closeable {
         }
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** Shows every packet read from now on to {@code listener} (null for none). */
+    void listener(PacketListener listener) {
+        this.listener = listener;
     }
 
     /** Marks every point of this file as fully read (its capture has ended). */
@@ -92,6 +98,9 @@ final class CaptureCursor implements Closeable {
                 point.packets++;
                 point.sawTime(record.timestampNanos());
                 view.wrap(stack);
+                if (listener != null) {
+                    listener.packet(point.name, point.file, record, stack, view);
+                }
                 collectLinkFacts(point, stack);
                 int inner = view.innerIpLayer();
                 if (inner < 0 || !routable(inner)) {

@@ -39,6 +39,8 @@ public final class Correlator {
         public boolean keepJourneys;
         /** Dispatch tables (decode-as overrides). */
         public DecodeTables tables = DecodeTables.defaults();
+        /** Sees every packet of the main pass (not of the calibration pass), or null. */
+        public PacketListener listener;
     }
 
     private Correlator() {
@@ -53,6 +55,9 @@ public final class Correlator {
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
+        for (CaptureCursor cursor : cursors) {
+            cursor.listener(options.listener);
+        }
         try {
             merge(cursors, registry, assembler);
         } finally {

@@ -3,6 +3,7 @@ package io.tunnelscope.correlate;
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.report.Evidence;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
  */
 final class JourneyAnalysis implements JourneyAssembler.Sink {
     private static final int MAX_INNER_FLOWS = 64;
+    private static final int MAX_EVIDENCE = 6;
 
     private final List<CapturePoint> points;
     private final Map<String, long[]> vtepsByName;
@@ -32,6 +34,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final Map<List<Object>, TunnelStats> tunnels = new LinkedHashMap<>();
     private final Map<String, HostVotes> hosts = new TreeMap<>();
     private final Map<Long, long[]> losses = new TreeMap<>();
+    private final Map<Long, List<Evidence>> lossEvidence = new HashMap<>();
     private final Set<Integer> ipv4Seen = new HashSet<>();
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
 
@@ -140,21 +143,29 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             if (previous != null) {
                 if (!previous.sameSource(hop)) {
                     boolean ports = previous.sourcePort != hop.sourcePort;
-                    count("SNAT", previous.source(ports), hop.source(ports), previous, hop);
+                    count("SNAT", previous.source(ports), hop.source(ports), previous, hop, hop.destination(false));
                 }
                 if (!previous.sameDestination(hop)) {
                     boolean ports = previous.destinationPort != hop.destinationPort;
-                    count("DNAT", previous.destination(ports), hop.destination(ports), previous, hop);
+                    count("DNAT", previous.destination(ports), hop.destination(ports), previous, hop, hop.source(false));
                 }
             }
             previous = hop;
         }
     }
 
-    private void count(String kind, String original, String translated, Observation from, Observation to) {
+    private void count(String kind, String original, String translated, Observation from, Observation to,
+                       String peer) {
         List<String> key = List.of(kind, original, translated, points.get(from.point).name, points.get(to.point).name);
         NatStats stats = nat.computeIfAbsent(key, k -> new NatStats(from.adjustedNanos));
         stats.packets++;
+        if (stats.peers.size() < MAX_EVIDENCE) {
+            stats.peers.add(peer);
+        }
+        if (stats.evidence.size() < MAX_EVIDENCE) {
+            stats.evidence.add(evidence(from));
+            stats.evidence.add(evidence(to));
+        }
     }
 
     private void recordTunnels(List<Observation> hops) {
@@ -224,12 +235,22 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             for (Observation hop : hops) {
                 arrived |= hop.point == receiver.index;
             }
-            long[] counts = losses.computeIfAbsent(((long) sent.point << 32) | receiver.index, k -> new long[2]);
+            long pair = ((long) sent.point << 32) | receiver.index;
+            long[] counts = losses.computeIfAbsent(pair, k -> new long[2]);
             counts[0]++;
             if (!arrived) {
                 counts[1]++;
+                List<Evidence> samples = lossEvidence.computeIfAbsent(pair, k -> new ArrayList<>());
+                if (samples.size() < MAX_EVIDENCE) {
+                    samples.add(evidence(sent));
+                }
             }
         }
+    }
+
+    private Evidence evidence(Observation o) {
+        CapturePoint point = points.get(o.point);
+        return new Evidence(point.name, point.file, o.frame);
     }
 
     /** Whether a point's capture was running at {@code nanos} (its clock and the sender's alike). */
@@ -266,7 +287,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
 
         List<CorrelationReport.Loss> lossReports = new ArrayList<>();
         losses.forEach((pair, counts) -> lossReports.add(new CorrelationReport.Loss(
-                points.get((int) (pair >>> 32)).name, points.get((int) (long) pair).name, counts[0], counts[1])));
+                points.get((int) (pair >>> 32)).name, points.get((int) (long) pair).name, counts[0], counts[1],
+                lossEvidence.getOrDefault(pair, List.of()))));
 
         List<CorrelationReport.ClockOffset> offsets = new ArrayList<>();
         for (CapturePoint point : points) {
@@ -288,6 +310,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         List<Map.Entry<List<String>, NatStats>> entries = new ArrayList<>(nat.entrySet());
         entries.sort(Comparator.comparingLong(e -> e.getValue().firstNanos));
         Map<List<String>, long[]> merged = new LinkedHashMap<>();
+        Map<List<String>, NatStats> primary = new HashMap<>();
         for (Map.Entry<List<String>, NatStats> entry : entries) {
             List<String> key = entry.getKey();
             String reverseKind = key.get(0).equals("SNAT") ? "DNAT" : "SNAT";
@@ -303,11 +326,13 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 merged.get(reverse)[1] += entry.getValue().packets;
             } else {
                 merged.computeIfAbsent(key, k -> new long[2])[0] += entry.getValue().packets;
+                primary.put(key, entry.getValue());
             }
         }
         List<CorrelationReport.Nat> out = new ArrayList<>();
         merged.forEach((key, counts) -> out.add(new CorrelationReport.Nat(key.get(0), key.get(1), key.get(2),
-                key.get(3), key.get(4), counts[0], counts[1])));
+                key.get(3), key.get(4), counts[0], counts[1], List.copyOf(primary.get(key).peers),
+                primary.get(key).evidence)));
         out.sort(Comparator.comparingLong((CorrelationReport.Nat n) -> n.packets() + n.replyPackets()).reversed());
         return out;
     }
@@ -436,6 +461,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private static final class NatStats {
         final long firstNanos;
         long packets;
+        final List<Evidence> evidence = new ArrayList<>();
+        final Set<String> peers = new java.util.TreeSet<>();
 
         NatStats(long firstNanos) {
             this.firstNanos = firstNanos;

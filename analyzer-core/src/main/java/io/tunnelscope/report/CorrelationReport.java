@@ -40,11 +40,14 @@ public record CorrelationReport(
 
     /**
      * An address translation between two points: {@code SNAT} rewrites the source, {@code DNAT}
-     * the destination. {@code replyPackets} counts the reverse translation of the replies.
+     * the destination. {@code replyPackets} counts the reverse translation of the replies;
+     * {@code peers} are the addresses at the other end (destinations of SNATed packets, sources of
+     * DNATed ones).
      */
-    @JsonPropertyOrder({"kind", "original", "translated", "from", "to", "packets", "replyPackets"})
+    @JsonPropertyOrder({"kind", "original", "translated", "from", "to", "packets", "replyPackets", "peers",
+        "evidence"})
     public record Nat(String kind, String original, String translated, String from, String to,
-                      long packets, long replyPackets) {
+                      long packets, long replyPackets, List<String> peers, List<Evidence> evidence) {
     }
 
     /** A tunnel between two endpoints, with the inner flows it carried. */
@@ -74,9 +77,12 @@ public record CorrelationReport(
                        String backend, List<String> seen) {
     }
 
-    /** Tunnel packets that left {@code from}'s underlay and never showed at {@code to}'s. */
-    @JsonPropertyOrder({"from", "to", "sent", "missing"})
-    public record Loss(String from, String to, long sent, long missing) {
+    /**
+     * Tunnel packets that left {@code from}'s underlay and never showed at {@code to}'s;
+     * {@code evidence} names some of the missing ones as {@code from} saw them.
+     */
+    @JsonPropertyOrder({"from", "to", "sent", "missing", "evidence"})
+    public record Loss(String from, String to, long sent, long missing, List<Evidence> evidence) {
     }
 
     /** How far a point's clock is ahead of the reference point's. */

@@ -57,8 +57,14 @@ class CorrelatorTest {
         CorrelationReport.HopLatency hop = report.paths().get(0).hopLatencyNanos().get(0);
         assertTrue(hop.p50() > 100_000 && hop.p50() < 160_000, "one-way latency after correction: " + hop);
 
-        assertEquals(List.of(new CorrelationReport.Nat("SNAT", "10.1.0.2", "10.1.0.0", "hostA-flannel0",
-                "hostB-flannel0", 20, 20)), report.nat());
+        assertEquals(1, report.nat().size());
+        CorrelationReport.Nat nat = report.nat().get(0);
+        assertEquals(List.of("SNAT", "10.1.0.2", "10.1.0.0", "hostA-flannel0", "hostB-flannel0"),
+                List.of(nat.kind(), nat.original(), nat.translated(), nat.from(), nat.to()));
+        assertEquals(20, nat.packets());
+        assertEquals(20, nat.replyPackets());
+        assertEquals("hostA-flannel0 frame 1", nat.evidence().get(0).toString());
+        assertEquals("hostB-flannel0 frame 1", nat.evidence().get(1).toString());
         assertEquals(List.of("overlay-tun", "overlay-tun"),
                 report.points().stream().map(CorrelationReport.Point::role).toList());
     }

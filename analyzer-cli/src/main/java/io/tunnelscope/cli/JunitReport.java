@@ -1,0 +1,94 @@
+package io.tunnelscope.cli;
+
+import io.tunnelscope.anomaly.Rule;
+import io.tunnelscope.report.AnalysisReport;
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * JUnit XML for CI: one test suite, one test case per rule. A case fails when its rule found
+ * something at or above the threshold (every finding of the rule is listed in the failure);
+ * findings below it go to the case's system-out, so CI shows them without failing.
+ */
+final class JunitReport {
+    private JunitReport() {
+    }
+
+    static String render(AnalysisReport report, List<Rule> rules, Severity failOn) {
+        StringBuilder cases = new StringBuilder();
+        int failures = 0;
+        for (Rule rule : rules) {
+            List<Finding> failing = new ArrayList<>();
+            List<Finding> passing = new ArrayList<>();
+            for (Finding finding : report.findings()) {
+                if (finding.kind().equals(rule.kind())) {
+                    (failOn != null && finding.severity().compareTo(failOn) >= 0 ? failing : passing).add(finding);
+                }
+            }
+            cases.append("    <testcase classname=\"tunnelscope.rules\" name=\"").append(escape(rule.kind()))
+                    .append(": ").append(escape(rule.description())).append("\">\n");
+            if (!failing.isEmpty()) {
+                failures++;
+                cases.append("      <failure type=\"").append(escape(failing.get(0).severity().jsonName()))
+                        .append("\" message=\"").append(escape(failing.get(0).summary())).append("\">")
+                        .append(escape(describe(failing))).append("</failure>\n");
+            }
+            if (!passing.isEmpty()) {
+                cases.append("      <system-out>").append(escape(describe(passing))).append("</system-out>\n");
+            }
+            cases.append("    </testcase>\n");
+        }
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        xml.append(String.format(Locale.ROOT, "<testsuites tests=\"%d\" failures=\"%d\">%n", rules.size(), failures));
+        xml.append(String.format(Locale.ROOT, "  <testsuite name=\"tunnelscope\" tests=\"%d\" failures=\"%d\" "
+                + "errors=\"%d\" skipped=\"0\">%n", rules.size(), failures, report.errors().isEmpty() ? 0 : 1));
+        if (!report.errors().isEmpty()) {
+            xml.append("    <system-err>").append(escape(String.join("\n", report.errors()))).append("</system-err>\n");
+        }
+        xml.append(cases);
+        xml.append("  </testsuite>\n</testsuites>\n");
+        return xml.toString();
+    }
+
+    private static String describe(List<Finding> findings) {
+        StringBuilder text = new StringBuilder();
+        for (Finding f : findings) {
+            text.append(f.severity().jsonName().toUpperCase(Locale.ROOT)).append(' ').append(f.kind()).append(": ")
+                    .append(f.summary()).append('\n');
+            if (!f.evidence().isEmpty()) {
+                List<String> evidence = new ArrayList<>();
+                for (Evidence e : f.evidence()) {
+                    evidence.add(e.file() + " frame " + e.frame());
+                }
+                text.append("  evidence: ").append(String.join(", ", evidence)).append('\n');
+            }
+            text.append("  fix: ").append(f.recommendation()).append('\n');
+        }
+        return text.toString();
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<': out.append("&lt;"); break;
+                case '>': out.append("&gt;"); break;
+                case '&': out.append("&amp;"); break;
+                case '"': out.append("&quot;"); break;
+                case '\'': out.append("&apos;"); break;
+                default:
+                    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+                        out.append('?');
+                    } else {
+                        out.append(c);
+                    }
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,251 @@
+package io.tunnelscope.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tunnelscope.anomaly.Analyzer;
+import io.tunnelscope.anomaly.Rule;
+import io.tunnelscope.anomaly.Rules;
+import io.tunnelscope.decode.DecodeAs;
+import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.report.AnalysisReport;
+import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.FlowSummary;
+import io.tunnelscope.report.Severity;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * {@code tunnelscope report}: the findings a CI job acts on. Text on the terminal; {@code --json}
+ * (a file or {@code -}), {@code --junit} (one test case per rule) and {@code --html} (one
+ * self-contained page with charts) for CI. Exit status 0 when clean, 1 when a finding is at or
+ * above {@code --fail-on} (default error), 2 on bad usage or an input that could not be fully
+ * read.
+ */
+final class ReportCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ReportCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    private static Options options() {
+        Options options = new Options();
+        options.addOption(Option.builder().longOpt("json").hasArg().argName("FILE|-")
+                .desc("write the report as JSON to FILE, or to standard output with -").build());
+        options.addOption(Option.builder().longOpt("junit").hasArg().argName("FILE")
+                .desc("write JUnit XML: one test case per rule, failing at or above --fail-on").build());
+        options.addOption(Option.builder().longOpt("html").hasArg().argName("FILE")
+                .desc("write one self-contained HTML page with charts").build());
+        options.addOption(Option.builder().longOpt("fail-on").hasArg().argName("LEVEL")
+                .desc("info|warning|error|never: exit 1 when a finding is at or above it (default error)").build());
+        options.addOption(Option.builder().longOpt("window").hasArg().argName("MS")
+                .desc("match window for correlation, milliseconds (default 2000)").build());
+        options.addOption(Option.builder().longOpt("decode-as").hasArg().argName("SPEC")
+                .desc("udp.port=N:vxlan|flannel-udp|geneve|none (repeatable)").build());
+        options.addOption(Option.builder().longOpt("no-progress").desc("no progress bar on a terminal").build());
+        options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
+        return options;
+    }
+
+    int run(String[] args) {
+        CommandLine line;
+        Analyzer.Options options = new Analyzer.Options();
+        Severity failOn;
+        List<Path> files;
+        try {
+            line = new DefaultParser().parse(options(), args);
+            if (line.hasOption("help")) {
+                HelpFormatter help = new HelpFormatter();
+                java.io.PrintWriter writer = new java.io.PrintWriter(out);
+                help.printHelp(writer, 100, "tunnelscope report [options] FILE|DIR...",
+                        "Finds what hurts the overlay (NAT of pod traffic, MTU trouble, offload artefacts, "
+                                + "underlay loss...) and reports it for people and CI.\n\n",
+                        options(), 2, 2, "\nExit status: 0 clean, 1 findings at or above --fail-on, 2 bad usage "
+                                + "or an input not fully read.");
+                writer.flush();
+                return Main.EXIT_OK;
+            }
+            if (line.getArgList().isEmpty()) {
+                throw new IllegalArgumentException("name at least one capture file or directory");
+            }
+            String level = line.getOptionValue("fail-on", "error");
+            failOn = level.equalsIgnoreCase("never") ? null : Severity.parse(level);
+            DecodeTables.Builder tables = DecodeTables.builder();
+            String[] specs = line.getOptionValues("decode-as");
+            if (specs != null) {
+                for (String spec : specs) {
+                    tables.decodeAs(DecodeAs.parse(spec));
+                }
+            }
+            options.correlation.tables = tables.build();
+            if (line.hasOption("window")) {
+                long millis = Long.parseLong(line.getOptionValue("window"));
+                if (millis <= 0) {
+                    throw new IllegalArgumentException("--window must be a positive number of milliseconds");
+                }
+                options.correlation.windowNanos = millis * 1_000_000L;
+            }
+            files = CaptureInputs.expand(line.getArgList());
+        } catch (NumberFormatException e) {
+            err.println("tunnelscope report: --window takes a number of milliseconds");
+            return Main.EXIT_INPUT;
+        } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
+            err.println("tunnelscope report: " + e.getMessage());
+            return Main.EXIT_INPUT;
+        }
+
+        Progress progress = !line.hasOption("no-progress") && System.console() != null
+                ? Progress.forFiles(files, err) : null;
+        options.progress = progress;
+        AnalysisReport report;
+        try {
+            report = Analyzer.analyze(files, options);
+        } catch (IOException e) {
+            err.println("tunnelscope report: " + e.getMessage());
+            return Main.EXIT_INPUT;
+        } finally {
+            if (progress != null) {
+                progress.done();
+            }
+        }
+        for (String error : report.errors()) {
+            err.println(error);
+        }
+        String json = line.getOptionValue("json");
+        try {
+            if (json != null) {
+                writeJson(report, json);
+            }
+            if (line.hasOption("junit")) {
+                Files.writeString(Path.of(line.getOptionValue("junit")), JunitReport.render(report, Rules.all(), failOn),
+                        StandardCharsets.UTF_8);
+            }
+            if (line.hasOption("html")) {
+                Files.writeString(Path.of(line.getOptionValue("html")), HtmlReport.render(report),
+                        StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            err.println("tunnelscope report: cannot write: " + e.getMessage());
+            return Main.EXIT_INPUT;
+        }
+        if (!"-".equals(json)) {
+            printText(report, failOn);
+        }
+        out.flush();
+        boolean unread = report.errors().stream()
+                .anyMatch(e -> !e.startsWith("match table full") && !e.startsWith("flow table full"));
+        if (unread) {
+            return Main.EXIT_INPUT;
+        }
+        Severity worst = report.worst();
+        return failOn != null && worst != null && worst.compareTo(failOn) >= 0 ? Main.EXIT_FINDINGS : Main.EXIT_OK;
+    }
+
+    private void writeJson(AnalysisReport report, String target) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        if (target.equals("-")) {
+            mapper.writeValue((OutputStream) out, report);
+            out.println();
+        } else {
+            mapper.writeValue(Path.of(target).toFile(), report);
+        }
+    }
+
+    private void printText(AnalysisReport report, Severity failOn) {
+        long errors = report.findings().stream().filter(f -> f.severity() == Severity.ERROR).count();
+        long warnings = report.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
+        long infos = report.findings().size() - errors - warnings;
+        long packets = report.captures().stream().mapToLong(CorrelationReport.Point::packets).sum();
+        out.printf(Locale.ROOT, "Tunnelscope report: %d capture points, %d packets; %d errors, %d warnings, %d notes%n%n",
+                report.captures().size(), packets, errors, warnings, infos);
+
+        out.println("Captures");
+        for (CorrelationReport.Point p : report.captures()) {
+            out.printf(Locale.ROOT, "  %-28s %-14s %-10s %8d packets%n", p.name(), p.role(), p.linkType(), p.packets());
+        }
+        out.println();
+        out.println("Topology");
+        if (report.topology().hosts().isEmpty()) {
+            out.println("  (no hosts recognised)");
+        }
+        for (CorrelationReport.Host h : report.topology().hosts()) {
+            out.printf(Locale.ROOT, "  subnet %-16s overlay %-14s gateway %-14s vtep %-16s mac %s%n",
+                    dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()), dash(h.vtep()), dash(h.vtepMac()));
+        }
+        out.println();
+        out.println("Tunnels");
+        if (report.tunnels().isEmpty()) {
+            out.println("  none");
+        }
+        for (CorrelationReport.Tunnel t : report.tunnels()) {
+            out.printf(Locale.ROOT, "  %s%s %s -> %s: %d packets, %d inner flows%n", t.encap(),
+                    t.vni() == null ? "" : " vni " + t.vni(), t.outerSrc(), t.outerDst(), t.packets(), t.innerFlows().size());
+        }
+        out.println();
+        out.println("Top flows");
+        for (FlowSummary f : report.flows()) {
+            out.printf(Locale.ROOT, "  %-6s %-24s > %-24s %7d packets %10d bytes %s%n", f.protocol(), f.source(),
+                    f.destination(), f.packets(), f.bytes(), f.tunnels().isEmpty() ? "" : "via " + f.tunnels().get(0));
+        }
+        out.println();
+        out.println("Paths");
+        for (CorrelationReport.Path path : report.paths()) {
+            if (path.points().size() < 2) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), String.join(" -> ", path.points()));
+        }
+        out.println();
+        out.println("NAT");
+        if (report.nat().isEmpty()) {
+            out.println("  none");
+        }
+        for (CorrelationReport.Nat n : report.nat()) {
+            out.printf(Locale.ROOT, "  %s %s -> %s between %s and %s: %d packets, %d replies%n", n.kind(), n.original(),
+                    n.translated(), n.from(), n.to(), n.packets(), n.replyPackets());
+        }
+        out.println();
+        out.println("Findings" + (failOn == null ? "" : " (failing at " + failOn.jsonName() + ")"));
+        if (report.findings().isEmpty()) {
+            out.println("  none: nothing wrong found");
+        }
+        for (Finding f : report.findings()) {
+            out.printf(Locale.ROOT, "  %-7s %s: %s%n", f.severity().jsonName().toUpperCase(Locale.ROOT), f.kind(), f.summary());
+            List<String> evidence = new ArrayList<>();
+            for (Evidence e : f.evidence()) {
+                evidence.add(e.toString());
+            }
+            if (!evidence.isEmpty()) {
+                out.println("          evidence: " + String.join(", ", evidence));
+            }
+            out.println("          fix: " + f.recommendation());
+        }
+    }
+
+    private static String dash(String value) {
+        return value == null ? "-" : value;
+    }
+
+    /** The rules, for --junit. */
+    static List<Rule> rules() {
+        return Rules.all();
+    }
+}

@@ -1,0 +1,144 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.report.CorrelationReport;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the rules judge packets against once every capture is read: the correlation (roles,
+ * topology, NAT, tunnels, losses) and the sizes seen per point, with the MTUs derived from them.
+ */
+public final class AnalysisContext {
+    /** An MTU and how it was learned, said in the findings. */
+    public record Mtu(int value, String source) {
+    }
+
+    /** Bytes a tunnel adds to the inner IP packet over IPv4 (RFC 7348, flannel UDP, RFC 2003). */
+    public static int overhead(String encap) {
+        if (encap == null) {
+            return 0;
+        }
+        switch (encap) {
+            case "vxlan":
+            case "geneve": return 50;
+            case "flannel-udp": return 28;
+            case "ipip": return 20;
+            case "gre": return 24;
+            default: return 0;
+        }
+    }
+
+    private final CorrelationReport correlation;
+    private final SizeFacts sizes;
+    private final Map<String, String> roles = new HashMap<>();
+    private final List<int[]> podSubnets = new ArrayList<>();
+    private final Set<String> vteps = new HashSet<>();
+    private final String backend;
+
+    AnalysisContext(CorrelationReport correlation, SizeFacts sizes) {
+        this.correlation = correlation;
+        this.sizes = sizes;
+        for (CorrelationReport.Point point : correlation.points()) {
+            roles.put(point.name(), point.role());
+        }
+        for (CorrelationReport.Host host : correlation.topology().hosts()) {
+            if (host.subnet() != null && host.subnet().indexOf(':') < 0) {
+                String[] parts = host.subnet().split("/");
+                int prefix = Integer.parseInt(parts[1]);
+                podSubnets.add(new int[] {IpText.ipv4(parts[0]), prefix});
+            }
+        }
+        Map<String, Long> encaps = new HashMap<>();
+        for (CorrelationReport.Tunnel tunnel : correlation.tunnels()) {
+            vteps.add(tunnel.outerSrc());
+            encaps.merge(tunnel.encap(), tunnel.packets(), Long::sum);
+        }
+        String most = null;
+        for (Map.Entry<String, Long> e : encaps.entrySet()) {
+            if (most == null || e.getValue() > encaps.get(most)) {
+                most = e.getKey();
+            }
+        }
+        backend = most;
+    }
+
+    public CorrelationReport correlation() {
+        return correlation;
+    }
+
+    SizeFacts sizes() {
+        return sizes;
+    }
+
+    /** The role of a capture point ({@code pod}, {@code bridge}, ...), or "unknown". */
+    public String role(String point) {
+        return roles.getOrDefault(point, "unknown");
+    }
+
+    /** True for pod, bridge: where pods' packets are seen before the overlay. */
+    public boolean podSide(String point) {
+        String role = role(point);
+        return role.equals("pod") || role.equals("bridge");
+    }
+
+    /** The tunnel most traffic used ({@code vxlan}, {@code flannel-udp}, ...), or null. */
+    public String backend() {
+        return backend;
+    }
+
+    /** Addresses that sent tunnel packets: the VTEPs the captures show. */
+    public Set<String> vteps() {
+        return vteps;
+    }
+
+    /** The pod subnet (as {@code a.b.c.d/n}) holding an IPv4 address, or null. */
+    public String podSubnet(int address) {
+        for (int[] subnet : podSubnets) {
+            int mask = subnet[1] == 0 ? 0 : -1 << (32 - subnet[1]);
+            if ((address & mask) == (subnet[0] & mask)) {
+                return IpText.format(subnet[0]) + "/" + subnet[1];
+            }
+        }
+        return null;
+    }
+
+    public boolean isPodAddress(int address) {
+        return podSubnet(address) != null;
+    }
+
+    /**
+     * The MTU of the overlay: what the hosts themselves reported in fragmentation-needed messages
+     * about pod traffic; else the largest packet the overlay devices carried, if they were
+     * captured and carried full-size packets; else flannel's default for the backend on a 1500
+     * underlay.
+     */
+    public Mtu overlayMtu() {
+        int reported = 0;
+        for (SizeFacts.FragNeeded event : sizes.fragNeeded()) {
+            if (event.mtu() >= 576 && isPodAddress(event.quotedSource()) && isPodAddress(event.quotedDestination())
+                    && (reported == 0 || event.mtu() < reported)) {
+                reported = event.mtu();
+            }
+        }
+        if (reported > 0) {
+            return new Mtu(reported, "next-hop MTU the hosts reported");
+        }
+        int carried = 0;
+        for (Map.Entry<String, SizeFacts.PointSizes> e : sizes.points().entrySet()) {
+            String role = role(e.getKey());
+            if (role.startsWith("overlay-")) {
+                carried = Math.max(carried, e.getValue().largestPacket);
+            }
+        }
+        int fallback = 1500 - overhead(backend == null ? "vxlan" : backend);
+        if (carried >= fallback) {
+            return new Mtu(carried, "largest packet the overlay device carried");
+        }
+        return new Mtu(fallback, "flannel's default for " + (backend == null ? "vxlan" : backend)
+                + " on a 1500-byte underlay");
+    }
+}

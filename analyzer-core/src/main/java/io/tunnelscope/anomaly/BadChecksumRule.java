@@ -1,0 +1,59 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code BAD_CHECKSUM}: packets whose checksums are wrong in a way offload does not explain (see
+ * {@link ChecksumFaults}): corrupted on the wire or by a broken NIC, and dropped by the receiver.
+ */
+public final class BadChecksumRule implements Rule {
+    private final Map<String, long[]> countByPoint = new LinkedHashMap<>();
+    private final List<Evidence> evidence = new ArrayList<>();
+
+    @Override
+    public String kind() {
+        return "BAD_CHECKSUM";
+    }
+
+    @Override
+    public String description() {
+        return "no packet carries a damaged checksum";
+    }
+
+    @Override
+    public void packet(PacketContext packet) {
+        if (ChecksumFaults.classify(packet.stack(), packet.view()) != ChecksumFaults.DAMAGED) {
+            return;
+        }
+        countByPoint.computeIfAbsent(packet.point(), k -> new long[1])[0]++;
+        if (evidence.size() < 8) {
+            evidence.add(packet.evidence());
+        }
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        if (countByPoint.isEmpty()) {
+            return;
+        }
+        long count = 0;
+        List<String> where = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : countByPoint.entrySet()) {
+            count += e.getValue()[0];
+            where.add(e.getKey() + " (" + e.getValue()[0] + ")");
+        }
+        findings.add(new Finding(kind(), Severity.ERROR,
+                count + " packets arrived with wrong checksums that offload does not explain, at "
+                        + String.join(", ", where) + ".",
+                List.copyOf(countByPoint.keySet()), evidence, count,
+                "The receiver drops these packets. Look for damage on the path before the first point that shows "
+                        + "them: NIC and switch error counters ('ethtool -S', 'ip -s link'), a faulty cable or "
+                        + "optic, or a qdisc/middlebox that rewrites packets."));
+    }
+}

@@ -1,0 +1,109 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code FRAG_NEEDED}: ICMP destination unreachable / fragmentation needed (RFC 1191) or ICMPv6
+ * Packet Too Big (RFC 8201) was seen. One finding per sender of the message and next-hop MTU,
+ * counting distinct messages (the same message seen at several points counts once).
+ */
+public final class FragNeededRule implements Rule {
+    private static final int MAX_EVIDENCE = 6;
+
+    private static final class Cause {
+        final String sender;
+        final long mtu;
+        final Set<String> quoted = new LinkedHashSet<>();
+        final Set<String> points = new LinkedHashSet<>();
+        final Set<Long> messages = new HashSet<>();
+        final List<Evidence> evidence = new ArrayList<>();
+
+        Cause(String sender, long mtu) {
+            this.sender = sender;
+            this.mtu = mtu;
+        }
+    }
+
+    private final Map<String, Cause> causes = new LinkedHashMap<>();
+    private final StringBuilder text = new StringBuilder();
+
+    @Override
+    public String kind() {
+        return "FRAG_NEEDED";
+    }
+
+    @Override
+    public String description() {
+        return "no host has to tell a sender that its packets are too big for the next hop";
+    }
+
+    @Override
+    public void packet(PacketContext packet) {
+        PacketView view = packet.view();
+        int ip = view.innerIpLayer();
+        int icmp = ip < 0 ? -1 : view.transportLayer(ip);
+        if (icmp < 0 || !SizeFacts.isFragNeeded(packet.stack(), view, icmp)) {
+            return;
+        }
+        text.setLength(0);
+        view.appendSource(ip, text);
+        String sender = text.toString();
+        long mtu = view.icmpMtu(icmp);
+        Cause cause = causes.computeIfAbsent(sender + " " + mtu, k -> new Cause(sender, mtu));
+        int quoted = view.quotedIpLayer(icmp);
+        long message = mtu;
+        if (quoted >= 0) {
+            text.setLength(0);
+            view.appendSource(quoted, text);
+            text.append(" > ");
+            view.appendDestination(quoted, text);
+            text.append(' ').append(protocolName(view.ipProtocol(quoted)));
+            if (cause.quoted.size() < 8) {
+                cause.quoted.add(text.toString());
+            }
+            message = message * 31 + text.toString().hashCode();
+            message = message * 31 + view.ipId(quoted);
+        }
+        message = message * 31 + view.ipId(ip);
+        cause.messages.add(message);
+        cause.points.add(packet.point());
+        if (cause.evidence.size() < MAX_EVIDENCE) {
+            cause.evidence.add(packet.evidence());
+        }
+    }
+
+    static String protocolName(int protocol) {
+        switch (protocol) {
+            case 1: return "icmp";
+            case 6: return "tcp";
+            case 17: return "udp";
+            case 58: return "icmpv6";
+            default: return "proto " + protocol;
+        }
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        for (Cause cause : causes.values()) {
+            long count = cause.messages.size();
+            findings.add(new Finding(kind(), Severity.WARNING,
+                    cause.sender + " sent " + count + " fragmentation-needed message" + (count == 1 ? "" : "s")
+                            + " with next-hop MTU " + cause.mtu + ", about " + String.join(", ", cause.quoted) + ".",
+                    List.copyOf(cause.points), cause.evidence, count,
+                    "Packets above " + cause.mtu + " bytes with DF set cannot take this path: every new flow loses "
+                            + "a round trip to path MTU discovery, and where ICMP is filtered it becomes a black "
+                            + "hole. Set the pod and bridge MTU to " + cause.mtu + " (FLANNEL_MTU) so senders "
+                            + "start at the right size."));
+        }
+    }
+}

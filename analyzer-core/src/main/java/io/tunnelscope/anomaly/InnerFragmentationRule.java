@@ -1,0 +1,105 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code INNER_FRAGMENTATION}: pod traffic arrives in IP fragments — packets larger than the
+ * overlay sent without DF, split by the host before encapsulation (or by the sender itself). Seen
+ * on pod, bridge and overlay points, and inside tunnels on the underlay; a fragment on the
+ * underlay with no tunnel inside is outer fragmentation, another rule's business.
+ */
+public final class InnerFragmentationRule implements Rule {
+    private static final int MAX_EVIDENCE = 6;
+    private static final int MAX_PACKETS = 100_000;
+
+    /** By point, with a NUL appended when the fragment was not inside a tunnel. */
+    private final Map<String, Set<Long>> packetsByPoint = new LinkedHashMap<>();
+    private final Map<String, Set<String>> flowsByPoint = new LinkedHashMap<>();
+    private final Map<String, List<Evidence>> evidenceByPoint = new LinkedHashMap<>();
+    private final StringBuilder text = new StringBuilder();
+
+    @Override
+    public String kind() {
+        return "INNER_FRAGMENTATION";
+    }
+
+    @Override
+    public String description() {
+        return "pod traffic is not fragmented";
+    }
+
+    @Override
+    public void packet(PacketContext packet) {
+        PacketView view = packet.view();
+        int ip = view.innerIpLayer();
+        if (ip < 0 || !view.moreFragments(ip) && view.fragmentOffset(ip) <= 0) {
+            return;
+        }
+        boolean tunnelled = view.encapsulationCount() > 0;
+        text.setLength(0);
+        view.appendSource(ip, text);
+        text.append(" > ");
+        view.appendDestination(ip, text);
+        String flow = text.toString();
+        String key = packet.point() + (tunnelled ? "" : "\u0000");
+        Set<Long> packets = packetsByPoint.computeIfAbsent(key, k -> new HashSet<>());
+        if (packets.size() < MAX_PACKETS) {
+            packets.add(((long) flow.hashCode() << 32) ^ view.ipId(ip));
+        }
+        Set<String> flows = flowsByPoint.computeIfAbsent(key, k -> new LinkedHashSet<>());
+        if (flows.size() < 8) {
+            flows.add(flow);
+        }
+        List<Evidence> evidence = evidenceByPoint.computeIfAbsent(key, k -> new ArrayList<>());
+        if (evidence.size() < 2) {
+            evidence.add(packet.evidence());
+        }
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        Set<Long> distinct = new HashSet<>();
+        List<String> points = new ArrayList<>();
+        Set<String> flows = new LinkedHashSet<>();
+        List<Evidence> evidence = new ArrayList<>();
+        for (Map.Entry<String, Set<Long>> entry : packetsByPoint.entrySet()) {
+            boolean tunnelled = !entry.getKey().endsWith("\u0000");
+            String point = tunnelled ? entry.getKey() : entry.getKey().substring(0, entry.getKey().length() - 1);
+            if (!tunnelled && context.role(point).equals("underlay")) {
+                continue;
+            }
+            distinct.addAll(entry.getValue());
+            flows.addAll(flowsByPoint.get(entry.getKey()));
+            for (Evidence e : evidenceByPoint.get(entry.getKey())) {
+                if (evidence.size() < MAX_EVIDENCE) {
+                    evidence.add(e);
+                }
+            }
+            if (!points.contains(point)) {
+                points.add(point);
+            }
+        }
+        if (distinct.isEmpty()) {
+            return;
+        }
+        AnalysisContext.Mtu overlay = context.overlayMtu();
+        findings.add(new Finding(kind(), Severity.WARNING,
+                distinct.size() + " pod packet" + (distinct.size() == 1 ? " was" : "s were") + " fragmented ("
+                        + String.join(", ", flows) + "); fragments seen at " + String.join(", ", points) + ".",
+                points, evidence, distinct.size(),
+                "Pods send packets larger than the overlay carries (" + overlay.value() + " bytes, "
+                        + overlay.source() + ") without DF, so they are split before encapsulation: every fragment "
+                        + "costs a header and one lost fragment loses the packet. Set the pod and bridge MTU to "
+                        + overlay.value() + "."));
+    }
+}

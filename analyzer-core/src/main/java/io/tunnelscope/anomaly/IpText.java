@@ -1,0 +1,32 @@
+package io.tunnelscope.anomaly;
+
+/** IPv4 addresses between their int and dotted forms. */
+final class IpText {
+    private IpText() {
+    }
+
+    static int ipv4(String dotted) {
+        String[] parts = dotted.split("\\.");
+        int value = 0;
+        for (String part : parts) {
+            value = (value << 8) | Integer.parseInt(part);
+        }
+        return value;
+    }
+
+    static String format(int address) {
+        return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "."
+                + (address & 0xff);
+    }
+
+    /** The device part of a point name: {@code host1-flannel.1} gives {@code flannel.1}. */
+    static String device(String point) {
+        String name = point;
+        int colon = name.lastIndexOf(':');
+        if (colon >= 0) {
+            name = name.substring(colon + 1);
+        }
+        int dash = name.lastIndexOf('-');
+        return dash >= 0 ? name.substring(dash + 1) : name;
+    }
+}

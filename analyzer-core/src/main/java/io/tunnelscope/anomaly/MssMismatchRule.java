@@ -1,0 +1,115 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.proto.tcp.TcpHeader;
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code MSS_MISMATCH}: a SYN between pods on different hosts announces a maximum segment size
+ * the overlay cannot carry (more than the overlay MTU less 40 bytes of IPv4 and TCP headers), so
+ * full-size segments will need fragmentation or path MTU discovery (RFC 879, RFC 1191).
+ */
+public final class MssMismatchRule implements Rule {
+    private static final int MAX_KEYS = 1024;
+
+    private static final class Announcement {
+        long syns;
+        final Set<String> points = new LinkedHashSet<>();
+        final List<Evidence> evidence = new ArrayList<>();
+    }
+
+    /** By "source destination mss". */
+    private final Map<String, Announcement> announcements = new LinkedHashMap<>();
+    private final TcpHeader tcp = new TcpHeader();
+
+    @Override
+    public String kind() {
+        return "MSS_MISMATCH";
+    }
+
+    @Override
+    public String description() {
+        return "TCP connections between pods announce a segment size the overlay can carry";
+    }
+
+    @Override
+    public void packet(PacketContext packet) {
+        PacketView view = packet.view();
+        int ip = view.innerIpLayer();
+        int transport = ip < 0 ? -1 : view.transportLayer(ip);
+        if (transport < 0 || packet.stack().type(transport) != LayerType.TCP || view.ipVersion(ip) != 4
+                || (view.tcpFlags(transport) & 0x02) == 0 || view.encapsulationCount() > 0) {
+            return;
+        }
+        int mss = tcp.wrap(packet.stack().buffer(), packet.stack().offset(transport),
+                packet.stack().headerLength(transport)).mss();
+        if (mss <= 0) {
+            return;
+        }
+        String key = view.ipv4Source(ip) + " " + view.ipv4Destination(ip) + " " + mss;
+        if (announcements.size() >= MAX_KEYS && !announcements.containsKey(key)) {
+            return;
+        }
+        Announcement a = announcements.computeIfAbsent(key, k -> new Announcement());
+        a.syns++;
+        a.points.add(packet.point());
+        if (a.evidence.size() < 4) {
+            a.evidence.add(packet.evidence());
+        }
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        AnalysisContext.Mtu overlay = context.overlayMtu();
+        int limit = overlay.value() - 40;
+        Map<Integer, List<String>> bySize = new LinkedHashMap<>();
+        Map<Integer, Set<String>> points = new LinkedHashMap<>();
+        Map<Integer, List<Evidence>> evidence = new LinkedHashMap<>();
+        Map<Integer, Long> syns = new LinkedHashMap<>();
+        for (Map.Entry<String, Announcement> entry : announcements.entrySet()) {
+            String[] parts = entry.getKey().split(" ");
+            int source = Integer.parseInt(parts[0]);
+            int destination = Integer.parseInt(parts[1]);
+            int mss = Integer.parseInt(parts[2]);
+            String sourceNet = context.podSubnet(source);
+            String destinationNet = context.podSubnet(destination);
+            boolean crossesOverlay = sourceNet != null && destinationNet != null && !sourceNet.equals(destinationNet);
+            if (!crossesOverlay || mss <= limit) {
+                continue;
+            }
+            List<String> senders = bySize.computeIfAbsent(mss, k -> new ArrayList<>());
+            String sender = IpText.format(source);
+            if (!senders.contains(sender)) {
+                senders.add(sender);
+            }
+            points.computeIfAbsent(mss, k -> new LinkedHashSet<>()).addAll(entry.getValue().points);
+            List<Evidence> sample = evidence.computeIfAbsent(mss, k -> new ArrayList<>());
+            for (Evidence e : entry.getValue().evidence) {
+                if (sample.size() < 6) {
+                    sample.add(e);
+                }
+            }
+            syns.merge(mss, entry.getValue().syns, Long::sum);
+        }
+        for (Map.Entry<Integer, List<String>> entry : bySize.entrySet()) {
+            int mss = entry.getKey();
+            findings.add(new Finding(kind(), Severity.WARNING,
+                    "SYNs from " + String.join(", ", entry.getValue()) + " to pods on other hosts announce MSS " + mss
+                            + ", but the overlay carries segments of at most " + limit + " bytes (MTU "
+                            + overlay.value() + ", " + overlay.source() + ").",
+                    List.copyOf(points.get(mss)), evidence.get(mss), syns.get(mss),
+                    "Set the pod MTU to " + overlay.value() + " (the MSS follows it), or clamp it on the hosts: "
+                            + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
+                            + "--clamp-mss-to-pmtu'."));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code OFFLOAD_ARTIFACT}: what only looks wrong — partial checksums (the pseudo-header sum the
+ * NIC completes later) and GSO/TSO or BIG TCP super-frames larger than any MTU (split later),
+ * captured on the sending host before the NIC or veth finished the packet. Information only;
+ * never an MTU error.
+ */
+public final class OffloadArtifactRule implements Rule {
+    private final Map<String, long[]> partialByPoint = new LinkedHashMap<>();
+    private final List<Evidence> evidence = new ArrayList<>();
+
+    @Override
+    public String kind() {
+        return "OFFLOAD_ARTIFACT";
+    }
+
+    @Override
+    public String description() {
+        return "checksum and segmentation offload artefacts are recognised as such";
+    }
+
+    @Override
+    public void packet(PacketContext packet) {
+        if (ChecksumFaults.classify(packet.stack(), packet.view()) == ChecksumFaults.PARTIAL) {
+            partialByPoint.computeIfAbsent(packet.point(), k -> new long[1])[0]++;
+            if (evidence.size() < 4) {
+                evidence.add(packet.evidence());
+            }
+        }
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        long partial = 0;
+        for (long[] count : partialByPoint.values()) {
+            partial += count[0];
+        }
+        long superFrames = 0;
+        int largest = 0;
+        List<String> points = new ArrayList<>(partialByPoint.keySet());
+        List<Evidence> samples = new ArrayList<>(evidence);
+        for (Map.Entry<String, SizeFacts.PointSizes> e : context.sizes().points().entrySet()) {
+            SizeFacts.PointSizes sizes = e.getValue();
+            if (sizes.superFrames == 0) {
+                continue;
+            }
+            superFrames += sizes.superFrames;
+            largest = Math.max(largest, sizes.largestSuperFrame);
+            if (!points.contains(e.getKey())) {
+                points.add(e.getKey());
+            }
+            if (samples.size() < 8) {
+                samples.add(sizes.superFrameEvidence);
+            }
+        }
+        if (partial == 0 && superFrames == 0) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        if (partial > 0) {
+            parts.add(partial + " packets with partial checksums (the NIC or veth completes them after the capture)");
+        }
+        if (superFrames > 0) {
+            parts.add(superFrames + " GSO/TSO super-frames of up to " + largest
+                    + " bytes (segmented after the capture)");
+        }
+        findings.add(new Finding(kind(), Severity.INFO,
+                "Offload artefacts, not errors: " + String.join("; ", parts) + ".",
+                points, samples, partial + superFrames,
+                "Nothing to fix. To capture packets as they go on the wire, turn offloads off on the capturing "
+                        + "host's interfaces ('ethtool -K <dev> tx off tso off gso off') while debugging."));
+    }
+}

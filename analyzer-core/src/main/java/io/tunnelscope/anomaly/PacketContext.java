@@ -1,0 +1,34 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.Evidence;
+
+/** One decoded packet as the rules see it: where it was captured and its layers. Reused. */
+public final class PacketContext {
+    String point;
+    String file;
+    PacketRecord record;
+    LayerStack stack;
+    PacketView view;
+
+    void set(String point, String file, PacketRecord record, LayerStack stack, PacketView view) {
+        this.point = point;
+        this.file = file;
+        this.record = record;
+        this.stack = stack;
+        this.view = view;
+    }
+
+    public String point() { return point; }
+    public String file() { return file; }
+    public PacketRecord record() { return record; }
+    public LayerStack stack() { return stack; }
+    public PacketView view() { return view; }
+
+    /** This packet as evidence (allocates: call only for the few packets a rule keeps). */
+    public Evidence evidence() {
+        return new Evidence(point, file, record.frameNumber());
+    }
+}

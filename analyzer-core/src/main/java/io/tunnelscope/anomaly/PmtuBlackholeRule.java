@@ -1,0 +1,157 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code PMTU_BLACKHOLE}: a TCP sender keeps retransmitting large segments that are never
+ * acknowledged, and no fragmentation-needed message comes back (RFC 2923, "PMTUD black hole"):
+ * the big packets vanish on the path while small ones pass. Judged at the point where the sender's
+ * segments are seen, per flow; the size threshold is the overlay MTU once it is known.
+ */
+public final class PmtuBlackholeRule implements Rule {
+    private static final int LARGE = 1000;
+    private static final int MAX_FLOWS = 10_000;
+    private static final int MAX_SEGMENTS = 64;
+
+    private static final class Flow {
+        final String text;
+        final String point;
+        /** Sequence number -> [times seen, payload length]. */
+        final Map<Long, int[]> largeSegments = new LinkedHashMap<>();
+        long highestAck = -1;
+        boolean icmp;
+        final List<Evidence> evidence = new ArrayList<>();
+
+        Flow(String text, String point) {
+            this.text = text;
+            this.point = point;
+        }
+    }
+
+    private final Map<String, Flow> flows = new HashMap<>();
+    private final StringBuilder key = new StringBuilder();
+
+    @Override
+    public String kind() {
+        return "PMTU_BLACKHOLE";
+    }
+
+    @Override
+    public String description() {
+        return "large TCP segments are not lost without an ICMP fragmentation-needed coming back";
+    }
+
+    @Override
+    public void packet(PacketContext packet) {
+        PacketView view = packet.view();
+        int ip = view.innerIpLayer();
+        int transport = ip < 0 ? -1 : view.transportLayer(ip);
+        if (transport < 0) {
+            return;
+        }
+        if (SizeFacts.isFragNeeded(packet.stack(), view, transport)) {
+            int quoted = view.quotedIpLayer(transport);
+            int quotedTransport = quoted < 0 ? -1 : view.transportLayer(quoted);
+            if (quotedTransport >= 0) {
+                Flow flow = flows.get(flowKey(packet.point(), view, quoted, quotedTransport, false));
+                if (flow != null) {
+                    flow.icmp = true;
+                }
+            }
+            return;
+        }
+        if (packet.stack().type(transport) != LayerType.TCP || SizeFacts.isSuperFrame(packet.stack(), view, ip)) {
+            return;
+        }
+        Flow reverse = flows.get(flowKey(packet.point(), view, ip, transport, true));
+        if (reverse != null && (view.tcpFlags(transport) & 0x10) != 0) {
+            reverse.highestAck = Math.max(reverse.highestAck, view.tcpAcknowledgment(transport));
+        }
+        int payload = view.tcpPayloadLength(transport);
+        if (payload < LARGE) {
+            return;
+        }
+        String forward = flowKey(packet.point(), view, ip, transport, false);
+        Flow flow = flows.get(forward);
+        if (flow == null) {
+            if (flows.size() >= MAX_FLOWS) {
+                return;
+            }
+            StringBuilder text = new StringBuilder();
+            view.appendSource(ip, text);
+            text.append(':').append(view.sourcePort(transport)).append(" > ");
+            view.appendDestination(ip, text);
+            text.append(':').append(view.destinationPort(transport));
+            flow = new Flow(text.toString(), packet.point());
+            flows.put(forward, flow);
+        }
+        long sequence = view.tcpSequence(transport);
+        int[] seen = flow.largeSegments.get(sequence);
+        if (seen == null && flow.largeSegments.size() < MAX_SEGMENTS) {
+            flow.largeSegments.put(sequence, new int[] {1, view.ipTotalLength(ip)});
+        } else if (seen != null) {
+            seen[0]++;
+            if (flow.evidence.size() < 6) {
+                flow.evidence.add(packet.evidence());
+            }
+        }
+    }
+
+    private String flowKey(String point, PacketView view, int ip, int transport, boolean reversed) {
+        key.setLength(0);
+        key.append(point).append(' ');
+        if (reversed) {
+            view.appendDestination(ip, key);
+            key.append(':').append(view.destinationPort(transport)).append('>');
+            view.appendSource(ip, key);
+            key.append(':').append(view.sourcePort(transport));
+        } else {
+            view.appendSource(ip, key);
+            key.append(':').append(view.sourcePort(transport)).append('>');
+            view.appendDestination(ip, key);
+            key.append(':').append(view.destinationPort(transport));
+        }
+        return key.toString();
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        int overlay = context.overlayMtu().value();
+        for (Flow flow : flows.values()) {
+            if (flow.icmp) {
+                continue;
+            }
+            long retransmissions = 0;
+            int largest = 0;
+            for (Map.Entry<Long, int[]> segment : flow.largeSegments.entrySet()) {
+                long ahead = (flow.highestAck - segment.getKey()) & 0xFFFFFFFFL;
+                boolean acknowledged = flow.highestAck >= 0 && ahead > 0 && ahead < (1L << 31);
+                if (segment.getValue()[0] > 1 && !acknowledged && segment.getValue()[1] > overlay) {
+                    retransmissions += segment.getValue()[0] - 1;
+                    largest = Math.max(largest, segment.getValue()[1]);
+                }
+            }
+            if (retransmissions < 2) {
+                continue;
+            }
+            findings.add(new Finding(kind(), Severity.ERROR,
+                    flow.text + " retransmitted segments of " + largest + " bytes " + retransmissions + " times with no "
+                            + "acknowledgment and no ICMP fragmentation-needed: a path MTU black hole (overlay MTU "
+                            + overlay + ").",
+                    List.of(flow.point), flow.evidence, retransmissions,
+                    "Something drops large packets silently: let ICMP type 3 code 4 through (host firewalls, "
+                            + "security groups), set the pod MTU to " + overlay + ", or clamp the MSS with "
+                            + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
+                            + "--clamp-mss-to-pmtu'."));
+        }
+    }
+}

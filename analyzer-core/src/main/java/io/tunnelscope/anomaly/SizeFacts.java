@@ -1,0 +1,98 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.Note;
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.Evidence;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Packet sizes per capture point, the raw material of every MTU judgement: the largest regular
+ * packet (innermost IP length), GSO/TSO and BIG TCP super-frames kept apart (a frame larger than
+ * any MTU, captured before the NIC or veth segments it), the largest outer packet, and the
+ * next-hop MTUs that fragmentation-needed messages reported.
+ */
+final class SizeFacts {
+    private static final int MAX_FRAG_NEEDED = 256;
+    /** The largest regular Ethernet payload; bigger TCP/UDP packets are offload super-frames. */
+    static final int ETHERNET_MTU = 1500;
+
+    /** Sizes at one capture point. */
+    static final class PointSizes {
+        int largestPacket;
+        Evidence largestEvidence;
+        long superFrames;
+        int largestSuperFrame;
+        Evidence superFrameEvidence;
+    }
+
+    /** One fragmentation-needed (or Packet Too Big) message: MTU and the packet it quoted. */
+    record FragNeeded(int mtu, String icmpSource, int quotedSource, int quotedDestination) {
+    }
+
+    private final Map<String, PointSizes> points = new LinkedHashMap<>();
+    private final List<FragNeeded> fragNeeded = new ArrayList<>();
+
+    /** True for a TCP/UDP packet larger than an Ethernet MTU, or a BIG TCP packet. */
+    static boolean isSuperFrame(LayerStack stack, PacketView view, int ip) {
+        for (int n = 0; n < stack.noteCount(); n++) {
+            if (stack.note(n) == Note.BIG_TCP_PRESUMED) {
+                return true;
+            }
+        }
+        int protocol = view.ipProtocol(ip);
+        return (protocol == 6 || protocol == 17) && view.ipTotalLength(ip) > ETHERNET_MTU;
+    }
+
+    void packet(PacketContext packet) {
+        PacketView view = packet.view();
+        int inner = view.innerIpLayer();
+        if (inner < 0) {
+            return;
+        }
+        PointSizes sizes = points.computeIfAbsent(packet.point(), k -> new PointSizes());
+        int length = view.ipTotalLength(inner);
+        if (isSuperFrame(packet.stack(), view, inner)) {
+            sizes.superFrames++;
+            if (length > sizes.largestSuperFrame) {
+                sizes.largestSuperFrame = length;
+                sizes.superFrameEvidence = packet.evidence();
+            }
+        } else if (length > sizes.largestPacket && !view.moreFragments(inner) && view.fragmentOffset(inner) == 0) {
+            sizes.largestPacket = length;
+            sizes.largestEvidence = packet.evidence();
+        }
+        int transport = view.transportLayer(inner);
+        if (transport >= 0 && fragNeeded.size() < MAX_FRAG_NEEDED && isFragNeeded(packet.stack(), view, transport)) {
+            int quoted = view.quotedIpLayer(transport);
+            StringBuilder source = new StringBuilder();
+            view.appendSource(inner, source);
+            FragNeeded event = new FragNeeded((int) view.icmpMtu(transport), source.toString(),
+                    quoted >= 0 ? view.ipv4Source(quoted) : 0, quoted >= 0 ? view.ipv4Destination(quoted) : 0);
+            if (!fragNeeded.contains(event)) {
+                fragNeeded.add(event);
+            }
+        }
+    }
+
+    /** ICMP destination unreachable / fragmentation needed, or ICMPv6 Packet Too Big. */
+    static boolean isFragNeeded(LayerStack stack, PacketView view, int transport) {
+        int type = view.icmpType(transport);
+        if (stack.type(transport) == LayerType.ICMP) {
+            return type == 3 && view.icmpCode(transport) == 4;
+        }
+        return stack.type(transport) == LayerType.ICMPV6 && type == 2;
+    }
+
+    Map<String, PointSizes> points() {
+        return points;
+    }
+
+    List<FragNeeded> fragNeeded() {
+        return fragNeeded;
+    }
+}

@@ -1,0 +1,72 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerStatus;
+import io.tunnelscope.decode.Note;
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code TRUNCATED_CAPTURE}: the snapshot length cut packets before their headers ended, so the
+ * analysis misses inner addresses, ports or sequence numbers. A cut payload is fine; a cut header
+ * is not.
+ */
+public final class TruncatedCaptureRule implements Rule {
+    private final Map<String, long[]> byPoint = new LinkedHashMap<>();
+    private final List<Evidence> evidence = new ArrayList<>();
+
+    @Override
+    public String kind() {
+        return "TRUNCATED_CAPTURE";
+    }
+
+    @Override
+    public String description() {
+        return "the snapshot length keeps every header the analysis needs";
+    }
+
+    @Override
+    public void packet(PacketContext packet) {
+        LayerStack stack = packet.stack();
+        if (!packet.record().isTruncated() || stack.status() != LayerStatus.TRUNCATED) {
+            return;
+        }
+        boolean headerCut = false;
+        for (int n = 0; n < stack.noteCount(); n++) {
+            headerCut |= stack.note(n) == Note.HEADER_TRUNCATED;
+        }
+        if (!headerCut) {
+            return;
+        }
+        long[] counts = byPoint.computeIfAbsent(packet.point(), k -> new long[2]);
+        counts[0]++;
+        counts[1] = Math.max(counts[1], packet.record().capturedLength());
+        if (evidence.size() < 6) {
+            evidence.add(packet.evidence());
+        }
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        if (byPoint.isEmpty()) {
+            return;
+        }
+        long count = 0;
+        long snap = 0;
+        for (long[] c : byPoint.values()) {
+            count += c[0];
+            snap = Math.max(snap, c[1]);
+        }
+        findings.add(new Finding(kind(), Severity.WARNING,
+                "The snapshot length cut the headers of " + count + " packets (" + snap + " bytes kept) at "
+                        + String.join(", ", byPoint.keySet()) + ": inner addresses and ports are missing there.",
+                List.copyOf(byPoint.keySet()), evidence, count,
+                "Capture with '-s 0', or at least 256 bytes per packet: a VXLAN packet carries 50 bytes of tunnel "
+                        + "headers before the inner Ethernet, IP and TCP headers."));
+    }
+}

@@ -1,0 +1,48 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.List;
+
+/**
+ * {@code UNDERLAY_LOSS}: tunnel packets that left one host's underlay capture and never appeared
+ * in the receiving host's, while that capture was running (from the correlation's losses).
+ */
+public final class UnderlayLossRule implements Rule {
+    @Override
+    public String kind() {
+        return "UNDERLAY_LOSS";
+    }
+
+    @Override
+    public String description() {
+        return "every tunnel packet that leaves one host's underlay reaches the other's";
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        for (CorrelationReport.Loss loss : context.correlation().losses()) {
+            if (loss.missing() == 0) {
+                continue;
+            }
+            findings.add(new Finding(kind(), Severity.ERROR,
+                    loss.missing() + " of " + loss.sent() + " tunnel packets that left " + loss.from()
+                            + " never reached " + loss.to() + String.format(java.util.Locale.ROOT, " (%.1f%% lost).",
+                            100.0 * loss.missing() / loss.sent()),
+                    List.of(loss.from(), loss.to()), loss.evidence(), loss.missing(),
+                    "The underlay between the hosts drops packets: check the NICs' and switches' drop and error "
+                            + "counters ('ip -s link', 'ethtool -S', 'tc -s qdisc'), firewalls or security groups "
+                            + "for UDP " + (context.backend() == null ? "8472" : portOf(context.backend()))
+                            + ", and the underlay MTU."));
+        }
+    }
+
+    private static String portOf(String backend) {
+        switch (backend) {
+            case "flannel-udp": return "8285";
+            case "geneve": return "6081";
+            default: return "8472/4789";
+        }
+    }
+}

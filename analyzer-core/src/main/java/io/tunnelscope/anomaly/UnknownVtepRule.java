@@ -1,0 +1,79 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code UNKNOWN_VTEP}: VXLAN packets sent to an address that is no VTEP of the topology — no
+ * tunnel packet ever came from it in these captures. The classic cause is a node that left the
+ * cluster while its route, neighbour and fdb entries stayed on the others.
+ */
+public final class UnknownVtepRule implements Rule {
+    private final Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
+    private final StringBuilder text = new StringBuilder();
+
+    @Override
+    public String kind() {
+        return "UNKNOWN_VTEP";
+    }
+
+    @Override
+    public String description() {
+        return "VXLAN packets only go to VTEPs of the topology";
+    }
+
+    @Override
+    public void packet(PacketContext packet) {
+        PacketView view = packet.view();
+        if (view.encapsulationCount() == 0 || view.encapsulation(0) != Encapsulation.VXLAN) {
+            return;
+        }
+        text.setLength(0);
+        view.appendDestination(view.outerIpLayer(), text);
+        List<Evidence> samples = evidence.get(text.toString());
+        if (samples == null && evidence.size() < 256) {
+            samples = new ArrayList<>();
+            evidence.put(text.toString(), samples);
+        }
+        if (samples != null && samples.size() < 6) {
+            samples.add(packet.evidence());
+        }
+    }
+
+    @Override
+    public void finish(AnalysisContext context, List<Finding> findings) {
+        Map<String, long[]> unknown = new LinkedHashMap<>();
+        Map<String, List<String>> points = new LinkedHashMap<>();
+        for (CorrelationReport.Tunnel tunnel : context.correlation().tunnels()) {
+            if (!tunnel.encap().equals("vxlan") || context.vteps().contains(tunnel.outerDst())) {
+                continue;
+            }
+            unknown.computeIfAbsent(tunnel.outerDst(), k -> new long[1])[0] += tunnel.packets();
+        }
+        for (Map.Entry<String, long[]> entry : unknown.entrySet()) {
+            List<Evidence> samples = evidence.getOrDefault(entry.getKey(), List.of());
+            List<String> where = points.computeIfAbsent(entry.getKey(), k -> new ArrayList<>());
+            for (Evidence e : samples) {
+                if (!where.contains(e.point())) {
+                    where.add(e.point());
+                }
+            }
+            findings.add(new Finding(kind(), Severity.WARNING,
+                    entry.getValue()[0] + " VXLAN packets went to " + entry.getKey() + ", which sent no tunnel "
+                            + "packet in these captures: no VTEP answers there.",
+                    where, samples, entry.getValue()[0],
+                    "Look for stale entries pointing at " + entry.getKey() + " on the sending host ('ip route', "
+                            + "'ip neigh show dev flannel.1', 'bridge fdb show dev flannel.1'): a node that left "
+                            + "the cluster keeps receiving its pods' traffic until flanneld removes them. Restart "
+                            + "flanneld or delete the entries."));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.tunnelscope.flow;
+
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.ChartData;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Gathers {@link ChartData}: bytes per second per capture point (innermost IP bytes and wire
+ * bytes) and a histogram of innermost packet sizes per point. Bounded: at most
+ * {@value #MAX_SECONDS} seconds per point are kept (later seconds are folded into the last).
+ */
+public final class TrafficSeries {
+    private static final int MAX_SECONDS = 86_400;
+    public static final int BUCKET = 50;
+    private static final int BUCKETS = 1600 / BUCKET + 1;
+    private static final int SUPER_FRAME = 1500;
+
+    private static final class PointSeries {
+        final TreeMap<Long, long[]> seconds = new TreeMap<>();
+        final long[] sizes = new long[BUCKETS];
+        long superFrames;
+    }
+
+    private final Map<String, PointSeries> points = new LinkedHashMap<>();
+
+    public void packet(String point, long timestampNanos, int wireLength, PacketView view) {
+        PointSeries series = points.computeIfAbsent(point, k -> new PointSeries());
+        long second = Math.floorDiv(timestampNanos, 1_000_000_000L);
+        long[] bucket = series.seconds.get(second);
+        if (bucket == null) {
+            if (series.seconds.size() >= MAX_SECONDS) {
+                bucket = series.seconds.lastEntry().getValue();
+            } else {
+                bucket = new long[2];
+                series.seconds.put(second, bucket);
+            }
+        }
+        int ip = view.innerIpLayer();
+        int inner = ip < 0 ? 0 : view.ipTotalLength(ip);
+        bucket[0] += inner;
+        bucket[1] += wireLength;
+        if (ip >= 0) {
+            if (inner > SUPER_FRAME && (view.ipProtocol(ip) == 6 || view.ipProtocol(ip) == 17)) {
+                series.superFrames++;
+            } else {
+                series.sizes[Math.min(BUCKETS - 1, inner / BUCKET)]++;
+            }
+        }
+    }
+
+    public ChartData charts(int overlayMtu) {
+        List<ChartData.Throughput> throughput = new ArrayList<>();
+        List<ChartData.Sizes> sizes = new ArrayList<>();
+        for (Map.Entry<String, PointSeries> e : points.entrySet()) {
+            PointSeries series = e.getValue();
+            int n = series.seconds.size();
+            long[] seconds = new long[n];
+            long[] inner = new long[n];
+            long[] outer = new long[n];
+            int i = 0;
+            for (Map.Entry<Long, long[]> s : series.seconds.entrySet()) {
+                seconds[i] = s.getKey();
+                inner[i] = s.getValue()[0];
+                outer[i] = s.getValue()[1];
+                i++;
+            }
+            throughput.add(new ChartData.Throughput(e.getKey(), seconds, inner, outer));
+            sizes.add(new ChartData.Sizes(e.getKey(), BUCKET, series.sizes.clone(), series.superFrames));
+        }
+        return new ChartData(throughput, sizes, overlayMtu);
+    }
+}

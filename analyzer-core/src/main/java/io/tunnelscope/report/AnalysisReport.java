@@ -1,0 +1,37 @@
+package io.tunnelscope.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * Everything {@code tunnelscope report} says: the captures and their roles, the topology, tunnels,
+ * top flows, paths, NAT table, losses, clock offsets and the findings (most severe first), plus
+ * the chart data the HTML page draws (not part of the JSON).
+ */
+@JsonPropertyOrder({"captures", "topology", "tunnels", "flows", "paths", "nat", "losses", "clockOffsets", "findings",
+    "errors"})
+public record AnalysisReport(
+        List<CorrelationReport.Point> captures,
+        CorrelationReport.Topology topology,
+        List<CorrelationReport.Tunnel> tunnels,
+        List<FlowSummary> flows,
+        List<CorrelationReport.Path> paths,
+        List<CorrelationReport.Nat> nat,
+        List<CorrelationReport.Loss> losses,
+        List<CorrelationReport.ClockOffset> clockOffsets,
+        List<Finding> findings,
+        List<String> errors,
+        @JsonIgnore ChartData charts) {
+
+    /** The most severe finding's severity, or null when there is none. */
+    public Severity worst() {
+        Severity worst = null;
+        for (Finding finding : findings) {
+            if (worst == null || finding.severity().compareTo(worst) > 0) {
+                worst = finding.severity();
+            }
+        }
+        return worst;
+    }
+}
