@@ -630,6 +630,10 @@ final class LiveCommand {
                 } else {
                     new CorrelateCommand(out, err).printText(report);
                 }
+                if (written == null) {
+                    out.println();
+                    out.println("(The packets were kept in a temporary file, deleted now: --write FILE keeps them.)");
+                }
             }
             flushOutput();
             return allFailed ? Main.EXIT_INPUT : Main.EXIT_OK;

@@ -210,6 +210,16 @@ class LiveCommandLabTest {
                 result.err);
     }
 
+    @Test
+    void aBadFilterOrAnUnknownInterfaceIsAUsageError() throws Exception {
+        Result filter = exec(inH1(javaCommand("live", "-i", "lo", "--filter", "udp port", "--count", "1")));
+        assertEquals(2, filter.code, filter.err);
+        assertTrue(filter.err.contains("bad filter 'udp port' on lo: "), filter.err);
+        Result unknown = exec(inH1(javaCommand("live", "-i", "lo", "-i", "nosuch0", "--count", "1")));
+        assertEquals(2, unknown.code, unknown.err);
+        assertTrue(unknown.err.contains("cannot capture on nosuch0: no such interface"), unknown.err);
+    }
+
     // ------------------------------------------------------------------------------ helpers ----
 
     private static String lineStarting(String text, String start) {
