@@ -89,7 +89,7 @@ final class LiveCommand {
     /** Why the capture ended. */
     private enum End {
         COUNT("count reached"), DURATION("duration reached"), INTERRUPTED("interrupted"),
-        INTERFACES("every interface stopped");
+        INTERFACES("every interface stopped"), OUTPUT("output closed");
 
         final String text;
 
@@ -386,6 +386,11 @@ final class LiveCommand {
                 if (poll == LiveCapture.Poll.IDLE || now - lastFlush > 100_000_000L) {
                     flushOutput();
                     lastFlush = now;
+                    if (end == null && out.checkError()) {
+                        // stdout went away (| head): end as tcpdump does on a broken pipe
+                        end = End.OUTPUT;
+                        capture.stop();
+                    }
                 }
                 if (end == null && now - deadline >= 0) {
                     end = End.DURATION;
