@@ -112,7 +112,7 @@ final class CorrelateCommand {
         return unread ? Main.EXIT_INPUT : Main.EXIT_OK;
     }
 
-    private void printText(CorrelationReport report) {
+    void printText(CorrelationReport report) {
         out.println("Capture points");
         for (CorrelationReport.Point p : report.points()) {
             out.printf(Locale.ROOT, "  %-28s %-14s %-10s %8d packets  %s%n", p.name(), p.role(), p.linkType(),

@@ -28,11 +28,22 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
     private final PacketView view = new PacketView();
     private final StringBuilder text = new StringBuilder(64);
 
+    private final boolean terminateLines;
+
     DecodeJsonWriter(OutputStream out) {
+        this(out, false);
+    }
+
+    /**
+     * With {@code terminateLines}, every object is followed by its newline at once (a live stream
+     * must not hold the last line back until the next object); otherwise objects are separated.
+     */
+    DecodeJsonWriter(OutputStream out, boolean terminateLines) {
+        this.terminateLines = terminateLines;
         try {
             json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
                     .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            json.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+            json.setPrettyPrinter(new MinimalPrettyPrinter(terminateLines ? "" : "\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,7 +67,11 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             throws IOException {
         view.wrap(stack);
         json.writeStartObject();
-        json.writeStringField("file", file.getFileName().toString());
+        if (file == null) {
+            json.writeNullField("file");
+        } else {
+            json.writeStringField("file", file.getFileName().toString());
+        }
         json.writeNumberField("frame", record.frameNumber());
         json.writeNumberField("tsNanos", record.timestampNanos());
         json.writeStringField("linkType", LinkType.name(record.linkType()));
@@ -86,6 +101,24 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
         }
         json.writeEndArray();
         json.writeEndObject();
+        if (terminateLines) {
+            json.writeRaw('\n');
+        }
+    }
+
+    /**
+     * Writes {@code value} (maps, lists, records) as one more JSON object of the stream, through
+     * {@code mapper}; for the other objects of a stream (the live command's events).
+     */
+    void event(com.fasterxml.jackson.databind.ObjectMapper mapper, Object value) {
+        try {
+            mapper.writeValue(json, value);
+            if (terminateLines) {
+                json.writeRaw('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** pcapng interface name (or id), the SLL2 interface index, else null. */

@@ -45,6 +45,8 @@ public final class Main {
                 return new CorrelateCommand(out, err).run(rest);
             case "report":
                 return new ReportCommand(out, err).run(rest);
+            case "live":
+                return new LiveCommand(out, err).run(rest);
             case "--version":
             case "version":
                 out.println("tunnelscope " + version());
@@ -68,6 +70,7 @@ public final class Main {
         s.println("  decode     one line per packet, outer and inner headers together (--json for JSON Lines)");
         s.println("  correlate  follow packets across capture points and hosts: paths, NAT, tunnels, topology");
         s.println("  report     findings (NAT of pod traffic, MTU trouble, offload, loss) as text, JSON, JUnit, HTML");
+        s.println("  live       capture on interfaces now: decoded lines, running correlation, --write pcapng");
         s.println("  version    print the version");
         s.println();
         s.println("'tunnelscope <command> --help' describes a command's options.");
