@@ -186,22 +186,31 @@ final class HtmlReport {
             }
         }
         dataset.addSeries(all);
+        dataset.setIntervalWidth(width * 0.9);
         JFreeChart chart = ChartFactory.createXYBarChart(null, "IP packet size (bytes)" + (superFrames > 0
                         ? ", " + superFrames + " super-frames not shown" : ""), false, "packets", dataset,
                 PlotOrientation.VERTICAL, false, false, false);
         XYPlot plot = chart.getXYPlot();
-        marker(plot, charts.overlayMtu(), "overlay MTU " + charts.overlayMtu(), new Color(0xC0, 0x30, 0x30));
-        marker(plot, 1500, "Ethernet MTU 1500", new Color(0x30, 0x30, 0xC0));
-        ((NumberAxis) plot.getDomainAxis()).setRange(0, 1650);
+        if (charts.overlayMtu() > 0) {
+            marker(plot, charts.overlayMtu(), "overlay MTU " + charts.overlayMtu() + " ", new Color(0xC0, 0x30, 0x30),
+                    true);
+        }
+        marker(plot, 1500, " Ethernet MTU 1500", new Color(0x30, 0x30, 0xC0), false);
+        ((NumberAxis) plot.getDomainAxis()).setRange(0, 1700);
+        ((org.jfree.chart.renderer.xy.XYBarRenderer) plot.getRenderer()).setShadowVisible(false);
+        ((org.jfree.chart.renderer.xy.XYBarRenderer) plot.getRenderer()).setBarPainter(
+                new org.jfree.chart.renderer.xy.StandardXYBarPainter());
         style(chart);
         return chart;
     }
 
-    private static void marker(XYPlot plot, int value, String label, Color color) {
+    /** A vertical MTU line, labelled on its left or right so neighbouring labels do not collide. */
+    private static void marker(XYPlot plot, int value, String label, Color color, boolean labelLeft) {
         ValueMarker marker = new ValueMarker(value, color, new BasicStroke(2f));
         marker.setLabel(label);
-        marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-        marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+        marker.setLabelPaint(color);
+        marker.setLabelAnchor(labelLeft ? RectangleAnchor.TOP_LEFT : RectangleAnchor.BOTTOM_RIGHT);
+        marker.setLabelTextAnchor(labelLeft ? TextAnchor.TOP_RIGHT : TextAnchor.BOTTOM_LEFT);
         plot.addDomainMarker(marker);
     }
 

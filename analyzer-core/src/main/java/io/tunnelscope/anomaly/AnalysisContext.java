@@ -114,7 +114,7 @@ public final class AnalysisContext {
      * The MTU of the overlay: what the hosts themselves reported in fragmentation-needed messages
      * about pod traffic; else the largest packet the overlay devices carried, if they were
      * captured and carried full-size packets; else flannel's default for the backend on a 1500
-     * underlay.
+     * underlay. Null when nothing shows an overlay (host-gw routes pods over the underlay itself).
      */
     public Mtu overlayMtu() {
         int reported = 0;
@@ -128,11 +128,16 @@ public final class AnalysisContext {
             return new Mtu(reported, "next-hop MTU the hosts reported");
         }
         int carried = 0;
+        boolean overlayPoint = false;
         for (Map.Entry<String, SizeFacts.PointSizes> e : sizes.points().entrySet()) {
             String role = role(e.getKey());
             if (role.startsWith("overlay-")) {
+                overlayPoint = true;
                 carried = Math.max(carried, e.getValue().largestPacket);
             }
+        }
+        if (backend == null && !overlayPoint) {
+            return null;
         }
         int fallback = 1500 - overhead(backend == null ? "vxlan" : backend);
         if (carried >= fallback) {

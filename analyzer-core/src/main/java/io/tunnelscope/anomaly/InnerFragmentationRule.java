@@ -93,13 +93,14 @@ public final class InnerFragmentationRule implements Rule {
             return;
         }
         AnalysisContext.Mtu overlay = context.overlayMtu();
+        String limit = overlay == null ? "the path MTU"
+                : "the overlay carries (" + overlay.value() + " bytes, " + overlay.source() + ")";
         findings.add(new Finding(kind(), Severity.WARNING,
                 distinct.size() + " pod packet" + (distinct.size() == 1 ? " was" : "s were") + " fragmented ("
-                        + String.join(", ", flows) + "); fragments seen at " + String.join(", ", points) + ".",
+                        + String.join(", ", flows) + "), seen at " + points.size() + " capture points.",
                 points, evidence, distinct.size(),
-                "Pods send packets larger than the overlay carries (" + overlay.value() + " bytes, "
-                        + overlay.source() + ") without DF, so they are split before encapsulation: every fragment "
-                        + "costs a header and one lost fragment loses the packet. Set the pod and bridge MTU to "
-                        + overlay.value() + "."));
+                "Pods send packets larger than " + limit + " without DF, so they are split on the way: every "
+                        + "fragment costs a header and one lost fragment loses the packet. Set the pod and bridge MTU "
+                        + "to " + (overlay == null ? "the path MTU" : Integer.toString(overlay.value())) + "."));
     }
 }

@@ -70,6 +70,9 @@ public final class MssMismatchRule implements Rule {
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         AnalysisContext.Mtu overlay = context.overlayMtu();
+        if (overlay == null) {
+            return;
+        }
         int limit = overlay.value() - 40;
         Map<Integer, List<String>> bySize = new LinkedHashMap<>();
         Map<Integer, Set<String>> points = new LinkedHashMap<>();

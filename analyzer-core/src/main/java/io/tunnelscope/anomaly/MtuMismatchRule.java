@@ -35,6 +35,9 @@ public final class MtuMismatchRule implements Rule {
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         AnalysisContext.Mtu overlay = context.overlayMtu();
+        if (overlay == null) {
+            return;
+        }
         int podSide = 0;
         List<String> podPoints = new ArrayList<>();
         List<Evidence> podEvidence = new ArrayList<>();

@@ -92,6 +92,9 @@ public final class OuterFragmentationRule implements Rule {
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         AnalysisContext.Mtu overlay = context.overlayMtu();
+        if (overlay == null) {
+            return;
+        }
         for (Pair pair : pairs.values()) {
             int overhead = AnalysisContext.overhead(pair.encap);
             int needed = overlay.value() + overhead;

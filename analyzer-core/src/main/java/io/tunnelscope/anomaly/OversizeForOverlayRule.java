@@ -57,6 +57,9 @@ public final class OversizeForOverlayRule implements Rule {
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         AnalysisContext.Mtu overlay = context.overlayMtu();
+        if (overlay == null) {
+            return;
+        }
         long count = 0;
         int largest = 0;
         Set<String> points = new LinkedHashSet<>();

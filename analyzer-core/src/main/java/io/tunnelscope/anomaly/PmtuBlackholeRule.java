@@ -125,7 +125,8 @@ public final class PmtuBlackholeRule implements Rule {
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
-        int overlay = context.overlayMtu().value();
+        AnalysisContext.Mtu mtu = context.overlayMtu();
+        int overlay = mtu == null ? LARGE : mtu.value();
         for (Flow flow : flows.values()) {
             if (flow.icmp) {
                 continue;
@@ -145,11 +146,12 @@ public final class PmtuBlackholeRule implements Rule {
             }
             findings.add(new Finding(kind(), Severity.ERROR,
                     flow.text + " retransmitted segments of " + largest + " bytes " + retransmissions + " times with no "
-                            + "acknowledgment and no ICMP fragmentation-needed: a path MTU black hole (overlay MTU "
-                            + overlay + ").",
+                            + "acknowledgment and no ICMP fragmentation-needed: a path MTU black hole"
+                            + (mtu == null ? "." : " (overlay MTU " + overlay + ")."),
                     List.of(flow.point), flow.evidence, retransmissions,
                     "Something drops large packets silently: let ICMP type 3 code 4 through (host firewalls, "
-                            + "security groups), set the pod MTU to " + overlay + ", or clamp the MSS with "
+                            + "security groups), set the pod MTU to " + (mtu == null ? "the path MTU" : Integer.toString(overlay))
+                            + ", or clamp the MSS with "
                             + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
                             + "--clamp-mss-to-pmtu'."));
         }

@@ -118,43 +118,31 @@ public final class Correlator {
             offsetsByName.put(point.name, offsets[point.index]);
         }
 
-        // VTEP of each underlay point: the outer source of tunnel packets it saw first, the outer
-        // destination of those it saw after another point.
+        // VTEP of each underlay point: the first tunnel sighting of a journey is on the sending
+        // host (its VTEP is the outer source), the last on the receiving host (the outer
+        // destination). Sightings in between may be either host's (an any capture repeats the
+        // NIC's), so they do not vote. A journey with one tunnel sighting votes by what surrounds it.
         Map<Integer, Map<String, long[]>> votes = new HashMap<>();
         for (List<Observation> hops : journeys) {
             for (Observation hop : hops) {
                 hop.adjustedNanos = hop.timestampNanos - offsets[hop.point];
             }
             List<Observation> ordered = JourneyAnalysis.order(hops, registry.points);
-            int encapsulated = 0;
-            for (Observation hop : ordered) {
-                if (hop.encapsulated()) {
-                    encapsulated++;
+            List<Integer> tunnel = new ArrayList<>();
+            for (int i = 0; i < ordered.size(); i++) {
+                if (ordered.get(i).encapsulated()) {
+                    tunnel.add(i);
                 }
             }
-            boolean seenTunnel = false;
-            for (int i = 0; i < ordered.size(); i++) {
-                Observation hop = ordered.get(i);
-                if (!hop.encapsulated()) {
-                    continue;
-                }
-                Boolean sender;
-                if (encapsulated > 1) {
-                    sender = !seenTunnel;
-                } else if (i > 0 && i == ordered.size() - 1) {
-                    sender = Boolean.TRUE;
+            if (tunnel.size() >= 2) {
+                vote(votes, ordered.get(tunnel.get(0)), true);
+                vote(votes, ordered.get(tunnel.get(tunnel.size() - 1)), false);
+            } else if (tunnel.size() == 1) {
+                int i = tunnel.get(0);
+                if (i > 0 && i == ordered.size() - 1) {
+                    vote(votes, ordered.get(i), true);
                 } else if (i == 0 && ordered.size() > 1) {
-                    sender = Boolean.FALSE;
-                } else {
-                    sender = null;
-                }
-                seenTunnel = true;
-                if (sender != null) {
-                    long high = sender ? hop.outerSrcHigh : hop.outerDstHigh;
-                    long low = sender ? hop.outerSrcLow : hop.outerDstLow;
-                    long[] tally = votes.computeIfAbsent(hop.point, k -> new HashMap<>())
-                            .computeIfAbsent(high + "/" + low, k -> new long[] {high, low, 0});
-                    tally[2]++;
+                    vote(votes, ordered.get(i), false);
                 }
             }
         }
@@ -169,6 +157,13 @@ public final class Correlator {
             vteps.put(registry.points.get(entry.getKey()).name, new long[] {best[0], best[1]});
         }
         return new Calibration(offsetsByName, vteps);
+    }
+
+    private static void vote(Map<Integer, Map<String, long[]>> votes, Observation hop, boolean sender) {
+        long high = sender ? hop.outerSrcHigh : hop.outerDstHigh;
+        long low = sender ? hop.outerSrcLow : hop.outerDstLow;
+        votes.computeIfAbsent(hop.point, k -> new HashMap<>())
+                .computeIfAbsent(high + "/" + low, k -> new long[] {high, low, 0})[2]++;
     }
 
     private static List<CaptureCursor> open(List<Path> files, Options options, Registry registry,

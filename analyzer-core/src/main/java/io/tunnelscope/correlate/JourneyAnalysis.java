@@ -133,11 +133,23 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         }
     }
 
-    /** Compares consecutive sightings (an {@code any} capture without interfaces is left out). */
+    /**
+     * Compares consecutive sightings. {@code any} captures (Linux cooked) repeat what the device
+     * captures show under interface indexes, so when a journey has two or more device sightings
+     * the rewrite is placed between those; an {@code any} capture alone is compared with itself.
+     * A Linux cooked v1 capture, which sees a packet once per interface with no index, never is.
+     */
     private void recordNat(List<Observation> hops) {
+        int devices = 0;
+        for (Observation hop : hops) {
+            if (!isAny(points.get(hop.point))) {
+                devices++;
+            }
+        }
         Observation previous = null;
         for (Observation hop : hops) {
-            if (points.get(hop.point).linkType == LinkType.LINUX_SLL) {
+            CapturePoint point = points.get(hop.point);
+            if (point.linkType == LinkType.LINUX_SLL || devices >= 2 && isAny(point)) {
                 continue;
             }
             if (previous != null) {
@@ -152,6 +164,10 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             }
             previous = hop;
         }
+    }
+
+    private static boolean isAny(CapturePoint point) {
+        return point.linkType == LinkType.LINUX_SLL || point.linkType == LinkType.LINUX_SLL2;
     }
 
     private void count(String kind, String original, String translated, Observation from, Observation to,

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param throughput one series per point
  * @param sizes      one histogram per point
- * @param overlayMtu the overlay MTU the findings used, drawn as a line
+ * @param overlayMtu the overlay MTU the findings used, drawn as a line; 0 when there is no overlay
  */
 public record ChartData(List<Throughput> throughput, List<Sizes> sizes, int overlayMtu) {
 

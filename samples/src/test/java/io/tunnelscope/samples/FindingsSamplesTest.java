@@ -1,0 +1,148 @@
+package io.tunnelscope.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tunnelscope.anomaly.Analyzer;
+import io.tunnelscope.report.AnalysisReport;
+import io.tunnelscope.report.Finding;
+import io.tunnelscope.report.Severity;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Findings held to the facts the lab verified (expected.json): each masquerade sample yields its
+ * SNAT with the exact addresses and points; the MTU sample yields FRAG_NEEDED, the fragmentation
+ * findings and MTU_MISMATCH with the right values; the clean Kubernetes sample yields no NAT and no
+ * MTU finding, only its offload artefacts.
+ */
+class FindingsSamplesTest {
+    private static final Set<String> MTU_KINDS = Set.of("FRAG_NEEDED", "INNER_FRAGMENTATION",
+            "OUTER_FRAGMENTATION", "OVERSIZE_FOR_OVERLAY", "MTU_MISMATCH", "MSS_MISMATCH", "PMTU_BLACKHOLE");
+
+    static List<Path> scenarios() throws Exception {
+        return SampleCaptures.scenarios();
+    }
+
+    private static AnalysisReport analyze(Path scenario) throws Exception {
+        return Analyzer.analyze(SampleCaptures.capturesOf(scenario), new Analyzer.Options());
+    }
+
+    private static List<Finding> of(AnalysisReport report, String kind) {
+        return report.findings().stream().filter(f -> f.kind().equals(kind)).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void everyExpectedTranslationIsReportedAndNoOther(Path scenario) throws Exception {
+        AnalysisReport report = analyze(scenario);
+        assertEquals(List.of(), report.errors());
+        JsonNode expected = SampleCaptures.expected(scenario).get("nat");
+        List<Finding> snat = of(report, "SNAT");
+        assertEquals(expected.size(), snat.size(), scenario.getFileName() + ": " + snat);
+        for (JsonNode nat : expected) {
+            String original = nat.get("original").asText();
+            String translated = nat.get("translated").asText();
+            Finding finding = snat.stream().filter(f -> f.summary().contains(original + " to " + translated))
+                    .findFirst().orElseThrow(() -> new AssertionError(scenario.getFileName() + ": no SNAT "
+                            + original + " -> " + translated + " in " + snat));
+            assertTrue(names(finding.points(), nat.get("from").asText()), finding.points().toString());
+            assertTrue(names(finding.points(), nat.get("to").asText()), finding.points().toString());
+            boolean podToPod = !translated.startsWith("192.168.254.");
+            assertEquals(podToPod ? Severity.ERROR : Severity.INFO, finding.severity(), finding.summary());
+            assertFalse(finding.evidence().isEmpty());
+        }
+        assertTrue(of(report, "DNAT").isEmpty(), "replies to a SNAT are not a DNAT: " + of(report, "DNAT"));
+    }
+
+    /**
+     * True when a point is the expected one, or the same device captured in the host's
+     * multi-interface file ({@code host2-multi:docker0} is {@code host2-docker0}).
+     */
+    private static boolean names(List<String> points, String expected) {
+        int dash = expected.indexOf('-');
+        String host = expected.substring(0, dash);
+        String device = expected.substring(dash + 1);
+        return points.stream().anyMatch(p -> p.equals(expected) || p.startsWith(host + "-") && p.endsWith(":" + device));
+    }
+
+    @Test
+    void theMtuSampleShowsEveryMtuProblemWithItsValues() throws Exception {
+        Path scenario = SampleCaptures.root().resolve("mtu-trouble");
+        AnalysisReport report = analyze(scenario);
+        JsonNode events = SampleCaptures.expected(scenario).get("mtuEvents");
+
+        List<Finding> fragNeeded = of(report, "FRAG_NEEDED");
+        assertEquals(events.get("fragNeeded").size(), fragNeeded.size(), fragNeeded.toString());
+        for (JsonNode event : events.get("fragNeeded")) {
+            String sender = event.get("icmpSrc").asText();
+            String mtu = "next-hop MTU " + event.get("nextHopMtu").asInt();
+            assertTrue(fragNeeded.stream().anyMatch(f -> f.summary().startsWith(sender + " sent")
+                    && f.summary().contains(mtu) && f.summary().contains(event.get("quoted").get("src").asText()
+                    + " > " + event.get("quoted").get("dst").asText())), sender + " " + mtu + " in " + fragNeeded);
+        }
+
+        assertTrue(events.get("innerFragmentation").asBoolean());
+        assertEquals(1, of(report, "INNER_FRAGMENTATION").size());
+
+        assertTrue(events.get("outerFragmentation").asBoolean());
+        List<Finding> outer = of(report, "OUTER_FRAGMENTATION");
+        long firstFragments = events.get("outerFragmentsAt").get("host1-ens33").get("firstFragments").asLong();
+        assertEquals(firstFragments, outer.stream().mapToLong(Finding::count).sum(), outer.toString());
+
+        List<Finding> mismatch = of(report, "MTU_MISMATCH");
+        assertEquals(2, mismatch.size(), mismatch.toString());
+        JsonNode podOverOverlay = events.get("mtuMismatch").get(0);
+        assertTrue(mismatch.get(0).summary().contains("at least " + podOverOverlay.get("pod").asInt())
+                && mismatch.get(0).summary().contains("MTU " + podOverOverlay.get("overlay").asInt()), mismatch.get(0).summary());
+        assertTrue(mismatch.get(0).recommendation().contains("MTU to " + podOverOverlay.get("overlay").asInt()));
+        JsonNode overlayOverUnderlay = events.get("mtuMismatch").get(1);
+        int underlay = overlayOverUnderlay.get("underlay").asInt();
+        String text = mismatch.get(1).summary();
+        assertTrue(text.contains(overlayOverUnderlay.get("overlay").asInt() + " plus "
+                + overlayOverUnderlay.get("encapsulationOverhead").asInt()), text);
+        java.util.regex.Matcher range = java.util.regex.Pattern.compile("about (\\d+)-(\\d+) bytes").matcher(text);
+        assertTrue(range.find(), text);
+        assertTrue(Integer.parseInt(range.group(1)) <= underlay && underlay <= Integer.parseInt(range.group(2)),
+                "the underlay MTU " + underlay + " lies in " + range.group());
+
+        assertEquals(1, of(report, "OVERSIZE_FOR_OVERLAY").size());
+        assertEquals(1, of(report, "MSS_MISMATCH").size());
+        assertTrue(of(report, "PMTU_BLACKHOLE").isEmpty(), "the ICMP came back: no black hole");
+    }
+
+    @Test
+    void theCleanKubernetesSampleHasNoNatAndNoMtuFinding() throws Exception {
+        Path scenario = SampleCaptures.root().resolve("k8s-vxlan");
+        AnalysisReport report = analyze(scenario);
+        List<String> kinds = report.findings().stream().map(Finding::kind).toList();
+        assertTrue(kinds.stream().noneMatch(k -> k.equals("SNAT") || k.equals("DNAT") || MTU_KINDS.contains(k)), kinds.toString());
+        assertTrue(report.nat().isEmpty());
+        assertTrue(SampleCaptures.expected(scenario).get("offloads").get("enabled").asBoolean());
+        assertEquals(List.of("OFFLOAD_ARTIFACT"), kinds, "offloads are on in this sample: super-frames and partial "
+                + "checksums are recognised, never called errors");
+        assertEquals(Severity.INFO, report.findings().get(0).severity());
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void findingsAreOnePerCauseWithBoundedEvidence(Path scenario) throws Exception {
+        AnalysisReport report = analyze(scenario);
+        Set<String> summaries = report.findings().stream().map(Finding::summary).collect(Collectors.toSet());
+        assertEquals(report.findings().size(), summaries.size(), "one finding per cause");
+        for (Finding f : report.findings()) {
+            assertTrue(f.evidence().size() <= 8, f.kind() + " evidence " + f.evidence().size());
+            assertFalse(f.recommendation().isBlank());
+            assertTrue(f.count() > 0);
+        }
+        assertFalse(report.flows().isEmpty());
+        assertFalse(report.charts().throughput().isEmpty());
+    }
+}
