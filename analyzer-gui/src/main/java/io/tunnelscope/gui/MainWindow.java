@@ -448,7 +448,7 @@ final class MainWindow {
         charts.clear();
     }
 
-    private void install(PacketStore newStore, int[] order) {
+    void install(PacketStore newStore, int[] order) {
         store = newStore;
         timeOrder = order;
         rows = new RowFormatter(store, order.length == 0 ? 0 : store.timestamp(order[0]));
