@@ -27,10 +27,10 @@ final class JourneyView extends ScrollPane {
                 List<String> events) {
     }
 
-    private static final double COLUMN = 300;
-    private static final double BOX_W = 250;
-    private static final double BOX_H = 58;
-    private static final double ROW = 96;
+    private static final double COLUMN = 250;
+    private static final double BOX_W = 215;
+    private static final double BOX_H = 50;
+    private static final double ROW = 84;
     private static final double TOP = 34;
 
     private final Canvas canvas = new Canvas(400, 120);
@@ -99,6 +99,20 @@ final class JourneyView extends ScrollPane {
         draw();
     }
 
+    /** Scrolls so that the first step where something happened (NAT, encapsulation) is near the top. */
+    void scrollToFirstEvent() {
+        for (int i = 1; i < steps.size(); i++) {
+            if (steps.get(i).events.stream().anyMatch(e -> !e.startsWith("wire"))) {
+                double y = TOP + 22 + (i - 1) * ROW;
+                double range = canvas.getHeight() - getViewportBounds().getHeight();
+                if (range > 0) {
+                    setVvalue(Math.min(1, y / range));
+                }
+                return;
+            }
+        }
+    }
+
     private static String encapText(CorrelationReport.Hop hop) {
         String e = hop.encap() == null ? "none" : hop.encap().toUpperCase(java.util.Locale.ROOT);
         return hop.vni() != null ? e + " vni " + hop.vni() : e;
@@ -165,8 +179,9 @@ final class JourneyView extends ScrollPane {
             g.setFont(Font.font("System", FontWeight.BOLD, 12));
             g.fillText(s.hop.point() + "  (" + s.role + ")", x + 8, y + 4);
             g.setFont(Font.font("System", 11));
-            g.fillText(duration(s.sinceFirstNanos) + "   frame " + s.hop.frame() + "   ttl " + s.hop.ttl(), x + 8, y + 21);
-            g.fillText(s.hop.src() + " → " + s.hop.dst() + (tunnel ? "  [" + encapText(s.hop) + "]" : ""), x + 8, y + 37);
+            g.fillText(duration(s.sinceFirstNanos) + "   frame " + s.hop.frame() + "   ttl " + s.hop.ttl()
+                    + (tunnel ? "   " + encapText(s.hop) : ""), x + 8, y + 19);
+            g.fillText(s.hop.src() + " → " + s.hop.dst(), x + 8, y + 33);
         }
         for (int i = 1; i < steps.size(); i++) {
             double x1 = cx[i - 1] + BOX_W / 2;
@@ -186,7 +201,7 @@ final class JourneyView extends ScrollPane {
             g.setFont(Font.font("System", FontWeight.BOLD, 11));
             g.setFill(Color.web("#333"));
             g.fillText(duration(s.latencyNanos), lx, ly);
-            double ex = lx + 70;
+            double ex = lx + 62;
             for (String e : s.events) {
                 g.setFill(e.startsWith("SNAT") || e.startsWith("DNAT") ? Color.web("#c05a00")
                         : e.startsWith("wire") ? Color.web("#777") : Color.web("#1d5fbf"));

@@ -787,7 +787,10 @@ final class MainWindow {
         return false;
     }
 
-    /** A packet worth showing first: the first tunnelled packet with the longest journey. */
+    /**
+     * A packet worth showing first: the first tunnelled packet, seen at a single-interface point,
+     * with the most address rewrites and then the longest journey.
+     */
     int interestingPacket() {
         if (store == null) {
             return -1;
@@ -799,14 +802,42 @@ final class MainWindow {
             if ((store.flags(i) & PacketStore.TUNNELLED) == 0) {
                 continue;
             }
+            String point = store.point(i).name();
+            if (point.contains(":")) {
+                continue;
+            }
             CorrelationReport.Journey j = correlation == null ? null : correlation.journey(i);
-            int hops = j == null ? 0 : j.hops().size();
+            int hops = j == null ? 0 : j.hops().size() + 100 * rewrites(j);
             if (best < 0 || hops > bestHops) {
                 best = i;
                 bestHops = hops;
             }
         }
         return best >= 0 ? best : (timeOrder.length > 0 ? timeOrder[0] : -1);
+    }
+
+    private static int rewrites(CorrelationReport.Journey j) {
+        int n = 0;
+        for (int h = 1; h < j.hops().size(); h++) {
+            CorrelationReport.Hop a = j.hops().get(h - 1);
+            CorrelationReport.Hop b = j.hops().get(h);
+            if (!java.util.Objects.equals(a.src(), b.src()) || !java.util.Objects.equals(a.dst(), b.dst())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Selects the first tree node of that field name and scrolls to it. */
+    void selectField(String name) {
+        TreeItem<FieldNode> item = TunnelscopeApp.SnapshotRun.find(tree.getRoot(), name);
+        if (item != null) {
+            tree.getSelectionModel().select(item);
+            int row = tree.getRow(item);
+            if (row >= 0) {
+                tree.scrollTo(Math.max(0, row - 4));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ recent files

@@ -12,19 +12,20 @@ import javafx.stage.Stage;
  *
  * <pre>
  *   tunnelscope gui [FILE|DIR...]                     open captures (one capture point per file)
- *   tunnelscope gui --snapshot out.png [--size 1400x900] [--filter EXPR] FILE|DIR...
+ *   tunnelscope gui --snapshot out.png [--size 1400x900] [--filter EXPR] [--tab Charts] FILE|DIR...
  *                                                     render the window to a PNG and exit
  * </pre>
  */
 public final class TunnelscopeApp extends Application {
     /** Parsed command line. */
-    record Arguments(List<Path> files, Path snapshot, double width, double height, String filter) {
+    record Arguments(List<Path> files, Path snapshot, double width, double height, String filter, String tab) {
         static Arguments parse(List<String> args) {
             List<Path> files = new ArrayList<>();
             Path snapshot = null;
             double w = 1400;
             double h = 900;
             String filter = null;
+            String tab = null;
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 if (a.equals("--snapshot") && i + 1 < args.size()) {
@@ -33,13 +34,15 @@ public final class TunnelscopeApp extends Application {
                     String[] wh = args.get(++i).split("x");
                     w = Double.parseDouble(wh[0]);
                     h = Double.parseDouble(wh[1]);
+                } else if (a.equals("--tab") && i + 1 < args.size()) {
+                    tab = args.get(++i);
                 } else if (a.equals("--filter") && i + 1 < args.size()) {
                     filter = args.get(++i);
                 } else {
                     files.add(Path.of(a));
                 }
             }
-            return new Arguments(files, snapshot, w, h, filter);
+            return new Arguments(files, snapshot, w, h, filter, tab);
         }
     }
 
@@ -77,7 +80,16 @@ public final class TunnelscopeApp extends Application {
                     int p = window.interestingPacket();
                     if (p >= 0) {
                         window.selectPacket(p);
-                        window.tree.getSelectionModel().select(vniItem(window));
+                        window.selectField("vni");
+                        window.scene.getRoot().applyCss();
+                        window.scene.getRoot().layout();
+                        window.journey.scrollToFirstEvent();
+                    }
+                    if (args.tab() != null) {
+                        window.tabs.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(args.tab()))
+                                .findFirst().ifPresent(t -> window.tabs.getSelectionModel().select(t));
+                        window.scene.getRoot().applyCss();
+                        window.scene.getRoot().layout();
                     }
                     window.scene.getRoot().applyCss();
                     window.scene.getRoot().layout();
@@ -92,13 +104,11 @@ public final class TunnelscopeApp extends Application {
             }));
         }
 
-        private static javafx.scene.control.TreeItem<io.tunnelscope.detail.FieldNode> vniItem(MainWindow window) {
-            var root = window.tree.getRoot();
-            return root == null ? null : find(root, "vni");
-        }
-
         static javafx.scene.control.TreeItem<io.tunnelscope.detail.FieldNode> find(
                 javafx.scene.control.TreeItem<io.tunnelscope.detail.FieldNode> item, String name) {
+            if (item == null) {
+                return null;
+            }
             if (item.getValue() != null && item.getValue().name().equals(name)) {
                 return item;
             }
