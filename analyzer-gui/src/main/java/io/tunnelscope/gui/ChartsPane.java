@@ -88,7 +88,9 @@ final class ChartsPane extends VBox {
         int best = 0;
         for (int p = 0; p < packets.points.size(); p++) {
             names.add(packets.points.get(p).name());
-            if (tunnelled[p] > tunnelled[best]) {
+            boolean dedicated = !packets.points.get(p).name().contains(":");
+            boolean bestDedicated = !packets.points.get(best).name().contains(":");
+            if ((dedicated && !bestDedicated) || (dedicated == bestDedicated && tunnelled[p] > tunnelled[best])) {
                 best = p;
             }
         }
@@ -189,7 +191,7 @@ final class ChartsPane extends VBox {
                     for (long v : e.getValue()) {
                         micros.add(v / 1000.0);
                     }
-                    data.add(micros, "latency", e.getKey().replace(" → ", "→\n"));
+                    data.add(micros, "latency", e.getKey());
                 });
         latencyChart = ChartFactory.createBoxAndWhiskerChart("Hop latency (µs), busiest hops", "hop", "µs", data, false);
         style(latencyChart);
@@ -198,7 +200,9 @@ final class ChartsPane extends VBox {
         r.setMeanVisible(false);
         r.setMaxOutlierVisible(true);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
-        plot.getDomainAxis().setMaximumCategoryLabelLines(3);
+        plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_45);
+        plot.getDomainAxis().setTickLabelFont(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 9));
+        plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(3f);
         latency.setChart(latencyChart);
     }
 
