@@ -10,6 +10,11 @@ import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.filter.Filter;
+import io.tunnelscope.filter.FilterSyntaxException;
+import io.tunnelscope.filter.PacketFilter;
+import io.tunnelscope.filter.PointNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -45,6 +50,9 @@ final class DecodeCommand {
                 .desc("udp.port=N:vxlan|flannel-udp|geneve|none (repeatable)").build());
         options.addOption(Option.builder("c").longOpt("count").hasArg().argName("N")
                 .desc("stop after N packets in all").build());
+        options.addOption(Option.builder().longOpt("filter").hasArg().argName("EXPR")
+                .desc("print only the packets matching EXPR, e.g. 'inner.src == 10.102.20.2 && encap == vxlan'")
+                .build());
         options.addOption(Option.builder().longOpt("nano").desc("timestamps with nanoseconds").build());
         options.addOption(Option.builder().longOpt("utc").desc("timestamps in UTC instead of local time").build());
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
@@ -65,6 +73,15 @@ final class DecodeCommand {
         }
         if (line.getArgList().isEmpty()) {
             err.println("tunnelscope decode: name at least one capture file or directory");
+            return Main.EXIT_INPUT;
+        }
+        PacketFilter filter;
+        try {
+            filter = Filter.compile(line.getOptionValue("filter", ""));
+        } catch (FilterSyntaxException e) {
+            err.println("tunnelscope decode: --filter: " + e.getMessage());
+            err.println("  " + e.expression());
+            err.println("  " + " ".repeat(e.position()) + "^");
             return Main.EXIT_INPUT;
         }
         DecodeTables tables;
@@ -98,6 +115,7 @@ final class DecodeCommand {
                 : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();
+        PacketView view = new PacketView();
         boolean allRead = true;
         long printed = 0;
         try {
@@ -108,11 +126,16 @@ final class DecodeCommand {
                 TreeMap<Integer, Long> undecoded = new TreeMap<>();
                 String name = file.toString();
                 sink.beginFile(file);
+                String stem = PointNames.stem(file.getFileName().toString());
                 try (CaptureReader reader = CaptureReaders.open(file)) {
                     while (printed < limit && reader.next(record)) {
                         LayerStack stack = decoder.decode(record);
                         if (!LinkType.isSupported(record.linkType())) {
                             undecoded.merge(record.linkType(), 1L, Long::sum);
+                        }
+                        if (!filter.matchesAll() && !filter.matches(view.wrap(stack), record,
+                                PointNames.of(stem, reader.interfaces(), record.interfaceId(), stack))) {
+                            continue;
                         }
                         sink.packet(file, reader, record, stack);
                         printed++;
@@ -152,7 +175,9 @@ final class DecodeCommand {
         help.printHelp(writer, 100, "tunnelscope decode [options] FILE|DIR...",
                 "Decodes pcap/pcapng captures (also .gz), unwrapping VXLAN (8472, 4789), flannel UDP "
                         + "(8285), Geneve, IP-in-IP and GRE without being told.\n\n",
-                options(), 2, 2, "\nExit status: 0 all read, 2 bad usage or an input not fully read.");
+                options(), 2, 2, "\nFilter fields: outer.|inner.{src,dst,addr,sport,dport,port,proto,ttl}, "
+                        + "src, dst, encap, vni, frame.len, status, point, icmp.type; operators == != < <= > >= "
+                        + "in (CIDR or {set}) && || ! ( ).\nExit status: 0 all read, 2 bad usage or an input not fully read.");
         writer.flush();
     }
 

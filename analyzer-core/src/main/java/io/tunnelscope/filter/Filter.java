@@ -1,0 +1,1018 @@
+package io.tunnelscope.filter;
+
+import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerStatus;
+import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.PacketView;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The display-filter language of the viewer and of {@code decode --filter}: a small,
+ * Wireshark-like expression language compiled once into a {@link PacketFilter}.
+ *
+ * <pre>
+ *   inner.src == 10.102.20.2 &amp;&amp; outer.dport == 8472
+ *   encap == vxlan &amp;&amp; vni == 1
+ *   inner.dst in 10.244.0.0/16 || !(proto == icmp)
+ *   point == host1-ens33 and frame.len &gt; 1400
+ *   vxlan &amp;&amp; tcp                      (bare protocol names test presence)
+ *   inner.dport in {80 443 8080}
+ * </pre>
+ *
+ * <h2>Fields</h2>
+ * <ul>
+ * <li>Per level: {@code outer.} or {@code inner.} followed by {@code src}, {@code dst},
+ * {@code addr} (either), {@code sport}, {@code dport}, {@code port} (either), {@code proto},
+ * {@code ttl}, {@code version}. The outer level is the first IP header, the inner level the
+ * innermost one (the same header when the packet is not tunnelled, as in the JSON output).</li>
+ * <li>Without a level ({@code src}, {@code dst}, {@code addr}/{@code host}, {@code sport},
+ * {@code dport}, {@code port}, {@code proto}, {@code ttl}, {@code version}; {@code ip.src},
+ * {@code ip.dst}, {@code ip.addr}, {@code ip.proto}, {@code ip.ttl} are aliases): true when either
+ * level matches.</li>
+ * <li>{@code encap} ({@code vxlan}, {@code flannel-udp}, {@code geneve}, {@code ipip},
+ * {@code gre}, or {@code none}): true when any of the packet's encapsulations is that one;
+ * {@code vni} (VXLAN/Geneve), {@code frame.len} (bytes on the wire), {@code frame.cap_len},
+ * {@code frame.number}, {@code status} ({@code ok}, {@code truncated}, {@code malformed}: the
+ * worst layer), {@code point} (the capture point, see {@link PointNames}; {@code ==} also matches
+ * every interface {@code point:iface} of a file), {@code icmp.type}, {@code icmp.code} (the
+ * ICMP/ICMPv6 header at the inner level).</li>
+ * </ul>
+ *
+ * <h2>Syntax</h2>
+ * Comparisons {@code == != < <= > >=} (also {@code eq ne lt le gt ge}); {@code contains} / {@code ~}
+ * for {@code point}; {@code in} with a CIDR block ({@code 10.244.0.0/16}, {@code fd00::/8}) or a
+ * set {@code {a b c}} (commas optional); {@code &&}/{@code and}, {@code ||}/{@code or},
+ * {@code !}/{@code not}, parentheses; {@code !} binds tighter than {@code &&}, which binds tighter
+ * than {@code ||}. A field alone tests that it is present; protocol names alone ({@code ip},
+ * {@code ipv6}, {@code tcp}, {@code udp}, {@code icmp}, {@code icmpv6}, {@code arp}, {@code vxlan},
+ * {@code geneve}, {@code gre}, {@code ipip}, {@code flannel-udp}, {@code frag}) test that the
+ * packet has that layer ({@code frag}: an IP fragment at either level). {@code a != b} is
+ * {@code !(a == b)}, so it is true when the field is absent. A value with spaces or operator
+ * characters can be quoted: {@code point == "my capture"}. A blank expression matches every
+ * packet.
+ */
+public final class Filter {
+    private Filter() {
+    }
+
+    /**
+     * Compiles an expression.
+     *
+     * @throws FilterSyntaxException with the 0-based position of the first problem
+     */
+    public static PacketFilter compile(String expression) {
+        String text = expression == null ? "" : expression;
+        List<Token> tokens = tokenize(text);
+        if (tokens.size() == 1) {
+            return new PacketFilter(text, null);
+        }
+        Parser parser = new Parser(text, tokens);
+        Node root = parser.parseOr();
+        Token rest = parser.peek();
+        if (rest.type != T.END) {
+            if (rest.type == T.RPAREN) {
+                throw new FilterSyntaxException(text, "unmatched ')'", rest.pos);
+            }
+            throw new FilterSyntaxException(text, "expected '&&', '||' or the end instead of '"
+                    + rest.text + "'", rest.pos);
+        }
+        return new PacketFilter(text, root);
+    }
+
+    /** The field names the language knows, for completion and help. */
+    public static List<String> fieldNames() {
+        return List.copyOf(FIELDS.keySet());
+    }
+
+    // ------------------------------------------------------------------ evaluation context
+
+    /** Per-packet state a filter evaluates against (one per {@link PacketFilter}). */
+    static final class Context {
+        PacketView view;
+        LayerStack stack;
+        ByteBuffer buf;
+        long frame;
+        String point;
+        int outerIp;
+        int innerIp;
+        int outerTransport;
+        int innerTransport;
+
+        void load(PacketView packetView, long frameNumber, String pointName) {
+            this.view = packetView;
+            this.stack = packetView.stack();
+            this.buf = stack.buffer();
+            this.frame = frameNumber;
+            this.point = pointName;
+            this.outerIp = packetView.outerIpLayer();
+            this.innerIp = packetView.innerIpLayer();
+            this.outerTransport = outerIp >= 0 ? packetView.transportLayer(outerIp) : -1;
+            this.innerTransport = innerIp == outerIp ? outerTransport
+                    : innerIp >= 0 ? packetView.transportLayer(innerIp) : -1;
+        }
+
+        int ip(int level) {
+            return level == INNER ? innerIp : outerIp;
+        }
+
+        int transport(int level) {
+            return level == INNER ? innerTransport : outerTransport;
+        }
+    }
+
+    // ------------------------------------------------------------------ fields
+
+    private static final int OUTER = 0;
+    private static final int INNER = 1;
+    private static final int EITHER = 2;
+    private static final int PACKET = 3;
+
+    private enum Kind { ADDRESS, NUMBER, ENCAP, STATUS, POINT }
+
+    private enum What {
+        SRC, DST, ADDR, SPORT, DPORT, PORT, PROTO, TTL, VERSION,
+        ENCAP, VNI, FRAME_LEN, CAP_LEN, FRAME_NUMBER, STATUS, POINT, ICMP_TYPE, ICMP_CODE
+    }
+
+    private record Field(String name, Kind kind, int level, What what) {
+    }
+
+    private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+
+    private static void field(String name, Kind kind, int level, What what) {
+        FIELDS.put(name, new Field(name, kind, level, what));
+    }
+
+    static {
+        String[] prefixes = {"outer.", "inner.", ""};
+        for (int level = OUTER; level <= EITHER; level++) {
+            String p = prefixes[level];
+            field(p + "src", Kind.ADDRESS, level, What.SRC);
+            field(p + "dst", Kind.ADDRESS, level, What.DST);
+            field(p + "addr", Kind.ADDRESS, level, What.ADDR);
+            field(p + "sport", Kind.NUMBER, level, What.SPORT);
+            field(p + "dport", Kind.NUMBER, level, What.DPORT);
+            field(p + "port", Kind.NUMBER, level, What.PORT);
+            field(p + "proto", Kind.NUMBER, level, What.PROTO);
+            field(p + "ttl", Kind.NUMBER, level, What.TTL);
+            field(p + "version", Kind.NUMBER, level, What.VERSION);
+        }
+        field("host", Kind.ADDRESS, EITHER, What.ADDR);
+        field("ip.src", Kind.ADDRESS, EITHER, What.SRC);
+        field("ip.dst", Kind.ADDRESS, EITHER, What.DST);
+        field("ip.addr", Kind.ADDRESS, EITHER, What.ADDR);
+        field("ip.proto", Kind.NUMBER, EITHER, What.PROTO);
+        field("ip.ttl", Kind.NUMBER, EITHER, What.TTL);
+        field("encap", Kind.ENCAP, PACKET, What.ENCAP);
+        field("vni", Kind.NUMBER, PACKET, What.VNI);
+        field("frame.len", Kind.NUMBER, PACKET, What.FRAME_LEN);
+        field("frame.cap_len", Kind.NUMBER, PACKET, What.CAP_LEN);
+        field("frame.number", Kind.NUMBER, PACKET, What.FRAME_NUMBER);
+        field("status", Kind.STATUS, PACKET, What.STATUS);
+        field("point", Kind.POINT, PACKET, What.POINT);
+        field("icmp.type", Kind.NUMBER, INNER, What.ICMP_TYPE);
+        field("icmp.code", Kind.NUMBER, INNER, What.ICMP_CODE);
+    }
+
+    private static final Map<String, Integer> PROTOCOL_NUMBERS = Map.ofEntries(
+            Map.entry("icmp", 1), Map.entry("igmp", 2), Map.entry("ipip", 4), Map.entry("tcp", 6),
+            Map.entry("udp", 17), Map.entry("ipv6", 41), Map.entry("gre", 47), Map.entry("esp", 50),
+            Map.entry("ah", 51), Map.entry("icmpv6", 58), Map.entry("sctp", 132));
+
+    private static final Map<String, Integer> ENCAPSULATIONS = Map.of(
+            "none", 0, "vxlan", Encapsulation.VXLAN, "flannel-udp", Encapsulation.FLANNEL_UDP,
+            "geneve", Encapsulation.GENEVE, "ipip", Encapsulation.IPIP, "gre", Encapsulation.GRE);
+
+    /** Bare protocol names: a layer type, or a negative code. */
+    private static final int FRAG = -1;
+    private static final Map<String, Integer> PROTOCOL_LAYERS = Map.ofEntries(
+            Map.entry("ip", LayerType.IPV4), Map.entry("ipv4", LayerType.IPV4), Map.entry("ipv6", LayerType.IPV6),
+            Map.entry("tcp", LayerType.TCP), Map.entry("udp", LayerType.UDP), Map.entry("icmp", LayerType.ICMP),
+            Map.entry("icmpv6", LayerType.ICMPV6), Map.entry("arp", LayerType.ARP),
+            Map.entry("vxlan", LayerType.VXLAN), Map.entry("geneve", LayerType.GENEVE),
+            Map.entry("gre", LayerType.GRE), Map.entry("flannel-udp", LayerType.FLANNEL_UDP),
+            Map.entry("vlan", LayerType.VLAN), Map.entry("frag", FRAG));
+
+    // ------------------------------------------------------------------ nodes
+
+    /** A compiled expression node. */
+    abstract static class Node {
+        abstract boolean eval(Context c);
+    }
+
+    private static final class And extends Node {
+        final Node a;
+        final Node b;
+
+        And(Node a, Node b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            return a.eval(c) && b.eval(c);
+        }
+
+        @Override
+        public String toString() {
+            return "(" + a + " && " + b + ")";
+        }
+    }
+
+    private static final class Or extends Node {
+        final Node a;
+        final Node b;
+
+        Or(Node a, Node b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            return a.eval(c) || b.eval(c);
+        }
+
+        @Override
+        public String toString() {
+            return "(" + a + " || " + b + ")";
+        }
+    }
+
+    private static final class Not extends Node {
+        final Node a;
+
+        Not(Node a) {
+            this.a = a;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            return !a.eval(c);
+        }
+
+        @Override
+        public String toString() {
+            return "!" + a;
+        }
+    }
+
+    private static final int EQ = 0;
+    private static final int LT = 1;
+    private static final int LE = 2;
+    private static final int GT = 3;
+    private static final int GE = 4;
+    private static final String[] OP_NAMES = {"==", "<", "<=", ">", ">="};
+
+    /** A number value of a field at a level, -1 when absent. */
+    private static long number(Context c, What what, int level) {
+        PacketView v = c.view;
+        switch (what) {
+            case SPORT: return v.sourcePort(c.transport(level));
+            case DPORT: return v.destinationPort(c.transport(level));
+            case PROTO: return v.ipProtocol(c.ip(level));
+            case TTL: return v.ttl(c.ip(level));
+            case VERSION: return v.ipVersion(c.ip(level));
+            case VNI: return v.vni();
+            case FRAME_LEN: return c.stack.originalLength();
+            case CAP_LEN: return c.stack.capturedLength();
+            case FRAME_NUMBER: return c.frame;
+            case ICMP_TYPE: return v.icmpType(c.transport(level));
+            case ICMP_CODE: return v.icmpCode(c.transport(level));
+            default: return -1;
+        }
+    }
+
+    private static boolean compare(long actual, int op, long wanted) {
+        if (actual < 0) {
+            return false;
+        }
+        switch (op) {
+            case EQ: return actual == wanted;
+            case LT: return actual < wanted;
+            case LE: return actual <= wanted;
+            case GT: return actual > wanted;
+            default: return actual >= wanted;
+        }
+    }
+
+    private static final class NumberCompare extends Node {
+        final Field field;
+        final int op;
+        final long value;
+
+        NumberCompare(Field field, int op, long value) {
+            this.field = field;
+            this.op = op;
+            this.value = value;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            What what = field.what;
+            if (what == What.PORT) {
+                return atLevels(c, What.SPORT) || atLevels(c, What.DPORT);
+            }
+            return atLevels(c, what);
+        }
+
+        private boolean atLevels(Context c, What what) {
+            int level = field.level;
+            if (level != EITHER) {
+                return compare(number(c, what, level), op, value);
+            }
+            if (compare(number(c, what, OUTER), op, value)) {
+                return true;
+            }
+            return c.innerIp != c.outerIp && compare(number(c, what, INNER), op, value);
+        }
+
+        @Override
+        public String toString() {
+            return field.name + " " + OP_NAMES[op] + " " + value;
+        }
+    }
+
+    private static final class AddressCompare extends Node {
+        final Field field;
+        final boolean v6;
+        final long high;
+        final long low;
+        final long highMask;
+        final long lowMask;
+        final String text;
+
+        AddressCompare(Field field, boolean v6, long high, long low, int prefix, String text) {
+            this.field = field;
+            this.v6 = v6;
+            this.text = text;
+            if (v6) {
+                this.highMask = prefix >= 64 ? -1L : prefix == 0 ? 0 : -1L << (64 - prefix);
+                this.lowMask = prefix <= 64 ? 0 : prefix >= 128 ? -1L : -1L << (128 - prefix);
+            } else {
+                this.highMask = 0;
+                this.lowMask = prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
+            }
+            this.high = high & highMask;
+            this.low = low & lowMask;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            int level = field.level;
+            if (level != EITHER) {
+                return atLevel(c, c.ip(level));
+            }
+            return atLevel(c, c.outerIp) || (c.innerIp != c.outerIp && atLevel(c, c.innerIp));
+        }
+
+        private boolean atLevel(Context c, int ip) {
+            if (ip < 0) {
+                return false;
+            }
+            switch (field.what) {
+                case SRC: return side(c, ip, true);
+                case DST: return side(c, ip, false);
+                default: return side(c, ip, true) || side(c, ip, false);
+            }
+        }
+
+        private boolean side(Context c, int ip, boolean source) {
+            PacketView v = c.view;
+            if (v6) {
+                int at = source ? v.ipv6SourceOffset(ip) : v.ipv6DestinationOffset(ip);
+                return at >= 0 && (c.buf.getLong(at) & highMask) == high
+                        && (c.buf.getLong(at + 8) & lowMask) == low;
+            }
+            if (v.ipVersion(ip) != 4) {
+                return false;
+            }
+            // ipv4Source/Destination return 0 when the header is short; check it is whole.
+            if (v.ttl(ip) < 0) {
+                return false;
+            }
+            long a = (source ? v.ipv4Source(ip) : v.ipv4Destination(ip)) & 0xFFFF_FFFFL;
+            return (a & lowMask) == low;
+        }
+
+        @Override
+        public String toString() {
+            return field.name + " in " + text;
+        }
+    }
+
+    private static final class EncapEquals extends Node {
+        final int kind;
+
+        EncapEquals(int kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            int n = c.view.encapsulationCount();
+            if (kind == 0) {
+                return n == 0;
+            }
+            for (int i = 0; i < n; i++) {
+                if (c.view.encapsulation(i) == kind) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "encap == " + (kind == 0 ? "none" : Encapsulation.name(kind));
+        }
+    }
+
+    private static final class StatusEquals extends Node {
+        final LayerStatus status;
+
+        StatusEquals(LayerStatus status) {
+            this.status = status;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            return c.stack.status() == status;
+        }
+
+        @Override
+        public String toString() {
+            return "status == " + status.jsonName();
+        }
+    }
+
+    private static final class PointCompare extends Node {
+        final String value;
+        final boolean contains;
+
+        PointCompare(String value, boolean contains) {
+            this.value = value;
+            this.contains = contains;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            String p = c.point;
+            if (p == null) {
+                return false;
+            }
+            if (contains) {
+                return p.contains(value);
+            }
+            return p.equals(value)
+                    || (p.length() > value.length() && p.startsWith(value) && p.charAt(value.length()) == ':');
+        }
+
+        @Override
+        public String toString() {
+            return "point " + (contains ? "contains " : "== ") + value;
+        }
+    }
+
+    /** A field alone: present. */
+    private static final class Present extends Node {
+        final Field field;
+
+        Present(Field field) {
+            this.field = field;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            switch (field.kind) {
+                case ADDRESS:
+                    return field.level == INNER ? c.innerIp >= 0 : c.outerIp >= 0;
+                case ENCAP:
+                    return c.view.encapsulationCount() > 0;
+                case STATUS:
+                    return true;
+                case POINT:
+                    return c.point != null;
+                default: {
+                    What what = field.what;
+                    if (what == What.PORT) {
+                        return has(c, What.SPORT);
+                    }
+                    return has(c, what);
+                }
+            }
+        }
+
+        private boolean has(Context c, What what) {
+            if (field.level == EITHER) {
+                return number(c, what, OUTER) >= 0 || number(c, what, INNER) >= 0;
+            }
+            return number(c, what, field.level) >= 0;
+        }
+
+        @Override
+        public String toString() {
+            return field.name;
+        }
+    }
+
+    /** A protocol name alone: the packet has a (non-quoted) layer of that type. */
+    private static final class HasLayer extends Node {
+        final String name;
+        final int type;
+
+        HasLayer(String name, int type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            LayerStack s = c.stack;
+            if (type == FRAG) {
+                return fragment(c, c.outerIp) || (c.innerIp != c.outerIp && fragment(c, c.innerIp));
+            }
+            for (int i = 0, n = s.count(); i < n; i++) {
+                if (s.type(i) == type && !s.isQuoted(i)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean fragment(Context c, int ip) {
+            return ip >= 0 && (c.view.moreFragments(ip) || c.view.fragmentOffset(ip) > 0);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    // ------------------------------------------------------------------ tokens
+
+    private enum T { WORD, STRING, EQ, NE, LT, LE, GT, GE, AND, OR, NOT, LPAREN, RPAREN, LBRACE, RBRACE, COMMA, TILDE, END }
+
+    private record Token(T type, String text, int pos, int end) {
+    }
+
+    private static boolean wordChar(char ch) {
+        return Character.isLetterOrDigit(ch) || ch == '_' || ch == '.' || ch == ':' || ch == '/'
+                || ch == '-' || ch == '#' || ch == '@' || ch == '+';
+    }
+
+    private static List<Token> tokenize(String s) {
+        List<Token> out = new ArrayList<>();
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            char ch = s.charAt(i);
+            if (Character.isWhitespace(ch)) {
+                i++;
+                continue;
+            }
+            int start = i;
+            String two = i + 1 < n ? s.substring(i, i + 2) : "";
+            T type = switch (two) {
+                case "==" -> T.EQ;
+                case "!=" -> T.NE;
+                case "<=" -> T.LE;
+                case ">=" -> T.GE;
+                case "&&" -> T.AND;
+                case "||" -> T.OR;
+                default -> null;
+            };
+            if (type != null) {
+                out.add(new Token(type, two, start, start + 2));
+                i += 2;
+                continue;
+            }
+            type = switch (ch) {
+                case '<' -> T.LT;
+                case '>' -> T.GT;
+                case '!' -> T.NOT;
+                case '(' -> T.LPAREN;
+                case ')' -> T.RPAREN;
+                case '{' -> T.LBRACE;
+                case '}' -> T.RBRACE;
+                case ',' -> T.COMMA;
+                case '~' -> T.TILDE;
+                default -> null;
+            };
+            if (type != null) {
+                out.add(new Token(type, String.valueOf(ch), start, start + 1));
+                i++;
+                continue;
+            }
+            if (ch == '=') {
+                throw new FilterSyntaxException(s, "'=' is not an operator (use '==')", start);
+            }
+            if (ch == '&' || ch == '|') {
+                throw new FilterSyntaxException(s, "'" + ch + "' is not an operator (use '" + ch + ch + "')", start);
+            }
+            if (ch == '"') {
+                StringBuilder sb = new StringBuilder();
+                i++;
+                while (i < n && s.charAt(i) != '"') {
+                    if (s.charAt(i) == '\\' && i + 1 < n) {
+                        i++;
+                    }
+                    sb.append(s.charAt(i));
+                    i++;
+                }
+                if (i >= n) {
+                    throw new FilterSyntaxException(s, "unterminated string", start);
+                }
+                i++;
+                out.add(new Token(T.STRING, sb.toString(), start, i));
+                continue;
+            }
+            if (!wordChar(ch)) {
+                throw new FilterSyntaxException(s, "unexpected character '" + ch + "'", start);
+            }
+            while (i < n && wordChar(s.charAt(i))) {
+                i++;
+            }
+            String word = s.substring(start, i);
+            T keyword = switch (word.toLowerCase(Locale.ROOT)) {
+                case "and" -> T.AND;
+                case "or" -> T.OR;
+                case "not" -> T.NOT;
+                case "eq" -> T.EQ;
+                case "ne" -> T.NE;
+                case "lt" -> T.LT;
+                case "le" -> T.LE;
+                case "gt" -> T.GT;
+                case "ge" -> T.GE;
+                default -> T.WORD;
+            };
+            out.add(new Token(keyword, word, start, i));
+        }
+        int end = n;
+        while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) {
+            end--;
+        }
+        out.add(new Token(T.END, "", end, end));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ parser
+
+    private static final class Parser {
+        private final String text;
+        private final List<Token> tokens;
+        private int at;
+
+        Parser(String text, List<Token> tokens) {
+            this.text = text;
+            this.tokens = tokens;
+        }
+
+        Token peek() {
+            return tokens.get(at);
+        }
+
+        Token next() {
+            return tokens.get(at++);
+        }
+
+        private FilterSyntaxException error(String reason, int position) {
+            return new FilterSyntaxException(text, reason, position);
+        }
+
+        Node parseOr() {
+            Node left = parseAnd();
+            while (peek().type == T.OR) {
+                Token op = next();
+                left = new Or(left, operand(op, parseAnd()));
+            }
+            return left;
+        }
+
+        Node parseAnd() {
+            Node left = parseNot();
+            while (peek().type == T.AND) {
+                Token op = next();
+                left = new And(left, operand(op, parseNot()));
+            }
+            return left;
+        }
+
+        private Node operand(Token op, Node node) {
+            return node;
+        }
+
+        Node parseNot() {
+            if (peek().type == T.NOT) {
+                next();
+                return new Not(parseNot());
+            }
+            return parsePrimary();
+        }
+
+        Node parsePrimary() {
+            Token t = peek();
+            Token before = at > 0 ? tokens.get(at - 1) : null;
+            switch (t.type) {
+                case LPAREN: {
+                    next();
+                    Node inside = parseOr();
+                    Token close = peek();
+                    if (close.type != T.RPAREN) {
+                        if (close.type == T.END) {
+                            throw error("missing ')' for the '(' at " + t.pos, close.pos);
+                        }
+                        throw error("expected ')' instead of '" + close.text + "'", close.pos);
+                    }
+                    next();
+                    return inside;
+                }
+                case WORD:
+                    next();
+                    return comparison(t);
+                case END:
+                    throw error(before == null ? "empty expression"
+                            : "expected a field or '(' after '" + before.text + "'", t.pos);
+                default:
+                    throw error("expected a field or '(' instead of '" + t.text + "'", t.pos);
+            }
+        }
+
+        private Node comparison(Token name) {
+            String key = name.text.toLowerCase(Locale.ROOT);
+            Field field = FIELDS.get(key);
+            Token op = peek();
+            boolean isOperator = switch (op.type) {
+                case EQ, NE, LT, LE, GT, GE, TILDE -> true;
+                case WORD -> op.text.equalsIgnoreCase("in") || op.text.equalsIgnoreCase("contains");
+                default -> false;
+            };
+            if (field == null) {
+                Integer layer = PROTOCOL_LAYERS.get(key);
+                if (layer != null && !isOperator) {
+                    return new HasLayer(key, layer);
+                }
+                throw error("unknown field '" + name.text + "'", name.pos);
+            }
+            if (!isOperator) {
+                return new Present(field);
+            }
+            next();
+            if (op.type == T.WORD && op.text.equalsIgnoreCase("in")) {
+                if (peek().type == T.LBRACE) {
+                    return set(field, next());
+                }
+                Token value = value(op);
+                if (field.kind != Kind.ADDRESS || value.text.indexOf('/') < 0) {
+                    throw error("'in' needs a CIDR block or a set {...} for '" + field.name + "'", value.pos);
+                }
+                return equal(field, value);
+            }
+            if (op.type == T.TILDE || op.type == T.WORD) {
+                Token value = value(op);
+                if (field.kind != Kind.POINT) {
+                    throw error("'" + op.text + "' applies to point only", op.pos);
+                }
+                return new PointCompare(value.text, true);
+            }
+            Token value = value(op);
+            switch (op.type) {
+                case EQ:
+                    return equal(field, value);
+                case NE:
+                    return new Not(equal(field, value));
+                default: {
+                    if (field.kind != Kind.NUMBER) {
+                        throw error("'" + op.text + "' needs a number field, not '" + field.name + "'", op.pos);
+                    }
+                    int code = switch (op.type) {
+                        case LT -> LT;
+                        case LE -> LE;
+                        case GT -> GT;
+                        default -> GE;
+                    };
+                    return new NumberCompare(field, code, number(field, value));
+                }
+            }
+        }
+
+        private Token value(Token op) {
+            Token v = peek();
+            if (v.type != T.WORD && v.type != T.STRING) {
+                throw error("expected a value after '" + op.text + "'", v.type == T.END ? op.end : v.pos);
+            }
+            return next();
+        }
+
+        private Node set(Field field, Token brace) {
+            Node result = null;
+            while (true) {
+                Token t = peek();
+                if (t.type == T.COMMA) {
+                    next();
+                    continue;
+                }
+                if (t.type == T.RBRACE) {
+                    next();
+                    break;
+                }
+                if (t.type == T.END) {
+                    throw error("missing '}' for the '{' at " + brace.pos, t.pos);
+                }
+                if (t.type != T.WORD && t.type != T.STRING) {
+                    throw error("expected a value in the set instead of '" + t.text + "'", t.pos);
+                }
+                next();
+                Node one = equal(field, t);
+                result = result == null ? one : new Or(result, one);
+            }
+            if (result == null) {
+                throw error("empty set", brace.pos);
+            }
+            return result;
+        }
+
+        private Node equal(Field field, Token value) {
+            String v = value.text;
+            switch (field.kind) {
+                case ADDRESS:
+                    return address(field, value);
+                case NUMBER:
+                    return new NumberCompare(field, EQ, number(field, value));
+                case ENCAP: {
+                    Integer kind = ENCAPSULATIONS.get(v.toLowerCase(Locale.ROOT));
+                    if (kind == null) {
+                        throw error("'" + v + "' is not an encapsulation (vxlan, flannel-udp, geneve, ipip, gre, none)",
+                                value.pos);
+                    }
+                    return new EncapEquals(kind);
+                }
+                case STATUS: {
+                    for (LayerStatus s : LayerStatus.values()) {
+                        if (s.jsonName().equalsIgnoreCase(v)) {
+                            return new StatusEquals(s);
+                        }
+                    }
+                    throw error("'" + v + "' is not a status (ok, truncated, malformed)", value.pos);
+                }
+                default:
+                    return new PointCompare(v, false);
+            }
+        }
+
+        private long number(Field field, Token value) {
+            String v = value.text.toLowerCase(Locale.ROOT);
+            if (field.what == What.PROTO) {
+                Integer p = PROTOCOL_NUMBERS.get(v);
+                if (p != null) {
+                    return p;
+                }
+            }
+            try {
+                long n = v.startsWith("0x") ? Long.parseLong(v.substring(2), 16) : Long.parseLong(v);
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw error("'" + value.text + "' is not a " + (field.what == What.PROTO
+                    ? "protocol number or name (icmp, tcp, udp, gre, icmpv6, ...)" : "number")
+                    + " for '" + field.name + "'", value.pos);
+        }
+
+        private Node address(Field field, Token value) {
+            String v = value.text;
+            int slash = v.indexOf('/');
+            String addr = slash < 0 ? v : v.substring(0, slash);
+            boolean v6 = addr.indexOf(':') >= 0;
+            int max = v6 ? 128 : 32;
+            int prefix = max;
+            if (slash >= 0) {
+                try {
+                    prefix = Integer.parseInt(v.substring(slash + 1));
+                } catch (NumberFormatException e) {
+                    prefix = -1;
+                }
+                if (prefix < 0 || prefix > max) {
+                    throw error("bad prefix length in '" + v + "' (0 to " + max + ")", value.pos + slash + 1);
+                }
+            }
+            if (v6) {
+                long[] a = parseIpv6(addr);
+                if (a == null) {
+                    throw error("'" + addr + "' is not an IPv6 address", value.pos);
+                }
+                return new AddressCompare(field, true, a[0], a[1], prefix, v);
+            }
+            long a = parseIpv4(addr);
+            if (a < 0) {
+                throw error("'" + addr + "' is not an IP address", value.pos);
+            }
+            return new AddressCompare(field, false, 0, a, prefix, v);
+        }
+    }
+
+    /** Dotted-quad IPv4 as an unsigned value, or -1. */
+    static long parseIpv4(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return -1;
+        }
+        long a = 0;
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3) {
+                return -1;
+            }
+            int octet = 0;
+            for (int i = 0; i < p.length(); i++) {
+                char ch = p.charAt(i);
+                if (ch < '0' || ch > '9') {
+                    return -1;
+                }
+                octet = octet * 10 + (ch - '0');
+            }
+            if (octet > 255) {
+                return -1;
+            }
+            a = (a << 8) | octet;
+        }
+        return a;
+    }
+
+    /** An IPv6 address (with {@code ::} and an optional dotted IPv4 tail) as {high, low}, or null. */
+    static long[] parseIpv6(String s) {
+        int dc = s.indexOf("::");
+        if (dc >= 0 && s.indexOf("::", dc + 1) >= 0) {
+            return null;
+        }
+        List<Integer> head = new ArrayList<>();
+        List<Integer> tail = new ArrayList<>();
+        if (dc >= 0) {
+            if (!groups(s.substring(0, dc), head, false) || !groups(s.substring(dc + 2), tail, true)) {
+                return null;
+            }
+            if (head.size() + tail.size() > 7) {
+                return null;
+            }
+        } else {
+            if (!groups(s, head, true) || head.size() != 8) {
+                return null;
+            }
+        }
+        int[] words = new int[8];
+        for (int i = 0; i < head.size(); i++) {
+            words[i] = head.get(i);
+        }
+        for (int i = 0; i < tail.size(); i++) {
+            words[8 - tail.size() + i] = tail.get(i);
+        }
+        long high = 0;
+        long low = 0;
+        for (int i = 0; i < 4; i++) {
+            high = (high << 16) | words[i];
+            low = (low << 16) | words[i + 4];
+        }
+        return new long[] {high, low};
+    }
+
+    private static boolean groups(String s, List<Integer> out, boolean ipv4Tail) {
+        if (s.isEmpty()) {
+            return true;
+        }
+        String[] parts = s.split(":", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (ipv4Tail && i == parts.length - 1 && p.indexOf('.') >= 0) {
+                long v4 = parseIpv4(p);
+                if (v4 < 0) {
+                    return false;
+                }
+                out.add((int) (v4 >>> 16));
+                out.add((int) (v4 & 0xFFFF));
+                return true;
+            }
+            if (p.isEmpty() || p.length() > 4) {
+                return false;
+            }
+            int w = 0;
+            for (int k = 0; k < p.length(); k++) {
+                int d = Character.digit(p.charAt(k), 16);
+                if (d < 0) {
+                    return false;
+                }
+                w = (w << 4) | d;
+            }
+            out.add(w);
+        }
+        return true;
+    }
+}

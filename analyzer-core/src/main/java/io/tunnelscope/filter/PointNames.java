@@ -1,0 +1,62 @@
+package io.tunnelscope.filter;
+
+import io.tunnelscope.capture.CaptureInterface;
+import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerType;
+import java.util.List;
+
+/**
+ * Names of capture points as {@code correlate} names them (and the {@code point} filter field
+ * compares): the file name without {@code .gz} and extension; for a pcapng file with several
+ * interfaces {@code stem:ifname} (or {@code stem:ifN} without a name); for a Linux cooked v2
+ * ({@code any}) capture also {@code :ifindexN}.
+ */
+public final class PointNames {
+    private PointNames() {
+    }
+
+    /** The file name without {@code .gz} and the last extension: {@code host2-ens33.pcapng} → {@code host2-ens33}. */
+    public static String stem(String fileName) {
+        String name = fileName;
+        if (name.endsWith(".gz")) {
+            name = name.substring(0, name.length() - 3);
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /**
+     * The point name of a packet.
+     *
+     * @param stem        {@link #stem(String)} of its file
+     * @param interfaces  the reader's interfaces so far
+     * @param interfaceId the packet's interface id (-1 for pcap)
+     * @param sll2IfIndex the interface index of its Linux cooked v2 header, or -1
+     */
+    public static String of(String stem, List<CaptureInterface> interfaces, int interfaceId, int sll2IfIndex) {
+        String name = stem;
+        if (interfaceId >= 0 && interfaceId < interfaces.size() && interfaces.size() > 1) {
+            String ifName = interfaces.get(interfaceId).name();
+            name = stem + ":" + (ifName != null ? ifName : "if" + interfaceId);
+        }
+        if (sll2IfIndex >= 0) {
+            name = name + ":ifindex" + sll2IfIndex;
+        }
+        return name;
+    }
+
+    /** The point name of a decoded packet (reads the Linux cooked v2 interface index itself). */
+    public static String of(String stem, List<CaptureInterface> interfaces, int interfaceId, LayerStack stack) {
+        return of(stem, interfaces, interfaceId, sll2IfIndex(stack));
+    }
+
+    /** The interface index of a packet's Linux cooked v2 header, or -1. */
+    public static int sll2IfIndex(LayerStack stack) {
+        if (stack.linkType() != LinkType.LINUX_SLL2) {
+            return -1;
+        }
+        int sll2 = stack.indexOf(LayerType.LINUX_SLL2);
+        return sll2 >= 0 && stack.headerLength(sll2) >= 8 ? stack.buffer().getInt(stack.offset(sll2) + 4) : -1;
+    }
+}

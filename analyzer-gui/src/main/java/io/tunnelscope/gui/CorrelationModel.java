@@ -1,0 +1,88 @@
+package io.tunnelscope.gui;
+
+import io.tunnelscope.report.CorrelationReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A correlation report tied to the loaded packets: which journey each packet took part in, the
+ * role and clock offset of each point, and which packets had an address rewritten (NAT) since
+ * the previous hop of their journey.
+ */
+final class CorrelationModel {
+    final CorrelationReport report;
+    /** Journey index per packet index, -1 when none. */
+    final int[] journeyOf;
+    final Map<String, String> roles = new HashMap<>();
+    final Map<String, Long> offsets = new HashMap<>();
+    /** Every hop-to-hop latency in nanoseconds, keyed "from → to". */
+    final Map<String, List<Long>> hopLatencies = new HashMap<>();
+
+    CorrelationModel(CorrelationReport report, PacketStore store) {
+        this.report = report;
+        this.journeyOf = new int[store.size()];
+        Arrays.fill(journeyOf, -1);
+        Map<String, Integer> fileByName = new HashMap<>();
+        Map<String, Integer> fileIndex = new HashMap<>();
+        for (int f = 0; f < store.files.size(); f++) {
+            fileIndex.put(store.files.get(f).toString(), f);
+        }
+        if (report.points() != null) {
+            for (CorrelationReport.Point p : report.points()) {
+                roles.put(p.name(), p.role());
+                Integer f = fileIndex.get(p.file());
+                if (f == null) {
+                    f = fileIndex.get(Path.of(p.file()).toString());
+                }
+                if (f != null) {
+                    fileByName.put(p.name(), f);
+                }
+            }
+        }
+        if (report.clockOffsets() != null) {
+            for (CorrelationReport.ClockOffset o : report.clockOffsets()) {
+                offsets.put(o.point(), o.offsetNanos());
+            }
+        }
+        List<CorrelationReport.Journey> journeys = report.journeys() == null ? List.of() : report.journeys();
+        for (int j = 0; j < journeys.size(); j++) {
+            List<CorrelationReport.Hop> hops = journeys.get(j).hops();
+            for (int h = 0; h < hops.size(); h++) {
+                CorrelationReport.Hop hop = hops.get(h);
+                Integer f = fileByName.get(hop.point());
+                int packet = f == null ? -1 : store.indexOf(f, hop.frame());
+                if (packet >= 0) {
+                    journeyOf[packet] = j;
+                }
+                if (h > 0) {
+                    CorrelationReport.Hop prev = hops.get(h - 1);
+                    if (packet >= 0 && !(Objects.equals(prev.src(), hop.src()) && Objects.equals(prev.dst(), hop.dst()))) {
+                        store.markNat(packet);
+                    }
+                    hopLatencies.computeIfAbsent(prev.point() + " → " + hop.point(), k -> new ArrayList<>())
+                            .add(adjusted(hop) - adjusted(prev));
+                }
+            }
+        }
+    }
+
+    /** A hop's time on the reference clock. */
+    long adjusted(CorrelationReport.Hop hop) {
+        return hop.tsNanos() - offsets.getOrDefault(hop.point(), 0L);
+    }
+
+    /** The journey of packet {@code i}, or null. */
+    CorrelationReport.Journey journey(int i) {
+        int j = i >= 0 && i < journeyOf.length ? journeyOf[i] : -1;
+        return j < 0 ? null : report.journeys().get(j);
+    }
+
+    String role(String point) {
+        return roles.getOrDefault(point, "?");
+    }
+}
