@@ -14,7 +14,7 @@ import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.filter.Filter;
 import io.tunnelscope.filter.FilterSyntaxException;
 import io.tunnelscope.filter.PacketFilter;
-import io.tunnelscope.filter.PointNames;
+import io.tunnelscope.decode.PointNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

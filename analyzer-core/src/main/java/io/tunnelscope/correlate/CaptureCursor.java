@@ -12,6 +12,7 @@ import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.decode.PointNames;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,20 +49,11 @@ final class CaptureCursor implements Closeable {
 
     CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
         this.path = path;
-        this.baseName = stem(path.getFileName().toString());
+        this.baseName = PointNames.stem(path.getFileName().toString());
         this.reader = CaptureReaders.open(path);
         this.decoder = new PacketDecoder(tables);
         this.registry = registry;
         this.limit = limit;
-    }
-
-    static String stem(String fileName) {
-        String name = fileName;
-        if (name.endsWith(".gz")) {
-            name = name.substring(0, name.length() - 3);
-        }
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     /** Shows every packet read from now on to {@code listener} (null for none). */
@@ -145,29 +137,15 @@ final class CaptureCursor implements Closeable {
     }
 
     private CapturePoint pointOf(LayerStack stack) {
-        long key = record.interfaceId();
-        int sll2 = record.linkType() == LinkType.LINUX_SLL2 ? stack.indexOf(LayerType.LINUX_SLL2) : -1;
-        int ifIndex = -1;
-        if (sll2 >= 0 && stack.headerLength(sll2) >= 8) {
-            ifIndex = stack.buffer().getInt(stack.offset(sll2) + 4);
-            key = (key << 32) ^ (ifIndex & 0xFFFF_FFFFL) ^ 0x5A5A_0000_0000_0000L;
-        }
+        int ifIndex = PointNames.sll2IfIndex(stack);
+        long key = ((long) record.interfaceId() << 32) ^ (ifIndex & 0xFFFF_FFFFL);
         CapturePoint point = pointsByInterface.get(key);
         if (point == null) {
-            String interfaceName = null;
-            String name = baseName;
             List<CaptureInterface> interfaces = reader.interfaces();
             int id = record.interfaceId();
-            if (id >= 0 && id < interfaces.size()) {
-                interfaceName = interfaces.get(id).name();
-                if (interfaces.size() > 1) {
-                    name = baseName + ":" + (interfaceName != null ? interfaceName : "if" + id);
-                }
-            }
-            if (ifIndex >= 0) {
-                name = name + ":ifindex" + ifIndex;
-            }
-            point = registry.create(name, path.toString(), record.linkType(), interfaceName);
+            String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
+            point = registry.create(PointNames.of(baseName, interfaces, id, ifIndex), path.toString(),
+                    record.linkType(), interfaceName);
             pointsByInterface.put(key, point);
         }
         return point;

@@ -39,7 +39,7 @@ import java.util.Map;
  * {@code gre}, or {@code none}): true when any of the packet's encapsulations is that one;
  * {@code vni} (VXLAN/Geneve), {@code frame.len} (bytes on the wire), {@code frame.cap_len},
  * {@code frame.number}, {@code status} ({@code ok}, {@code truncated}, {@code malformed}: the
- * worst layer), {@code point} (the capture point, see {@link PointNames}; {@code ==} also matches
+ * worst layer), {@code point} (the capture point, see {@link io.tunnelscope.decode.PointNames}; {@code ==} also matches
  * every interface {@code point:iface} of a file), {@code icmp.type}, {@code icmp.code} (the
  * ICMP/ICMPv6 header at the inner level).</li>
  * </ul>

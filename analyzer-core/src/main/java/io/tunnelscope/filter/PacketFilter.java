@@ -42,7 +42,7 @@ public final class PacketFilter {
      * @param view   a view {@linkplain PacketView#wrap(LayerStack) wrapped} over the packet's
      *               decoded stack
      * @param record the packet's record (frame number), or null
-     * @param point  the packet's capture point name ({@link PointNames}), or null
+     * @param point  the packet's capture point name ({@link io.tunnelscope.decode.PointNames}), or null
      */
     public boolean matches(PacketView view, PacketRecord record, String point) {
         if (root == null) {

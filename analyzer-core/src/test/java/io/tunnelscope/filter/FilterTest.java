@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.decode.PointNames;
 import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;

@@ -9,7 +9,7 @@ import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.filter.PointNames;
+import io.tunnelscope.decode.PointNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

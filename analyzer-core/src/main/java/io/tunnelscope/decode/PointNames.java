@@ -1,9 +1,7 @@
-package io.tunnelscope.filter;
+package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.CaptureInterface;
 import io.tunnelscope.capture.LinkType;
-import io.tunnelscope.decode.LayerStack;
-import io.tunnelscope.decode.LayerType;
 import java.util.List;
 
 /**
