@@ -236,4 +236,6 @@ fault_bad-checksum() {
 }
 traffic_bad-checksum() {
     t_udp udp-1to2 host1 host2 50 0.05
+    # host1's replies are VXLAN packets 51 and 52 host1 -> host2: not hit (3rd/7th of ten)
+    t_ping ping-2to1 host2 host1 2
 }
