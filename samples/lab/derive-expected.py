@@ -283,7 +283,13 @@ def fault_facts(d, sc, caps, frames, point):
                         else:
                             layers.append(("inner " if outer else "") + proto)
             k = inner_key(f)
-            seen = [point[cc["file"]] for cc in caps if any(ff["ip"] and inner_key(ff) == k for ff in frames[cc["file"]])]
+            # in path order: the sending host's pod .. underlay, then the others' underlay .. pod
+            sender = next((h for h in order if f["inner"]["src"] == hosts[h]["pod"]["address"].split("/")[0]), None)
+            rk = {"pod": 0, "bridge": 1, "overlay-vxlan": 2, "overlay-tun": 2, "underlay": 3}
+            seen = [point[cc["file"]] for cc in sorted(
+                        caps, key=lambda cc: (0, rk[cc["role"]]) if cc["host"] == sender
+                        else (1 + order.index(cc["host"]), -rk[cc["role"]]))
+                    if any(ff["ip"] and inner_key(ff) == k for ff in frames[cc["file"]])]
             items.append({"frame": int(no), "badChecksums": layers, "packet": describe_inner(f), "seenAt": seen})
         bad.append({"point": point[c["file"]], "count": len(items), "frames": items})
     return {"losses": losses, "pmtuBlackhole": black, "unknownVteps": vteps, "badChecksums": bad}

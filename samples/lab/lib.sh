@@ -23,6 +23,7 @@ OV_MTU=""              # overlay device MTU (default: UL_MTU-50 for vxlan, UL_MT
 BR_MTU=""              # bridge MTU (default: overlay MTU, what flannel's subnet.env gives docker/CNI)
 POD_MTU=""             # container eth0 MTU (default: BR_MTU)
 NHOSTS=""              # how many of the defined hosts to build (default: all)
+VXLAN_UDPCSUM=""       # "" kernel default (outer UDP checksum computed), off: noudpcsum (zero)
 HOSTS=()               # host names in order
 declare -A UL_DEV UL_IP UL_MAC SUBNET BR_DEV BR_MAC POD_MAC POD_VETH VTEP_MAC
 EXTRA_CAPTURES=()      # extra capture specs, see capture_plan
@@ -149,8 +150,10 @@ build_host() { # host index
 build_vxlan() { # host: flannel.1 exactly as flanneld programs it
     local h=$1 hns p
     hns=$(host_ns "$h")
+    local csum=()
+    [[ $VXLAN_UDPCSUM == off ]] && csum=(noudpcsum)
     ip -n "$hns" link add flannel.1 address "${VTEP_MAC[$h]}" type vxlan id 1 \
-        local "${UL_IP[$h]}" dev "${UL_DEV[$h]}" dstport 8472 nolearning
+        local "${UL_IP[$h]}" dev "${UL_DEV[$h]}" dstport 8472 nolearning "${csum[@]}"
     if (( OV_MTU + 50 > UL_MTU )); then
         # The kernel caps a vxlan device's MTU at its lower device's MTU - 50, so this mismatch
         # arises the way it does in real life: flannel.1 was sized for a 1500 underlay, whose

@@ -3,7 +3,7 @@
 # bounded traffic. Addresses follow the published flannel walk-throughs.
 
 SCENARIOS=(vxlan-masq k8s-vxlan mtu-trouble udp-masq hostgw-masq vxlan-3host
-           underlay-loss pmtu-blackhole stale-vtep bad-checksum)
+           underlay-loss pmtu-blackhole stale-vtep bad-checksum bad-checksum-nocsum)
 
 describe() {
     case $1 in
@@ -17,6 +17,7 @@ describe() {
         pmtu-blackhole) echo "FAULT: pod/docker0 MTU 1500 over a 1450 flannel.1 (10.111.0.0/16) and host1 drops its own ICMP frag-needed: TCP's 1500-byte DF segments vanish at flannel.1" ;;
         stale-vtep) echo "FAULT: host1 (10.112.0.0/16) keeps the route/neighbour/FDB of a departed node 10.112.3.0/24 whose VTEP 172.16.113.99 no longer exists" ;;
         bad-checksum) echo "FAULT: the switch corrupts every 10th VXLAN packet host1->host2 in the inner payload and every 10th in the outer IP header (10.113.0.0/16, offloads off)" ;;
+        bad-checksum-nocsum) echo "FAULT: as bad-checksum (10.115.0.0/16) but flannel.1 sends outer UDP checksum 0 (noudpcsum, what RFC 7348 recommends): the inner corruption is decapsulated and reaches pod2" ;;
         *) return 1 ;;
     esac
 }
@@ -239,3 +240,18 @@ traffic_bad-checksum() {
     # host1's replies are VXLAN packets 51 and 52 host1 -> host2: not hit (3rd/7th of ten)
     t_ping ping-2to1 host2 host1 2
 }
+
+scenario_bad-checksum-nocsum() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.115.0.0/16; MASQ=off; OFFLOADS=off
+    VXLAN_UDPCSUM=off
+    def_docker_host host1 1 10.115.1 ens33 172.16.115.21 00:0c:29:6e:15:21
+    def_docker_host host2 2 10.115.2 ens33 172.16.115.22 00:0c:29:6e:15:22
+}
+fault_bad-checksum-nocsum() {
+    # Without the outer UDP checksum nothing on the underlay covers the inner packet: host2
+    # decapsulates the corrupted ones, and only pod2's UDP stack sees the bad checksum.
+    record_fault "$(jq -cn '{kind:"vxlan-config", what:"flannel.1 on both hosts created with noudpcsum: outer UDP checksum 0",
+        command:"ip link add flannel.1 ... type vxlan id 1 ... dstport 8472 nolearning noudpcsum"}')"
+    fault_bad-checksum
+}
+traffic_bad-checksum-nocsum() { traffic_bad-checksum; }
