@@ -36,7 +36,7 @@ main() {
         case $1 in
             --list)
                 local s
-                for s in "${SCENARIOS[@]}"; do printf '%-15s %s\n' "$s" "$(describe "$s")"; done
+                for s in "${SCENARIOS[@]}"; do printf '%-20s %s\n' "$s" "$(describe "$s")"; done
                 exit 0 ;;
             --cleanup)
                 [[ $(id -u) -eq 0 ]] || die "must run as root"
