@@ -12,6 +12,13 @@ Reads scenario.json, dissects every per-hop capture with tshark (VXLAN on 8472, 
              fragmentation, inner fragmentation, and the configured MTU mismatches
   offloads   frames larger than the device MTU (GSO/TSO super-frames)
   traffic    what was sent, with the requests/replies actually seen on the sender's pod capture
+For scenarios that inject a fault (scenario.json "faults") also:
+  losses         per underlay direction A -> B: encapsulated packets A's capture sent to B and
+                 how many of them B's capture never saw (matched by the inner packet)
+  pmtuBlackhole  TCP flows whose segments above the overlay MTU are retransmitted, never
+                 acknowledged, with no ICMP frag-needed anywhere
+  unknownVteps   encapsulated packets to an underlay address that no host has
+  badChecksums   per capture point, frames whose IP/UDP/TCP/ICMP checksum is wrong
 Without --write it prints the result; a human still reads it before committing. Exits 1 when a
 path disagrees with the topology.
 """
@@ -23,7 +30,7 @@ import sys
 FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "ip.flags.df",
           "ip.flags.mf", "ip.frag_offset", "ip.proto", "udp.srcport", "udp.dstport", "vxlan.vni",
           "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "icmp.mtu", "icmp.data_time", "data.data", "tcp.srcport",
-          "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack"]
+          "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack", "ip.id", "eth.dst", "ip.len"]
 ENCAP_PORTS = {"8472", "8285"}
 PATH_ROLES = ["pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
 
@@ -66,6 +73,9 @@ def frame_view(r):
     v["vni"] = first(r["vxlan.vni"])
     v["outer"] = {"src": r["ip.src"][0], "dst": r["ip.dst"][0], "mf": first(r["ip.flags.mf"]) in ("1", "True"),
                   "off": int(first(r["ip.frag_offset"]) or 0), "proto": first(r["ip.proto"])}
+    v["innerId"] = first(r["ip.id"], k)
+    v["innerLen"] = int(first(r["ip.len"], k) or 0)
+    v["eth"] = r["eth.dst"]
     v["inner"] = {"src": first(r["ip.src"], k), "dst": first(r["ip.dst"], k),
                   "df": first(r["ip.flags.df"], k) in ("1", "True"),
                   "mf": first(r["ip.flags.mf"], k) in ("1", "True"),
@@ -93,6 +103,196 @@ def frame_view(r):
 
 def frag_needed_list(fn):
     return [{"src": k[0], "dst": k[1], "mtu": k[2], "quoted": v["quoted"]} for k, v in fn.items()]
+
+
+# ------------------------------------------------------------------ fault scenarios ----
+def inner_key(f):
+    """What identifies an encapsulated packet on both underlays, even when a bit of it was
+    corrupted in between: the inner addresses, protocol, IP id and ICMP/TCP/UDP details."""
+    r = f["raw"]
+    ic = f["icmp"] or {}
+    return (f["inner"]["src"], f["inner"]["dst"], f["inner"]["proto"], f["innerId"], ic.get("type"), ic.get("seq"),
+            (f["tcp"] or {}).get("seq"), (f["udp"] or {}).get("sport"))
+
+
+def describe_inner(f):
+    i = f["inner"]
+    if f["icmp"]:
+        kind = {8: "echo request", 0: "echo reply"}.get(f["icmp"]["type"], f"type {f['icmp']['type']}")
+        return f"{i['src']} > {i['dst']} icmp {kind} seq={f['icmp']['seq']}"
+    if f["tcp"]:
+        return f"{i['src']}:{f['tcp']['sport']} > {i['dst']}:{f['tcp']['dport']} tcp"
+    if f["udp"]:
+        return f"{i['src']}:{f['udp']['sport']} > {i['dst']}:{f['udp']['dport']} udp ip.id={f['innerId']}"
+    return f"{i['src']} > {i['dst']} proto {i['proto']} ip.id={f['innerId']}"
+
+
+def fault_facts(d, sc, caps, frames, point):
+    hosts = {h["name"]: h for h in sc["hosts"]}
+    order = [h["name"] for h in sc["hosts"]]
+    ul_ip = {h: hosts[h]["underlay"]["address"].split("/")[0] for h in order}
+    ul_cap = {c["host"]: c["file"] for c in caps if c["role"] == "underlay"}
+
+    def encap(f):
+        return f["ip"] and f["encap"] and f["outer"]["off"] == 0
+
+    # losses: per direction between two hosts' underlay captures
+    losses = []
+    for a in order:
+        for b in order:
+            if a == b or a not in ul_cap or b not in ul_cap:
+                continue
+            sent = [f for f in frames[ul_cap[a]] if encap(f) and f["outer"]["src"] == ul_ip[a]
+                    and f["outer"]["dst"] == ul_ip[b]]
+            if not sent:
+                continue
+            got = {}
+            for f in frames[ul_cap[b]]:
+                if encap(f) and f["outer"]["src"] == ul_ip[a] and f["outer"]["dst"] == ul_ip[b]:
+                    got[inner_key(f)] = got.get(inner_key(f), 0) + 1
+            missing = []
+            for f in sent:  # FIFO: the n-th copy sent pairs with the n-th copy received
+                k = inner_key(f)
+                if got.get(k, 0) > 0:
+                    got[k] -= 1
+                else:
+                    missing.append(f)
+            losses.append({"from": point[ul_cap[a]], "to": point[ul_cap[b]], "outerSrc": ul_ip[a],
+                           "outerDst": ul_ip[b], "sent": len(sent), "missing": len(missing),
+                           "missingPackets": [{"frame": f["no"], "packet": describe_inner(f)} for f in missing]})
+
+    # pmtuBlackhole: sender-side TCP segments above the overlay MTU, retransmitted, never ACKed,
+    # and no frag-needed anywhere
+    black = []
+    ov_mtu = sc["mtu"].get("overlay") or sc["mtu"]["underlay"]
+    frag_needed_seen = {}
+    for c in caps:
+        n = sum(1 for f in frames[c["file"]] if f["ip"] and f["icmp"] and f["icmp"]["type"] == 3
+                and f["icmp"]["code"] == 4)
+        if n:
+            frag_needed_seen[point[c["file"]]] = n
+    for c in caps:
+        if c["role"] != "pod":
+            continue
+        out = subprocess.run(["tshark", "-r", os.path.join(d, c["file"]), "-n", "-Y", "tcp",
+                              "-T", "fields", "-E", "separator=\t",
+                              "-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "tcp.dstport",
+                              "-e", "ip.len", "-e", "frame.len", "-e", "tcp.len", "-e", "tcp.seq",
+                              "-e", "tcp.ack", "-e", "tcp.flags.ack", "-e", "tcp.analysis.retransmission",
+                              "-e", "tcp.flags.reset", "-e", "tcp.options.sack_le", "-e", "tcp.options.sack_re"],
+                             check=True, capture_output=True, text=True).stdout
+        rows = [l.split("\t") for l in out.splitlines()]
+        src_ip = hosts[c["host"]]["pod"]["address"].split("/")[0]
+        flows = {}
+        for r in rows:
+            if r[0] == src_ip:
+                flows.setdefault((r[0], r[1], r[2], r[3]), []).append(("out", r))
+            elif r[2] == src_ip:
+                flows.setdefault((r[2], r[3], r[0], r[1]), []).append(("in", r))
+        for (s_ip, s_port, d_ip, d_port), seg in flows.items():
+            large = [r for o, r in seg if o == "out" and int(r[4]) > ov_mtu]
+            if not large:
+                continue
+            retrans = [r for r in large if r[10]]
+            first_large = min(int(r[7]) for r in large)
+            max_ack = max([int(r[8]) for o, r in seg if o == "in" and r[9] in ("1", "True")] or [0])
+            acked = [r for r in large if int(r[7]) + int(r[6]) <= max_ack]
+            sacked = sorted({(int(le), int(re)) for o, r in seg if o == "in" and r[12]
+                             for le, re in zip(r[12].split(","), r[13].split(","))})
+            if not retrans or acked:
+                continue
+            quoted = any(f["icmp"].get("quoted") == {"src": s_ip, "dst": d_ip}
+                         for cc in caps for f in frames[cc["file"]] if f["ip"] and f["icmp"] and f["icmp"]["type"] == 3)
+            # where the large segments were seen (by their raw sequence number on every point)
+            seqs = set()
+            for f in frames[c["file"]]:
+                if f["ip"] and f["tcp"] and f["inner"]["src"] == s_ip and f["tcp"]["sport"] == s_port \
+                        and f["innerLen"] > ov_mtu:
+                    seqs.add(f["tcp"]["seq"])
+            seen_at = [point[cc["file"]] for cc in caps
+                       if any(f["ip"] and f["tcp"] and f["tcp"]["sport"] == s_port and f["tcp"]["seq"] in seqs
+                              and f["inner"]["src"] == s_ip and f["innerLen"] > ov_mtu for f in frames[cc["file"]])]
+            black.append({"flow": f"{s_ip}:{s_port} > {d_ip}:{d_port}", "point": point[c["file"]],
+                          "pathMtu": ov_mtu, "largeSegments": len(large),
+                          "retransmittedLargeSegments": len(retrans),
+                          "maxSegmentSize": max(int(r[6]) for r in large),
+                          "maxIpPacketSize": max(int(r[4]) for r in large),
+                          "maxFrameLen": max(int(r[5]) for r in large),
+                          "firstLargeSeq": first_large, "highestAckFromPeer": max_ack,
+                          "largeSegmentsAcked": 0, "sackedByPeer": [list(x) for x in sacked],
+                          "resetBySender": any(o == "out" and r[11] in ("1", "True") for o, r in seg),
+                          "largeSegmentsSeenAt": seen_at,
+                          "icmpSeen": bool(quoted or frag_needed_seen),
+                          "fragNeededSeenAt": frag_needed_seen})
+
+    # unknownVteps: encapsulated packets to an underlay address no host has
+    unknown = {}
+    for c in caps:
+        if c["role"] != "underlay":
+            continue
+        for f in frames[c["file"]]:
+            if not encap(f) or f["outer"]["dst"] in ul_ip.values():
+                continue
+            e = unknown.setdefault(f["outer"]["dst"], {"at": {}, "inner": set(), "mac": set(), "ulmac": set(),
+                                                       "src": set()})
+            e["at"][point[c["file"]]] = e["at"].get(point[c["file"]], 0) + 1
+            e["inner"].add(f["inner"]["dst"]); e["src"].add(f["outer"]["src"])
+            if len(f["eth"]) > 1:
+                e["mac"].add(f["eth"][1])
+            e["ulmac"].add(f["eth"][0])
+    vteps = []
+    for vtep, e in sorted(unknown.items()):
+        senders = [h for h in order if ul_ip[h] in e["src"]]
+        frm = point[ul_cap[senders[0]]] if senders and senders[0] in ul_cap else None
+        vteps.append({"vtep": vtep, "from": frm, "packets": e["at"].get(frm, 0),
+                      "innerDestinations": sorted(e["inner"]), "vtepMac": sorted(e["mac"]),
+                      "underlayDstMac": sorted(e["ulmac"]),
+                      "alsoSeenAt": {p: n for p, n in e["at"].items() if p != frm},
+                      "fdbEntryOn": [h["name"] for h in sc["hosts"]
+                                     if any(x.get("dst") == vtep for x in h.get("vxlanFdb") or [])]})
+
+    # badChecksums: what tshark flags with checksum verification on
+    bad = []
+    for c in caps:
+        out = subprocess.run(["tshark", "-r", os.path.join(d, c["file"]), "-n", "-o", "ip.defragment:FALSE",
+                              "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+                              "-o", "tcp.check_checksum:TRUE", "-d", "udp.port==8472,vxlan", "-d", "udp.port==8285,ip",
+                              "-Y", "ip.checksum.status==0 || udp.checksum.status==0 || tcp.checksum.status==0"
+                                    " || icmp.checksum.status==0",
+                              "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
+                              "-e", "frame.number", "-e", "ip.checksum.status", "-e", "udp.checksum.status",
+                              "-e", "tcp.checksum.status", "-e", "icmp.checksum.status"],
+                             check=True, capture_output=True, text=True).stdout
+        if not out.strip():
+            continue
+        byno = {f["no"]: f for f in frames[c["file"]]}
+        items = []
+        for line in out.splitlines():
+            no, ips, udps, tcps, icmps = (line.split("\t") + [""] * 5)[:5]
+            f = byno[int(no)]
+            outer = f.get("encap", False)
+            layers = []
+            for proto, st in (("ip", ips), ("udp", udps), ("tcp", tcps), ("icmp", icmps)):
+                vals = st.split(",") if st else []
+                for i, v in enumerate(vals):
+                    if v == "0":
+                        if proto in ("ip", "udp") and outer and len(vals) > 1:
+                            layers.append(("outer " if i == 0 else "inner ") + proto)
+                        elif proto == "ip" and outer:
+                            layers.append(("outer " if i == 0 else "inner ") + proto)
+                        else:
+                            layers.append(("inner " if outer else "") + proto)
+            k = inner_key(f)
+            # in path order: the sending host's pod .. underlay, then the others' underlay .. pod
+            sender = next((h for h in order if f["inner"]["src"] == hosts[h]["pod"]["address"].split("/")[0]), None)
+            rk = {"pod": 0, "bridge": 1, "overlay-vxlan": 2, "overlay-tun": 2, "underlay": 3}
+            seen = [point[cc["file"]] for cc in sorted(
+                        caps, key=lambda cc: (0, rk[cc["role"]]) if cc["host"] == sender
+                        else (1 + order.index(cc["host"]), -rk[cc["role"]]))
+                    if any(ff["ip"] and inner_key(ff) == k for ff in frames[cc["file"]])]
+            items.append({"frame": int(no), "badChecksums": layers, "packet": describe_inner(f), "seenAt": seen})
+        bad.append({"point": point[c["file"]], "count": len(items), "frames": items})
+    return {"losses": losses, "pmtuBlackhole": black, "unknownVteps": vteps, "badChecksums": bad}
 
 
 def main():
@@ -123,7 +323,9 @@ def main():
         return addr_host.get(a)
 
     def expected_points(src_host, dst_host, to_host=None):
-        """to_host: None (pod to pod), 'request' (pod to a host address) or 'reply' (back)."""
+        """to_host: None (pod to pod), 'request' (pod to a host address), 'reply' (back) or
+        'unknown' (an address no host has: the sender's whole chain, then the other hosts'
+        underlays the switch floods the frames to)."""
         overlay = {"overlay-vxlan", "overlay-tun"}
 
         def seq(h, rev, roles):
@@ -135,6 +337,9 @@ def main():
             return seq(src_host, False, local) + seq(dst_host, True, ["underlay"])
         if to_host == "reply":
             return seq(src_host, False, ["underlay"]) + seq(dst_host, True, local)
+        if to_host == "unknown":
+            return seq(src_host, False, full) + [p for h in host_order if h != src_host
+                                                 for p in seq(h, False, ["underlay"])]
         return seq(src_host, False, full) + seq(dst_host, True, full)
 
     def trace(match, src_host, dst_host, label, direction, to_host=None):
@@ -148,7 +353,15 @@ def main():
         pos = {p: i for i, p in enumerate(exp)}
         seen.sort(key=lambda s: (s[0], pos.get(s[1], 99)))
         order = [s[1] for s in seen]
-        if order != exp:
+        if to_host == "unknown":
+            # flooded copies carry the sender's timestamp (us/ns rounding): order by topology
+            order = [p for p in exp if p in order]
+            chain = expected_points(src_host, None, "unknown")[:len([c for c in caps if c["host"] == src_host
+                                                                     and c["role"] in PATH_ROLES])]
+            if order[:len(chain)] != chain:
+                problems.append(f"{label} {direction}: seen {[point[o] for o in order]}, "
+                                f"the sender's chain is {[point[e] for e in chain]}")
+        elif order != exp:
             # equal timestamps: accept if the same set and timestamps non-decreasing along exp
             ts = {s[1]: s[0] for s in seen}
             if set(order) == set(exp) and all(ts[exp[i]] <= ts[exp[i + 1]] for i in range(len(exp) - 1)):
@@ -171,6 +384,8 @@ def main():
     for t in sc["traffic"]:
         src_host = t["from"].rsplit("-pod", 1)[0]
         dst_host = host_of_addr(t["dst"])
+        # fault scenarios: a destination no host has (a departed node's subnet)
+        unknown_dst = dst_host is None and "faults" in sc
         to_host_itself = t["dst"] not in [hosts[h]["pod"]["address"].split("/")[0] for h in hosts]
         pf = frames[pod_file(src_host)]
         entry = dict(t)
@@ -203,9 +418,16 @@ def main():
                      and f["icmp"]["seq"] == s0 and f["icmp"]["stamp"] == stamp)(typ)
                 a, b = (src_host, dst_host) if direction == "request" else (dst_host, src_host)
                 order, hops = trace(m, a, b, t["label"], direction,
-                                    (direction if to_host_itself else None))
+                                    "unknown" if unknown_dst else (direction if to_host_itself else None))
                 paths.append({"traffic": t["label"], "direction": direction, "packet": f"icmp echo {direction} seq={s0}",
                               "points": [point[o] for o in order], "hops": hops})
+                if unknown_dst:
+                    src_chain = {c["file"] for c in caps if c["host"] == src_host}
+                    paths[-1]["destinationUnknown"] = True
+                    paths[-1]["floodedTo"] = [point[o] for o in order if o not in src_chain]
+                    paths[-1]["reason"] = (f"{t['dst']} belongs to no host: {src_host} still routes it over "
+                                           f"{(hosts[src_host]['overlay'] or {}).get('device')} to a VTEP no host "
+                                           "has (see unknownVteps); the switch floods it as unknown unicast")
         elif t["type"] == "tcp":
             syns = [f for f in pf if f["ip"] and f["tcp"] and f["tcp"]["syn"] and not f["tcp"]["ack"]
                     and f["inner"]["dst"] == t["dst"] and f["tcp"]["dport"] == str(t["dstPort"])]
@@ -329,6 +551,9 @@ def main():
               "offloads": {"enabled": sc["offloads"], "superFrames": bool(supers), "superFramesAt": supers,
                            "partialChecksums": bool(partial), "partialChecksumFramesAt": partial},
               "paths": [{k: v for k, v in p.items()} for p in paths], "traffic": traffic_out}
+    if "faults" in sc:
+        result["faults"] = sc["faults"]
+        result.update(fault_facts(d, sc, caps, frames, point))
     text = json.dumps(result, indent=2)
     if write:
         with open(os.path.join(d, "expected.json"), "w") as fh:

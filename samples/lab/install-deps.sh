@@ -5,4 +5,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     iproute2 iptables ethtool tcpdump tshark wireshark-common socat iperf3 iputils-ping \
-    jq procps util-linux coreutils python3
+    jq procps util-linux coreutils python3 nftables

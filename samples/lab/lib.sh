@@ -23,6 +23,7 @@ OV_MTU=""              # overlay device MTU (default: UL_MTU-50 for vxlan, UL_MT
 BR_MTU=""              # bridge MTU (default: overlay MTU, what flannel's subnet.env gives docker/CNI)
 POD_MTU=""             # container eth0 MTU (default: BR_MTU)
 NHOSTS=""              # how many of the defined hosts to build (default: all)
+VXLAN_UDPCSUM=""       # "" kernel default (outer UDP checksum computed), off: noudpcsum (zero)
 HOSTS=()               # host names in order
 declare -A UL_DEV UL_IP UL_MAC SUBNET BR_DEV BR_MAC POD_MAC POD_VETH VTEP_MAC
 EXTRA_CAPTURES=()      # extra capture specs, see capture_plan
@@ -35,6 +36,7 @@ CAPS=()                # "file|host|device|role|ns|tool|linktype-request"
 CAP_PIDS=()
 declare -A IPT_RULES   # host -> newline separated iptables commands
 TRAFFIC_JSONL=""
+FAULTS_JSONL=""         # faults a scenario injected (scenario.json "faults")
 
 # running and not a zombie (a child we have not reaped yet still answers kill -0)
 alive() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [[ $st != Z ]]; }
@@ -148,8 +150,10 @@ build_host() { # host index
 build_vxlan() { # host: flannel.1 exactly as flanneld programs it
     local h=$1 hns p
     hns=$(host_ns "$h")
+    local csum=()
+    [[ $VXLAN_UDPCSUM == off ]] && csum=(noudpcsum)
     ip -n "$hns" link add flannel.1 address "${VTEP_MAC[$h]}" type vxlan id 1 \
-        local "${UL_IP[$h]}" dev "${UL_DEV[$h]}" dstport 8472 nolearning
+        local "${UL_IP[$h]}" dev "${UL_DEV[$h]}" dstport 8472 nolearning "${csum[@]}"
     if (( OV_MTU + 50 > UL_MTU )); then
         # The kernel caps a vxlan device's MTU at its lower device's MTU - 50, so this mismatch
         # arises the way it does in real life: flannel.1 was sized for a 1500 underlay, whose
@@ -388,13 +392,13 @@ t_tcp() {
     sleep 0.3
 }
 
-# t_udp <label> <from host> <to host> <count>  -- one-shot datagrams with socat
+# t_udp <label> <from host> <to host> <count> [interval]  -- one-shot datagrams with socat
 t_udp() {
-    local label=$1 from=$2 to=$3 count=$4 dst rpid i got
+    local label=$1 from=$2 to=$3 count=$4 gap=${5:-0.2} dst rpid i got
     dst=$(pod_ip "$to")
     log "udp $label: $(pod_ip "$from"):40200 -> $dst:9000 x$count (socat)"
     : >"$LOGDIR/udp-recv-$label.txt"
-    timeout 10 ip netns exec "$(pod_ns "$to")" socat -u "UDP4-RECV:9000,bind=$dst" \
+    timeout $((10 + count / 5)) ip netns exec "$(pod_ns "$to")" socat -u "UDP4-RECV:9000,bind=$dst" \
         "OPEN:$LOGDIR/udp-recv-$label.txt,append" 2>>"$LOGDIR/traffic.log" &
     rpid=$!; PIDS+=("$rpid")
     sleep 0.3
@@ -402,7 +406,7 @@ t_udp() {
         printf 'tunnelscope %s datagram %d\n' "$label" "$i" |
             timeout 5 ip netns exec "$(pod_ns "$from")" socat -u - "UDP4-SENDTO:$dst:9000,sourceport=40200,reuseaddr" ||
             true
-        sleep 0.2
+        sleep "$gap"
     done
     sleep 0.5
     kill -INT "$rpid" 2>/dev/null || true
@@ -412,6 +416,75 @@ t_udp() {
         --arg d "$dst" --argjson c "$count" --argjson g "$got" \
         '{label:$l, type:"udp", tool:"socat", from:$f, src:$s, dst:$d, srcPort:40200, dstPort:9000,
           count:$c, received:$g}')"
+}
+
+# t_ping_n <label> <from host> <to host|ip> <count> <interval>  -- exactly <count> requests:
+# no -w deadline (with -w, ping keeps sending until <count> replies came back, so a lossy path
+# would get more requests), each reply awaited at most 1 s.
+t_ping_n() {
+    local label=$1 from=$2 to=$3 count=$4 gap=$5 dst out rx
+    if [[ $to =~ ^[0-9.]+$ ]]; then dst=$to; else dst=$(pod_ip "$to"); fi
+    log "ping $label: $(pod_ip "$from") -> $dst x$count every ${gap}s (no deadline)"
+    out=$(timeout 30 ip netns exec "$(pod_ns "$from")" ping -n -c "$count" -i "$gap" -W 1 "$dst" 2>&1) || true
+    printf '%s\n' "$out" >>"$LOGDIR/traffic.log"
+    rx=$(sed -n 's/.* \([0-9]\+\) received.*/\1/p' <<<"$out"); rx=${rx:-0}
+    record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
+        --arg d "$dst" --argjson c "$count" --arg i "$gap" --argjson rx "$rx" \
+        '{label:$l, type:"icmp-echo", from:$f, src:$s, dst:$d, count:$c, interval:($i|tonumber),
+          payloadSize:56, ipPacketSize:84, pmtudisc:"want", dfSet:true, repliesReceived:$rx}')"
+    sleep 0.3
+}
+
+# t_tcp_stall <label> <from host> <to host> <bytes> <seconds>  -- one socat TCP connection
+# (source port 40100 -> 5201) that writes <bytes> and is killed after <seconds> whether or not
+# they were delivered; linger=0 makes that kill send a RST instead of leaving an orphan socket
+# retransmitting behind the capture's back.
+t_tcp_stall() {
+    local label=$1 from=$2 to=$3 bytes=$4 secs=$5 dst rpid n got ok=false
+    dst=$(pod_ip "$to")
+    log "tcp $label: $(pod_ip "$from"):40100 -> $dst:5201 $bytes bytes, at most ${secs}s (socat)"
+    timeout $((secs + 3)) ip netns exec "$(pod_ns "$to")" socat -u \
+        "TCP4-LISTEN:5201,bind=$dst,reuseaddr" "CREATE:$LOGDIR/tcp-recv-$label.bin" \
+        2>>"$LOGDIR/traffic.log" &
+    rpid=$!; PIDS+=("$rpid")
+    for n in $(seq 50); do
+        nsx "$(pod_ns "$to")" ss -Hltn "sport = :5201" 2>/dev/null | grep -q 5201 && break
+        sleep 0.1
+    done
+    # stdin stays open for secs+1 s, so socat does not close (and RST) before its timeout
+    if { head -c "$bytes" /dev/zero; sleep $((secs + 1)); } |
+        timeout "$secs" ip netns exec "$(pod_ns "$from")" socat -u - \
+            "TCP4:$dst:5201,sourceport=40100,reuseaddr,linger=0" 2>>"$LOGDIR/traffic.log"; then
+        ok=true
+    fi
+    wait "$rpid" 2>/dev/null || true
+    got=$(stat -c %s "$LOGDIR/tcp-recv-$label.bin" 2>/dev/null || echo 0)
+    record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
+        --arg d "$dst" --argjson b "$bytes" --argjson t "$secs" --argjson ok $ok --argjson g "$got" \
+        '{label:$l, type:"tcp", tool:"socat", from:$f, src:$s, dst:$d, dstPort:5201,
+          dataSrcPort:40100, bytes:$b, timeoutSeconds:$t, completed:$ok, bytesReceived:$g}')"
+    sleep 0.3
+}
+
+# ---------------------------------------------------------------- faults ----
+# record_fault <json object>: what a scenario broke, for scenario.json "faults"
+record_fault() { printf '%s\n' "$1" >>"$FAULTS_JSONL"; }
+
+# sw_nft <description> <nft ruleset text>: load a ruleset into the switch namespace (nftables
+# bridge family: no br_netfilter, which would be a global module) and record it.
+sw_nft() {
+    local what=$1 rules=$2
+    command -v nft >/dev/null 2>&1 || die "nft is missing (apt-get install nftables)"
+    # If br_netfilter is loaded on the machine (Docker loads it), every new namespace starts
+    # with bridge-nf-call-iptables=1 and bridged IPv4 goes through the IP stack's hooks, which
+    # silently drop a frame whose IP header checksum is wrong. A switch does not do that: turn
+    # it off in the switch namespace only (the sysctls are per namespace).
+    if [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]]; then
+        nsx "$SW_NS" sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-arptables=0
+    fi
+    nsx "$SW_NS" nft -f - <<<"$rules"
+    record_fault "$(jq -cn --arg w "$what" --arg ns "$SW_NS" --arg r "$rules" \
+        '{kind:"switch-nftables", what:$w, namespace:$ns, ruleset:$r}')"
 }
 
 # ------------------------------------------------------------ metadata ----
@@ -509,6 +582,7 @@ write_scenario_json() {
     jq -n --arg s "$SCENARIO" --arg d "$DESCRIPTION" --arg b "$BACKEND" --arg l "$LAYOUT" \
         --arg n "$NETWORK" --arg m "$MASQ" --arg o "$OFFLOADS" --argjson hosts "$hosts" \
         --argjson caps "$(captures_json)" --argjson traffic "$traffic" \
+        --argjson faults "$(jq -sc '.' "$FAULTS_JSONL" 2>/dev/null || echo '[]')" \
         --argjson mtu "$(jq -n --argjson u "$UL_MTU" --argjson o "${OV_MTU:-null}" --argjson b "$BR_MTU" --argjson p "$POD_MTU" '{underlay:$u, overlay:$o, bridge:$b, pod:$p}')" \
         --arg k "$(uname -r)" --arg td "$(tcpdump --version 2>&1 | head -1)" \
         --arg lp "$(tcpdump --version 2>&1 | sed -n 's/^libpcap version \([^ ]*\).*/\1/p')" \
@@ -516,5 +590,6 @@ write_scenario_json() {
         '{scenario: $s, description: $d, backend: $b, layout: $l, network: $n,
           ipMasq: $m, offloads: ($o == "on"), mtu: $mtu,
           recordedWith: {kernel: $k, tcpdump: $td, libpcap: $lp, tshark: $ts},
-          hosts: $hosts, captures: $caps, traffic: $traffic}' >"$OUT/scenario.json"
+          hosts: $hosts, captures: $caps, traffic: $traffic}
+         + (if ($faults | length) > 0 then {faults: $faults} else {} end)' >"$OUT/scenario.json"
 }

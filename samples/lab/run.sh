@@ -36,7 +36,7 @@ main() {
         case $1 in
             --list)
                 local s
-                for s in "${SCENARIOS[@]}"; do printf '%-12s %s\n' "$s" "$(describe "$s")"; done
+                for s in "${SCENARIOS[@]}"; do printf '%-20s %s\n' "$s" "$(describe "$s")"; done
                 exit 0 ;;
             --cleanup)
                 [[ $(id -u) -eq 0 ]] || die "must run as root"
@@ -93,6 +93,8 @@ main() {
     LOGDIR=$(mktemp -d /tmp/tsl-lab-log.XXXXXX)
     TRAFFIC_JSONL=$LOGDIR/traffic.jsonl
     : >"$TRAFFIC_JSONL"
+    FAULTS_JSONL=$LOGDIR/faults.jsonl
+    : >"$FAULTS_JSONL"
 
     trap 'rc=$?; lab_cleanup; [[ $rc -eq 0 ]] || log "failed (rc=$rc), logs in $LOGDIR"; exit $rc' EXIT
     trap 'exit 130' INT TERM
@@ -103,6 +105,8 @@ main() {
     log "scenario $SCENARIO: $DESCRIPTION"
     log "backend=$BACKEND masq=$MASQ offloads=$OFFLOADS mtu underlay=$UL_MTU overlay=${OV_MTU:--} bridge=$BR_MTU pod=$POD_MTU hosts=${HOSTS[*]}"
     build_topology
+    # fault scenarios break something (switch rules, iptables, stale entries) before capturing
+    if declare -F "fault_$scenario" >/dev/null; then "fault_$scenario"; fi
     start_captures
     "traffic_$scenario"
     log "stopping captures"

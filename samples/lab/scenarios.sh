@@ -2,7 +2,8 @@
 # Scenario definitions. Each scenario_<name> sets the topology; traffic_<name> sends the
 # bounded traffic. Addresses follow the published flannel walk-throughs.
 
-SCENARIOS=(vxlan-masq k8s-vxlan mtu-trouble udp-masq hostgw-masq vxlan-3host)
+SCENARIOS=(vxlan-masq k8s-vxlan mtu-trouble udp-masq hostgw-masq vxlan-3host
+           underlay-loss pmtu-blackhole stale-vtep bad-checksum bad-checksum-nocsum)
 
 describe() {
     case $1 in
@@ -12,6 +13,11 @@ describe() {
         udp-masq) echo "flannel udp backend 10.101.0.0/16 (flannel0 TUN + UDP 8285 forwarder), docker ip-masq: SNAT to flannel0's .0 address" ;;
         hostgw-masq) echo "flannel host-gw 10.100.0.0/16 over ens33 172.16.112.133/.130, docker ip-masq: SNAT to the host's underlay address" ;;
         vxlan-3host) echo "flannel vxlan 10.254.0.0/16 on 3 hosts 192.168.254.10-12 (enp0s8), flannel ip-masq: pod-to-pod not NATed, pod-to-host masqueraded" ;;
+        underlay-loss) echo "FAULT: flannel vxlan 10.110.0.0/16, the switch drops every 4th VXLAN packet from host1 (172.16.110.21) to host2 (.22), none the other way" ;;
+        pmtu-blackhole) echo "FAULT: pod/docker0 MTU 1500 over a 1450 flannel.1 (10.111.0.0/16) and host1 drops its own ICMP frag-needed: TCP's 1500-byte DF segments vanish at flannel.1" ;;
+        stale-vtep) echo "FAULT: host1 (10.112.0.0/16) keeps the route/neighbour/FDB of a departed node 10.112.3.0/24 whose VTEP 172.16.113.99 no longer exists" ;;
+        bad-checksum) echo "FAULT: the switch corrupts every 10th VXLAN packet host1->host2 in the inner payload and every 10th in the outer IP header (10.113.0.0/16, offloads off)" ;;
+        bad-checksum-nocsum) echo "FAULT: as bad-checksum (10.115.0.0/16) but flannel.1 sends outer UDP checksum 0 (noudpcsum, what RFC 7348 recommends): the inner corruption is decapsulated and reaches pod2" ;;
         *) return 1 ;;
     esac
 }
@@ -123,3 +129,129 @@ traffic_vxlan-3host() {
     t_tcp tcp-1to3 host1 host3 64K
     t_udp udp-1to2 host1 host2 2
 }
+
+# ---------------------------------------------------------------------------- faults ----
+# Each fault scenario has a fault_<name> function that run.sh calls after building the
+# topology and before starting the captures. Faults are deterministic: the switch uses an
+# nftables counter (numgen inc) rather than netem's random loss/corruption (iproute2 6.1 has no
+# netem seed), so the same packets are hit in every recording.
+
+scenario_underlay-loss() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.110.0.0/16; MASQ=off
+    def_docker_host host1 1 10.110.1 ens33 172.16.110.21 00:0c:29:6e:10:21
+    def_docker_host host2 2 10.110.2 ens33 172.16.110.22 00:0c:29:6e:10:22
+}
+fault_underlay-loss() {
+    # Every 4th VXLAN packet the switch forwards from host1's port to host2's is dropped (the
+    # counter only advances for packets that reached it: host1 -> host2 UDP 8472).
+    sw_nft "drop every 4th VXLAN packet host1 -> host2 (sw-host1 -> sw-host2, UDP 8472)" \
+'table bridge tsl_fault {
+    chain forward {
+        type filter hook forward priority 0; policy accept;
+        iifname "sw-host1" oifname "sw-host2" udp dport 8472 numgen inc mod 4 == 3 counter drop
+    }
+}'
+}
+traffic_underlay-loss() {
+    # requests 1..20: the 4th, 8th, .. 20th VXLAN packet host1 -> host2 is a request
+    t_ping_n ping-1to2 host1 host2 20 0.05
+    # the other way the requests are not touched, but host1's replies are VXLAN host1 -> host2:
+    # the counter goes on from 20, so the 4th reply (packet 24) is dropped
+    t_ping_n ping-2to1 host2 host1 4 0.05
+}
+
+scenario_pmtu-blackhole() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.111.0.0/16; MASQ=off
+    UL_MTU=1500; OV_MTU=1450; BR_MTU=1500; POD_MTU=1500
+    def_docker_host host1 1 10.111.1 ens33 172.16.111.21 00:0c:29:6e:11:21
+    def_docker_host host2 2 10.111.2 ens33 172.16.111.22 00:0c:29:6e:11:22
+}
+fault_pmtu-blackhole() {
+    # host1 forwards pod1's 1500-byte DF packets into the 1450 flannel.1, so it must drop them
+    # and send ICMP frag-needed; a firewall dropping ICMP makes that a black hole. Locally
+    # generated ICMP errors go through OUTPUT.
+    ipt host1 -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP
+    record_fault "$(jq -cn '{kind:"iptables", host:"host1",
+        what:"host1 drops the ICMP frag-needed it generates (OUTPUT), pod MTU 1500 > overlay MTU 1450",
+        rule:"iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP"}')"
+}
+traffic_pmtu-blackhole() {
+    # small packets pass
+    t_ping ping-1to2 host1 host2 3
+    # the handshake passes (MSS 1460 both ways), the 1500-byte segments never arrive
+    t_tcp_stall tcp-1to2 host1 host2 200000 4
+}
+
+scenario_stale-vtep() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.112.0.0/16; MASQ=off
+    def_docker_host host1 1 10.112.1 ens33 172.16.113.21 00:0c:29:6e:13:21
+    def_docker_host host2 2 10.112.2 ens33 172.16.113.22 00:0c:29:6e:13:22
+}
+fault_stale-vtep() {
+    # host3 (10.112.3.0/24, VTEP 172.16.113.99, MAC 6e:fa:00:00:00:03) left the cluster but
+    # host1 still has what flanneld programmed for it, and its ARP entry for the departed
+    # node is still cached (stale): the VXLAN packets leave host1 towards a MAC nobody has, and
+    # the switch floods them as unknown unicast.
+    local hns
+    hns=$(host_ns host1)
+    ip -n "$hns" route add 10.112.3.0/24 via 10.112.3.0 dev flannel.1 onlink
+    ip -n "$hns" neigh replace 10.112.3.0 lladdr 6e:fa:00:00:00:03 dev flannel.1 nud permanent
+    nsx "$hns" bridge fdb append 6e:fa:00:00:00:03 dev flannel.1 dst 172.16.113.99 self permanent
+    ip -n "$hns" neigh replace 172.16.113.99 lladdr 00:0c:29:6e:13:99 dev ens33 nud stale
+    record_fault "$(jq -cn '{kind:"stale-vtep", host:"host1",
+        what:"route, neighbour and FDB entry of a departed node; its ARP entry still cached (stale)",
+        subnet:"10.112.3.0/24", vtep:"172.16.113.99", vtepMac:"6e:fa:00:00:00:03",
+        underlayMac:"00:0c:29:6e:13:99",
+        commands:["ip route add 10.112.3.0/24 via 10.112.3.0 dev flannel.1 onlink",
+                  "ip neigh replace 10.112.3.0 lladdr 6e:fa:00:00:00:03 dev flannel.1 nud permanent",
+                  "bridge fdb append 6e:fa:00:00:00:03 dev flannel.1 dst 172.16.113.99 self permanent",
+                  "ip neigh replace 172.16.113.99 lladdr 00:0c:29:6e:13:99 dev ens33 nud stale"]}')"
+}
+traffic_stale-vtep() {
+    t_ping ping-1to2 host1 host2 3
+    t_ping ping-2to1 host2 host1 2
+    # last, and within the 5 s a stale ARP entry is used unchecked (delay_first_probe_time):
+    # no ARP probe for the departed node falls into the captures
+    t_ping_n ping-1to3 host1 10.112.3.2 4 0.3
+}
+
+scenario_bad-checksum() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.113.0.0/16; MASQ=off; OFFLOADS=off
+    def_docker_host host1 1 10.113.1 ens33 172.16.114.21 00:0c:29:6e:14:21
+    def_docker_host host2 2 10.113.2 ens33 172.16.114.22 00:0c:29:6e:14:22
+}
+fault_bad-checksum() {
+    # One bit flipped in every 10th VXLAN packet host1 -> host2 (3rd, 13th, ..) in the inner
+    # UDP payload (its first byte, 't' -> 'T'), and in every 10th (7th, 17th, ..) in the outer
+    # IP identification. nftables does not fix checksums for raw payload writes, so these are
+    # real bad checksums: the outer UDP checksum of Linux VXLAN is 0 (not used), so the first
+    # shows as a bad inner UDP checksum, the second as a bad outer IP header checksum.
+    sw_nft "flip one bit in every 10th VXLAN packet host1 -> host2: inner UDP payload (3rd, 13th, ..) and outer IP id (7th, 17th, ..)" \
+'table bridge tsl_fault {
+    chain forward {
+        type filter hook forward priority 0; policy accept;
+        iifname "sw-host1" oifname "sw-host2" udp dport 8472 numgen inc mod 10 == 2 counter @th,464,8 set @th,464,8 ^ 0x20
+        iifname "sw-host1" oifname "sw-host2" udp dport 8472 numgen inc mod 10 == 6 counter @nh,32,16 set @nh,32,16 ^ 0x0100
+    }
+}'
+}
+traffic_bad-checksum() {
+    t_udp udp-1to2 host1 host2 50 0.05
+    # host1's replies are VXLAN packets 51 and 52 host1 -> host2: not hit (3rd/7th of ten)
+    t_ping ping-2to1 host2 host1 2
+}
+
+scenario_bad-checksum-nocsum() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.115.0.0/16; MASQ=off; OFFLOADS=off
+    VXLAN_UDPCSUM=off
+    def_docker_host host1 1 10.115.1 ens33 172.16.115.21 00:0c:29:6e:15:21
+    def_docker_host host2 2 10.115.2 ens33 172.16.115.22 00:0c:29:6e:15:22
+}
+fault_bad-checksum-nocsum() {
+    # Without the outer UDP checksum nothing on the underlay covers the inner packet: host2
+    # decapsulates the corrupted ones, and only pod2's UDP stack sees the bad checksum.
+    record_fault "$(jq -cn '{kind:"vxlan-config", what:"flannel.1 on both hosts created with noudpcsum: outer UDP checksum 0",
+        command:"ip link add flannel.1 ... type vxlan id 1 ... dstport 8472 nolearning noudpcsum"}')"
+    fault_bad-checksum
+}
+traffic_bad-checksum-nocsum() { traffic_bad-checksum; }

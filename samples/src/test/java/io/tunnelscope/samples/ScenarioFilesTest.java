@@ -22,7 +22,9 @@ import org.junit.jupiter.api.TestFactory;
 class ScenarioFilesTest {
     static final long MAX_SCENARIO_BYTES = 2L * 1024 * 1024;
     static final List<String> SCENARIOS =
-            List.of("vxlan-masq", "k8s-vxlan", "mtu-trouble", "udp-masq", "hostgw-masq", "vxlan-3host");
+            List.of("vxlan-masq", "k8s-vxlan", "mtu-trouble", "udp-masq", "hostgw-masq", "vxlan-3host",
+                    "underlay-loss", "pmtu-blackhole", "stale-vtep", "bad-checksum",
+                    "bad-checksum-nocsum");
     static final ObjectMapper JSON = new ObjectMapper();
 
     static Path capturesDir() {
