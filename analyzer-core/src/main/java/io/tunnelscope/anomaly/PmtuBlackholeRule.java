@@ -123,10 +123,17 @@ public final class PmtuBlackholeRule implements Rule {
         return key.toString();
     }
 
+    /**
+     * One finding per flow: the same retransmissions seen at several points (pod, bridge, an any
+     * capture) are one cause, counted at the point that saw most of them.
+     */
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         AnalysisContext.Mtu mtu = context.overlayMtu();
         int overlay = mtu == null ? LARGE : mtu.value();
+        Map<String, long[]> byFlow = new LinkedHashMap<>();
+        Map<String, List<String>> points = new LinkedHashMap<>();
+        Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
         for (Flow flow : flows.values()) {
             if (flow.icmp) {
                 continue;
@@ -144,16 +151,28 @@ public final class PmtuBlackholeRule implements Rule {
             if (retransmissions < 2) {
                 continue;
             }
+            long[] totals = byFlow.computeIfAbsent(flow.text, k -> new long[2]);
+            totals[0] = Math.max(totals[0], retransmissions);
+            totals[1] = Math.max(totals[1], largest);
+            points.computeIfAbsent(flow.text, k -> new ArrayList<>()).add(flow.point);
+            List<Evidence> samples = evidence.computeIfAbsent(flow.text, k -> new ArrayList<>());
+            for (Evidence e : flow.evidence) {
+                if (samples.size() < 6) {
+                    samples.add(e);
+                }
+            }
+        }
+        for (Map.Entry<String, long[]> entry : byFlow.entrySet()) {
+            long retransmissions = entry.getValue()[0];
             findings.add(new Finding(kind(), Severity.ERROR,
-                    flow.text + " retransmitted segments of " + largest + " bytes " + retransmissions + " times with no "
-                            + "acknowledgment and no ICMP fragmentation-needed: a path MTU black hole"
+                    entry.getKey() + " retransmitted segments of " + entry.getValue()[1] + " bytes " + retransmissions
+                            + " times with no acknowledgment and no ICMP fragmentation-needed: a path MTU black hole"
                             + (mtu == null ? "." : " (overlay MTU " + overlay + ")."),
-                    List.of(flow.point), flow.evidence, retransmissions,
+                    points.get(entry.getKey()), evidence.get(entry.getKey()), retransmissions,
                     "Something drops large packets silently: let ICMP type 3 code 4 through (host firewalls, "
                             + "security groups), set the pod MTU to " + (mtu == null ? "the path MTU" : Integer.toString(overlay))
-                            + ", or clamp the MSS with "
-                            + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
-                            + "--clamp-mss-to-pmtu'."));
+                            + ", or clamp the MSS with 'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN "
+                            + "-j TCPMSS --clamp-mss-to-pmtu'."));
         }
     }
 }

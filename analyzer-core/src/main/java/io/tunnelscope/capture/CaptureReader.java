@@ -37,4 +37,13 @@ public interface CaptureReader extends Closeable {
 
     /** Comments found in the file (section and interface comments, packet comments). */
     List<String> comments();
+
+    /**
+     * When the capture on an interface stopped, as the file records it (pcapng {@code isb_endtime}),
+     * in epoch nanoseconds; -1 when the file does not say (pcap never does). Known once the
+     * statistics block has been read, usually at the end of the file.
+     */
+    default long endNanos(int interfaceId) {
+        return -1;
+    }
 }

@@ -16,7 +16,9 @@ final class PcapngReader implements CaptureReader {
     static final int IDB = 1;
     static final int PB = 2;
     static final int SPB = 3;
+    static final int ISB = 5;
     static final int EPB = 6;
+    static final int ISB_ENDTIME = 3;
     static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
 
     static final int OPT_END = 0;
@@ -45,6 +47,10 @@ final class PcapngReader implements CaptureReader {
     private byte[] tsKind = new byte[4];
     private long[] tsFactor = new long[4];
     private long[] tsOffsetNanos = new long[4];
+    /** isb_endtime per interface, 0 when the file does not say. */
+    private long[] endNanos = new long[0];
+    /** The last packet's time per interface, to read isb_endtime's unit. */
+    private long[] lastPacketNanos = new long[4];
 
     private boolean bigEndian;
     private int sectionBase;
@@ -174,8 +180,11 @@ final class PcapngReader implements CaptureReader {
                 case SPB:
                     simplePacket(record, at, h, len);
                     return true;
+                case ISB:
+                    statistics(h, len);
+                    break;
                 default:
-                    // Name Resolution, Interface Statistics, Decryption Secrets, custom, unknown.
+                    // Name Resolution, Decryption Secrets, custom, unknown.
                     break;
             }
         }
@@ -332,7 +341,12 @@ final class PcapngReader implements CaptureReader {
             }
             o += 4 + pad(optLen);
         }
-        record.set(in.buf, h + dataAt, (int) caplen, origlen, nanos(id, ticks), linkTypes[id], id, ++frame, at);
+        long nanos = nanos(id, ticks);
+        if (lastPacketNanos.length <= id) {
+            lastPacketNanos = Arrays.copyOf(lastPacketNanos, Math.max(id + 1, lastPacketNanos.length * 2));
+        }
+        lastPacketNanos[id] = nanos;
+        record.set(in.buf, h + dataAt, (int) caplen, origlen, nanos, linkTypes[id], id, ++frame, at);
         return true;
     }
 
@@ -345,6 +359,67 @@ final class PcapngReader implements CaptureReader {
             caplen = snap;
         }
         record.set(in.buf, h + 12, (int) caplen, (int) origlen, 0L, linkTypes[id], id, ++frame, at);
+    }
+
+    /**
+     * An Interface Statistics Block: keeps {@code isb_endtime}, when the capture on the interface
+     * stopped. Statistics are optional, so a block that does not parse is ignored, not an error.
+     */
+    private void statistics(int h, int len) {
+        if (len < 24) {
+            return;
+        }
+        long localId = u32(h + 8);
+        if (localId >= interfaces.size() - sectionBase) {
+            return;
+        }
+        int id = sectionBase + (int) localId;
+        int o = h + 20;
+        int end = h + len - 4;
+        while (o + 4 <= end) {
+            int code = u16(o);
+            int optLen = u16(o + 2);
+            if (code == OPT_END || o + 4 + optLen > end) {
+                return;
+            }
+            if (code == ISB_ENDTIME && optLen == 8) {
+                long stopped = plausibleEnd(id, (u32(o + 4) << 32) | u32(o + 8));
+                if (stopped > 0) {
+                    if (endNanos.length <= id) {
+                        endNanos = Arrays.copyOf(endNanos, Math.max(id + 1, endNanos.length * 2));
+                    }
+                    endNanos[id] = stopped;
+                }
+            }
+            o += 4 + pad(optLen);
+        }
+    }
+
+    /**
+     * The end time in nanoseconds: the option is in the interface's resolution by the spec, but
+     * dumpcap writes microseconds whatever if_tsresol says; whichever reading falls within a day
+     * of the interface's last packet is taken, else the option is ignored (0).
+     */
+    private long plausibleEnd(int id, long ticks) {
+        long last = id < lastPacketNanos.length ? lastPacketNanos[id] : 0;
+        long asResolution = nanos(id, ticks);
+        if (last == 0) {
+            return asResolution;
+        }
+        long day = 86_400_000_000_000L;
+        if (Math.abs(asResolution - last) <= day) {
+            return asResolution;
+        }
+        if (ticks < Long.MAX_VALUE / 1000 && Math.abs(ticks * 1000 - last) <= day) {
+            return ticks * 1000;
+        }
+        return 0;
+    }
+
+    @Override
+    public long endNanos(int interfaceId) {
+        return interfaceId >= 0 && interfaceId < endNanos.length && endNanos[interfaceId] != 0
+                ? endNanos[interfaceId] : -1;
     }
 
     private int interfaceId(long at, long localId) throws CaptureFormatException {

@@ -65,6 +65,7 @@ final class CaptureCursor implements Closeable {
     void markPointsExhausted() {
         for (CapturePoint point : pointsByInterface.values()) {
             point.exhausted = true;
+            point.recordedEndNanos = reader.endNanos(point.interfaceId);
         }
     }
 
@@ -146,6 +147,7 @@ final class CaptureCursor implements Closeable {
             String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
             point = registry.create(PointNames.of(baseName, interfaces, id, ifIndex), path.toString(),
                     record.linkType(), interfaceName);
+            point.interfaceId = id;
             pointsByInterface.put(key, point);
         }
         return point;
@@ -211,6 +213,7 @@ final class CaptureCursor implements Closeable {
             o.outerSrcLow = IpAddresses.low(view, outer, true);
             o.outerDstHigh = IpAddresses.high(view, outer, false);
             o.outerDstLow = IpAddresses.low(view, outer, false);
+            o.outerIpId = view.ipId(outer);
             int outerTransport = view.transportLayer(outer);
             if (outerTransport >= 0) {
                 o.outerSourcePort = view.sourcePort(outerTransport);

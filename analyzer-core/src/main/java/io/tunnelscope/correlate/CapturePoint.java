@@ -29,6 +29,10 @@ final class CapturePoint {
     long journeys;
     /** True once every packet of this point has been read. */
     boolean exhausted;
+    /** The pcapng interface id of this point, -1 for pcap. */
+    int interfaceId = -1;
+    /** When the capture stopped as the file records it (pcapng isb_endtime), or -1. */
+    long recordedEndNanos = -1;
     /** Inner IPv4 addresses (source or destination) with the number of packets carrying them. */
     final Map<Integer, Long> addresses = new HashMap<>();
     /** Outermost Ethernet source and destination MACs seen, with counts (bounded). */

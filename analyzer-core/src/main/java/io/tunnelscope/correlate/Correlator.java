@@ -51,7 +51,8 @@ public final class Correlator {
         Calibration calibration = calibrate(files, options);
         Registry registry = new Registry(calibration.offsets);
         List<String> errors = new ArrayList<>();
-        JourneyAnalysis analysis = new JourneyAnalysis(registry.points, calibration.vteps, options.keepJourneys);
+        OuterSightings outer = new OuterSightings(3 * options.windowNanos);
+        JourneyAnalysis analysis = new JourneyAnalysis(registry.points, calibration.vteps, options.keepJourneys, outer);
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
@@ -59,7 +60,10 @@ public final class Correlator {
             cursor.listener(options.listener);
         }
         try {
-            merge(cursors, registry, assembler);
+            merge(cursors, registry, o -> {
+                outer.add(o);
+                assembler.add(o);
+            });
         } finally {
             closeAll(cursors);
         }
@@ -87,7 +91,7 @@ public final class Correlator {
                 });
         List<CaptureCursor> cursors = open(files, options, registry, options.calibrationPackets, new ArrayList<>());
         try {
-            merge(cursors, registry, assembler);
+            merge(cursors, registry, assembler::add);
         } finally {
             closeAll(cursors);
         }
@@ -182,7 +186,8 @@ public final class Correlator {
     }
 
     /** Feeds every observation of every cursor to the assembler in corrected-time order. */
-    private static void merge(List<CaptureCursor> cursors, Registry registry, JourneyAssembler assembler) {
+    private static void merge(List<CaptureCursor> cursors, Registry registry,
+                              java.util.function.Consumer<Observation> sink) {
         PriorityQueue<CaptureCursor> queue = new PriorityQueue<>(Math.max(1, cursors.size()),
                 Comparator.comparingLong(c -> c.current.adjustedNanos));
         for (CaptureCursor cursor : cursors) {
@@ -192,7 +197,7 @@ public final class Correlator {
         }
         while (!queue.isEmpty()) {
             CaptureCursor cursor = queue.poll();
-            assembler.add(cursor.current);
+            sink.accept(cursor.current);
             if (advance(cursor, registry)) {
                 queue.add(cursor);
             }

@@ -28,6 +28,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final List<CapturePoint> points;
     private final Map<String, long[]> vtepsByName;
     private final boolean keepJourneys;
+    /** Tunnel packets by outer header, to tell a packet damaged on the way from a lost one. */
+    private final OuterSightings outer;
 
     private final Map<String, PathStats> paths = new LinkedHashMap<>();
     private final Map<List<String>, NatStats> nat = new LinkedHashMap<>();
@@ -38,7 +40,9 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final Set<Integer> ipv4Seen = new HashSet<>();
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
 
-    JourneyAnalysis(List<CapturePoint> points, Map<String, long[]> vtepsByName, boolean keepJourneys) {
+    JourneyAnalysis(List<CapturePoint> points, Map<String, long[]> vtepsByName, boolean keepJourneys,
+                    OuterSightings outer) {
+        this.outer = outer;
         this.points = points;
         this.vtepsByName = vtepsByName;
         this.keepJourneys = keepJourneys;
@@ -226,11 +230,18 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
      * the receiving VTEP, when that capture was running at the time.
      */
     private void recordLoss(List<Observation> hops) {
+        // The first tunnel sighting on the sending host, named by a device capture when one saw it
+        // (an any capture repeats the NIC's).
         Observation sent = null;
+        Observation named = null;
         for (Observation hop : hops) {
             if (hop.encapsulated()) {
-                sent = hop;
-                break;
+                if (sent == null) {
+                    sent = hop;
+                    named = hop;
+                } else if (isAny(points.get(named.point)) && !isAny(points.get(hop.point)) && sameOuter(sent, hop)) {
+                    named = hop;
+                }
             }
         }
         if (sent == null) {
@@ -247,21 +258,29 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                     || !covers(receiver, sent.timestampNanos)) {
                 continue;
             }
-            boolean arrived = false;
+            boolean arrived = outer.seen(sent, receiver.index);
             for (Observation hop : hops) {
                 arrived |= hop.point == receiver.index;
             }
-            long pair = ((long) sent.point << 32) | receiver.index;
+            if (receiver.index == named.point) {
+                continue;
+            }
+            long pair = ((long) named.point << 32) | receiver.index;
             long[] counts = losses.computeIfAbsent(pair, k -> new long[2]);
             counts[0]++;
             if (!arrived) {
                 counts[1]++;
                 List<Evidence> samples = lossEvidence.computeIfAbsent(pair, k -> new ArrayList<>());
                 if (samples.size() < MAX_EVIDENCE) {
-                    samples.add(evidence(sent));
+                    samples.add(evidence(named));
                 }
             }
         }
+    }
+
+    private static boolean sameOuter(Observation a, Observation b) {
+        return a.outerSrcHigh == b.outerSrcHigh && a.outerSrcLow == b.outerSrcLow
+                && a.outerDstHigh == b.outerDstHigh && a.outerDstLow == b.outerDstLow;
     }
 
     private Evidence evidence(Observation o) {
@@ -271,7 +290,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
 
     /** Whether a point's capture was running at {@code nanos} (its clock and the sender's alike). */
     private static boolean covers(CapturePoint point, long nanos) {
-        return point.firstNanos <= nanos && (!point.exhausted || point.lastNanos >= nanos);
+        return point.firstNanos <= nanos
+                && (!point.exhausted || Math.max(point.lastNanos, point.recordedEndNanos) >= nanos);
     }
 
     CorrelationReport report(Map<String, Long> offsetsByName, List<String> errors, long evictedEarly) {

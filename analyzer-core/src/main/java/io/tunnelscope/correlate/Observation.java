@@ -33,6 +33,7 @@ final class Observation {
     long outerDstHigh;
     long outerDstLow;
     int outerSourcePort = -1;
+    long outerIpId = -1;
     int outerDestinationPort = -1;
     /** Source MAC of the frame inside a VXLAN/Geneve tunnel (the sending VTEP's MAC), or -1. */
     long innerSourceMac = -1;

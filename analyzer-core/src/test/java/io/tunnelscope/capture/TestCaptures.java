@@ -151,6 +151,17 @@ final class TestCaptures {
             return block(2, concat(body.array(), padded(data)));
         }
 
+        /** An Interface Statistics Block; options are (code, value) pairs. */
+        Pcapng isb(int interfaceId, long ticks, Object... options) {
+            ByteBuffer body = buf(12).putInt(interfaceId).putInt((int) (ticks >>> 32)).putInt((int) ticks);
+            return block(5, concat(body.array(), options(options)));
+        }
+
+        /** A timestamp option value: high then low 32-bit word, in the section's byte order. */
+        byte[] timestamp(long ticks) {
+            return buf(8).putInt((int) (ticks >>> 32)).putInt((int) ticks).array();
+        }
+
         Pcapng spb(byte[] data, int originalLength) {
             return block(3, concat(buf(4).putInt(originalLength).array(), padded(data)));
         }

@@ -145,4 +145,74 @@ class FindingsSamplesTest {
         assertFalse(report.flows().isEmpty());
         assertFalse(report.charts().throughput().isEmpty());
     }
+
+    @Test
+    void underlayLossIsReportedWithTheVerifiedCounts() throws Exception {
+        Path scenario = SampleCaptures.root().resolve("underlay-loss");
+        AnalysisReport report = analyze(scenario);
+        JsonNode loss = SampleCaptures.expected(scenario).get("losses").get(0);
+        List<Finding> found = of(report, "UNDERLAY_LOSS");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(loss.get("missing").asLong(), found.get(0).count());
+        assertTrue(found.get(0).summary().startsWith(loss.get("missing").asLong() + " of " + loss.get("sent").asLong()
+                + " tunnel packets that left " + loss.get("from").asText() + " never reached " + loss.get("to").asText()),
+                found.get(0).summary());
+        assertEquals(Severity.ERROR, found.get(0).severity());
+        assertEquals(loss.get("missing").asInt(), found.get(0).evidence().size());
+    }
+
+    @Test
+    void aPmtuBlackHoleIsOneFindingForItsFlow() throws Exception {
+        Path scenario = SampleCaptures.root().resolve("pmtu-blackhole");
+        AnalysisReport report = analyze(scenario);
+        JsonNode hole = SampleCaptures.expected(scenario).get("pmtuBlackhole").get(0);
+        List<Finding> found = of(report, "PMTU_BLACKHOLE");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(hole.get("retransmittedLargeSegments").asLong(), found.get(0).count());
+        assertTrue(found.get(0).summary().startsWith(hole.get("flow").asText() + " retransmitted segments of "
+                + hole.get("maxIpPacketSize").asInt() + " bytes"), found.get(0).summary());
+        assertTrue(found.get(0).points().contains(hole.get("point").asText()));
+        assertTrue(of(report, "FRAG_NEEDED").isEmpty(), "the host dropped its own fragmentation-needed");
+    }
+
+    @Test
+    void aStaleVtepIsReported() throws Exception {
+        Path scenario = SampleCaptures.root().resolve("stale-vtep");
+        AnalysisReport report = analyze(scenario);
+        JsonNode stale = SampleCaptures.expected(scenario).get("unknownVteps").get(0);
+        List<Finding> found = of(report, "UNKNOWN_VTEP");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(stale.get("packets").asLong(), found.get(0).count());
+        assertTrue(found.get(0).summary().contains(stale.get("vtep").asText()));
+        assertTrue(found.get(0).points().contains(stale.get("from").asText()), found.get(0).points().toString());
+        assertTrue(of(report, "UNDERLAY_LOSS").isEmpty(), "no receiver to lose them: not underlay loss");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"bad-checksum", "bad-checksum-nocsum"})
+    void damagedPacketsAreBadChecksumsNotLossesNorOffload(String name) throws Exception {
+        Path scenario = SampleCaptures.root().resolve(name);
+        AnalysisReport report = analyze(scenario);
+        List<Finding> found = of(report, "BAD_CHECKSUM");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(Severity.ERROR, found.get(0).severity());
+        for (JsonNode point : SampleCaptures.expected(scenario).get("badChecksums")) {
+            assertTrue(names(found.get(0).points(), point.get("point").asText()),
+                    point.get("point").asText() + " in " + found.get(0).points());
+            assertTrue(found.get(0).summary().contains(point.get("point").asText() + " (" + point.get("count").asInt()
+                    + ")"), found.get(0).summary());
+        }
+        assertTrue(of(report, "UNDERLAY_LOSS").isEmpty(), "damaged packets arrived: " + of(report, "UNDERLAY_LOSS"));
+        assertTrue(of(report, "OFFLOAD_ARTIFACT").isEmpty(), "offloads are off in this scenario");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"vxlan-masq", "k8s-vxlan", "udp-masq", "hostgw-masq",
+        "vxlan-3host", "mtu-trouble"})
+    void scenariosWithoutFaultsHaveNoFaultFindings(String name) throws Exception {
+        AnalysisReport report = analyze(SampleCaptures.root().resolve(name));
+        for (String kind : List.of("UNDERLAY_LOSS", "BAD_CHECKSUM", "PMTU_BLACKHOLE", "UNKNOWN_VTEP", "TRUNCATED_CAPTURE")) {
+            assertTrue(of(report, kind).isEmpty(), name + ": " + of(report, kind));
+        }
+    }
 }
