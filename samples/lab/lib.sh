@@ -72,11 +72,12 @@ lab_cleanup() {
     cleanup_namespaces
 }
 
-# Remove all tsl-* namespaces; processes still inside them (which only this lab starts) are
-# killed by pid first.
+# Remove the lab's tsl-* namespaces; processes still inside them (which only this lab starts) are
+# killed by pid first. The live-capture test's namespaces (tsl-live-*) belong to another test that
+# may be running: they are left alone.
 cleanup_namespaces() {
     local ns pid
-    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${TSL_PREFIX}" || true); do
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${TSL_PREFIX}" | grep -v "^${TSL_PREFIX}live-" || true); do
         for pid in $(ip netns pids "$ns" 2>/dev/null); do
             kill -KILL "$pid" 2>/dev/null || true
         done
