@@ -3,8 +3,6 @@ package io.tunnelscope.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.correlate.Correlator;
-import io.tunnelscope.decode.DecodeAs;
-import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.report.CorrelationReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,10 +35,8 @@ final class CorrelateCommand {
         Options options = new Options();
         options.addOption(Option.builder().longOpt("json").desc("one JSON document").build());
         options.addOption(Option.builder().longOpt("journeys").desc("include every packet's journey").build());
-        options.addOption(Option.builder().longOpt("window").hasArg().argName("MS")
-                .desc("how far apart (after clock correction) two sightings of a packet may be; default 2000").build());
-        options.addOption(Option.builder().longOpt("decode-as").hasArg().argName("SPEC")
-                .desc("udp.port=N:vxlan|flannel-udp|geneve|none (repeatable)").build());
+        CommonOptions.addWindow(options);
+        CommonOptions.addDecodeAs(options);
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
         return options;
     }
@@ -63,26 +59,12 @@ final class CorrelateCommand {
             if (line.getArgList().isEmpty()) {
                 throw new IllegalArgumentException("name at least one capture file or directory");
             }
-            DecodeTables.Builder tables = DecodeTables.builder();
-            String[] specs = line.getOptionValues("decode-as");
-            if (specs != null) {
-                for (String spec : specs) {
-                    tables.decodeAs(DecodeAs.parse(spec));
-                }
-            }
-            options.tables = tables.build();
+            options.tables = CommonOptions.tables(line);
             options.keepJourneys = line.hasOption("journeys");
-            if (line.hasOption("window")) {
-                long millis = Long.parseLong(line.getOptionValue("window"));
-                if (millis <= 0) {
-                    throw new IllegalArgumentException("--window must be a positive number of milliseconds");
-                }
-                options.windowNanos = millis * 1_000_000L;
-            }
+            options.windowNanos = CommonOptions.windowNanos(line, options.windowNanos);
             files = CaptureInputs.expand(line.getArgList());
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
-            String message = e instanceof NumberFormatException ? "--window takes a number of milliseconds" : e.getMessage();
-            err.println("tunnelscope correlate: " + message);
+            err.println("tunnelscope correlate: " + e.getMessage());
             return Main.EXIT_INPUT;
         }
 

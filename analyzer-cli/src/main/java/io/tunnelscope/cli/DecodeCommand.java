@@ -5,7 +5,6 @@ import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
-import io.tunnelscope.decode.DecodeAs;
 import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
@@ -46,8 +45,7 @@ final class DecodeCommand {
     private static Options options() {
         Options options = new Options();
         options.addOption(Option.builder().longOpt("json").desc("JSON Lines, one object per packet").build());
-        options.addOption(Option.builder().longOpt("decode-as").hasArg().argName("SPEC")
-                .desc("udp.port=N:vxlan|flannel-udp|geneve|none (repeatable)").build());
+        CommonOptions.addDecodeAs(options);
         options.addOption(Option.builder("c").longOpt("count").hasArg().argName("N")
                 .desc("stop after N packets in all").build());
         options.addOption(Option.builder().longOpt("filter").hasArg().argName("EXPR")
@@ -88,14 +86,7 @@ final class DecodeCommand {
         long limit;
         List<Path> files;
         try {
-            DecodeTables.Builder builder = DecodeTables.builder();
-            String[] specs = line.getOptionValues("decode-as");
-            if (specs != null) {
-                for (String spec : specs) {
-                    builder.decodeAs(DecodeAs.parse(spec));
-                }
-            }
-            tables = builder.build();
+            tables = CommonOptions.tables(line);
             limit = line.hasOption("count") ? Long.parseLong(line.getOptionValue("count")) : Long.MAX_VALUE;
             if (limit <= 0) {
                 throw new IllegalArgumentException("--count must be a positive number");

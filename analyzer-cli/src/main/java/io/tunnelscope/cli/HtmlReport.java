@@ -137,7 +137,7 @@ final class HtmlReport {
         if (!report.errors().isEmpty()) {
             html.append("<h2>Inputs not fully read</h2>\n<ul>");
             for (String error : report.errors()) {
-                html.append("<li>").append(escape(error)).append("</li>");
+                html.append("<li>").append(Markup.escape(error)).append("</li>");
             }
             html.append("</ul>\n");
         }
@@ -239,29 +239,13 @@ final class HtmlReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        html.append("<h3>").append(escape(title)).append("</h3>\n<img id=\"").append(id).append("\" alt=\"")
-                .append(escape(title)).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+        html.append("<h3>").append(Markup.escape(title)).append("</h3>\n<img id=\"").append(id).append("\" alt=\"")
+                .append(Markup.escape(title)).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
                 .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
                 .append("\">\n");
     }
 
     private static String cell(String text) {
-        return "<td>" + (text == null ? "" : escape(text)) + "</td>";
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<': out.append("&lt;"); break;
-                case '>': out.append("&gt;"); break;
-                case '&': out.append("&amp;"); break;
-                case '"': out.append("&quot;"); break;
-                case '\'': out.append("&#39;"); break;
-                default: out.append(c);
-            }
-        }
-        return out.toString();
+        return "<td>" + (text == null ? "" : Markup.escape(text)) + "</td>";
     }
 }

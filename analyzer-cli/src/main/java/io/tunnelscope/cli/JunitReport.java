@@ -29,16 +29,16 @@ final class JunitReport {
                     (failOn != null && finding.severity().compareTo(failOn) >= 0 ? failing : passing).add(finding);
                 }
             }
-            cases.append("    <testcase classname=\"tunnelscope.rules\" name=\"").append(escape(rule.kind()))
-                    .append(": ").append(escape(rule.description())).append("\">\n");
+            cases.append("    <testcase classname=\"tunnelscope.rules\" name=\"").append(Markup.escape(rule.kind()))
+                    .append(": ").append(Markup.escape(rule.description())).append("\">\n");
             if (!failing.isEmpty()) {
                 failures++;
-                cases.append("      <failure type=\"").append(escape(failing.get(0).severity().jsonName()))
-                        .append("\" message=\"").append(escape(failing.get(0).summary())).append("\">")
-                        .append(escape(describe(failing))).append("</failure>\n");
+                cases.append("      <failure type=\"").append(Markup.escape(failing.get(0).severity().jsonName()))
+                        .append("\" message=\"").append(Markup.escape(failing.get(0).summary())).append("\">")
+                        .append(Markup.escape(describe(failing))).append("</failure>\n");
             }
             if (!passing.isEmpty()) {
-                cases.append("      <system-out>").append(escape(describe(passing))).append("</system-out>\n");
+                cases.append("      <system-out>").append(Markup.escape(describe(passing))).append("</system-out>\n");
             }
             cases.append("    </testcase>\n");
         }
@@ -47,7 +47,7 @@ final class JunitReport {
         xml.append(String.format(Locale.ROOT, "  <testsuite name=\"tunnelscope\" tests=\"%d\" failures=\"%d\" "
                 + "errors=\"%d\" skipped=\"0\">%n", rules.size(), failures, report.errors().isEmpty() ? 0 : 1));
         if (!report.errors().isEmpty()) {
-            xml.append("    <system-err>").append(escape(String.join("\n", report.errors()))).append("</system-err>\n");
+            xml.append("    <system-err>").append(Markup.escape(String.join("\n", report.errors()))).append("</system-err>\n");
         }
         xml.append(cases);
         xml.append("  </testsuite>\n</testsuites>\n");
@@ -69,26 +69,5 @@ final class JunitReport {
             text.append("  fix: ").append(f.recommendation()).append('\n');
         }
         return text.toString();
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<': out.append("&lt;"); break;
-                case '>': out.append("&gt;"); break;
-                case '&': out.append("&amp;"); break;
-                case '"': out.append("&quot;"); break;
-                case '\'': out.append("&apos;"); break;
-                default:
-                    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-                        out.append('?');
-                    } else {
-                        out.append(c);
-                    }
-            }
-        }
-        return out.toString();
     }
 }

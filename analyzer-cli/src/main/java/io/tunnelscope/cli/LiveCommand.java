@@ -8,8 +8,6 @@ import io.tunnelscope.capture.LiveCaptureException;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.capture.PcapngWriter;
 import io.tunnelscope.correlate.Correlator;
-import io.tunnelscope.decode.DecodeAs;
-import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
@@ -78,8 +76,7 @@ final class LiveCommand {
         options.addOption(Option.builder().longOpt("summary-every").hasArg().argName("S")
                 .desc("correlate what was captured and print what is new every S seconds; default 5, 0 never").build());
         options.addOption(Option.builder().longOpt("promisc").desc("put the interfaces in promiscuous mode").build());
-        options.addOption(Option.builder().longOpt("decode-as").hasArg().argName("SPEC")
-                .desc("udp.port=N:vxlan|flannel-udp|geneve|none (repeatable)").build());
+        CommonOptions.addDecodeAs(options);
         options.addOption(Option.builder().longOpt("nano").desc("timestamps with nanoseconds").build());
         options.addOption(Option.builder().longOpt("utc").desc("timestamps in UTC instead of local time").build());
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
@@ -128,14 +125,7 @@ final class LiveCommand {
             limit = positive(line, "count", Long.MAX_VALUE);
             durationNanos = seconds(line, "duration", 0, false);
             summaryNanos = seconds(line, "summary-every", 5 * NANOS, true);
-            DecodeTables.Builder tables = DecodeTables.builder();
-            String[] specs = line.getOptionValues("decode-as");
-            if (specs != null) {
-                for (String spec : specs) {
-                    tables.decodeAs(DecodeAs.parse(spec));
-                }
-            }
-            correlation.tables = tables.build();
+            correlation.tables = CommonOptions.tables(line);
         } catch (ParseException | IllegalArgumentException e) {
             err.println("tunnelscope live: " + e.getMessage());
             return Main.EXIT_INPUT;

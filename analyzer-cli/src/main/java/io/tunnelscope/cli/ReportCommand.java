@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.anomaly.Analyzer;
 import io.tunnelscope.anomaly.Rule;
 import io.tunnelscope.anomaly.Rules;
-import io.tunnelscope.decode.DecodeAs;
-import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
@@ -55,10 +53,8 @@ final class ReportCommand {
                 .desc("write one self-contained HTML page with charts").build());
         options.addOption(Option.builder().longOpt("fail-on").hasArg().argName("LEVEL")
                 .desc("info|warning|error|never: exit 1 when a finding is at or above it (default error)").build());
-        options.addOption(Option.builder().longOpt("window").hasArg().argName("MS")
-                .desc("match window for correlation, milliseconds (default 2000)").build());
-        options.addOption(Option.builder().longOpt("decode-as").hasArg().argName("SPEC")
-                .desc("udp.port=N:vxlan|flannel-udp|geneve|none (repeatable)").build());
+        CommonOptions.addWindow(options);
+        CommonOptions.addDecodeAs(options);
         options.addOption(Option.builder().longOpt("no-progress").desc("no progress bar on a terminal").build());
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
         return options;
@@ -87,25 +83,9 @@ final class ReportCommand {
             }
             String level = line.getOptionValue("fail-on", "error");
             failOn = level.equalsIgnoreCase("never") ? null : Severity.parse(level);
-            DecodeTables.Builder tables = DecodeTables.builder();
-            String[] specs = line.getOptionValues("decode-as");
-            if (specs != null) {
-                for (String spec : specs) {
-                    tables.decodeAs(DecodeAs.parse(spec));
-                }
-            }
-            options.correlation.tables = tables.build();
-            if (line.hasOption("window")) {
-                long millis = Long.parseLong(line.getOptionValue("window"));
-                if (millis <= 0) {
-                    throw new IllegalArgumentException("--window must be a positive number of milliseconds");
-                }
-                options.correlation.windowNanos = millis * 1_000_000L;
-            }
+            options.correlation.tables = CommonOptions.tables(line);
+            options.correlation.windowNanos = CommonOptions.windowNanos(line, options.correlation.windowNanos);
             files = CaptureInputs.expand(line.getArgList());
-        } catch (NumberFormatException e) {
-            err.println("tunnelscope report: --window takes a number of milliseconds");
-            return Main.EXIT_INPUT;
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope report: " + e.getMessage());
             return Main.EXIT_INPUT;
