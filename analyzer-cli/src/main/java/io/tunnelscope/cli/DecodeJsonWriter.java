@@ -27,6 +27,8 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
     private final JsonGenerator json;
     private final PacketView view = new PacketView();
     private final StringBuilder text = new StringBuilder(64);
+    private final io.tunnelscope.proto.sll.LinuxSllHeader sll = new io.tunnelscope.proto.sll.LinuxSllHeader();
+    private final io.tunnelscope.proto.sll.LinuxSll2Header sll2 = new io.tunnelscope.proto.sll.LinuxSll2Header();
 
     private final boolean terminateLines;
 
@@ -76,6 +78,7 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
         json.writeNumberField("tsNanos", record.timestampNanos());
         json.writeStringField("linkType", LinkType.name(record.linkType()));
         writeInterface(reader, record, stack);
+        writeDirection(stack);
         json.writeNumberField("wireLen", record.originalLength());
         json.writeNumberField("capLen", record.capturedLength());
 
@@ -120,6 +123,25 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Linux cooked v1/v2 packet type as tcpdump names it ({@code In}, {@code Out}...), else null. */
+    private void writeDirection(LayerStack stack) throws IOException {
+        int type = -1;
+        if (stack.count() > 0 && stack.type(0) == LayerType.LINUX_SLL && stack.headerLength(0) >= 16) {
+            type = sll.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0)).packetType();
+        } else if (stack.count() > 0 && stack.type(0) == LayerType.LINUX_SLL2 && stack.headerLength(0) >= 20) {
+            type = sll2.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0)).packetType();
+        }
+        if (type < 0) {
+            json.writeNullField("direction");
+        } else {
+            json.writeStringField("direction", PACKET_TYPES[Math.min(type, PACKET_TYPES.length - 1)]);
+        }
+    }
+
+    /** Linux's PACKET_* packet types (if_packet.h), as tcpdump prints them. */
+    private static final String[] PACKET_TYPES = {"host", "broadcast", "multicast", "otherhost", "outgoing",
+        "loopback", "user", "kernel", "unknown"};
 
     /** pcapng interface name (or id), the SLL2 interface index, else null. */
     private void writeInterface(CaptureReader reader, PacketRecord record, LayerStack stack)

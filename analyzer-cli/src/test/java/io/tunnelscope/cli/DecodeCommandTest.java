@@ -155,4 +155,23 @@ class DecodeCommandTest {
         assertEquals(2, run("frobnicate"));
         assertEquals(2, run());
     }
+
+    @Test
+    void anyCaptureKeepsInterfaceIndexAndDirection() throws Exception {
+        String any = Path.of(System.getProperty("tunnelscope.root", ".."), "samples", "captures", "vxlan-masq",
+                "host1-any.pcap").toString();
+        assertEquals(0, run("decode", "--json", "-c", "40", any));
+        ObjectMapper mapper = new ObjectMapper();
+        java.util.Set<String> directions = new java.util.TreeSet<>();
+        for (String line : lines()) {
+            JsonNode packet = mapper.readTree(line);
+            assertEquals("LINUX_SLL2", packet.get("linkType").asText());
+            assertTrue(packet.get("iface").asText().matches("\\d+"), packet.get("iface").toString());
+            directions.add(packet.get("direction").asText());
+        }
+        assertTrue(directions.contains("outgoing") && directions.contains("host"), directions.toString());
+        out.reset();
+        assertEquals(0, run("decode", "--json", corpus("vxlan.pcap")));
+        assertTrue(new ObjectMapper().readTree(lines().get(0)).get("direction").isNull());
+    }
 }
