@@ -81,6 +81,35 @@ abstract class ByteInput implements Closeable {
         }
     }
 
+    /** Bytes already in memory (tests and fuzzing): behaves as a mapped file of that size. */
+    static final class Heap extends ByteInput {
+        private final long size;
+
+        Heap(byte[] data) {
+            this.buf = ByteBuffer.wrap(data);
+            this.base = 0;
+            this.size = data.length;
+        }
+
+        @Override
+        int ensure(long pos, int len) {
+            if (pos >= size) {
+                return 0;
+            }
+            return (int) Math.min(len, size - pos);
+        }
+
+        @Override
+        long size() {
+            return size;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
+        }
+    }
+
     /**
      * A stream (gzip-decompressed) read into one reusable array that grows only when a record
      * needs it, up to {@code cap} bytes.
