@@ -41,6 +41,10 @@ final class DecodeCommand {
     private static Options options() {
         Options options = new Options();
         options.addOption(Option.builder().longOpt("json").desc("JSON Lines, one object per packet").build());
+        options.addOption(Option.builder().longOpt("include-payload")
+                .desc("with --json: add the innermost payload as hex (at most "
+                        + DecodeJsonWriter.MAX_PAYLOAD + " bytes); without it no payload byte is printed")
+                .build());
         options.addOption(Option.builder().longOpt("decode-as").hasArg().argName("SPEC")
                 .desc("udp.port=N:vxlan|flannel-udp|geneve|none (repeatable)").build());
         options.addOption(Option.builder("c").longOpt("count").hasArg().argName("N")
@@ -65,6 +69,10 @@ final class DecodeCommand {
         }
         if (line.getArgList().isEmpty()) {
             err.println("tunnelscope decode: name at least one capture file or directory");
+            return Main.EXIT_INPUT;
+        }
+        if (line.hasOption("include-payload") && !line.hasOption("json")) {
+            err.println("tunnelscope decode: --include-payload needs --json");
             return Main.EXIT_INPUT;
         }
         DecodeTables tables;
@@ -94,7 +102,7 @@ final class DecodeCommand {
 
         ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
         PacketSink sink = line.hasOption("json")
-                ? new DecodeJsonWriter(out)
+                ? new DecodeJsonWriter(out, line.hasOption("include-payload"))
                 : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();

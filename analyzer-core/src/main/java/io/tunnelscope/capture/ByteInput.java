@@ -112,7 +112,7 @@ abstract class ByteInput implements Closeable {
 
     /**
      * A stream (gzip-decompressed) read into one reusable array that grows only when a record
-     * needs it, up to {@code cap} bytes.
+     * needs it and the stream has the bytes, up to {@code cap} bytes.
      */
     static final class Streamed extends ByteInput {
         private static final int INITIAL = 64 << 10;
@@ -152,11 +152,13 @@ abstract class ByteInput implements Closeable {
                 limit -= (int) start;
             }
             base = pos;
-            if (len > array.length) {
-                array = Arrays.copyOf(array, (int) Math.min(cap, Math.max(len, 2L * array.length)));
-                buf = ByteBuffer.wrap(array);
-            }
             while (limit < len && !eof) {
+                if (limit == array.length) {
+                    // Grow only as data arrives: a length field claiming megabytes that are not
+                    // there allocates nothing (len <= cap, so this ends at the cap).
+                    array = Arrays.copyOf(array, (int) Math.min(cap, 2L * array.length));
+                    buf = ByteBuffer.wrap(array);
+                }
                 int n = read(array, limit, array.length - limit);
                 if (n < 0) {
                     eof = true;
