@@ -18,6 +18,18 @@ import java.util.zip.GZIPOutputStream;
  */
 class CaptureFuzzTest {
     private static final String NAME = "fuzz.pcap";
+    /** Fixed cost of opening (gzip buffers, the reader) and first-use class loading. */
+    private static final long ALLOCATION_SLACK = 4L << 20;
+    private static final com.sun.management.ThreadMXBean ALLOCATIONS = allocationCounter();
+
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
+                && mx.isThreadAllocatedMemorySupported()) {
+            mx.setThreadAllocatedMemoryEnabled(true);
+            return mx;
+        }
+        return null;
+    }
     private final PacketExercise exercise = new PacketExercise(false);
 
     @FuzzTest(maxDuration = "30s")
@@ -43,9 +55,41 @@ class CaptureFuzzTest {
 
     /**
      * Reads every packet of {@code file}; {@code size} is the length of the uncompressed capture,
-     * or -1 when unknown.
+     * or -1 when unknown (then any size up to the record cap is legitimate).
      */
     private void read(byte[] file, long size) throws IOException {
+        if (size >= 0 && ALLOCATIONS != null) {
+            // Nothing is allocated from a length field: reading costs at most a few times the input.
+            long allocated = allocatedReading(file);
+            if (allocated > ALLOCATION_SLACK + 8 * size) {
+                // Again, without the first use of classes (loading and instrumenting them).
+                allocated = allocatedReading(file);
+            }
+            if (allocated > ALLOCATION_SLACK + 8 * size) {
+                throw new AssertionError(allocated + " bytes allocated reading a " + size + "-byte capture");
+            }
+        }
+        exercise(file, size);
+    }
+
+    private static long allocatedReading(byte[] file) throws IOException {
+        long before = ALLOCATIONS.getCurrentThreadAllocatedBytes();
+        readOnly(file);
+        return ALLOCATIONS.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    private static void readOnly(byte[] file) throws IOException {
+        PacketRecord record = new PacketRecord();
+        try (CaptureReader reader = CaptureReaders.open(NAME, file)) {
+            while (reader.next(record)) {
+                // read on
+            }
+        } catch (CaptureFormatException e) {
+            // checked by exercise()
+        }
+    }
+
+    private void exercise(byte[] file, long size) throws IOException {
         PacketRecord record = new PacketRecord();
         long packets = 0;
         long lastOffset = -1;
