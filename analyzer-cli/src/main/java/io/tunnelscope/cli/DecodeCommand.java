@@ -45,6 +45,10 @@ final class DecodeCommand {
     private static Options options() {
         Options options = new Options();
         options.addOption(Option.builder().longOpt("json").desc("JSON Lines, one object per packet").build());
+        options.addOption(Option.builder().longOpt("include-payload")
+                .desc("with --json: add the innermost payload as hex (at most "
+                        + DecodeJsonWriter.MAX_PAYLOAD + " bytes); without it no payload byte is printed")
+                .build());
         CommonOptions.addDecodeAs(options);
         options.addOption(Option.builder("c").longOpt("count").hasArg().argName("N")
                 .desc("stop after N packets in all").build());
@@ -82,6 +86,10 @@ final class DecodeCommand {
             err.println("  " + " ".repeat(e.position()) + "^");
             return Main.EXIT_INPUT;
         }
+        if (line.hasOption("include-payload") && !line.hasOption("json")) {
+            err.println("tunnelscope decode: --include-payload needs --json");
+            return Main.EXIT_INPUT;
+        }
         DecodeTables tables;
         long limit;
         List<Path> files;
@@ -102,7 +110,7 @@ final class DecodeCommand {
 
         ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
         PacketSink sink = line.hasOption("json")
-                ? new DecodeJsonWriter(out)
+                ? new DecodeJsonWriter(out, false, line.hasOption("include-payload"))
                 : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();

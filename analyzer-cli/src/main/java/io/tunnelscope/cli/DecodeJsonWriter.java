@@ -21,9 +21,15 @@ import java.util.List;
 /**
  * {@code decode --json}: JSON Lines, one object per packet. The keys are a contract that CI users
  * and later features rely on: file, frame, tsNanos, linkType, iface, wireLen, capLen, encap, vni,
- * outer, inner, status, notes.
+ * outer, inner, status, notes. Packet payload is never written unless asked for
+ * ({@code --include-payload}: key {@code payload}, the hex of the innermost transport payload,
+ * at most {@link #MAX_PAYLOAD} bytes).
  */
 final class DecodeJsonWriter implements DecodeCommand.PacketSink {
+    /** Most payload bytes written per packet with {@code --include-payload}. */
+    static final int MAX_PAYLOAD = 256;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private final JsonGenerator json;
     private final PacketView view = new PacketView();
     private final StringBuilder text = new StringBuilder(64);
@@ -31,17 +37,21 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
     private final io.tunnelscope.proto.sll.LinuxSll2Header sll2 = new io.tunnelscope.proto.sll.LinuxSll2Header();
 
     private final boolean terminateLines;
+    private final boolean includePayload;
+    private final char[] hex = new char[2 * MAX_PAYLOAD];
 
     DecodeJsonWriter(OutputStream out) {
-        this(out, false);
+        this(out, false, false);
     }
 
     /**
      * With {@code terminateLines}, every object is followed by its newline at once (a live stream
      * must not hold the last line back until the next object); otherwise objects are separated.
+     * With {@code includePayload}, each packet carries its innermost payload as hex.
      */
-    DecodeJsonWriter(OutputStream out, boolean terminateLines) {
+    DecodeJsonWriter(OutputStream out, boolean terminateLines, boolean includePayload) {
         this.terminateLines = terminateLines;
+        this.includePayload = includePayload;
         try {
             json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
                     .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
@@ -103,6 +113,9 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             json.writeString(stack.note(n).describe(stack.noteArgument(n)));
         }
         json.writeEndArray();
+        if (includePayload) {
+            writePayload(stack);
+        }
         json.writeEndObject();
         if (terminateLines) {
             json.writeRaw('\n');
@@ -142,6 +155,32 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
     /** Linux's PACKET_* packet types (if_packet.h), as tcpdump prints them. */
     private static final String[] PACKET_TYPES = {"host", "broadcast", "multicast", "otherhost", "outgoing",
         "loopback", "user", "kernel", "unknown"};
+
+    /**
+     * {@code payload}: hex of the captured payload of the innermost transport header (UDP, TCP,
+     * ICMP), else of the innermost IP header, at most {@link #MAX_PAYLOAD} bytes; null when there
+     * is neither.
+     */
+    private void writePayload(LayerStack stack) throws IOException {
+        int inner = view.innerIpLayer();
+        int transport = view.transportLayer(inner);
+        int layer = transport >= 0 ? transport : inner;
+        if (layer < 0) {
+            json.writeNullField("payload");
+            return;
+        }
+        int capEnd = stack.start() + stack.capturedLength();
+        int from = Math.min(stack.payloadOffset(layer), capEnd);
+        int to = Math.min(Math.min(stack.end(layer), capEnd), from + MAX_PAYLOAD);
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            int b = stack.buffer().get(i) & 0xff;
+            hex[n++] = HEX[b >>> 4];
+            hex[n++] = HEX[b & 15];
+        }
+        json.writeFieldName("payload");
+        json.writeString(hex, 0, n);
+    }
 
     /** pcapng interface name (or id), the SLL2 interface index, else null. */
     private void writeInterface(CaptureReader reader, PacketRecord record, LayerStack stack)

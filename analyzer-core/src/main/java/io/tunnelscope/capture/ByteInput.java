@@ -81,9 +81,38 @@ abstract class ByteInput implements Closeable {
         }
     }
 
+    /** Bytes already in memory (tests and fuzzing): behaves as a mapped file of that size. */
+    static final class Heap extends ByteInput {
+        private final long size;
+
+        Heap(byte[] data) {
+            this.buf = ByteBuffer.wrap(data);
+            this.base = 0;
+            this.size = data.length;
+        }
+
+        @Override
+        int ensure(long pos, int len) {
+            if (pos >= size) {
+                return 0;
+            }
+            return (int) Math.min(len, size - pos);
+        }
+
+        @Override
+        long size() {
+            return size;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
+        }
+    }
+
     /**
      * A stream (gzip-decompressed) read into one reusable array that grows only when a record
-     * needs it, up to {@code cap} bytes.
+     * needs it and the stream has the bytes, up to {@code cap} bytes.
      */
     static final class Streamed extends ByteInput {
         private static final int INITIAL = 64 << 10;
@@ -123,11 +152,13 @@ abstract class ByteInput implements Closeable {
                 limit -= (int) start;
             }
             base = pos;
-            if (len > array.length) {
-                array = Arrays.copyOf(array, (int) Math.min(cap, Math.max(len, 2L * array.length)));
-                buf = ByteBuffer.wrap(array);
-            }
             while (limit < len && !eof) {
+                if (limit == array.length) {
+                    // Grow only as data arrives: a length field claiming megabytes that are not
+                    // there allocates nothing (len <= cap, so this ends at the cap).
+                    array = Arrays.copyOf(array, (int) Math.min(cap, 2L * array.length));
+                    buf = ByteBuffer.wrap(array);
+                }
                 int n = read(array, limit, array.length - limit);
                 if (n < 0) {
                     eof = true;

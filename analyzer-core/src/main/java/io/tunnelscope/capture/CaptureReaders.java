@@ -76,6 +76,36 @@ public final class CaptureReaders {
         }
     }
 
+    /**
+     * As {@link #open(Path)} for a file already in memory (gzip-compressed or not), named
+     * {@code name} in messages: the fuzz tests' entry, reading the same way as from a file.
+     */
+    static CaptureReader open(String name, byte[] data) throws IOException {
+        if (data.length == 0) {
+            throw new CaptureFormatException(name, 0, "empty file");
+        }
+        if (data.length >= 2 && (data[0] & 0xFF) == 0x1F && (data[1] & 0xFF) == 0x8B) {
+            InputStream stream;
+            try {
+                stream = new GZIPInputStream(new java.io.ByteArrayInputStream(data), 1 << 16);
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                throw new CaptureFormatException(name, 0, "corrupt gzip header");
+            }
+            ByteInput in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
+            boolean opened = false;
+            try {
+                CaptureReader reader = open(name, in);
+                opened = true;
+                return reader;
+            } finally {
+                if (!opened) {
+                    in.close();
+                }
+            }
+        }
+        return open(name, new ByteInput.Heap(data));
+    }
+
     private static CaptureReader open(String name, ByteInput in) throws IOException {
         int got = in.ensure(0, 4);
         if (got == 0) {
