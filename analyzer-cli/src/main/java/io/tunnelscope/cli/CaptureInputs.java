@@ -24,7 +24,12 @@ final class CaptureInputs {
         }
     }
 
-    static List<Path> expand(List<String> arguments) throws BadInputException {
+    /**
+     * The capture files the arguments name. An argument that names nothing readable is a problem
+     * added to {@code problems} (one line, {@code argument: what is wrong}) and the others go on;
+     * only when no file at all is left is it an error.
+     */
+    static List<Path> expand(List<String> arguments, List<String> problems) throws BadInputException {
         List<Path> files = new ArrayList<>();
         for (String argument : arguments) {
             Path path = Path.of(argument);
@@ -34,20 +39,25 @@ final class CaptureInputs {
                     listing.filter(Files::isRegularFile).filter(CaptureInputs::looksLikeCapture)
                             .sorted().forEach(inside::add);
                 } catch (IOException e) {
-                    throw new BadInputException(argument + ": cannot list directory: " + e.getMessage());
+                    problems.add(argument + ": cannot list directory: " + e.getMessage());
+                    continue;
                 }
                 if (inside.isEmpty()) {
-                    throw new BadInputException(argument + ": no capture files (.pcap, .pcapng, .cap) in this directory");
+                    problems.add(argument + ": no capture files (.pcap, .pcapng, .cap) in this directory");
                 }
                 files.addAll(inside);
             } else if (Files.isRegularFile(path)) {
-                if (!Files.isReadable(path)) {
-                    throw new BadInputException(argument + ": not readable");
+                if (Files.isReadable(path)) {
+                    files.add(path);
+                } else {
+                    problems.add(argument + ": not readable");
                 }
-                files.add(path);
             } else {
-                throw new BadInputException(argument + ": no such file or directory");
+                problems.add(argument + ": no such file or directory");
             }
+        }
+        if (files.isEmpty()) {
+            throw new BadInputException(problems.isEmpty() ? "no capture files" : String.join("\n", problems));
         }
         return files;
     }

@@ -45,6 +45,7 @@ final class CorrelateCommand {
         CommandLine line;
         Correlator.Options options = new Correlator.Options();
         List<Path> files;
+        List<String> inputProblems = new java.util.ArrayList<>();
         try {
             line = new DefaultParser().parse(options(), args);
             if (line.hasOption("help")) {
@@ -62,7 +63,7 @@ final class CorrelateCommand {
             options.tables = CommonOptions.tables(line);
             options.keepJourneys = line.hasOption("journeys");
             options.windowNanos = CommonOptions.windowNanos(line, options.windowNanos);
-            files = CaptureInputs.expand(line.getArgList());
+            files = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope correlate: " + e.getMessage());
             return Main.EXIT_INPUT;
@@ -75,6 +76,7 @@ final class CorrelateCommand {
             err.println("tunnelscope correlate: " + e.getMessage());
             return Main.EXIT_INPUT;
         }
+        inputProblems.forEach(err::println);
         for (String error : report.errors()) {
             err.println(error);
         }
@@ -90,7 +92,8 @@ final class CorrelateCommand {
             printText(report);
         }
         out.flush();
-        boolean unread = report.errors().stream().anyMatch(e -> !e.startsWith("match table full"));
+        boolean unread = !inputProblems.isEmpty()
+                || report.errors().stream().anyMatch(e -> !e.startsWith("match table full"));
         return unread ? Main.EXIT_INPUT : Main.EXIT_OK;
     }
 

@@ -93,13 +93,14 @@ final class DecodeCommand {
         DecodeTables tables;
         long limit;
         List<Path> files;
+        List<String> inputProblems = new java.util.ArrayList<>();
         try {
             tables = CommonOptions.tables(line);
             limit = line.hasOption("count") ? Long.parseLong(line.getOptionValue("count")) : Long.MAX_VALUE;
             if (limit <= 0) {
                 throw new IllegalArgumentException("--count must be a positive number");
             }
-            files = CaptureInputs.expand(line.getArgList());
+            files = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (NumberFormatException e) {
             err.println("tunnelscope decode: --count takes a number: " + line.getOptionValue("count"));
             return Main.EXIT_INPUT;
@@ -115,7 +116,8 @@ final class DecodeCommand {
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();
         PacketView view = new PacketView();
-        boolean allRead = true;
+        inputProblems.forEach(err::println);
+        boolean allRead = inputProblems.isEmpty();
         long printed = 0;
         try {
             for (Path file : files) {

@@ -65,6 +65,7 @@ final class ReportCommand {
         Analyzer.Options options = new Analyzer.Options();
         Severity failOn;
         List<Path> files;
+        List<String> inputProblems = new java.util.ArrayList<>();
         try {
             line = new DefaultParser().parse(options(), args);
             if (line.hasOption("help")) {
@@ -85,7 +86,7 @@ final class ReportCommand {
             failOn = level.equalsIgnoreCase("never") ? null : Severity.parse(level);
             options.correlation.tables = CommonOptions.tables(line);
             options.correlation.windowNanos = CommonOptions.windowNanos(line, options.correlation.windowNanos);
-            files = CaptureInputs.expand(line.getArgList());
+            files = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope report: " + e.getMessage());
             return Main.EXIT_INPUT;
@@ -105,6 +106,7 @@ final class ReportCommand {
                 progress.done();
             }
         }
+        inputProblems.forEach(err::println);
         for (String error : report.errors()) {
             err.println(error);
         }
@@ -129,7 +131,7 @@ final class ReportCommand {
             printText(report, failOn);
         }
         out.flush();
-        boolean unread = report.errors().stream()
+        boolean unread = !inputProblems.isEmpty() || report.errors().stream()
                 .anyMatch(e -> !e.startsWith("match table full") && !e.startsWith("flow table full"));
         if (unread) {
             return Main.EXIT_INPUT;

@@ -174,4 +174,16 @@ class DecodeCommandTest {
         assertEquals(0, run("decode", "--json", corpus("vxlan.pcap")));
         assertTrue(new ObjectMapper().readTree(lines().get(0)).get("direction").isNull());
     }
+
+    @Test
+    void aMissingFileAmongOthersIsReportedAndTheRestIsRead() {
+        assertEquals(2, run("decode", "/no/such/capture.pcap", corpus("vxlan.pcap")));
+        assertEquals("/no/such/capture.pcap: no such file or directory\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(10, lines().size(), "every packet of the readable file");
+        out.reset();
+        err.reset();
+        assertEquals(2, run("report", "--fail-on", "never", "/no/such/capture.pcap", corpus("vxlan.pcap")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("/no/such/capture.pcap: no such file or directory"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("vxlan"), "the readable file is reported");
+    }
 }
