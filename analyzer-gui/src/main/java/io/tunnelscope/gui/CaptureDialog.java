@@ -43,11 +43,13 @@ final class CaptureDialog {
         final BooleanProperty selected = new SimpleBooleanProperty();
         final String name;
         final String addresses;
+        final boolean up;
         final StringProperty linkType = new SimpleStringProperty("…");
 
         DeviceRow(LiveCapture.Device d) {
             this.name = d.name();
             this.addresses = String.join(", ", d.addresses());
+            this.up = d.up();
         }
     }
 
@@ -161,7 +163,7 @@ final class CaptureDialog {
                 int linkType = LiveCapture.probeLinkType(row.name);
                 String text;
                 if (linkType < 0) {
-                    text = "? (cannot open)";
+                    text = row.up ? "? (cannot open)" : "? (down)";
                 } else {
                     String pcapName = LiveCapture.dltName(linkType);
                     text = pcapName != null ? pcapName + " (" + linkType + ")" : Integer.toString(linkType);

@@ -39,6 +39,7 @@ import javafx.scene.layout.VBox;
 final class FindingsPane {
     final TableView<Finding> table = new TableView<>();
     final ListView<Evidence> evidence = new ListView<>();
+    final Label summary = new Label();
     final Label recommendation = new Label();
     final Button showPacket = new Button("Show packet");
     final Tab tab = new Tab("Findings");
@@ -66,8 +67,8 @@ final class FindingsPane {
             }
         });
         table.getColumns().add(severity);
-        column("Kind", 170, Finding::kind);
-        column("Summary", 640, Finding::summary);
+        column("Kind", 200, Finding::kind);
+        column("Summary", 610, Finding::summary);
         TableColumn<Finding, Long> count = new TableColumn<>("Count");
         count.setPrefWidth(70);
         count.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(cd.getValue().count()));
@@ -82,6 +83,7 @@ final class FindingsPane {
                 if (!empty && f != null && f.severity() != null) {
                     getStyleClass().add("severity-" + f.severity().jsonName());
                 }
+                setTooltip(empty || f == null ? null : new javafx.scene.control.Tooltip(f.summary()));
             }
         });
         table.setPlaceholder(new Label("No findings (analysis not run yet, or nothing wrong)"));
@@ -108,13 +110,17 @@ final class FindingsPane {
         showPacket.setOnAction(e -> activateSelected());
         showPacket.disableProperty().bind(evidence.getSelectionModel().selectedItemProperty().isNull());
 
-        recommendation.setWrapText(true);
-        recommendation.setMaxWidth(Double.MAX_VALUE);
+        summary.setId("findingSummary");
+        for (Label l : List.of(summary, recommendation)) {
+            l.setWrapText(true);
+            l.setMaxWidth(Double.MAX_VALUE);
+            l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
         recommendation.getStyleClass().add("recommendation");
         Label evidenceTitle = new Label("Evidence (double-click a packet to show it in the packet list)");
         HBox evidenceBar = new HBox(8, evidenceTitle, showPacket);
         evidenceBar.setAlignment(Pos.CENTER_LEFT);
-        VBox details = new VBox(6, new Label("Recommendation"), recommendation, evidenceBar, evidence);
+        VBox details = new VBox(6, summary, recommendation, evidenceBar, evidence);
         VBox.setVgrow(evidence, Priority.ALWAYS);
         details.setPadding(new Insets(6));
         SplitPane split = new SplitPane(table, details);
@@ -149,10 +155,12 @@ final class FindingsPane {
 
     private void showFinding(Finding f) {
         if (f == null) {
+            summary.setText("");
             recommendation.setText("");
             evidence.getItems().clear();
             return;
         }
+        summary.setText(nz(f.summary()));
         recommendation.setText(nz(f.recommendation()));
         evidence.setItems(FXCollections.observableArrayList(f.evidence() == null ? List.of() : f.evidence()));
     }
