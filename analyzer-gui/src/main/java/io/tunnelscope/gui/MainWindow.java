@@ -618,8 +618,8 @@ final class MainWindow {
     }
 
     private void updateStatus() {
-        if (store == null) {
-            return;
+        if (store == null || status.textProperty().isBound()) {
+            return; // a task's message shows meanwhile (a live capture's ticks come back here)
         }
         StringBuilder sb = new StringBuilder();
         if (!liveState.isEmpty()) {

@@ -92,6 +92,11 @@ class LiveCaptureTest {
         assertFalse(window.stopCaptureButton.isDisabled());
         assertTrue(window.startCaptureItem.isDisable());
 
+        // A filter applied while capturing applies to the packets still to come.
+        int none = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("point == lo && dport == " + PORT))
+                .get(10, TimeUnit.SECONDS).get(20, TimeUnit.SECONDS);
+        assertEquals(0, none);
+
         // A handful of datagrams to the loopback address only.
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
@@ -114,7 +119,13 @@ class LiveCaptureTest {
         assertNotNull(window.analysis, "the capture was analysed");
 
         assertEquals(DATAGRAMS, window.store.size(), "the BPF filter kept only the test's datagrams");
-        assertEquals(DATAGRAMS, window.table.getItems().size());
+        assertEquals(DATAGRAMS, window.table.getItems().size(), "every datagram passes the display filter");
+        int hidden = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("dport == 1")).get(10, TimeUnit.SECONDS)
+                .get(20, TimeUnit.SECONDS);
+        assertEquals(0, hidden);
+        int all = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("")).get(10, TimeUnit.SECONDS)
+                .get(20, TimeUnit.SECONDS);
+        assertEquals(DATAGRAMS, all);
         for (int row = 0; row < DATAGRAMS; row++) {
             int i = window.table.getItems().get(row);
             String[] cells = window.rows.row(i);
