@@ -68,6 +68,7 @@ public final class Analyzer {
         return new AnalysisReport(correlation.points(), correlation.topology(), correlation.tunnels(),
                 flows.top(options.topFlows), correlation.paths(), correlation.nat(), correlation.losses(),
                 correlation.clockOffsets(), findings, errors,
-                series.charts(analysis.overlayMtu() == null ? 0 : analysis.overlayMtu().value()));
+                series.charts(analysis.overlayMtu() == null ? 0 : analysis.overlayMtu().value()),
+                correlation.journeys());
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Everything {@code tunnelscope report} says: the captures and their roles, the topology, tunnels,
  * top flows, paths, NAT table, losses, clock offsets and the findings (most severe first), plus
- * the chart data the HTML page draws (not part of the JSON).
+ * the chart data the HTML page draws and, when the correlation kept them, the journeys (for the
+ * desktop viewer; neither is part of the JSON).
  */
 @JsonPropertyOrder({"captures", "topology", "tunnels", "flows", "paths", "nat", "losses", "clockOffsets", "findings",
     "errors"})
@@ -22,7 +23,17 @@ public record AnalysisReport(
         List<CorrelationReport.ClockOffset> clockOffsets,
         List<Finding> findings,
         List<String> errors,
-        @JsonIgnore ChartData charts) {
+        @JsonIgnore ChartData charts,
+        @JsonIgnore List<CorrelationReport.Journey> journeys) {
+
+    /** A report without journeys. */
+    public AnalysisReport(List<CorrelationReport.Point> captures, CorrelationReport.Topology topology,
+                          List<CorrelationReport.Tunnel> tunnels, List<FlowSummary> flows,
+                          List<CorrelationReport.Path> paths, List<CorrelationReport.Nat> nat,
+                          List<CorrelationReport.Loss> losses, List<CorrelationReport.ClockOffset> clockOffsets,
+                          List<Finding> findings, List<String> errors, ChartData charts) {
+        this(captures, topology, tunnels, flows, paths, nat, losses, clockOffsets, findings, errors, charts, null);
+    }
 
     /** The most severe finding's severity, or null when there is none. */
     public Severity worst() {

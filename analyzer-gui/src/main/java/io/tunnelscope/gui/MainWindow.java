@@ -3,7 +3,7 @@ package io.tunnelscope.gui;
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
-import io.tunnelscope.correlate.Correlator;
+import io.tunnelscope.anomaly.Analyzer;
 import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.detail.FieldNode;
@@ -11,7 +11,9 @@ import io.tunnelscope.detail.PacketDetails;
 import io.tunnelscope.filter.Filter;
 import io.tunnelscope.filter.FilterSyntaxException;
 import io.tunnelscope.filter.PacketFilter;
+import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.report.Evidence;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +21,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import java.util.prefs.Preferences;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -45,6 +51,7 @@ import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToolBar;
 import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
@@ -59,15 +66,20 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
+import javafx.util.Duration;
 
 /**
  * The main window: menus, filter bar, virtualised packet list, layer tree, hex dump, journey
- * diagram, correlation tabs and charts. Loading and correlation run as {@link Task}s with a
- * progress bar and a Cancel button.
+ * diagram, findings, correlation tabs and charts; live capture (Capture menu). Loading and the
+ * analysis (one {@link Analyzer} run: correlation with its journeys, and the findings) run as
+ * {@link Task}s with a progress bar and a Cancel button; a live capture appends its packets to
+ * the list in batches every {@link #LIVE_TICK_MILLIS} ms.
  */
 final class MainWindow {
     static final String TITLE = "Tunnelscope";
     private static final int MAX_RECENT = 8;
+    /** How often a live capture's packets are appended to the list. */
+    static final int LIVE_TICK_MILLIS = 100;
 
     final Stage stage;
     final Scene scene;
@@ -83,12 +95,30 @@ final class MainWindow {
     final JourneyView journey = new JourneyView();
     final ReportTabs reports = new ReportTabs();
     final ChartsPane charts = new ChartsPane();
+    final FindingsPane findings = new FindingsPane();
+    final MenuItem startCaptureItem = new MenuItem("Start capture…");
+    final MenuItem stopCaptureItem = new MenuItem("Stop capture");
+    final Button startCaptureButton = new Button("Capture…");
+    final Button stopCaptureButton = new Button("■ Stop");
+    final Tab packetsTab;
     final TabPane tabs = new TabPane();
     final Menu recentMenu = new Menu("Open recent");
 
     PacketStore store;
     RowFormatter rows;
     CorrelationModel correlation;
+    /** The last analysis (findings and the correlation parts), or null. */
+    AnalysisReport analysis;
+    /** The running live capture, or null. */
+    LiveSession live;
+    /** The dialog last opened by Capture → Start capture…, or null. */
+    CaptureDialog captureDialog;
+    private Timeline liveTimer;
+    private PacketFilter liveFilter;
+    private PacketFilter liveFilterSource;
+    private String liveState = "";
+    /** The temporary pcapng of the last live capture, deleted when something else is opened (and on exit). */
+    private Path temporaryCapture;
     /** Every packet in time order (the unfiltered, unsorted view). */
     int[] timeOrder = new int[0];
     /** The packets the filter let through, in time order. */
@@ -102,7 +132,7 @@ final class MainWindow {
     MainWindow(Stage stage, double width, double height) {
         this.stage = stage;
         BorderPane root = new BorderPane();
-        root.setTop(new VBox(menus(), filterBar()));
+        root.setTop(new VBox(menus(), toolBar(), filterBar()));
         root.setCenter(tabs);
         root.setBottom(statusBar());
         buildTable();
@@ -113,13 +143,13 @@ final class MainWindow {
         SplitPane packets = new SplitPane(table, bottom);
         packets.setOrientation(Orientation.VERTICAL);
         packets.setDividerPositions(0.55);
-        Tab packetsTab = new Tab("Packets", packets);
+        packetsTab = new Tab("Packets", packets);
         Tab chartsTab = new Tab("Charts", charts);
         for (Tab t : List.of(packetsTab, chartsTab)) {
             t.setClosable(false);
         }
         tabs.setId("tabs");
-        tabs.getTabs().addAll(packetsTab, reports.flowsTab, reports.natTab, reports.topologyTab, reports.pathsTab,
+        tabs.getTabs().addAll(packetsTab, findings.tab, reports.flowsTab, reports.natTab, reports.topologyTab, reports.pathsTab,
                 chartsTab);
 
         scene = new Scene(root, width, height);
@@ -138,6 +168,8 @@ final class MainWindow {
             e.setDropCompleted(ok);
             e.consume();
         });
+        findings.setOnEvidence(this::showEvidence);
+        stage.setOnHidden(e -> abandonCapture());
         stage.setTitle(TITLE);
         stage.setScene(scene);
         refreshRecentMenu();
@@ -206,7 +238,24 @@ final class MainWindow {
             a.show();
         });
         Menu help = new Menu("Help", null, syntax);
-        return new MenuBar(file, help);
+        startCaptureItem.setAccelerator(new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN));
+        startCaptureItem.setOnAction(e -> showCaptureDialog());
+        stopCaptureItem.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
+        stopCaptureItem.setOnAction(e -> stopCapture());
+        stopCaptureItem.setDisable(true);
+        Menu capture = new Menu("Capture", null, startCaptureItem, stopCaptureItem);
+        return new MenuBar(file, capture, help);
+    }
+
+    private ToolBar toolBar() {
+        startCaptureButton.setId("startCapture");
+        startCaptureButton.setOnAction(e -> showCaptureDialog());
+        stopCaptureButton.setId("stopCapture");
+        stopCaptureButton.setOnAction(e -> stopCapture());
+        stopCaptureButton.setDisable(true);
+        ToolBar bar = new ToolBar(startCaptureButton, stopCaptureButton);
+        bar.setId("toolBar");
+        return bar;
     }
 
     private HBox filterBar() {
@@ -387,6 +436,7 @@ final class MainWindow {
             return done;
         }
         remember(inputs);
+        abandonCapture();
         clearAll();
         PacketStore newStore = new PacketStore();
         Task<int[]> load = new Task<>() {
@@ -416,7 +466,7 @@ final class MainWindow {
                 return;
             }
             install(newStore, order);
-            correlate(done);
+            analyze(done);
         });
         load.setOnCancelled(e -> {
             finished();
@@ -445,7 +495,13 @@ final class MainWindow {
         hex.setData(null);
         journey.showMessage("Select a packet to see its journey.");
         reports.clear();
+        findings.clear();
         charts.clear();
+        analysis = null;
+        correlationState = "";
+        liveState = "";
+        loadErrors = List.of();
+        deleteTemporaryCapture();
     }
 
     void install(PacketStore newStore, int[] order) {
@@ -462,24 +518,47 @@ final class MainWindow {
         updateStatus();
     }
 
-    private void correlate(CompletableFuture<Void> done) {
+    /** What one analysis run gave: the report and the correlation tied to the loaded packets. */
+    private record Analysis(AnalysisReport report, CorrelationModel model) {
+    }
+
+    /**
+     * Runs the {@link Analyzer} over the loaded files in the background (one correlation pass
+     * that keeps the journeys and feeds every rule), then fills the journey view, the findings
+     * and the correlation tabs.
+     */
+    private void analyze(CompletableFuture<Void> done) {
         PacketStore forStore = store;
         List<Path> files = List.copyOf(store.files);
-        Task<CorrelationModel> task = new Task<>() {
+        long total = Math.max(1, store.size());
+        Task<Analysis> task = new Task<>() {
             @Override
-            protected CorrelationModel call() throws Exception {
-                updateMessage("Correlating " + files.size() + " capture point file(s)…");
+            protected Analysis call() throws Exception {
+                updateMessage("Analysing " + files.size() + " file(s): correlation and findings…");
                 updateProgress(-1, 1);
-                Correlator.Options options = new Correlator.Options();
-                options.keepJourneys = true;
-                CorrelationReport report = Correlator.correlate(files, options);
+                Analyzer.Options options = new Analyzer.Options();
+                options.correlation.keepJourneys = true;
+                AtomicLong seen = new AtomicLong();
+                options.progress = (point, file, record, stack, view) -> {
+                    long n = seen.incrementAndGet();
+                    if ((n & 0xFFF) == 0) {
+                        if (isCancelled()) {
+                            throw new CancellationException();
+                        }
+                        updateProgress(Math.min(n, total), total);
+                    }
+                };
+                AnalysisReport report = Analyzer.analyze(files, options);
                 if (isCancelled()) {
                     return null;
                 }
-                return new CorrelationModel(report, forStore);
+                CorrelationReport correlated = new CorrelationReport(report.captures(), report.topology(),
+                        report.paths(), report.nat(), report.tunnels(), report.losses(), report.clockOffsets(),
+                        report.errors(), report.journeys());
+                return new Analysis(report, new CorrelationModel(correlated, forStore));
             }
         };
-        correlationState = "correlating…";
+        correlationState = "analysing…";
         updateStatus();
         task.setOnSucceeded(e -> {
             finished();
@@ -487,12 +566,15 @@ final class MainWindow {
                 done.complete(null);
                 return;
             }
-            correlation = task.getValue();
+            analysis = task.getValue().report();
+            correlation = task.getValue().model();
             CorrelationReport r = correlation.report;
+            findings.show(analysis.findings());
             correlationState = (r.journeys() == null ? 0 : r.journeys().size()) + " journeys, "
                     + (r.paths() == null ? 0 : r.paths().size()) + " paths, "
                     + (r.nat() == null ? 0 : r.nat().size()) + " NAT, "
-                    + (r.tunnels() == null ? 0 : r.tunnels().size()) + " tunnels";
+                    + (r.tunnels() == null ? 0 : r.tunnels().size()) + " tunnels · findings: "
+                    + findings.countsText();
             reports.show(r);
             charts.showLatencies(correlation.hopLatencies);
             table.refresh();
@@ -503,13 +585,13 @@ final class MainWindow {
         });
         task.setOnCancelled(e -> {
             finished();
-            correlationState = "correlation cancelled";
+            correlationState = "analysis cancelled";
             updateStatus();
             done.complete(null);
         });
         task.setOnFailed(e -> {
             finished();
-            correlationState = "correlation failed: " + task.getException().getMessage();
+            correlationState = "analysis failed: " + task.getException().getMessage();
             updateStatus();
             done.complete(null);
         });
@@ -536,10 +618,13 @@ final class MainWindow {
     }
 
     private void updateStatus() {
-        if (store == null) {
-            return;
+        if (store == null || status.textProperty().isBound()) {
+            return; // a task's message shows meanwhile (a live capture's ticks come back here)
         }
         StringBuilder sb = new StringBuilder();
+        if (!liveState.isEmpty()) {
+            sb.append(liveState).append(" · ");
+        }
         sb.append(store.size()).append(" packets, ").append(rowsList.size()).append(" displayed · ")
                 .append(store.points.size()).append(" capture points in ").append(store.files.size()).append(" files");
         if (!correlationState.isEmpty()) {
@@ -617,6 +702,10 @@ final class MainWindow {
             finished();
             if (store == s && task.getValue() != null) {
                 filtered = task.getValue();
+                if (timeOrder.length > order.length) {
+                    // A live capture appended packets while the filter ran: filter those here.
+                    filtered = concat(filtered, filterHere(compiled, timeOrder, order.length, timeOrder.length));
+                }
                 showRows(sortedView(filtered));
                 updateStatus();
             }
@@ -634,6 +723,35 @@ final class MainWindow {
         });
         start(task);
         return done;
+    }
+
+    /** The packets of {@code order[from, to)} that {@code f} lets through, decoded on this thread. */
+    private int[] filterHere(PacketFilter f, int[] order, int from, int to) {
+        if (f.matchesAll()) {
+            return Arrays.copyOfRange(order, from, to);
+        }
+        if (liveFilterSource != f) {
+            liveFilter = f.copy();
+            liveFilterSource = f;
+        }
+        int[] out = new int[to - from];
+        int n = 0;
+        for (int k = from; k < to; k++) {
+            int i = order[k];
+            if (liveFilter.matches(rows.view(i), store.frame(i), store.point(i).name())) {
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private void showRows(int[] indexes) {
@@ -682,6 +800,195 @@ final class MainWindow {
         }
         IntSort.IntComparator directed = asc ? cmp : (a, b) -> cmp.compare(b, a);
         return IntSort.sorted(base, directed);
+    }
+
+    // ------------------------------------------------------------------ live capture
+
+    /** Capture → Start capture…: the dialog (interfaces, BPF filter, promiscuous, pcapng file). */
+    CaptureDialog showCaptureDialog() {
+        if (live != null) {
+            status.setText("A capture is running: stop it first.");
+            return null;
+        }
+        captureDialog = new CaptureDialog(this);
+        captureDialog.show();
+        return captureDialog;
+    }
+
+    /**
+     * Shows a live capture: an empty list (what was open is closed), one capture point per
+     * interface, packets appended every {@link #LIVE_TICK_MILLIS} ms.
+     */
+    void startCapture(LiveSession session) {
+        if (running != null) {
+            running.cancel(true);
+        }
+        abandonCapture();
+        clearAll();
+        PacketStore s = new PacketStore();
+        s.files.add(session.file);
+        s.fileStart = new int[] {0};
+        for (io.tunnelscope.capture.CaptureInterface iface : session.capture.interfaces()) {
+            s.points.add(new PacketStore.Point(iface.name(), 0, iface.linkType()));
+        }
+        store = s;
+        rows = null;
+        timeOrder = new int[0];
+        filtered = new int[0];
+        live = session;
+        if (session.temporary) {
+            temporaryCapture = session.file;
+        }
+        String names = String.join(", ", session.capture.interfaces().stream()
+                .map(io.tunnelscope.capture.CaptureInterface::name).toList());
+        liveState = "● capturing on " + names + (session.temporary ? "" : ", writing " + session.file);
+        session.capture.onInterfaceFailure((iface, message) -> Platform.runLater(() -> {
+            if (live == session) {
+                liveState = liveState + " · " + iface.name() + " failed: " + message;
+                updateStatus();
+            }
+        }));
+        session.ended.thenRun(() -> Platform.runLater(() -> {
+            if (live == session) {
+                stopCapture(); // every interface stopped by itself
+            }
+        }));
+        liveTimer = new Timeline(new KeyFrame(Duration.millis(LIVE_TICK_MILLIS), e -> drainCapture()));
+        liveTimer.setCycleCount(Timeline.INDEFINITE);
+        setCapturing(true);
+        stage.setTitle(TITLE + " — capturing on " + names);
+        session.start();
+        liveTimer.play();
+        updateStatus();
+    }
+
+    private void setCapturing(boolean capturing) {
+        startCaptureItem.setDisable(capturing);
+        startCaptureButton.setDisable(capturing);
+        stopCaptureItem.setDisable(!capturing);
+        stopCaptureButton.setDisable(!capturing);
+    }
+
+    /** Appends what the capture delivered since the last tick (FX thread). */
+    private void drainCapture() {
+        LiveSession session = live;
+        if (session == null || store == null) {
+            return;
+        }
+        LiveSession.Batch b = session.take();
+        if (b.size == 0) {
+            return;
+        }
+        java.nio.ByteBuffer data = b.buffer();
+        int[] added = new int[b.size];
+        for (int k = 0; k < b.size; k++) {
+            added[k] = store.add(b.ts[k], b.frame[k], b.iface[k], data, b.offset[k], b.captured[k], b.wire[k],
+                    b.flags[k], b.vni[k], b.innerLength[k], b.proto[k]);
+        }
+        if (rows == null) {
+            rows = new RowFormatter(store, store.timestamp(added[0]));
+        }
+        timeOrder = concat(timeOrder, added);
+        int[] shown = filterHere(filter, added, 0, added.length);
+        filtered = concat(filtered, shown);
+        boolean follow = table.getSelectionModel().isEmpty();
+        if (table.getSortOrder().isEmpty()) {
+            rowsList.append(shown, shown.length);
+        } else {
+            showRows(sortedView(filtered));
+        }
+        if (follow && rowsList.size() > 0) {
+            table.scrollTo(rowsList.size() - 1);
+        }
+        updateStatus();
+    }
+
+    /**
+     * Stops the live capture (menu, toolbar): the capture ends, its pcapng is closed, then the
+     * analysis runs on it.
+     *
+     * @return completes when the analysis of the capture is over
+     */
+    CompletableFuture<Void> stopCapture() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        LiveSession session = live;
+        if (session == null || session.capture.isStopping()) {
+            done.complete(null);
+            return done;
+        }
+        stopCaptureItem.setDisable(true);
+        stopCaptureButton.setDisable(true);
+        liveState = "stopping the capture…";
+        updateStatus();
+        session.capture.stop();
+        Thread t = new Thread(() -> {
+            session.finish();
+            Platform.runLater(() -> captureFinished(session, done));
+        }, "tunnelscope-capture-stop");
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    private void captureFinished(LiveSession session, CompletableFuture<Void> done) {
+        if (live != session) {
+            done.complete(null);
+            return;
+        }
+        drainCapture();
+        liveTimer.stop();
+        liveTimer = null;
+        live = null;
+        setCapturing(false);
+        StringBuilder counts = new StringBuilder("capture ended");
+        for (io.tunnelscope.capture.LiveCapture.InterfaceStats st : session.capture.stats()) {
+            counts.append(" · ").append(st.iface().name()).append(": ").append(st.packets()).append(" packets");
+            if (st.dropped() > 0) {
+                counts.append(", ").append(st.dropped()).append(" dropped");
+            }
+            if (st.error() != null) {
+                counts.append(" (").append(st.error()).append(')');
+            }
+        }
+        if (!session.temporary) {
+            counts.append(" · written to ").append(session.file);
+        }
+        liveState = counts.toString();
+        stage.setTitle(TITLE + " — " + (session.temporary ? "live capture" : session.file.getFileName()));
+        charts.showPackets(store);
+        if (session.writeError() != null) {
+            correlationState = "not analysed: cannot write " + session.writeError();
+            updateStatus();
+            done.complete(null);
+            return;
+        }
+        analyze(done);
+    }
+
+    /** Ends a running capture at once, without analysing it (something else is opened, or the window closes). */
+    void abandonCapture() {
+        LiveSession session = live;
+        if (session == null) {
+            return;
+        }
+        live = null;
+        if (liveTimer != null) {
+            liveTimer.stop();
+            liveTimer = null;
+        }
+        setCapturing(false);
+        session.finish();
+    }
+
+    private void deleteTemporaryCapture() {
+        if (temporaryCapture != null) {
+            try {
+                Files.deleteIfExists(temporaryCapture);
+            } catch (IOException e) {
+                // deleted on exit then
+            }
+            temporaryCapture = null;
+        }
     }
 
     // ------------------------------------------------------------------ selection
@@ -776,15 +1083,55 @@ final class MainWindow {
 
     /** Selects the row showing packet {@code i}; false when it is filtered out. */
     boolean selectPacket(int i) {
-        int[] idx = rowsList.indexes();
-        for (int r = 0; r < idx.length; r++) {
-            if (idx[r] == i) {
-                table.getSelectionModel().clearAndSelect(r);
-                table.scrollTo(Math.max(0, r - 3));
-                return true;
+        int r = rowsList.rowOf(i);
+        if (r < 0) {
+            return false;
+        }
+        table.getSelectionModel().clearAndSelect(r);
+        table.scrollTo(Math.max(0, r - 3));
+        return true;
+    }
+
+    /** The loaded file a report names (as given, or the same file by absolute path), or -1. */
+    int fileIndex(String file) {
+        if (store == null || file == null) {
+            return -1;
+        }
+        for (int f = 0; f < store.files.size(); f++) {
+            if (store.files.get(f).toString().equals(file)) {
+                return f;
             }
         }
-        return false;
+        Path wanted = Path.of(file).toAbsolutePath().normalize();
+        for (int f = 0; f < store.files.size(); f++) {
+            if (store.files.get(f).toAbsolutePath().normalize().equals(wanted)) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Shows an evidence packet of a finding: the Packets tab, that file's frame selected (the
+     * filter is cleared when it hides the packet).
+     *
+     * @return false when the packet is not loaded
+     */
+    boolean showEvidence(Evidence e) {
+        int f = fileIndex(e.file());
+        int i = f < 0 ? -1 : store.indexOf(f, e.frame());
+        if (i < 0) {
+            status.setText("Evidence " + e + " (" + e.file() + ") is not among the loaded packets.");
+            return false;
+        }
+        tabs.getSelectionModel().select(packetsTab);
+        if (!selectPacket(i)) {
+            filterField.setText("");
+            applyFilter(""); // an empty filter applies at once
+            selectPacket(i);
+        }
+        table.requestFocus();
+        return true;
     }
 
     /**

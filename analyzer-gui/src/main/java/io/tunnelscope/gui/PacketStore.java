@@ -17,7 +17,9 @@ import java.util.List;
  * the detail pane then re-reads the whole packet from its file.
  *
  * <p>Written by one loader thread, then published (read-only) to the FX thread and to filter and
- * chart threads.
+ * chart threads; or, for a live capture, appended to on the FX thread while the table shows it and
+ * filter threads read the packets that were there when they started (the columns and the chunk
+ * list are volatile/copy-on-write so that a reader sees a grown array with its contents).
  */
 final class PacketStore {
     static final int CLIPPED_BYTES = 320;
@@ -42,20 +44,20 @@ final class PacketStore {
     /** First packet index of each file. */
     int[] fileStart = new int[0];
 
-    private int size;
-    private long[] ts = new long[1024];
-    private long[] arenaPos = new long[1024];
-    private int[] frame = new int[1024];
-    private int[] capLen = new int[1024];
-    private int[] wireLen = new int[1024];
-    private int[] kept = new int[1024];
-    private short[] point = new short[1024];
-    private int[] flags = new int[1024];
-    private int[] vni = new int[1024];
-    private char[] innerLen = new char[1024];
-    private byte[] proto = new byte[1024];
+    private volatile int size;
+    private volatile long[] ts = new long[1024];
+    private volatile long[] arenaPos = new long[1024];
+    private volatile int[] frame = new int[1024];
+    private volatile int[] capLen = new int[1024];
+    private volatile int[] wireLen = new int[1024];
+    private volatile int[] kept = new int[1024];
+    private volatile short[] point = new short[1024];
+    private volatile int[] flags = new int[1024];
+    private volatile int[] vni = new int[1024];
+    private volatile char[] innerLen = new char[1024];
+    private volatile byte[] proto = new byte[1024];
 
-    private final List<byte[]> chunks = new ArrayList<>();
+    private final List<byte[]> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private byte[] current;
     private int currentUsed;
     private long arenaBytes;

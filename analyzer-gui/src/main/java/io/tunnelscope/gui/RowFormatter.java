@@ -32,7 +32,7 @@ final class RowFormatter {
         "Inner src", "Inner dst", "Protocol", "Length", "Info"};
 
     private final PacketStore store;
-    private final ByteBuffer[] buffers;
+    private ByteBuffer[] buffers;
     private final long firstTimestamp;
     private final PacketDecoder decoder = new PacketDecoder(DecodeTables.defaults());
     private final PacketView view = new PacketView();
@@ -53,7 +53,11 @@ final class RowFormatter {
 
     /** Decodes packet {@code i} from the arena; the stack is valid until the next decode. */
     LayerStack decode(int i) {
-        return decoder.decode(buffers[store.chunkOf(i)], store.offsetOf(i), store.keptLength(i),
+        int chunk = store.chunkOf(i);
+        if (chunk >= buffers.length) {
+            buffers = store.buffers(); // a live capture added a chunk
+        }
+        return decoder.decode(buffers[chunk], store.offsetOf(i), store.keptLength(i),
                 store.wireLength(i), store.linkType(i));
     }
 

@@ -86,7 +86,11 @@ public final class TunnelscopeApp extends Application {
                         window.journey.scrollToFirstEvent();
                     }
                     if (args.tab() != null) {
-                        window.tabs.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(args.tab()))
+                        // "Findings" also names "Findings (2 errors, 1 warning)".
+                        String wanted = args.tab().toLowerCase(java.util.Locale.ROOT);
+                        window.tabs.getTabs().stream().filter(t -> t.getText().toLowerCase(java.util.Locale.ROOT)
+                                        .equals(wanted) || t.getText().toLowerCase(java.util.Locale.ROOT)
+                                        .startsWith(wanted + " ("))
                                 .findFirst().ifPresent(t -> window.tabs.getSelectionModel().select(t));
                         window.scene.getRoot().applyCss();
                         window.scene.getRoot().layout();
