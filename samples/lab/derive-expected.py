@@ -19,6 +19,16 @@ For scenarios that inject a fault (scenario.json "faults") also:
                  acknowledged, with no ICMP frag-needed anywhere
   unknownVteps   encapsulated packets to an underlay address that no host has
   badChecksums   per capture point, frames whose IP/UDP/TCP/ICMP checksum is wrong
+For a scenario with a ClusterIP service (scenario.json "service"): the DNAT with ports, the
+reply path of the first connection (SYN-ACK) and where the replies get their source rewritten
+back to the service address (nat[].replyTranslation), and per capture point how many packets of
+the service connections carry the service address and how many the backend's.
+For captures taken with a short snapshot length (scenario.json captures[].snaplen):
+  truncatedCaptures  per such capture the snaplen in its header, the frames cut short and the
+                     packets whose headers were cut (tshark's "Packet size limited during
+                     capture"); a capture whose encapsulated packets lose the inner IP header
+                     cannot be matched to the other points, so it is left out of the paths
+                     (paths[].notMatchableAt)
 Without --write it prints the result; a human still reads it before committing. Exits 1 when a
 path disagrees with the topology.
 """
@@ -30,7 +40,8 @@ import sys
 FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "ip.flags.df",
           "ip.flags.mf", "ip.frag_offset", "ip.proto", "udp.srcport", "udp.dstport", "vxlan.vni",
           "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "icmp.mtu", "icmp.data_time", "data.data", "tcp.srcport",
-          "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack", "ip.id", "eth.dst", "ip.len"]
+          "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack", "ip.id", "eth.dst", "ip.len",
+          "tcp.ack_raw"]
 ENCAP_PORTS = {"8472", "8285"}
 PATH_ROLES = ["pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
 
@@ -93,7 +104,8 @@ def frame_view(r):
     v["tcp"] = None
     if r["tcp.srcport"] and v["inner"]["proto"] == "6":
         v["tcp"] = {"sport": r["tcp.srcport"][-1], "dport": r["tcp.dstport"][-1],
-                    "seq": r["tcp.seq_raw"][-1], "syn": r["tcp.flags.syn"][-1] in ("1", "True"),
+                    "seq": r["tcp.seq_raw"][-1], "ackNo": (r["tcp.ack_raw"] or [None])[-1],
+                    "syn": r["tcp.flags.syn"][-1] in ("1", "True"),
                     "ack": r["tcp.flags.ack"][-1] in ("1", "True")}
     v["udp"] = None
     if r["udp.srcport"] and v["inner"]["proto"] == "17":
@@ -295,6 +307,123 @@ def fault_facts(d, sc, caps, frames, point):
     return {"losses": losses, "pmtuBlackhole": black, "unknownVteps": vteps, "badChecksums": bad}
 
 
+# ------------------------------------------------------------------ ClusterIP service ----
+def service_facts(sc, svc, nat_out, paths, frames, caps, point, problems):
+    """The DNAT of the service's connections, checked on every packet, not only the first SYN:
+    per capture point how many client->server packets go to the ClusterIP and how many to the
+    backend, and how many server->client packets come from each. The reply translation (conntrack
+    rewriting the backend's source back to the ClusterIP) is where the reply path's source
+    changes."""
+    vip, vport = svc["clusterIP"], str(svc["port"])
+    be = svc["endpoints"][0]
+    bip, bport = be["address"], str(be["port"])
+    svc_traffic = [t for t in sc["traffic"] if "backend" in t]
+    clients = {(t["src"], str(p)) for t in svc_traffic for p in t["srcPorts"]}
+    per_point = {}
+    for c in caps:
+        n = {"toClusterIP": 0, "toBackend": 0, "fromClusterIP": 0, "fromBackend": 0}
+        for f in frames[c["file"]]:
+            tc = f["ip"] and f["tcp"]
+            if not tc:
+                continue
+            i = f["inner"]
+            if (i["src"], tc["sport"]) in clients:
+                if (i["dst"], tc["dport"]) == (vip, vport):
+                    n["toClusterIP"] += 1
+                elif (i["dst"], tc["dport"]) == (bip, bport):
+                    n["toBackend"] += 1
+            elif (i["dst"], tc["dport"]) in clients:
+                if (i["src"], tc["sport"]) == (vip, vport):
+                    n["fromClusterIP"] += 1
+                elif (i["src"], tc["sport"]) == (bip, bport):
+                    n["fromBackend"] += 1
+        if any(n.values()):
+            per_point[point[c["file"]]] = n
+    for e in nat_out:
+        if e["kind"] != "DNAT" or e["original"] != vip:
+            continue
+        reply = {}
+        for p in paths:
+            if p["direction"] != "reply" or p["traffic"] not in e["traffic"]:
+                continue
+            for a, b in zip(p["hops"], p["hops"][1:]):
+                if a["src"] != b["src"]:
+                    reply = {"kind": "un-DNAT (conntrack, reply direction)",
+                             "original": a["src"], "translated": b["src"],
+                             "from": a["point"], "to": b["point"], "packet": p["packet"],
+                             "alsoRewritten": [{"traffic": p["traffic"], "field": "source port",
+                                                "original": a.get("srcPort"), "translated": b.get("srcPort")}]
+                             if a.get("srcPort") != b.get("srcPort") else []}
+        e["replyTranslation"] = reply
+        e["clusterIPSeenAt"] = [p for p, n in per_point.items() if n["toClusterIP"] or n["fromClusterIP"]]
+        e["backendSeenAt"] = [p for p, n in per_point.items() if n["toBackend"] or n["fromBackend"]]
+        e["packetsPerPoint"] = per_point
+        # every packet agrees: no point shows both, and the rewrite points are the boundaries
+        mixed = [p for p, n in per_point.items() if (n["toClusterIP"] and n["toBackend"])
+                 or (n["fromClusterIP"] and n["fromBackend"])]
+        if mixed:
+            problems.append(f"service {vip}:{vport}: points with both addresses {mixed}")
+        if e["from"] not in e["clusterIPSeenAt"] or e["to"] not in e["backendSeenAt"] or \
+                not reply or reply["from"] not in e["backendSeenAt"] or reply["to"] not in e["clusterIPSeenAt"]:
+            problems.append(f"service {vip}:{vport}: rewrite points disagree with the per-packet counts")
+
+
+# ------------------------------------------------------------------ short snaplen ----
+def truncation_facts(d, sc, point):
+    """For every capture taken with a snaplen: its header's snaplen, the frames cut short, and
+    the packets whose headers were cut (tshark flags them '[Packet size limited during
+    capture]'). A capture in which encapsulated packets lose their inner IP header is 'opaque':
+    no correlation by the inner packet is possible there."""
+    out, opaque = [], set()
+    for c in sc["captures"]:
+        if "snaplen" not in c:
+            continue
+        path = os.path.join(d, c["file"])
+        rows = subprocess.run(["tshark", "-r", path, "-n", "-o", "ip.defragment:FALSE",
+                               "-d", "udp.port==8472,vxlan", "-d", "udp.port==8285,ip",
+                               "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
+                               "-e", "frame.number", "-e", "frame.len", "-e", "frame.cap_len",
+                               "-e", "frame.protocols", "-e", "_ws.short", "-e", "ip.src", "-e", "vxlan.vni"],
+                              check=True, capture_output=True, text=True).stdout.splitlines()
+        cap = subprocess.run(["capinfos", "-l", "-T", "-r", path], check=True, capture_output=True,
+                             text=True).stdout.strip().split("\t")
+        # pcap: the file header's snaplen; pcapng: none in the header, the IDBs' (capinfos' min/max)
+        file_snaplen = next((int(x) for x in cap[1:] if x.isdigit()), None)
+        frames = cut = short = encap = encap_cut = 0
+        max_cap = 0
+        cut_at = {}
+        for r in rows:
+            no, flen, clen, protos, ws_short, ips, vni = (r.split("\t") + [""] * 7)[:7]
+            frames += 1
+            max_cap = max(max_cap, int(clen))
+            if int(clen) < int(flen):
+                cut += 1
+            if ws_short:
+                short += 1
+                last = protos.split(":")[-1]
+                cut_at[last] = cut_at.get(last, 0) + 1
+            if vni:
+                encap += 1
+                if len(ips.split(",")) < 2:
+                    encap_cut += 1
+        if encap and encap_cut == encap:
+            opaque.add(c["file"])
+        out.append({"point": point[c["file"]], "file": c["file"], "snaplen": c["snaplen"],
+                    "fileSnaplen": file_snaplen, "frames": frames, "framesCutShort": cut,
+                    "packetsWithCutHeaders": short, "maxCapturedLength": max_cap,
+                    "lastDissectedLayer": cut_at,
+                    "encapsulatedFrames": encap, "encapsulatedWithoutInnerIp": encap_cut,
+                    "innerPacketsMatchable": c["file"] not in opaque,
+                    "canSee": "outer Ethernet, IPv4, UDP and the VXLAN header (VNI) of every packet, the inner "
+                              "Ethernet header (VTEP MACs) where snaplen reaches it, and every frame's original "
+                              "length (frame.len)" if encap else "the first " + str(c["snaplen"]) + " bytes",
+                    "cannotSee": ("the inner IPv4 header and everything after it (addresses, ICMP/TCP/UDP headers, "
+                                  "payload): these packets cannot be matched to the other points (no path, NAT, "
+                                  "loss or checksum verdict for them here)") if c["file"] in opaque else
+                                 "the bytes beyond the snaplen"})
+    return out, opaque
+
+
 def main():
     d = sys.argv[1]
     write = "--write" in sys.argv
@@ -310,6 +439,9 @@ def main():
     caps = [c for c in sc["captures"] if c["role"] in PATH_ROLES]
     point = {c["file"]: os.path.splitext(c["file"])[0] for c in sc["captures"]}
     frames = {c["file"]: dissect(os.path.join(d, c["file"])) for c in caps}
+    truncated_caps, opaque = truncation_facts(d, sc, point)
+    # the points correlation can follow a packet through: not those whose inner headers are cut
+    path_caps = [c for c in caps if c["file"] not in opaque]
     rank = {}
     for c in caps:
         rank[c["file"]] = PATH_ROLES.index(c["role"]) if c["role"] != "overlay-tun" else 2
@@ -329,7 +461,7 @@ def main():
         overlay = {"overlay-vxlan", "overlay-tun"}
 
         def seq(h, rev, roles):
-            pts = [c["file"] for r in roles for c in caps if c["host"] == h and c["role"] == r]
+            pts = [c["file"] for r in roles for c in path_caps if c["host"] == h and c["role"] == r]
             return list(reversed(pts)) if rev else pts
         full = ["pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
         local = [r for r in full if r not in overlay]
@@ -344,7 +476,7 @@ def main():
 
     def trace(match, src_host, dst_host, label, direction, to_host=None):
         seen = []
-        for c in caps:
+        for c in path_caps:
             for f in frames[c["file"]]:
                 if f["ip"] and match(f):
                     seen.append((f["t"], c["file"], f))
@@ -375,15 +507,18 @@ def main():
                       "encapsulated": s[2]["encap"]},
                      **({"icmpIdent": s[2]["icmp"]["ident"]} if s[2]["icmp"] else {}),
                      **({"srcPort": s[2]["tcp"]["sport"]} if s[2]["tcp"] else {}),
+                     **({"dstPort": s[2]["tcp"]["dport"]} if s[2]["tcp"] and service else {}),
                      **({"srcPort": s[2]["udp"]["sport"]} if s[2]["udp"] else {}))
                 for s in sorted(seen, key=lambda s: order.index(s[1]))]
         return order, hops
 
     paths, nat, traffic_out, rewritten = [], {}, [], {}
     pair_idx = {}
+    service = sc.get("service")
     for t in sc["traffic"]:
         src_host = t["from"].rsplit("-pod", 1)[0]
-        dst_host = host_of_addr(t["dst"])
+        # a Service: the packets leave for the ClusterIP, the backend pod's host receives them
+        dst_host = host_of_addr(t["backend"]["dst"] if "backend" in t else t["dst"])
         # fault scenarios: a destination no host has (a departed node's subnet)
         unknown_dst = dst_host is None and "faults" in sc
         to_host_itself = t["dst"] not in [hosts[h]["pod"]["address"].split("/")[0] for h in hosts]
@@ -438,6 +573,12 @@ def main():
                                 and f["tcp"]["seq"] == isn, src_host, dst_host, t["label"], "request")
             paths.append({"traffic": t["label"], "direction": "request", "packet": "first TCP SYN",
                           "points": [point[o] for o in order], "hops": hops})
+            if "backend" in t:
+                order, hops = trace(lambda f: f["tcp"] is not None and f["tcp"]["syn"] and f["tcp"]["ack"]
+                                    and f["tcp"]["ackNo"] == str(int(isn) + 1), dst_host, src_host,
+                                    t["label"], "reply")
+                paths.append({"traffic": t["label"], "direction": "reply", "packet": "first TCP SYN-ACK",
+                              "points": [point[o] for o in order], "hops": hops})
         elif t["type"] == "udp":
             dg = [f for f in pf if f["ip"] and f["udp"] and f["udp"]["dport"] == str(t["dstPort"])
                   and f["inner"]["dst"] == t["dst"]]
@@ -456,9 +597,12 @@ def main():
             for a, b in zip(p["hops"], p["hops"][1:]):
                 for kind, fld in (("SNAT", "src"), ("DNAT", "dst")):
                     if a[fld] != b[fld]:
+                        # addresses without ports (as everywhere in expected.json); a rewritten
+                        # port goes to alsoRewritten
                         key = (kind, a[fld], b[fld], a["point"], b["point"])
                         nat.setdefault(key, []).append(t["label"])
-                        for f, what in (("icmpIdent", "icmp identifier"), ("srcPort", "source port")):
+                        for f, what in (("icmpIdent", "icmp identifier"), ("srcPort", "source port"),
+                                        ("dstPort", "destination port")):
                             if f in a and f in b and a[f] != b[f]:
                                 rewritten.setdefault(key, []).append(
                                     {"traffic": t["label"], "field": what, "original": a[f], "translated": b[f]})
@@ -466,6 +610,16 @@ def main():
     nat_out = [{"kind": k[0], "original": k[1], "translated": k[2], "from": k[3], "to": k[4],
                 "host": k[3].split("-")[0], "traffic": v,
                 "alsoRewritten": rewritten.get(k, [])} for k, v in nat.items()]
+    if service:
+        service_facts(sc, service, nat_out, paths, frames, path_caps, point, problems)
+    if opaque:
+        # the packet crossed these too (the underlays of its hosts) but nothing there can be
+        # matched to it: the inner headers were not captured
+        host_of_file = {c["file"]: c["host"] for c in sc["captures"]}
+        for p in paths:
+            on = {h["point"].rsplit("-", 1)[0] for h in p["hops"]}
+            p["notMatchableAt"] = [point[f] for f in sorted(opaque, key=lambda f: p["points"][0].split("-")[0] != host_of_file[f])
+                                   if host_of_file[f] in on]
 
     # MTU events
     frag_needed = {}
@@ -551,6 +705,10 @@ def main():
               "offloads": {"enabled": sc["offloads"], "superFrames": bool(supers), "superFramesAt": supers,
                            "partialChecksums": bool(partial), "partialChecksumFramesAt": partial},
               "paths": [{k: v for k, v in p.items()} for p in paths], "traffic": traffic_out}
+    if service:
+        result["service"] = service
+    if any("snaplen" in c for c in sc["captures"]):
+        result["truncatedCaptures"] = truncated_caps
     if "faults" in sc:
         result["faults"] = sc["faults"]
         result.update(fault_facts(d, sc, caps, frames, point))

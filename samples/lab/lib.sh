@@ -24,6 +24,10 @@ BR_MTU=""              # bridge MTU (default: overlay MTU, what flannel's subnet
 POD_MTU=""             # container eth0 MTU (default: BR_MTU)
 NHOSTS=""              # how many of the defined hosts to build (default: all)
 VXLAN_UDPCSUM=""       # "" kernel default (outer UDP checksum computed), off: noudpcsum (zero)
+UL_SNAPLEN=""          # "" full packets; N: the underlay captures keep only N bytes per frame
+BR_NF_CALL_IPTABLES="" # "" machine default; 0|1: net.bridge.bridge-nf-call-iptables in the host
+                       # namespaces (only where br_netfilter is loaded; recorded in scenario.json)
+SERVICE_JSON=""        # scenario.json "service" (a ClusterIP service the scenario installs)
 HOSTS=()               # host names in order
 declare -A UL_DEV UL_IP UL_MAC SUBNET BR_DEV BR_MAC POD_MAC POD_VETH VTEP_MAC
 EXTRA_CAPTURES=()      # extra capture specs, see capture_plan
@@ -32,7 +36,7 @@ EXTRA_CAPTURES=()      # extra capture specs, see capture_plan
 OUT=""
 LOGDIR=""
 PIDS=()                # every background process this run started
-CAPS=()                # "file|host|device|role|ns|tool|linktype-request"
+CAPS=()                # "file|host|device|role|ns|tool|linktype-request|snaplen"
 CAP_PIDS=()
 declare -A IPT_RULES   # host -> newline separated iptables commands
 TRAFFIC_JSONL=""
@@ -120,6 +124,13 @@ build_host() { # host index
     ns_base "$hns"
     ns_base "$pns"
     nsx "$hns" sysctl -qw net.ipv4.ip_forward=1
+    # br_netfilter is a machine-wide module; where it is loaded every new namespace starts with
+    # bridge-nf-call-iptables=1 and bridged IPv4 passes the IP hooks at the bridge port, before
+    # the bridge device (and its capture) sees the frame. A scenario that depends on where NAT
+    # happens fixes the value so recordings do not depend on the machine.
+    if [[ -n $BR_NF_CALL_IPTABLES && -e /proc/sys/net/bridge/bridge-nf-call-iptables ]]; then
+        nsx "$hns" sysctl -qw net.bridge.bridge-nf-call-iptables="$BR_NF_CALL_IPTABLES"
+    fi
 
     # underlay NIC, cabled to the switch
     ip -n "$hns" link add "${UL_DEV[$h]}" address "${UL_MAC[$h]}" mtu "$UL_MTU" type veth \
@@ -276,9 +287,9 @@ capture_plan() {
             CAPS+=("$h-$ov.pcap|$h|$ov|$role|$(host_ns "$h")|tcpdump|")
         fi
         if [[ $h == "$last" ]]; then
-            CAPS+=("$h-${UL_DEV[$h]}.pcapng|$h|${UL_DEV[$h]}|underlay|$(host_ns "$h")|tshark|")
+            CAPS+=("$h-${UL_DEV[$h]}.pcapng|$h|${UL_DEV[$h]}|underlay|$(host_ns "$h")|tshark||$UL_SNAPLEN")
         else
-            CAPS+=("$h-${UL_DEV[$h]}.pcap|$h|${UL_DEV[$h]}|underlay|$(host_ns "$h")|tcpdump|")
+            CAPS+=("$h-${UL_DEV[$h]}.pcap|$h|${UL_DEV[$h]}|underlay|$(host_ns "$h")|tcpdump||$UL_SNAPLEN")
         fi
     done
     CAPS+=("$first-any.pcap|$first|any|any|$(host_ns "$first")|tcpdump|LINUX_SLL2")
@@ -290,12 +301,13 @@ capture_plan() {
 }
 
 start_capture() { # spec
-    local file host dev role ns tool lt pid logf n args=()
-    IFS='|' read -r file host dev role ns tool lt <<<"$1"
+    local file host dev role ns tool lt snap pid logf n args=()
+    IFS='|' read -r file host dev role ns tool lt snap <<<"$1"
     logf="$LOGDIR/cap-$file.log"
     if [[ $tool == tcpdump ]]; then
         # -B: the default ring drops packets on the TUN device under a short TCP burst
-        args=(-i "$dev" -n -s 0 -B 8192 -Z root -U --immediate-mode -w "$OUT/$file")
+        # -s: the snapshot length (0: whole packets) unless the plan asks for a short one
+        args=(-i "$dev" -n -s "${snap:-0}" -B 8192 -Z root -U --immediate-mode -w "$OUT/$file")
         [[ -n $lt ]] && args+=(-y "$lt")
         # immediate mode means TPACKET_V2 with frames sized from the MTU; 'any' has none, so its
         # frames are snaplen (256 KiB) big: give it enough of them
@@ -310,6 +322,7 @@ start_capture() { # spec
         local d
         IFS=',' read -ra devs <<<"$dev"
         for d in "${devs[@]}"; do args+=(-i "$d"); done
+        [[ -n $snap ]] && args+=(-s "$snap")
         # tshark runs dumpcap; -F pcapng writes one IDB (with if_name) per interface.
         ip netns exec "$ns" tshark "${args[@]}" -n -q -F pcapng -w "$OUT/$file" >"$logf" 2>&1 &
         pid=$!
@@ -467,6 +480,38 @@ t_tcp_stall() {
     sleep 0.3
 }
 
+# t_tcp_svc <label> <from host> <backend host> <service ip> <service port> <backend port> <count>
+# -- <count> short TCP connections from the pod to a ClusterIP service, one after the other:
+# each sends one line (source port 40301, 40302, ..) and gets it echoed by a one-shot socat
+# server on the backend pod (EXEC:cat), everything under timeout.
+t_tcp_svc() {
+    local label=$1 from=$2 to=$3 vip=$4 vport=$5 bport=$6 count=$7 bip spid n i line out ok=0 ports=()
+    bip=$(pod_ip "$to")
+    log "tcp $label: $(pod_ip "$from") -> service $vip:$vport (backend $bip:$bport) x$count (socat)"
+    for i in $(seq "$count"); do
+        timeout 8 ip netns exec "$(pod_ns "$to")" socat "TCP4-LISTEN:$bport,bind=$bip,reuseaddr" EXEC:cat \
+            2>>"$LOGDIR/traffic.log" &
+        spid=$!; PIDS+=("$spid")
+        for n in $(seq 50); do
+            nsx "$(pod_ns "$to")" ss -Hltn "sport = :$bport" 2>/dev/null | grep -q "$bport" && break
+            sleep 0.1
+        done
+        line="tunnelscope $label connection $i"
+        ports+=($((40300 + i)))
+        out=$(printf '%s\n' "$line" | timeout 5 ip netns exec "$(pod_ns "$from")" socat -t 1 - \
+            "TCP4:$vip:$vport,sourceport=$((40300 + i)),reuseaddr" 2>>"$LOGDIR/traffic.log") || true
+        [[ $out == "$line" ]] && ok=$((ok + 1))
+        wait "$spid" 2>/dev/null || true
+        sleep 0.3
+    done
+    record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
+        --arg d "$vip" --argjson dp "$vport" --arg b "$bip" --argjson bp "$bport" --arg bh "$to-pod" \
+        --argjson c "$count" --argjson ok "$ok" --argjson ports "$(printf '%s\n' "${ports[@]}" | jq -sc '.')" \
+        '{label:$l, type:"tcp", tool:"socat", from:$f, src:$s, dst:$d, dstPort:$dp,
+          backend:{pod:$bh, dst:$b, dstPort:$bp}, connections:$c, srcPorts:$ports,
+          payload:"one line each way (echo)", echoed:$ok}')"
+}
+
 # ---------------------------------------------------------------- faults ----
 # record_fault <json object>: what a scenario broke, for scenario.json "faults"
 record_fault() { printf '%s\n' "$1" >>"$FAULTS_JSONL"; }
@@ -560,19 +605,20 @@ host_json() {
 }
 
 captures_json() {
-    local c file host dev role ns tool lt lts ifs fmt
+    local c file host dev role ns tool lt snap lts ifs fmt
     for c in "${CAPS[@]}"; do
-        IFS='|' read -r file host dev role ns tool lt <<<"$c"
+        IFS='|' read -r file host dev role ns tool lt snap <<<"$c"
         [[ -f $OUT/$file ]] || continue
         lts=$(capture_linktypes "$OUT/$file" | jq -Rsc 'split("\n") | map(select(length>0) | tonumber)')
         ifs=$(capture_ifnames "$OUT/$file" | jq -Rsc 'split("\n") | map(select(length>0))')
         fmt=pcap; [[ $file == *.pcapng ]] && fmt=pcapng
         jq -cn --arg f "$file" --arg h "$host" --arg d "$dev" --arg r "$role" --arg t "$tool" \
-            --arg fmt "$fmt" --argjson lts "$lts" --argjson ifs "$ifs" --arg ns "$ns" \
+            --arg fmt "$fmt" --argjson lts "$lts" --argjson ifs "$ifs" --arg ns "$ns" --arg snap "$snap" \
             '{file: $f, host: $h, device: $d, role: $r, namespace: $ns, linkType: $lts[0],
               linkTypeName: ({"1":"EN10MB","101":"RAW","113":"LINUX_SLL","276":"LINUX_SLL2"}[($lts[0]|tostring)] // null),
               format: $fmt, writer: $t}
-             + (if $fmt == "pcapng" then {interfaces: [range(0; $lts|length) as $i | {name: $ifs[$i], linkType: $lts[$i]}]} else {} end)'
+             + (if $fmt == "pcapng" then {interfaces: [range(0; $lts|length) as $i | {name: $ifs[$i], linkType: $lts[$i]}]} else {} end)
+             + (if $snap != "" then {snaplen: ($snap | tonumber)} else {} end)'
     done | jq -sc '.'
 }
 
@@ -584,6 +630,7 @@ write_scenario_json() {
         --arg n "$NETWORK" --arg m "$MASQ" --arg o "$OFFLOADS" --argjson hosts "$hosts" \
         --argjson caps "$(captures_json)" --argjson traffic "$traffic" \
         --argjson faults "$(jq -sc '.' "$FAULTS_JSONL" 2>/dev/null || echo '[]')" \
+        --argjson service "${SERVICE_JSON:-null}" \
         --argjson mtu "$(jq -n --argjson u "$UL_MTU" --argjson o "${OV_MTU:-null}" --argjson b "$BR_MTU" --argjson p "$POD_MTU" '{underlay:$u, overlay:$o, bridge:$b, pod:$p}')" \
         --arg k "$(uname -r)" --arg td "$(tcpdump --version 2>&1 | head -1)" \
         --arg lp "$(tcpdump --version 2>&1 | sed -n 's/^libpcap version \([^ ]*\).*/\1/p')" \
@@ -592,5 +639,6 @@ write_scenario_json() {
           ipMasq: $m, offloads: ($o == "on"), mtu: $mtu,
           recordedWith: {kernel: $k, tcpdump: $td, libpcap: $lp, tshark: $ts},
           hosts: $hosts, captures: $caps, traffic: $traffic}
-         + (if ($faults | length) > 0 then {faults: $faults} else {} end)' >"$OUT/scenario.json"
+         + (if ($faults | length) > 0 then {faults: $faults} else {} end)
+         + (if $service != null then {service: $service} else {} end)' >"$OUT/scenario.json"
 }

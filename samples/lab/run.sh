@@ -106,6 +106,8 @@ main() {
     log "backend=$BACKEND masq=$MASQ offloads=$OFFLOADS mtu underlay=$UL_MTU overlay=${OV_MTU:--} bridge=$BR_MTU pod=$POD_MTU hosts=${HOSTS[*]}"
     build_topology
     # fault scenarios break something (switch rules, iptables, stale entries) before capturing
+    # setup_<scenario>: what the cluster would program besides flannel (a Service's NAT rules)
+    if declare -F "setup_$scenario" >/dev/null; then "setup_$scenario"; fi
     if declare -F "fault_$scenario" >/dev/null; then "fault_$scenario"; fi
     start_captures
     "traffic_$scenario"

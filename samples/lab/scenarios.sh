@@ -3,7 +3,8 @@
 # bounded traffic. Addresses follow the published flannel walk-throughs.
 
 SCENARIOS=(vxlan-masq k8s-vxlan mtu-trouble udp-masq hostgw-masq vxlan-3host
-           underlay-loss pmtu-blackhole stale-vtep bad-checksum bad-checksum-nocsum)
+           underlay-loss pmtu-blackhole stale-vtep bad-checksum bad-checksum-nocsum
+           k8s-service-dnat short-snaplen)
 
 describe() {
     case $1 in
@@ -18,6 +19,8 @@ describe() {
         stale-vtep) echo "FAULT: host1 (10.112.0.0/16) keeps the route/neighbour/FDB of a departed node 10.112.3.0/24 whose VTEP 172.16.113.99 no longer exists" ;;
         bad-checksum) echo "FAULT: the switch corrupts every 10th VXLAN packet host1->host2 in the inner payload and every 10th in the outer IP header (10.113.0.0/16, offloads off)" ;;
         bad-checksum-nocsum) echo "FAULT: as bad-checksum (10.115.0.0/16) but flannel.1 sends outer UDP checksum 0 (noudpcsum, what RFC 7348 recommends): the inner corruption is decapsulated and reaches pod2" ;;
+        k8s-service-dnat) echo "Kubernetes layout: flannel vxlan 10.244.0.0/16, 2 workers 10.0.1.2/.3, kube-proxy-style DNAT of ClusterIP 10.96.0.10:80 to the worker2 pod :8080 on worker1, offloads off" ;;
+        short-snaplen) echo "flannel vxlan 10.116.0.0/16 on 2 docker hosts (172.16.116.21/.22), underlays captured with snaplen 64: outer and VXLAN headers kept, inner IP/TCP headers cut" ;;
         *) return 1 ;;
     esac
 }
@@ -255,3 +258,47 @@ fault_bad-checksum-nocsum() {
     fault_bad-checksum
 }
 traffic_bad-checksum-nocsum() { traffic_bad-checksum; }
+
+# -------------------------------------------------------------------- more scenarios ----
+scenario_k8s-service-dnat() {
+    BACKEND=vxlan; LAYOUT=k8s; NETWORK=10.244.0.0/16; MASQ=flannel; OFFLOADS=off
+    # where the DNAT shows in the captures depends on br_netfilter: with bridge-nf-call-iptables=1
+    # the nat PREROUTING hook runs at the cni0 port, before the cni0 capture sees the frame; with 0
+    # the frame goes up through cni0 and is routed, so cni0 shows the ClusterIP. 0 here, so a
+    # machine without the module records the same.
+    BR_NF_CALL_IPTABLES=0
+    def_k8s_host worker1 1 10.244.1 eth0 10.0.1.2 52:54:00:4b:0b:02
+    def_k8s_host worker2 2 10.244.2 eth0 10.0.1.3 52:54:00:4b:0b:03
+}
+setup_k8s-service-dnat() {
+    # not a fault: the Service kube-proxy (iptables mode) would program on worker1, reduced to
+    # one DNAT per hook (KUBE-SERVICES -> KUBE-SVC -> KUBE-SEP collapsed): PREROUTING for what
+    # the node's pods send, OUTPUT for the node's own processes
+    local vip=10.96.0.10 bip
+    bip=$(pod_ip worker2)
+    ipt worker1 -t nat -A PREROUTING -d "$vip/32" -p tcp --dport 80 -m comment --comment "default/web:http cluster IP" \
+        -j DNAT --to-destination "$bip:8080"
+    ipt worker1 -t nat -A OUTPUT -d "$vip/32" -p tcp --dport 80 -m comment --comment "default/web:http cluster IP" \
+        -j DNAT --to-destination "$bip:8080"
+    SERVICE_JSON=$(jq -cn --arg v "$vip" --arg b "$bip" --arg h worker1 \
+        --arg brnf "$(nsx "$(host_ns worker1)" sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo absent)" \
+        '{name:"default/web", type:"ClusterIP", clusterIP:$v, port:80, protocol:"TCP",
+          endpoints:[{pod:"worker2-pod", address:$b, port:8080}], natHost:$h, proxyMode:"iptables",
+          bridgeNfCallIptables:$brnf}')
+}
+traffic_k8s-service-dnat() {
+    t_tcp_svc svc-1to2 worker1 worker2 10.96.0.10 80 8080 3
+}
+
+scenario_short-snaplen() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.116.0.0/16; MASQ=off; OFFLOADS=off
+    # the underlay captures keep 64 bytes per frame: outer Ethernet/IP/UDP (42) + VXLAN (8) +
+    # inner Ethernet (14); the inner IP header and everything after it are cut
+    UL_SNAPLEN=64
+    def_docker_host host1 1 10.116.1 ens33 172.16.116.21 00:0c:29:6e:16:21
+    def_docker_host host2 2 10.116.2 ens33 172.16.116.22 00:0c:29:6e:16:22
+}
+traffic_short-snaplen() {
+    t_ping ping-1to2 host1 host2 3
+    t_tcp tcp-1to2 host1 host2 16K
+}
