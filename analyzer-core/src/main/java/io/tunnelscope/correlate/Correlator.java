@@ -80,13 +80,21 @@ public final class Correlator {
     private record Calibration(Map<String, Long> offsets, Map<String, long[]> vteps) {
     }
 
+    /**
+     * Hops of the calibration's journeys kept for the VTEP votes (compactly, only journeys with a
+     * tunnel sighting): at most this many, whatever the number and size of the captures.
+     */
+    static final int MAX_CALIBRATION_HOPS = 1 << 20;
+
     private static Calibration calibrate(List<Path> files, Options options) throws IOException {
         Registry registry = new Registry(Map.of());
-        List<List<Observation>> journeys = new ArrayList<>();
+        ClockOffsets clocks = new ClockOffsets();
+        CompactJourneys journeys = new CompactJourneys(MAX_CALIBRATION_HOPS);
         JourneyAssembler assembler = new JourneyAssembler(options.calibrationWindowNanos,
                 options.maxOpenJourneys, registry::repeatsAllowed, hops -> {
                     if (hops.size() > 1) {
-                        journeys.add(hops);
+                        sampleClocks(clocks, hops);
+                        journeys.addIfTunnelled(hops);
                     }
                 });
         List<CaptureCursor> cursors = open(files, options, registry, options.calibrationPackets, new ArrayList<>());
@@ -98,25 +106,7 @@ public final class Correlator {
         assembler.flush();
 
         int n = registry.points.size();
-        ClockOffsets clocks = new ClockOffsets(n);
-        for (List<Observation> hops : journeys) {
-            Observation reference = hops.get(0);
-            for (Observation hop : hops) {
-                if (hop.point < reference.point) {
-                    reference = hop;
-                }
-            }
-            boolean forward = compareUnsigned(reference.srcHigh, reference.srcLow,
-                    reference.dstHigh, reference.dstLow) < 0;
-            for (int i = 0; i < hops.size(); i++) {
-                for (int j = i + 1; j < hops.size(); j++) {
-                    Observation a = hops.get(i);
-                    Observation b = hops.get(j);
-                    clocks.sample(a.point, a.timestampNanos, b.point, b.timestampNanos, forward);
-                }
-            }
-        }
-        long[] offsets = clocks.estimate();
+        long[] offsets = clocks.estimate(n);
         Map<String, Long> offsetsByName = new HashMap<>();
         for (CapturePoint point : registry.points) {
             offsetsByName.put(point.name, offsets[point.index]);
@@ -127,7 +117,8 @@ public final class Correlator {
         // destination). Sightings in between may be either host's (an any capture repeats the
         // NIC's), so they do not vote. A journey with one tunnel sighting votes by what surrounds it.
         Map<Integer, Map<String, long[]>> votes = new HashMap<>();
-        for (List<Observation> hops : journeys) {
+        for (int j = 0; j < journeys.size(); j++) {
+            List<Observation> hops = journeys.journey(j);
             for (Observation hop : hops) {
                 hop.adjustedNanos = hop.timestampNanos - offsets[hop.point];
             }
@@ -161,6 +152,25 @@ public final class Correlator {
             vteps.put(registry.points.get(entry.getKey()).name, new long[] {best[0], best[1]});
         }
         return new Calibration(offsetsByName, vteps);
+    }
+
+    /** Clock samples of one journey: every pair of its hops, directed by the reference hop's flow. */
+    private static void sampleClocks(ClockOffsets clocks, List<Observation> hops) {
+        Observation reference = hops.get(0);
+        for (Observation hop : hops) {
+            if (hop.point < reference.point) {
+                reference = hop;
+            }
+        }
+        boolean forward = compareUnsigned(reference.srcHigh, reference.srcLow,
+                reference.dstHigh, reference.dstLow) < 0;
+        for (int i = 0; i < hops.size(); i++) {
+            for (int j = i + 1; j < hops.size(); j++) {
+                Observation a = hops.get(i);
+                Observation b = hops.get(j);
+                clocks.sample(a.point, a.timestampNanos, b.point, b.timestampNanos, forward);
+            }
+        }
     }
 
     private static void vote(Map<Integer, Map<String, long[]>> votes, Observation hop, boolean sender) {
