@@ -34,16 +34,32 @@ public final class Correlator {
         /** Match window of the calibration pass, before clocks are corrected. */
         public long calibrationWindowNanos = 30_000_000_000L;
         /** Most journeys open at once; the oldest is closed early beyond it (and counted). */
-        public int maxOpenJourneys = 1 << 20;
+        public int maxOpenJourneys = defaultMaxOpenJourneys();
         /** Keep every journey for the report (memory grows with the captures). */
         public boolean keepJourneys;
         /** Dispatch tables (decode-as overrides). */
         public DecodeTables tables = DecodeTables.defaults();
         /** Sees every packet of the main pass (not of the calibration pass), or null. */
         public PacketListener listener;
+        /**
+         * Read and decode every file on a thread of its own, ahead of the time-ordered merge (the
+         * results are the same as reading inline). Applies to the passes without a listener: the
+         * calibration pass, and the main pass when {@link #listener} is null.
+         */
+        public boolean readAhead = true;
     }
 
     private Correlator() {
+    }
+
+    /**
+     * 2^20 open journeys, fewer when the heap is small (one per KiB of maximum heap, at least
+     * 2^16): an open journey with its sighting takes about 300 bytes, so the match table stays
+     * within a third of the heap (under -Xmx512m: 524,288 journeys).
+     */
+    static int defaultMaxOpenJourneys() {
+        long byHeap = Runtime.getRuntime().maxMemory() / 1024;
+        return (int) Math.max(1 << 16, Math.min(1 << 20, byHeap));
     }
 
     /** Correlates the given capture files, one or more capture points each. */
@@ -58,6 +74,9 @@ public final class Correlator {
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
         for (CaptureCursor cursor : cursors) {
             cursor.listener(options.listener);
+            if (options.listener == null && options.readAhead) {
+                cursor.readAhead();
+            }
         }
         try {
             merge(cursors, registry, o -> {
@@ -98,6 +117,11 @@ public final class Correlator {
                     }
                 });
         List<CaptureCursor> cursors = open(files, options, registry, options.calibrationPackets, new ArrayList<>());
+        if (options.readAhead) {
+            for (CaptureCursor cursor : cursors) {
+                cursor.readAhead();
+            }
+        }
         try {
             merge(cursors, registry, assembler::add);
         } finally {
