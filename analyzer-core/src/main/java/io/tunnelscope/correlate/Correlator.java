@@ -53,12 +53,13 @@ public final class Correlator {
     }
 
     /**
-     * 2^20 open journeys, fewer when the heap is small (one per KiB of maximum heap, at least
-     * 2^16): an open journey with its sighting takes about 300 bytes, so the match table stays
-     * within a third of the heap (under -Xmx512m: 524,288 journeys).
+     * 2^20 open journeys, fewer when the heap is small (one per 2 KiB of maximum heap, at least
+     * 2^16): an open journey with its sighting takes about 300 bytes, so the match table (and the
+     * outer-header table, twice as many entries of ~40 bytes) stay within a fifth of the heap
+     * (under -Xmx512m: 262,144 journeys).
      */
     static int defaultMaxOpenJourneys() {
-        long byHeap = Runtime.getRuntime().maxMemory() / 1024;
+        long byHeap = Runtime.getRuntime().maxMemory() / 2048;
         return (int) Math.max(1 << 16, Math.min(1 << 20, byHeap));
     }
 
@@ -67,7 +68,7 @@ public final class Correlator {
         Calibration calibration = calibrate(files, options);
         Registry registry = new Registry(calibration.offsets);
         List<String> errors = new ArrayList<>();
-        OuterSightings outer = new OuterSightings(3 * options.windowNanos);
+        OuterSightings outer = new OuterSightings(3 * options.windowNanos, 2 * options.maxOpenJourneys);
         JourneyAnalysis analysis = new JourneyAnalysis(registry.points, calibration.vteps, options.keepJourneys, outer);
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
@@ -91,6 +92,10 @@ public final class Correlator {
             if (cursor.error() != null) {
                 errors.add(cursor.error());
             }
+        }
+        if (outer.forgottenEarly() > 0) {
+            errors.add("outer-header table full: " + outer.forgottenEarly()
+                    + " tunnel sightings forgotten before their window ended");
         }
         return analysis.report(registry.offsetsByName(), errors, assembler.evictedEarly());
     }

@@ -9,6 +9,8 @@ package io.tunnelscope.correlate;
  */
 final class OuterSightings {
     private final long keepNanos;
+    private final int maxSightings;
+    private long forgottenEarly;
 
     private long[] keys = new long[1024];
     private long[] masks = new long[1024];
@@ -22,8 +24,15 @@ final class OuterSightings {
     private int head;
     private int count;
 
-    OuterSightings(long keepNanos) {
+    /** Keeps sightings for {@code keepNanos}, at most {@code maxSightings} (the oldest go first). */
+    OuterSightings(long keepNanos, int maxSightings) {
         this.keepNanos = keepNanos;
+        this.maxSightings = Math.max(1, maxSightings);
+    }
+
+    /** Sightings dropped before their time because {@code maxSightings} were kept. */
+    long forgottenEarly() {
+        return forgottenEarly;
     }
 
     static long key(Observation o) {
@@ -39,7 +48,10 @@ final class OuterSightings {
         }
         long oldest = o.adjustedNanos - keepNanos;
         int ringMask = ringTime.length - 1;
-        while (count > 0 && ringTime[head] < oldest) {
+        while (count > 0 && (ringTime[head] < oldest || count >= maxSightings)) {
+            if (ringTime[head] >= oldest) {
+                forgottenEarly++;
+            }
             long old = ringKey[head];
             long at = ringTime[head];
             head = (head + 1) & ringMask;
