@@ -1,5 +1,6 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.Evidence;
@@ -25,6 +26,16 @@ public final class PmtuBlackholeRule implements Rule {
     private static final class Flow {
         final String text;
         final String point;
+        /** The flow's key as text (point, addresses and ports), only for the order of findings. */
+        String key;
+        long srcHigh;
+        long srcLow;
+        long dstHigh;
+        long dstLow;
+        int sourcePort;
+        int destinationPort;
+        /** The next flow whose hashed key is the same. */
+        Flow collision;
         /** Sequence number -> [times seen, payload length]. */
         final Map<Long, int[]> largeSegments = new LinkedHashMap<>();
         long highestAck = -1;
@@ -37,8 +48,16 @@ public final class PmtuBlackholeRule implements Rule {
         }
     }
 
-    private final Map<String, Flow> flows = new HashMap<>();
+    /** Flows by a hash of their key, chained on collisions; looked up without building strings. */
+    private final LongObjectMap<Flow> flows = new LongObjectMap<>();
+    private final List<Flow> order = new ArrayList<>();
     private final StringBuilder key = new StringBuilder();
+    private long srcHigh;
+    private long srcLow;
+    private long dstHigh;
+    private long dstLow;
+    private int sourcePort;
+    private int destinationPort;
 
     @Override
     public String kind() {
@@ -62,7 +81,7 @@ public final class PmtuBlackholeRule implements Rule {
             int quoted = view.quotedIpLayer(transport);
             int quotedTransport = quoted < 0 ? -1 : view.transportLayer(quoted);
             if (quotedTransport >= 0) {
-                Flow flow = flows.get(flowKey(packet.point(), view, quoted, quotedTransport, false));
+                Flow flow = find(packet.point(), view, quoted, quotedTransport, false);
                 if (flow != null) {
                     flow.icmp = true;
                 }
@@ -72,7 +91,7 @@ public final class PmtuBlackholeRule implements Rule {
         if (packet.stack().type(transport) != LayerType.TCP || SizeFacts.isSuperFrame(packet.stack(), view, ip)) {
             return;
         }
-        Flow reverse = flows.get(flowKey(packet.point(), view, ip, transport, true));
+        Flow reverse = flows.isEmpty() ? null : find(packet.point(), view, ip, transport, true);
         if (reverse != null && (view.tcpFlags(transport) & 0x10) != 0) {
             reverse.highestAck = Math.max(reverse.highestAck, view.tcpAcknowledgment(transport));
         }
@@ -80,10 +99,9 @@ public final class PmtuBlackholeRule implements Rule {
         if (payload < LARGE) {
             return;
         }
-        String forward = flowKey(packet.point(), view, ip, transport, false);
-        Flow flow = flows.get(forward);
+        Flow flow = find(packet.point(), view, ip, transport, false);
         if (flow == null) {
-            if (flows.size() >= MAX_FLOWS) {
+            if (order.size() >= MAX_FLOWS) {
                 return;
             }
             StringBuilder text = new StringBuilder();
@@ -92,7 +110,17 @@ public final class PmtuBlackholeRule implements Rule {
             view.appendDestination(ip, text);
             text.append(':').append(view.destinationPort(transport));
             flow = new Flow(text.toString(), packet.point());
-            flows.put(forward, flow);
+            flow.key = flowKey(packet.point(), view, ip, transport, false);
+            flow.srcHigh = srcHigh;
+            flow.srcLow = srcLow;
+            flow.dstHigh = dstHigh;
+            flow.dstLow = dstLow;
+            flow.sourcePort = sourcePort;
+            flow.destinationPort = destinationPort;
+            long hash = hash(packet.point());
+            flow.collision = flows.get(hash);
+            flows.put(hash, flow);
+            order.add(flow);
         }
         long sequence = view.tcpSequence(transport);
         int[] seen = flow.largeSegments.get(sequence);
@@ -104,6 +132,54 @@ public final class PmtuBlackholeRule implements Rule {
                 flow.evidence.add(packet.evidence());
             }
         }
+    }
+
+    /**
+     * The flow of {@code point} with these addresses and ports (swapped when {@code reversed}), or
+     * null; leaves the fields in {@link #srcHigh} etc. for a flow to be created.
+     */
+    private Flow find(String point, PacketView view, int ip, int transport, boolean reversed) {
+        srcHigh = high(view, ip, !reversed);
+        srcLow = low(view, ip, !reversed);
+        dstHigh = high(view, ip, reversed);
+        dstLow = low(view, ip, reversed);
+        sourcePort = reversed ? view.destinationPort(transport) : view.sourcePort(transport);
+        destinationPort = reversed ? view.sourcePort(transport) : view.destinationPort(transport);
+        for (Flow f = flows.get(hash(point)); f != null; f = f.collision) {
+            if (f.srcLow == srcLow && f.dstLow == dstLow && f.sourcePort == sourcePort
+                    && f.destinationPort == destinationPort && f.srcHigh == srcHigh && f.dstHigh == dstHigh
+                    && (f.point == point || f.point.equals(point))) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private long hash(String point) {
+        long h = point.hashCode() * 0x9E3779B97F4A7C15L;
+        h = (h ^ srcHigh) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ srcLow) * 0x94D049BB133111EBL;
+        h = (h ^ dstHigh) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ dstLow) * 0x94D049BB133111EBL;
+        h = (h ^ (((long) sourcePort << 32) | (destinationPort & 0xFFFF_FFFFL))) * 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 31);
+    }
+
+    /** The first half of an address (IPv6), or a marker for IPv4. */
+    private static long high(PacketView view, int ip, boolean source) {
+        if (view.ipVersion(ip) == 4) {
+            return 4;
+        }
+        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
+        return offset < 0 ? -1 : view.stack().buffer().getLong(offset);
+    }
+
+    private static long low(PacketView view, int ip, boolean source) {
+        if (view.ipVersion(ip) == 4) {
+            return (source ? view.ipv4Source(ip) : view.ipv4Destination(ip)) & 0xFFFF_FFFFL;
+        }
+        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
+        return offset < 0 ? -1 : view.stack().buffer().getLong(offset + 8);
     }
 
     private String flowKey(String point, PacketView view, int ip, int transport, boolean reversed) {
@@ -134,7 +210,12 @@ public final class PmtuBlackholeRule implements Rule {
         Map<String, long[]> byFlow = new LinkedHashMap<>();
         Map<String, List<String>> points = new LinkedHashMap<>();
         Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
-        for (Flow flow : flows.values()) {
+        // In the order a HashMap of the flows by their text keys iterates (as the rule kept them).
+        Map<String, Flow> byKey = new HashMap<>();
+        for (Flow flow : order) {
+            byKey.put(flow.key, flow);
+        }
+        for (Flow flow : byKey.values()) {
             if (flow.icmp) {
                 continue;
             }

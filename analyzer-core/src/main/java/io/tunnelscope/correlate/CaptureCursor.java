@@ -80,6 +80,9 @@ final class CaptureCursor implements Closeable {
 
     /** Moves to the next IP packet; false when the file (or the limit) is done. */
     boolean advance() {
+        if (prefetch != null) {
+            return advancePrefetched();
+        }
         current = null;
         if (exhausted) {
             return false;
@@ -100,7 +103,8 @@ final class CaptureCursor implements Closeable {
                     continue;
                 }
                 point.ipPackets++;
-                current = observe(point, stack, inner);
+                current = observe(point.index, stack, inner);
+                count(point, current);
                 observations++;
                 return true;
             }
@@ -173,9 +177,27 @@ final class CaptureCursor implements Closeable {
         return ((stack.buffer().getShort(offset) & 0xFFFFL) << 32) | (stack.buffer().getInt(offset + 2) & 0xFFFF_FFFFL);
     }
 
-    private Observation observe(CapturePoint point, LayerStack stack, int inner) {
+    /** What an observation tells of its point: inner IPv4 addresses, tunnel packets by kind. */
+    private static void count(CapturePoint point, Observation o) {
+        if (IpAddresses.isIpv4(o.srcHigh, o.srcLow)) {
+            point.sawAddress(IpAddresses.ipv4(o.srcLow));
+            if (o.dstLow != o.srcLow) {
+                point.sawAddress(IpAddresses.ipv4(o.dstLow));
+            }
+        }
+        if (o.encapsulation >= 0) {
+            point.encapsulatedPackets++;
+            if (o.encapsulation == Encapsulation.VXLAN) {
+                point.vxlanPackets++;
+            } else if (o.encapsulation == Encapsulation.FLANNEL_UDP) {
+                point.flannelUdpPackets++;
+            }
+        }
+    }
+
+    private Observation observe(int pointIndex, LayerStack stack, int inner) {
         Observation o = new Observation();
-        o.point = point.index;
+        o.point = pointIndex;
         o.frame = record.frameNumber();
         o.timestampNanos = record.timestampNanos();
         o.resolutionNanos = resolutionNanos();
@@ -189,23 +211,11 @@ final class CaptureCursor implements Closeable {
             o.sourcePort = view.sourcePort(transport);
             o.destinationPort = view.destinationPort(transport);
         }
-        if (IpAddresses.isIpv4(o.srcHigh, o.srcLow)) {
-            point.sawAddress(IpAddresses.ipv4(o.srcLow));
-            if (o.dstLow != o.srcLow) {
-                point.sawAddress(IpAddresses.ipv4(o.dstLow));
-            }
-        }
         o.protocol = view.ipProtocol(inner);
         o.ttl = view.ttl(inner);
         o.ipLength = view.ipTotalLength(inner);
         if (view.encapsulationCount() > 0) {
-            point.encapsulatedPackets++;
             int kind = view.encapsulation(0);
-            if (kind == Encapsulation.VXLAN) {
-                point.vxlanPackets++;
-            } else if (kind == Encapsulation.FLANNEL_UDP) {
-                point.flannelUdpPackets++;
-            }
             o.encapsulation = kind;
             o.vni = view.vni();
             int outer = view.outerIpLayer();
@@ -228,8 +238,198 @@ final class CaptureCursor implements Closeable {
         return o;
     }
 
+    // ---- Reading ahead on a thread of its own -------------------------------------------
+
+    private static final int BATCH = 1024;
+    private static final int QUEUED_BATCHES = 8;
+    private static final int MACS = 1;
+    private static final int ARP = 2;
+
+    /** A capture point as the reading thread found it, registered when its packet is consumed. */
+    private record PointSpec(long key, String name, int linkType, String interfaceName, int interfaceId) {
+    }
+
+    /** What the reading thread learned of consecutive packets, for the merging thread to apply. */
+    private static final class Batch {
+        int size;
+        final int[] point = new int[BATCH];
+        final PointSpec[] newPoint = new PointSpec[BATCH];
+        final long[] nanos = new long[BATCH];
+        final byte[] flags = new byte[BATCH];
+        final long[] sourceMac = new long[BATCH];
+        final long[] destinationMac = new long[BATCH];
+        final int[] arpSender = new int[BATCH];
+        final int[] arpTarget = new int[BATCH];
+        final Observation[] observation = new Observation[BATCH];
+        /** Set on the last batch: the file is done. */
+        boolean end;
+        String error;
+        /** A bug met while reading, thrown again on the merging thread. */
+        RuntimeException failure;
+    }
+
+    private java.util.concurrent.BlockingQueue<Batch> prefetch;
+    private Thread worker;
+    private volatile boolean closing;
+    private Batch batch;
+    private int batchAt;
+    private final List<CapturePoint> pointsByLocal = new java.util.ArrayList<>();
+
+    /**
+     * Reads, decodes and identifies packets on a thread of its own from now on, up to
+     * {@value #QUEUED_BATCHES} batches ahead; {@link #advance()} applies them in order on the
+     * caller's thread, so points are registered and counted exactly as when reading inline.
+     * Only without a listener (which must see packets in the merged order).
+     */
+    void readAhead() {
+        if (listener != null || prefetch != null) {
+            throw new IllegalStateException("read-ahead needs a cursor without listener, started once");
+        }
+        prefetch = new java.util.concurrent.ArrayBlockingQueue<>(QUEUED_BATCHES);
+        worker = new Thread(this::readLoop, "tunnelscope-read " + baseName);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void readLoop() {
+        Map<Long, Integer> localByKey = new HashMap<>();
+        Batch out = new Batch();
+        long seen = 0;
+        try {
+            try {
+                while (seen < limit && reader.next(record)) {
+                    if (closing) {
+                        return;
+                    }
+                    LayerStack stack = decoder.decode(record);
+                    int n = out.size;
+                    int ifIndex = PointNames.sll2IfIndex(stack);
+                    long key = ((long) record.interfaceId() << 32) ^ (ifIndex & 0xFFFF_FFFFL);
+                    Integer local = localByKey.get(key);
+                    out.newPoint[n] = null;
+                    if (local == null) {
+                        local = localByKey.size();
+                        localByKey.put(key, local);
+                        List<CaptureInterface> interfaces = reader.interfaces();
+                        int id = record.interfaceId();
+                        String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
+                        out.newPoint[n] = new PointSpec(key, PointNames.of(baseName, interfaces, id, ifIndex),
+                                record.linkType(), interfaceName, id);
+                    }
+                    out.point[n] = local;
+                    out.nanos[n] = record.timestampNanos();
+                    view.wrap(stack);
+                    byte flags = 0;
+                    if (stack.count() > 0 && stack.type(0) == LayerType.ETHERNET && stack.headerLength(0) >= 14) {
+                        flags |= MACS;
+                        out.sourceMac[n] = mac(stack, stack.offset(0) + 6);
+                        out.destinationMac[n] = mac(stack, stack.offset(0));
+                    }
+                    int arp = stack.indexOf(LayerType.ARP);
+                    if (arp >= 0 && view.arpOperation(arp) > 0) {
+                        flags |= ARP;
+                        out.arpSender[n] = view.arpSenderIpv4(arp);
+                        out.arpTarget[n] = view.arpTargetIpv4(arp);
+                    }
+                    out.flags[n] = flags;
+                    int inner = view.innerIpLayer();
+                    if (inner >= 0 && routable(inner)) {
+                        out.observation[n] = observe(-1, stack, inner);
+                        seen++;
+                    } else {
+                        out.observation[n] = null;
+                    }
+                    out.size = n + 1;
+                    if (out.size == BATCH) {
+                        prefetch.put(out);
+                        out = new Batch();
+                    }
+                }
+            } catch (CaptureFormatException e) {
+                out.error = e.getMessage();
+            } catch (IOException e) {
+                out.error = path + ": " + e.getMessage();
+            } catch (RuntimeException e) {
+                out.failure = e;
+            }
+            out.end = true;
+            prefetch.put(out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean advancePrefetched() {
+        current = null;
+        if (exhausted) {
+            return false;
+        }
+        while (true) {
+            if (batch == null || batchAt == batch.size) {
+                if (batch != null && batch.end) {
+                    if (batch.failure != null) {
+                        throw batch.failure;
+                    }
+                    error = batch.error;
+                    exhausted = true;
+                    return false;
+                }
+                try {
+                    batch = prefetch.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    error = path + ": interrupted";
+                    exhausted = true;
+                    return false;
+                }
+                batchAt = 0;
+                continue;
+            }
+            int n = batchAt++;
+            PointSpec spec = batch.newPoint[n];
+            if (spec != null) {
+                CapturePoint point = registry.create(spec.name(), path.toString(), spec.linkType(),
+                        spec.interfaceName());
+                point.interfaceId = spec.interfaceId();
+                pointsByInterface.put(spec.key(), point);
+                pointsByLocal.add(point);
+            }
+            CapturePoint point = pointsByLocal.get(batch.point[n]);
+            point.packets++;
+            point.sawTime(batch.nanos[n]);
+            byte flags = batch.flags[n];
+            if ((flags & MACS) != 0) {
+                point.sawMac(batch.sourceMac[n]);
+                point.sawMac(batch.destinationMac[n]);
+            }
+            if ((flags & ARP) != 0) {
+                point.sawArpAddress(batch.arpSender[n]);
+                point.sawArpAddress(batch.arpTarget[n]);
+            }
+            Observation o = batch.observation[n];
+            if (o != null) {
+                batch.observation[n] = null;
+                point.ipPackets++;
+                o.point = point.index;
+                count(point, o);
+                observations++;
+                current = o;
+                return true;
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        if (worker != null) {
+            closing = true;
+            worker.interrupt();
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         reader.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.tunnelscope.correlate;
 
+import io.tunnelscope.collect.LongCounter;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -34,9 +35,9 @@ final class CapturePoint {
     /** When the capture stopped as the file records it (pcapng isb_endtime), or -1. */
     long recordedEndNanos = -1;
     /** Inner IPv4 addresses (source or destination) with the number of packets carrying them. */
-    final Map<Integer, Long> addresses = new HashMap<>();
+    private final LongCounter addressCounts = new LongCounter(MAX_TRACKED);
     /** Outermost Ethernet source and destination MACs seen, with counts (bounded). */
-    final Map<Long, Long> macs = new HashMap<>();
+    private final LongCounter macCounts = new LongCounter(MAX_TRACKED);
     /** IPv4 addresses seen in ARP (sender and target), bounded. */
     final Map<Integer, Long> arpAddresses = new HashMap<>();
 
@@ -61,15 +62,32 @@ final class CapturePoint {
     }
 
     void sawMac(long mac) {
-        if (macs.size() < MAX_TRACKED || macs.containsKey(mac)) {
-            macs.merge(mac, 1L, Long::sum);
-        }
+        macCounts.add(mac);
     }
 
     void sawAddress(int address) {
-        if (addresses.size() < MAX_TRACKED || addresses.containsKey(address)) {
-            addresses.merge(address, 1L, Long::sum);
+        addressCounts.add(address);
+    }
+
+    /**
+     * Inner IPv4 addresses with the number of packets carrying them: a HashMap filled in the order
+     * the addresses were first seen, so it iterates as the map counted into directly did.
+     */
+    Map<Integer, Long> addresses() {
+        Map<Integer, Long> map = new HashMap<>();
+        for (int n = 0; n < addressCounts.size(); n++) {
+            map.put((int) addressCounts.key(n), addressCounts.count(n));
         }
+        return map;
+    }
+
+    /** Outermost Ethernet MACs with their counts (a HashMap filled in the order first seen). */
+    Map<Long, Long> macs() {
+        Map<Long, Long> map = new HashMap<>();
+        for (int n = 0; n < macCounts.size(); n++) {
+            map.put(macCounts.key(n), macCounts.count(n));
+        }
+        return map;
     }
 
     void sawArpAddress(int address) {

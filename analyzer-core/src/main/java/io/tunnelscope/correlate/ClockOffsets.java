@@ -22,13 +22,43 @@ import java.util.Map;
 final class ClockOffsets {
     private static final int MAX_SAMPLES = 4096;
 
-    private final int points;
+    private int points;
     /** Samples of ts(b) - ts(a) for a < b, keyed by pair and direction (0 or 1). */
     private final Map<Long, long[]> samples = new HashMap<>();
     private final Map<Long, Integer> sampleCounts = new HashMap<>();
 
     ClockOffsets(int points) {
         this.points = points;
+    }
+
+    /** For samples taken before the number of points is known ({@link #estimate(int)}). */
+    ClockOffsets() {
+        this.points = -1;
+    }
+
+    private long pairKey(int a, int b) {
+        return points < 0 ? ((long) a << 32) | b : (long) a * points + b;
+    }
+
+    /** {@link #estimate()} once the number of points is known. */
+    long[] estimate(int pointCount) {
+        if (points < 0) {
+            Map<Long, long[]> keyed = new HashMap<>();
+            Map<Long, Integer> counts = new HashMap<>();
+            for (Map.Entry<Long, long[]> e : samples.entrySet()) {
+                long k = e.getKey();
+                long pair = k >>> 1;
+                long key = (((pair >>> 32) * pointCount + (pair & 0xFFFF_FFFFL)) << 1) | (k & 1);
+                keyed.put(key, e.getValue());
+                counts.put(key, sampleCounts.get(k));
+            }
+            samples.clear();
+            samples.putAll(keyed);
+            sampleCounts.clear();
+            sampleCounts.putAll(counts);
+            points = pointCount;
+        }
+        return estimate();
     }
 
     /**
@@ -44,7 +74,7 @@ final class ClockOffsets {
             sample(b, tsB, a, tsA, forward);
             return;
         }
-        long key = (((long) a * points + b) << 1) | (forward ? 1 : 0);
+        long key = (pairKey(a, b) << 1) | (forward ? 1 : 0);
         int n = sampleCounts.getOrDefault(key, 0);
         if (n >= MAX_SAMPLES) {
             return;

@@ -34,16 +34,33 @@ public final class Correlator {
         /** Match window of the calibration pass, before clocks are corrected. */
         public long calibrationWindowNanos = 30_000_000_000L;
         /** Most journeys open at once; the oldest is closed early beyond it (and counted). */
-        public int maxOpenJourneys = 1 << 20;
+        public int maxOpenJourneys = defaultMaxOpenJourneys();
         /** Keep every journey for the report (memory grows with the captures). */
         public boolean keepJourneys;
         /** Dispatch tables (decode-as overrides). */
         public DecodeTables tables = DecodeTables.defaults();
         /** Sees every packet of the main pass (not of the calibration pass), or null. */
         public PacketListener listener;
+        /**
+         * Read and decode every file on a thread of its own, ahead of the time-ordered merge (the
+         * results are the same as reading inline). Applies to the passes without a listener: the
+         * calibration pass, and the main pass when {@link #listener} is null.
+         */
+        public boolean readAhead = true;
     }
 
     private Correlator() {
+    }
+
+    /**
+     * 2^20 open journeys, fewer when the heap is small (one per 2 KiB of maximum heap, at least
+     * 2^16): an open journey with its sighting takes about 300 bytes, so the match table (and the
+     * outer-header table, twice as many entries of ~40 bytes) stay within a fifth of the heap
+     * (under -Xmx512m: 262,144 journeys).
+     */
+    static int defaultMaxOpenJourneys() {
+        long byHeap = Runtime.getRuntime().maxMemory() / 2048;
+        return (int) Math.max(1 << 16, Math.min(1 << 20, byHeap));
     }
 
     /** Correlates the given capture files, one or more capture points each. */
@@ -51,13 +68,16 @@ public final class Correlator {
         Calibration calibration = calibrate(files, options);
         Registry registry = new Registry(calibration.offsets);
         List<String> errors = new ArrayList<>();
-        OuterSightings outer = new OuterSightings(3 * options.windowNanos);
+        OuterSightings outer = new OuterSightings(3 * options.windowNanos, 2 * options.maxOpenJourneys);
         JourneyAnalysis analysis = new JourneyAnalysis(registry.points, calibration.vteps, options.keepJourneys, outer);
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
         for (CaptureCursor cursor : cursors) {
             cursor.listener(options.listener);
+            if (options.listener == null && options.readAhead) {
+                cursor.readAhead();
+            }
         }
         try {
             merge(cursors, registry, o -> {
@@ -73,6 +93,10 @@ public final class Correlator {
                 errors.add(cursor.error());
             }
         }
+        if (outer.forgottenEarly() > 0) {
+            errors.add("outer-header table full: " + outer.forgottenEarly()
+                    + " tunnel sightings forgotten before their window ended");
+        }
         return analysis.report(registry.offsetsByName(), errors, assembler.evictedEarly());
     }
 
@@ -80,16 +104,29 @@ public final class Correlator {
     private record Calibration(Map<String, Long> offsets, Map<String, long[]> vteps) {
     }
 
+    /**
+     * Hops of the calibration's journeys kept for the VTEP votes (compactly, only journeys with a
+     * tunnel sighting): at most this many, whatever the number and size of the captures.
+     */
+    static final int MAX_CALIBRATION_HOPS = 1 << 20;
+
     private static Calibration calibrate(List<Path> files, Options options) throws IOException {
         Registry registry = new Registry(Map.of());
-        List<List<Observation>> journeys = new ArrayList<>();
+        ClockOffsets clocks = new ClockOffsets();
+        CompactJourneys journeys = new CompactJourneys(MAX_CALIBRATION_HOPS);
         JourneyAssembler assembler = new JourneyAssembler(options.calibrationWindowNanos,
                 options.maxOpenJourneys, registry::repeatsAllowed, hops -> {
                     if (hops.size() > 1) {
-                        journeys.add(hops);
+                        sampleClocks(clocks, hops);
+                        journeys.addIfTunnelled(hops);
                     }
                 });
         List<CaptureCursor> cursors = open(files, options, registry, options.calibrationPackets, new ArrayList<>());
+        if (options.readAhead) {
+            for (CaptureCursor cursor : cursors) {
+                cursor.readAhead();
+            }
+        }
         try {
             merge(cursors, registry, assembler::add);
         } finally {
@@ -98,25 +135,7 @@ public final class Correlator {
         assembler.flush();
 
         int n = registry.points.size();
-        ClockOffsets clocks = new ClockOffsets(n);
-        for (List<Observation> hops : journeys) {
-            Observation reference = hops.get(0);
-            for (Observation hop : hops) {
-                if (hop.point < reference.point) {
-                    reference = hop;
-                }
-            }
-            boolean forward = compareUnsigned(reference.srcHigh, reference.srcLow,
-                    reference.dstHigh, reference.dstLow) < 0;
-            for (int i = 0; i < hops.size(); i++) {
-                for (int j = i + 1; j < hops.size(); j++) {
-                    Observation a = hops.get(i);
-                    Observation b = hops.get(j);
-                    clocks.sample(a.point, a.timestampNanos, b.point, b.timestampNanos, forward);
-                }
-            }
-        }
-        long[] offsets = clocks.estimate();
+        long[] offsets = clocks.estimate(n);
         Map<String, Long> offsetsByName = new HashMap<>();
         for (CapturePoint point : registry.points) {
             offsetsByName.put(point.name, offsets[point.index]);
@@ -127,7 +146,8 @@ public final class Correlator {
         // destination). Sightings in between may be either host's (an any capture repeats the
         // NIC's), so they do not vote. A journey with one tunnel sighting votes by what surrounds it.
         Map<Integer, Map<String, long[]>> votes = new HashMap<>();
-        for (List<Observation> hops : journeys) {
+        for (int j = 0; j < journeys.size(); j++) {
+            List<Observation> hops = journeys.journey(j);
             for (Observation hop : hops) {
                 hop.adjustedNanos = hop.timestampNanos - offsets[hop.point];
             }
@@ -161,6 +181,25 @@ public final class Correlator {
             vteps.put(registry.points.get(entry.getKey()).name, new long[] {best[0], best[1]});
         }
         return new Calibration(offsetsByName, vteps);
+    }
+
+    /** Clock samples of one journey: every pair of its hops, directed by the reference hop's flow. */
+    private static void sampleClocks(ClockOffsets clocks, List<Observation> hops) {
+        Observation reference = hops.get(0);
+        for (Observation hop : hops) {
+            if (hop.point < reference.point) {
+                reference = hop;
+            }
+        }
+        boolean forward = compareUnsigned(reference.srcHigh, reference.srcLow,
+                reference.dstHigh, reference.dstLow) < 0;
+        for (int i = 0; i < hops.size(); i++) {
+            for (int j = i + 1; j < hops.size(); j++) {
+                Observation a = hops.get(i);
+                Observation b = hops.get(j);
+                clocks.sample(a.point, a.timestampNanos, b.point, b.timestampNanos, forward);
+            }
+        }
     }
 
     private static void vote(Map<Integer, Map<String, long[]>> votes, Observation hop, boolean sender) {

@@ -32,6 +32,20 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final OuterSightings outer;
 
     private final Map<String, PathStats> paths = new LinkedHashMap<>();
+    private final io.tunnelscope.collect.LongObjectMap<PathStats> pathsByPacked = new io.tunnelscope.collect.LongObjectMap<>();
+    /** The tunnel statistics of the last tunnel key looked up (consecutive packets share tunnels). */
+    private TunnelStats lastTunnel;
+    private int lastTunnelEncapsulation = -2;
+    private long lastTunnelVni;
+    private long lastTunnelSrcHigh;
+    private long lastTunnelSrcLow;
+    private long lastTunnelDstHigh;
+    private long lastTunnelDstLow;
+    private HostVotes lastHost;
+    /** VTEP of each point index (by its name in the calibration), refreshed as points appear. */
+    private long[][] vtepByPoint = new long[0][];
+    private long lastLossPair = -1;
+    private long[] lastLossCounts;
     private final Map<List<String>, NatStats> nat = new LinkedHashMap<>();
     private final Map<List<Object>, TunnelStats> tunnels = new LinkedHashMap<>();
     private final Map<String, HostVotes> hosts = new TreeMap<>();
@@ -58,6 +72,9 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
      * pod, bridge, overlay, underlay; inbound the reverse), then by full-resolution time.
      */
     static List<Observation> order(List<Observation> hops, List<CapturePoint> points) {
+        if (hops.size() == 1) {
+            return hops;
+        }
         long resolution = 1;
         int firstTtl = 0;
         for (Observation hop : hops) {
@@ -126,11 +143,27 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     }
 
     private void recordPath(List<Observation> hops) {
-        StringBuilder key = new StringBuilder();
-        for (Observation hop : hops) {
-            key.append(hop.point).append(',');
+        // Paths of up to 7 hops at points below 256 are packed into a long (the length in the top
+        // byte) to find their statistics without building the string key.
+        long packed = -1;
+        if (hops.size() <= 7) {
+            packed = (long) hops.size() << 56;
+            for (int i = 0; i < hops.size() && packed != -1; i++) {
+                int point = hops.get(i).point;
+                packed = point < 256 ? packed | ((long) point << (8 * i)) : -1;
+            }
         }
-        PathStats stats = paths.computeIfAbsent(key.toString(), k -> new PathStats(hops));
+        PathStats stats = packed == -1 ? null : pathsByPacked.get(packed);
+        if (stats == null) {
+            StringBuilder key = new StringBuilder();
+            for (Observation hop : hops) {
+                key.append(hop.point).append(',');
+            }
+            stats = paths.computeIfAbsent(key.toString(), k -> new PathStats(hops));
+            if (packed != -1) {
+                pathsByPacked.put(packed, stats);
+            }
+        }
         stats.packets++;
         for (int i = 1; i < hops.size(); i++) {
             stats.latency[i - 1].record(hops.get(i).adjustedNanos - hops.get(i - 1).adjustedNanos);
@@ -189,30 +222,52 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     }
 
     private void recordTunnels(List<Observation> hops) {
-        Set<List<Object>> seen = new HashSet<>();
+        TunnelStats seen0 = null;
+        List<TunnelStats> seen = null;
         boolean sender = true;
         for (Observation hop : hops) {
             if (!hop.encapsulated()) {
                 continue;
             }
-            String outerSrc = IpAddresses.format(hop.outerSrcHigh, hop.outerSrcLow);
-            List<Object> key = List.of(Encapsulation.name(hop.encapsulation), hop.vni, outerSrc,
-                    IpAddresses.format(hop.outerDstHigh, hop.outerDstLow));
-            if (seen.add(key)) {
-                TunnelStats stats = tunnels.computeIfAbsent(key, k -> new TunnelStats());
+            TunnelStats stats = tunnelStats(hop);
+            boolean fresh;
+            if (seen0 == null) {
+                seen0 = stats;
+                fresh = true;
+            } else if (seen0 == stats || seen != null && seen.contains(stats)) {
+                fresh = false;
+            } else {
+                if (seen == null) {
+                    seen = new ArrayList<>(2);
+                }
+                seen.add(stats);
+                fresh = true;
+            }
+            if (fresh) {
                 stats.packets++;
                 if (hop.outerDestinationPort >= 0) {
                     stats.outerPorts.add(hop.outerDestinationPort);
                 }
-                String flow = protocolName(hop.protocol) + " " + hop.source(true) + " " + hop.destination(true);
-                if (stats.innerFlows.size() < MAX_INNER_FLOWS || stats.innerFlows.containsKey(flow)) {
+                InnerFlowKey flowKey = new InnerFlowKey(hop.protocol, hop.srcHigh, hop.srcLow, hop.sourcePort,
+                        hop.dstHigh, hop.dstLow, hop.destinationPort);
+                String flow = stats.flowNames.get(flowKey);
+                if (flow != null) {
+                    stats.innerFlows.merge(flow, 1L, Long::sum);
+                } else if (stats.innerFlows.size() < MAX_INNER_FLOWS) {
+                    flow = protocolName(hop.protocol) + " " + hop.source(true) + " " + hop.destination(true);
+                    stats.flowNames.put(flowKey, flow);
                     stats.innerFlows.merge(flow, 1L, Long::sum);
                 }
             }
             if (sender) {
                 // The first tunnel sighting is on the sending side: its outer source is the
                 // sender's VTEP, its inner source an address of the sender's subnet.
-                HostVotes votes = hosts.computeIfAbsent(outerSrc, k -> new HostVotes(hop.outerSrcHigh, hop.outerSrcLow));
+                HostVotes votes = lastHost;
+                if (votes == null || votes.vtepHigh != hop.outerSrcHigh || votes.vtepLow != hop.outerSrcLow) {
+                    votes = hosts.computeIfAbsent(IpAddresses.format(hop.outerSrcHigh, hop.outerSrcLow),
+                            k -> new HostVotes(hop.outerSrcHigh, hop.outerSrcLow));
+                    lastHost = votes;
+                }
                 votes.backend = Encapsulation.name(hop.encapsulation);
                 if (IpAddresses.isIpv4(hop.srcHigh, hop.srcLow) && hop.srcLow != hop.outerSrcLow) {
                     votes.subnets.merge(IpAddresses.ipv4(hop.srcLow) & 0xFFFFFF00, 1L, Long::sum);
@@ -223,6 +278,42 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 sender = false;
             }
         }
+    }
+
+    /** An inner flow as the tunnel report names it, without formatting it. */
+    private record InnerFlowKey(int protocol, long srcHigh, long srcLow, int sourcePort, long dstHigh, long dstLow,
+                                int destinationPort) {
+    }
+
+    /** The statistics of the tunnel (kind, VNI, outer addresses) that carried {@code hop}. */
+    private TunnelStats tunnelStats(Observation hop) {
+        if (lastTunnel != null && lastTunnelEncapsulation == hop.encapsulation && lastTunnelVni == hop.vni
+                && lastTunnelSrcHigh == hop.outerSrcHigh && lastTunnelSrcLow == hop.outerSrcLow
+                && lastTunnelDstHigh == hop.outerDstHigh && lastTunnelDstLow == hop.outerDstLow) {
+            return lastTunnel;
+        }
+        List<Object> key = List.of(Encapsulation.name(hop.encapsulation), hop.vni,
+                IpAddresses.format(hop.outerSrcHigh, hop.outerSrcLow),
+                IpAddresses.format(hop.outerDstHigh, hop.outerDstLow));
+        TunnelStats stats = tunnels.computeIfAbsent(key, k -> new TunnelStats());
+        lastTunnel = stats;
+        lastTunnelEncapsulation = hop.encapsulation;
+        lastTunnelVni = hop.vni;
+        lastTunnelSrcHigh = hop.outerSrcHigh;
+        lastTunnelSrcLow = hop.outerSrcLow;
+        lastTunnelDstHigh = hop.outerDstHigh;
+        lastTunnelDstLow = hop.outerDstLow;
+        return stats;
+    }
+
+    private long[] vtep(int point) {
+        if (vtepByPoint.length != points.size()) {
+            vtepByPoint = new long[points.size()][];
+            for (CapturePoint p : points) {
+                vtepByPoint[p.index] = vtepsByName.get(p.name);
+            }
+        }
+        return vtepByPoint[point];
     }
 
     /**
@@ -247,12 +338,12 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         if (sent == null) {
             return;
         }
-        long[] senderVtep = vtepsByName.get(points.get(sent.point).name);
+        long[] senderVtep = vtep(sent.point);
         if (senderVtep == null || senderVtep[0] != sent.outerSrcHigh || senderVtep[1] != sent.outerSrcLow) {
             return;
         }
         for (CapturePoint receiver : points) {
-            long[] vtep = vtepsByName.get(receiver.name);
+            long[] vtep = vtep(receiver.index);
             if (receiver.index == sent.point || vtep == null
                     || vtep[0] != sent.outerDstHigh || vtep[1] != sent.outerDstLow
                     || !covers(receiver, sent.timestampNanos)) {
@@ -266,7 +357,9 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 continue;
             }
             long pair = ((long) named.point << 32) | receiver.index;
-            long[] counts = losses.computeIfAbsent(pair, k -> new long[2]);
+            long[] counts = pair == lastLossPair ? lastLossCounts : losses.computeIfAbsent(pair, k -> new long[2]);
+            lastLossPair = pair;
+            lastLossCounts = counts;
             counts[0]++;
             if (!arrived) {
                 counts[1]++;
@@ -412,7 +505,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             }
             CapturePoint point = points.get(i);
             Integer own = null;
-            for (Map.Entry<Integer, Long> entry : point.addresses.entrySet()) {
+            for (Map.Entry<Integer, Long> entry : point.addresses().entrySet()) {
                 if (entry.getValue() == point.ipPackets) {
                     own = entry.getKey();
                 }
@@ -509,6 +602,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         long packets;
         final Set<Integer> outerPorts = new java.util.TreeSet<>();
         final Map<String, Long> innerFlows = new LinkedHashMap<>();
+        /** The names of the flows in {@link #innerFlows}, by their fields. */
+        final Map<InnerFlowKey, String> flowNames = new HashMap<>();
     }
 
     private static final class HostVotes {

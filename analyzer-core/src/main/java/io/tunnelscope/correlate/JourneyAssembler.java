@@ -1,10 +1,9 @@
 package io.tunnelscope.correlate;
 
+import io.tunnelscope.collect.LongObjectMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -66,7 +65,7 @@ final class JourneyAssembler {
     private final IntPredicate repeatsAllowed;
     private final Sink sink;
     /** The oldest open journey of each identity; younger ones hang off it. */
-    private final Map<Long, Journey> open = new HashMap<>();
+    private final LongObjectMap<Journey> open = new LongObjectMap<>(1024);
     private final ArrayDeque<Journey> byAge = new ArrayDeque<>();
     private int openJourneys;
     private long evictedEarly;

@@ -34,7 +34,7 @@ final class Roles {
         }
         long total = 0;
         long vtep = 0;
-        for (Map.Entry<Long, Long> mac : point.macs.entrySet()) {
+        for (Map.Entry<Long, Long> mac : point.macs().entrySet()) {
             total += mac.getValue();
             if (vtepMacs.contains(mac.getKey())) {
                 vtep += mac.getValue();

@@ -1,12 +1,12 @@
 package io.tunnelscope.flow;
 
+import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.FlowSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,23 +23,63 @@ public final class FlowTable {
     private static final int MAX_TUNNELS_PER_FLOW = 4;
 
     private static final class Flow {
+        final long key;
         final String protocol;
         final String source;
         final String destination;
         long firstNanos = Long.MAX_VALUE;
         long lastNanos = Long.MIN_VALUE;
-        final Map<String, long[]> perPoint = new LinkedHashMap<>();
+        /** Points in the order first seen, with [packets, bytes] each. */
+        String[] points = new String[2];
+        long[] counts = new long[4];
+        int pointCount;
         final Set<String> tunnels = new LinkedHashSet<>();
+        /** The tunnels in {@link #tunnels} by their fields: kind, VNI, outer source and destination. */
+        final long[] tunnelFields = new long[MAX_TUNNELS_PER_FLOW * 6];
 
-        Flow(String protocol, String source, String destination) {
+        Flow(long key, String protocol, String source, String destination) {
+            this.key = key;
             this.protocol = protocol;
             this.source = source;
             this.destination = destination;
         }
+
+        /** Index of {@code point}'s counters, added when new. */
+        int point(String point) {
+            for (int i = 0; i < pointCount; i++) {
+                if (points[i] == point) {
+                    return i;
+                }
+            }
+            for (int i = 0; i < pointCount; i++) {
+                if (points[i].equals(point)) {
+                    return i;
+                }
+            }
+            if (pointCount == points.length) {
+                points = java.util.Arrays.copyOf(points, pointCount * 2);
+                counts = java.util.Arrays.copyOf(counts, pointCount * 4);
+            }
+            points[pointCount] = point;
+            return pointCount++;
+        }
+
+        boolean knowsTunnel(long kind, long vni, long srcHigh, long srcLow, long dstHigh, long dstLow) {
+            for (int t = 0, at = 0; t < tunnels.size(); t++, at += 6) {
+                if (tunnelFields[at] == kind && tunnelFields[at + 1] == vni && tunnelFields[at + 2] == srcHigh
+                        && tunnelFields[at + 3] == srcLow && tunnelFields[at + 4] == dstHigh
+                        && tunnelFields[at + 5] == dstLow) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private final int maxFlows;
-    private final Map<Long, Flow> flows = new HashMap<>();
+    private final LongObjectMap<Flow> flows = new LongObjectMap<>(1024);
+    /** Flows in the order they were first seen. */
+    private final List<Flow> order = new ArrayList<>();
     private long untrackedPackets;
     private final StringBuilder text = new StringBuilder();
 
@@ -64,16 +104,27 @@ public final class FlowTable {
                 untrackedPackets++;
                 return;
             }
-            flow = new Flow(protocolName(protocol), endpoint(view, ip, true, sport), endpoint(view, ip, false, dport));
+            flow = new Flow(key, protocolName(protocol), endpoint(view, ip, true, sport),
+                    endpoint(view, ip, false, dport));
             flows.put(key, flow);
+            order.add(flow);
         }
         flow.firstNanos = Math.min(flow.firstNanos, timestampNanos);
         flow.lastNanos = Math.max(flow.lastNanos, timestampNanos);
-        long[] counts = flow.perPoint.computeIfAbsent(point, k -> new long[2]);
-        counts[0]++;
-        counts[1] += view.ipTotalLength(ip);
+        int at = 2 * flow.point(point);
+        flow.counts[at]++;
+        flow.counts[at + 1] += view.ipTotalLength(ip);
         if (view.encapsulationCount() > 0 && flow.tunnels.size() < MAX_TUNNELS_PER_FLOW) {
             int outer = view.outerIpLayer();
+            long kind = view.encapsulation(0);
+            long vni = view.vni();
+            long srcHigh = high(view, outer, true);
+            long srcLow = low(view, outer, true);
+            long dstHigh = high(view, outer, false);
+            long dstLow = low(view, outer, false);
+            if (flow.knowsTunnel(kind, vni, srcHigh, srcLow, dstHigh, dstLow)) {
+                return;
+            }
             text.setLength(0);
             text.append(Encapsulation.name(view.encapsulation(0)));
             if (view.vni() >= 0) {
@@ -83,8 +134,34 @@ public final class FlowTable {
             view.appendSource(outer, text);
             text.append(" > ");
             view.appendDestination(outer, text);
-            flow.tunnels.add(text.toString());
+            int t = flow.tunnels.size();
+            if (flow.tunnels.add(text.toString())) {
+                long[] fields = flow.tunnelFields;
+                fields[6 * t] = kind;
+                fields[6 * t + 1] = vni;
+                fields[6 * t + 2] = srcHigh;
+                fields[6 * t + 3] = srcLow;
+                fields[6 * t + 4] = dstHigh;
+                fields[6 * t + 5] = dstLow;
+            }
         }
+    }
+
+    /** The first (IPv6) or only (IPv4: 0) half of an address, exact, for comparisons. */
+    private static long high(PacketView view, int ip, boolean source) {
+        if (view.ipVersion(ip) == 4) {
+            return 0;
+        }
+        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
+        return offset < 0 ? -1 : view.stack().buffer().getLong(offset);
+    }
+
+    private static long low(PacketView view, int ip, boolean source) {
+        if (view.ipVersion(ip) == 4) {
+            return (source ? view.ipv4Source(ip) : view.ipv4Destination(ip)) & 0xFFFF_FFFFL;
+        }
+        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
+        return offset < 0 ? -1 : view.stack().buffer().getLong(offset + 8);
     }
 
     private static long key(PacketView view, int ip, int protocol, int sport, int dport) {
@@ -147,17 +224,24 @@ public final class FlowTable {
     /** The {@code n} flows with the most bytes. */
     public List<FlowSummary> top(int n) {
         List<FlowSummary> out = new ArrayList<>();
-        for (Flow flow : flows.values()) {
+        // A HashMap filled in the order flows were first seen iterates as the table did when it
+        // was that map (ties in the sort below keep that order).
+        Map<Long, Flow> byKey = new HashMap<>();
+        for (Flow flow : order) {
+            byKey.put(flow.key, flow);
+        }
+        for (Flow flow : byKey.values()) {
             long packets = 0;
             long bytes = 0;
-            for (long[] counts : flow.perPoint.values()) {
-                if (counts[1] > bytes) {
-                    packets = counts[0];
-                    bytes = counts[1];
+            for (int i = 0; i < flow.pointCount; i++) {
+                if (flow.counts[2 * i + 1] > bytes) {
+                    packets = flow.counts[2 * i];
+                    bytes = flow.counts[2 * i + 1];
                 }
             }
             out.add(new FlowSummary(flow.protocol, flow.source, flow.destination, packets, bytes, flow.firstNanos,
-                    flow.lastNanos, List.copyOf(flow.tunnels), List.copyOf(flow.perPoint.keySet())));
+                    flow.lastNanos, List.copyOf(flow.tunnels),
+                    List.of(java.util.Arrays.copyOf(flow.points, flow.pointCount))));
         }
         out.sort(Comparator.comparingLong(FlowSummary::bytes).reversed().thenComparing(FlowSummary::source));
         return out.size() > n ? new ArrayList<>(out.subList(0, n)) : out;
