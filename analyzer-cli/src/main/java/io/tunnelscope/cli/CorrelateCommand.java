@@ -80,6 +80,9 @@ final class CorrelateCommand {
         for (String error : report.errors()) {
             err.println(error);
         }
+        for (String limit : report.limits()) {
+            err.println("note: " + limit);
+        }
         if (line.hasOption("json")) {
             try {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
@@ -92,8 +95,7 @@ final class CorrelateCommand {
             printText(report);
         }
         out.flush();
-        boolean unread = !inputProblems.isEmpty()
-                || report.errors().stream().anyMatch(e -> !e.startsWith("match table full"));
+        boolean unread = !inputProblems.isEmpty() || !report.errors().isEmpty();
         return unread ? Main.EXIT_INPUT : Main.EXIT_OK;
     }
 

@@ -141,6 +141,13 @@ final class HtmlReport {
             }
             html.append("</ul>\n");
         }
+        if (!report.limits().isEmpty()) {
+            html.append("<h2>Tables that reached their bounds</h2>\n<ul>");
+            for (String limit : report.limits()) {
+                html.append("<li>").append(Markup.escape(limit)).append("</li>");
+            }
+            html.append("</ul>\n");
+        }
         // Marks the page once every chart image has decoded: the headless-browser test reads it.
         html.append("<script>window.addEventListener('load',function(){var ok=Array.prototype.every.call(")
                 .append("document.images,function(i){return i.complete&&i.naturalWidth>0;});")

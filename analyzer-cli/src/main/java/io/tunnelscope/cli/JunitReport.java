@@ -49,6 +49,9 @@ final class JunitReport {
         if (!report.errors().isEmpty()) {
             xml.append("    <system-err>").append(Markup.escape(String.join("\n", report.errors()))).append("</system-err>\n");
         }
+        if (!report.limits().isEmpty()) {
+            xml.append("    <system-out>").append(Markup.escape(String.join("\n", report.limits()))).append("</system-out>\n");
+        }
         xml.append(cases);
         xml.append("  </testsuite>\n</testsuites>\n");
         return xml.toString();

@@ -110,6 +110,9 @@ final class ReportCommand {
         for (String error : report.errors()) {
             err.println(error);
         }
+        for (String limit : report.limits()) {
+            err.println("note: " + limit);
+        }
         String json = line.getOptionValue("json");
         try {
             if (json != null) {
@@ -131,8 +134,7 @@ final class ReportCommand {
             printText(report, failOn);
         }
         out.flush();
-        boolean unread = !inputProblems.isEmpty() || report.errors().stream()
-                .anyMatch(e -> !e.startsWith("match table full") && !e.startsWith("flow table full"));
+        boolean unread = !inputProblems.isEmpty() || !report.errors().isEmpty();
         if (unread) {
             return Main.EXIT_INPUT;
         }

@@ -61,13 +61,13 @@ public final class Analyzer {
             rule.finish(analysis, findings);
         }
         findings.sort(Comparator.comparing(Finding::severity).reversed());
-        List<String> errors = new ArrayList<>(correlation.errors());
+        List<String> limits = new ArrayList<>(correlation.limits());
         if (flows.untrackedPackets() > 0) {
-            errors.add("flow table full: " + flows.untrackedPackets() + " packets of further flows not tracked");
+            limits.add("flow table full: " + flows.untrackedPackets() + " packets of further flows not tracked");
         }
         return new AnalysisReport(correlation.points(), correlation.topology(), correlation.tunnels(),
                 flows.top(options.topFlows), correlation.paths(), correlation.nat(), correlation.losses(),
-                correlation.clockOffsets(), findings, errors,
+                correlation.clockOffsets(), findings, correlation.errors(), limits,
                 series.charts(analysis.overlayMtu() == null ? 0 : analysis.overlayMtu().value()),
                 correlation.journeys());
     }

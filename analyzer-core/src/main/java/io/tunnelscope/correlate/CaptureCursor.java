@@ -181,6 +181,9 @@ final class CaptureCursor implements Closeable {
     private static void count(CapturePoint point, Observation o) {
         if (IpAddresses.isIpv4(o.srcHigh, o.srcLow)) {
             point.sawAddress(IpAddresses.ipv4(o.srcLow));
+            if (o.ttl == 64 || o.ttl == 128 || o.ttl == 255) {
+                point.sawFreshSource(IpAddresses.ipv4(o.srcLow));
+            }
             if (o.dstLow != o.srcLow) {
                 point.sawAddress(IpAddresses.ipv4(o.dstLow));
             }

@@ -36,6 +36,11 @@ final class CapturePoint {
     long recordedEndNanos = -1;
     /** Inner IPv4 addresses (source or destination) with the number of packets carrying them. */
     private final LongCounter addressCounts = new LongCounter(MAX_TRACKED);
+    /**
+     * Sources of inner IPv4 packets that still carry an initial TTL (64, 128, 255): sent from this
+     * host, not routed to it. At a pod's capture, the pod's own address.
+     */
+    private final LongCounter freshSourceCounts = new LongCounter(MAX_TRACKED);
     /** Outermost Ethernet source and destination MACs seen, with counts (bounded). */
     private final LongCounter macCounts = new LongCounter(MAX_TRACKED);
     /** IPv4 addresses seen in ARP (sender and target), bounded. */
@@ -67,6 +72,23 @@ final class CapturePoint {
 
     void sawAddress(int address) {
         addressCounts.add(address);
+    }
+
+    void sawFreshSource(int address) {
+        freshSourceCounts.add(address);
+    }
+
+    /** The source most packets with an initial TTL came from, or null when there were none. */
+    Integer mostFreshSource() {
+        Integer best = null;
+        long most = 0;
+        for (int n = 0; n < freshSourceCounts.size(); n++) {
+            if (freshSourceCounts.count(n) > most) {
+                most = freshSourceCounts.count(n);
+                best = (int) freshSourceCounts.key(n);
+            }
+        }
+        return best;
     }
 
     /**

@@ -93,11 +93,12 @@ public final class Correlator {
                 errors.add(cursor.error());
             }
         }
+        List<String> limits = new ArrayList<>();
         if (outer.forgottenEarly() > 0) {
-            errors.add("outer-header table full: " + outer.forgottenEarly()
+            limits.add("outer-header table full: " + outer.forgottenEarly()
                     + " tunnel sightings forgotten before their window ended");
         }
-        return analysis.report(registry.offsetsByName(), errors, assembler.evictedEarly());
+        return analysis.report(registry.offsetsByName(), errors, limits, assembler.evictedEarly());
     }
 
     /** What the calibration pass learned, by point name (point indexes differ between passes). */

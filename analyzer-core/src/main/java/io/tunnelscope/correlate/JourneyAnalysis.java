@@ -387,7 +387,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 && (!point.exhausted || Math.max(point.lastNanos, point.recordedEndNanos) >= nanos);
     }
 
-    CorrelationReport report(Map<String, Long> offsetsByName, List<String> errors, long evictedEarly) {
+    CorrelationReport report(Map<String, Long> offsetsByName, List<String> errors, List<String> limits,
+                             long evictedEarly) {
         Set<Long> vtepMacs = new HashSet<>();
         for (HostVotes votes : hosts.values()) {
             vtepMacs.addAll(votes.macs.keySet());
@@ -423,12 +424,12 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         for (CapturePoint point : points) {
             offsets.add(new CorrelationReport.ClockOffset(point.name, offsetsByName.getOrDefault(point.name, 0L)));
         }
-        List<String> allErrors = new ArrayList<>(errors);
+        List<String> allLimits = new ArrayList<>(limits);
         if (evictedEarly > 0) {
-            allErrors.add("match table full: " + evictedEarly + " journeys closed before their window ended");
+            allLimits.add("match table full: " + evictedEarly + " journeys closed before their window ended");
         }
         return new CorrelationReport(pointReports, topology(pointReports), pathReports, natReports(),
-                tunnelReports(), lossReports, offsets, allErrors, keepJourneys ? journeys : null);
+                tunnelReports(), lossReports, offsets, List.copyOf(errors), allLimits, keepJourneys ? journeys : null);
     }
 
     /**
@@ -504,11 +505,18 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 continue;
             }
             CapturePoint point = points.get(i);
-            Integer own = null;
-            for (Map.Entry<Integer, Long> entry : point.addresses().entrySet()) {
-                if (entry.getValue() == point.ipPackets) {
-                    own = entry.getKey();
+            // The pod's own address: what it sends from (packets with an initial TTL); failing
+            // that, the one address every packet carries, when only one does.
+            Integer own = point.mostFreshSource();
+            if (own == null) {
+                int candidates = 0;
+                for (Map.Entry<Integer, Long> entry : point.addresses().entrySet()) {
+                    if (entry.getValue() == point.ipPackets) {
+                        own = entry.getKey();
+                        candidates++;
+                    }
                 }
+                own = candidates == 1 ? own : null;
             }
             if (own != null && covered.add(own & 0xFFFFFF00)) {
                 out.add(host(own & 0xFFFFFF00, null, null, null));

@@ -25,6 +25,12 @@ public final class PacketView {
     private int innerIp;
 
     /** Points this view at a freshly decoded stack. */
+    /** True when an IP layer's source and destination addresses were captured. */
+    private boolean addressesCaptured(int layer) {
+        int needed = stack.type(layer) == LayerType.IPV4 ? 20 : 40;
+        return Math.min(stack.end(layer), stack.start() + stack.capturedLength()) - stack.offset(layer) >= needed;
+    }
+
     public PacketView wrap(LayerStack layers) {
         this.stack = layers;
         this.buf = layers.buffer();
@@ -43,6 +49,10 @@ public final class PacketView {
                 case LayerType.GRE: addEncapsulation(Encapsulation.GRE, i); break;
                 case LayerType.FLANNEL_UDP: addEncapsulation(Encapsulation.FLANNEL_UDP, i); break;
                 case LayerType.IPV4, LayerType.IPV6: {
+                    if (!addressesCaptured(i)) {
+                        // The snaplen cut this header before its addresses: no IP level to offer.
+                        break;
+                    }
                     if (outerIp < 0) {
                         outerIp = i;
                     }
@@ -92,10 +102,13 @@ public final class PacketView {
 
     // ---------------------------------------------------------------- structure
 
-    /** First non-quoted IPv4/IPv6 layer, or -1. */
+    /** First non-quoted IPv4/IPv6 layer whose addresses were captured, or -1. */
     public int outerIpLayer() { return outerIp; }
 
-    /** Innermost non-quoted IPv4/IPv6 layer ({@link #outerIpLayer()} when there is no tunnel), or -1. */
+    /**
+     * Innermost non-quoted IPv4/IPv6 layer whose addresses were captured ({@link #outerIpLayer()}
+     * when there is no tunnel, or when the snaplen cut the inner header), or -1.
+     */
     public int innerIpLayer() { return innerIp; }
 
     /** Number of encapsulations, outermost first. */

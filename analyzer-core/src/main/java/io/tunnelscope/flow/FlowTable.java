@@ -169,7 +169,7 @@ public final class FlowTable {
         if (view.ipVersion(ip) == 4) {
             h = mix(h, view.ipv4Source(ip));
             h = mix(h, view.ipv4Destination(ip));
-        } else {
+        } else if (view.ipVersion(ip) == 6) {
             var buffer = view.stack().buffer();
             int s = view.ipv6SourceOffset(ip);
             int d = view.ipv6DestinationOffset(ip);

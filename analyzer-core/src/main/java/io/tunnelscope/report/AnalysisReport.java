@@ -11,7 +11,7 @@ import java.util.List;
  * desktop viewer; neither is part of the JSON).
  */
 @JsonPropertyOrder({"captures", "topology", "tunnels", "flows", "paths", "nat", "losses", "clockOffsets", "findings",
-    "errors"})
+    "errors", "limits"})
 public record AnalysisReport(
         List<CorrelationReport.Point> captures,
         CorrelationReport.Topology topology,
@@ -23,6 +23,7 @@ public record AnalysisReport(
         List<CorrelationReport.ClockOffset> clockOffsets,
         List<Finding> findings,
         List<String> errors,
+        List<String> limits,
         @JsonIgnore ChartData charts,
         @JsonIgnore List<CorrelationReport.Journey> journeys) {
 
@@ -31,8 +32,9 @@ public record AnalysisReport(
                           List<CorrelationReport.Tunnel> tunnels, List<FlowSummary> flows,
                           List<CorrelationReport.Path> paths, List<CorrelationReport.Nat> nat,
                           List<CorrelationReport.Loss> losses, List<CorrelationReport.ClockOffset> clockOffsets,
-                          List<Finding> findings, List<String> errors, ChartData charts) {
-        this(captures, topology, tunnels, flows, paths, nat, losses, clockOffsets, findings, errors, charts, null);
+                          List<Finding> findings, List<String> errors, List<String> limits, ChartData charts) {
+        this(captures, topology, tunnels, flows, paths, nat, losses, clockOffsets, findings, errors, limits, charts,
+                null);
     }
 
     /** The most severe finding's severity, or null when there is none. */

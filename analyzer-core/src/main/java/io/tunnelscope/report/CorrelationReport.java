@@ -7,10 +7,13 @@ import java.util.List;
 /**
  * What correlating several captures found: the capture points and their roles, the paths packets
  * took, the NAT translations between points, the tunnels and the inner flows they carry, the
- * inferred topology, underlay losses and clock offsets. Serialised as the {@code correlate --json}
- * contract; {@code journeys} only when asked for.
+ * inferred topology, underlay losses and clock offsets. {@code errors} name inputs that could not be
+ * fully read; {@code limits} name bounded tables that had to forget entries (everything was read,
+ * but some matches may be missing). Serialised as the {@code correlate --json} contract;
+ * {@code journeys} only when asked for.
  */
-@JsonPropertyOrder({"points", "topology", "paths", "nat", "tunnels", "losses", "clockOffsets", "errors", "journeys"})
+@JsonPropertyOrder({"points", "topology", "paths", "nat", "tunnels", "losses", "clockOffsets", "errors", "limits",
+    "journeys"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CorrelationReport(
         List<Point> points,
@@ -21,6 +24,7 @@ public record CorrelationReport(
         List<Loss> losses,
         List<ClockOffset> clockOffsets,
         List<String> errors,
+        List<String> limits,
         List<Journey> journeys) {
 
     /** A capture point: a file, or one interface of a multi-interface or {@code any} capture. */

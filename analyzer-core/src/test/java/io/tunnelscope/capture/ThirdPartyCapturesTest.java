@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tunnelscope.anomaly.Analyzer;
+import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.testing.Corpus;
 import io.tunnelscope.testing.PacketExercise;
 import java.io.IOException;
@@ -94,6 +96,9 @@ class ThirdPartyCapturesTest {
             packets += exerciseAll(file, exercise, file.startsWith(Corpus.root()));
         }
         assertTrue(packets > 1000, packets + " packets");
+        // The whole analysis (correlation, flows, every rule) over all of them at once.
+        AnalysisReport report = Analyzer.analyze(files, new Analyzer.Options());
+        assertTrue(report.captures().size() >= files.size(), "every file is a capture point");
     }
 
     private static boolean editcapInstalled() {
@@ -132,13 +137,14 @@ class ThirdPartyCapturesTest {
         assumeTrue(!files.isEmpty(), "no corpus or samples found");
         PacketExercise exercise = new PacketExercise(true);
         long packets = 0;
+        List<Path> corrupted = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             // Each file gets two of the corruptions, so every corruption meets every kind of file.
             for (int k = 0; k < 2; k++) {
                 String[] corruption = CORRUPTIONS[(i + k) % CORRUPTIONS.length];
                 String name = file.getFileName().toString();
-                Path out = dir.resolve("E" + corruption[0] + "-o" + corruption[1] + "-s" + corruption[2] + "-" + name);
+                Path out = dir.resolve("E" + corruption[0] + "-o" + corruption[1] + "-s" + corruption[2] + "-" + i + "-" + name);
                 try {
                     editcap(file, out, corruption);
                 } catch (AssertionError e) {
@@ -152,9 +158,15 @@ class ThirdPartyCapturesTest {
                 } catch (CaptureFormatException e) {
                     fail("editcap keeps the framing, yet " + e.getMessage());
                 }
-                Files.delete(out);
+                corrupted.add(out);
             }
         }
         assertTrue(packets > 1000, packets + " packets");
+        // The whole analysis over every corrupted file at once: findings, never an exception.
+        AnalysisReport report = Analyzer.analyze(corrupted, new Analyzer.Options());
+        assertEquals(List.of(), report.errors(), "editcap keeps the framing");
+        for (Path out : corrupted) {
+            Files.delete(out);
+        }
     }
 }

@@ -554,7 +554,7 @@ final class MainWindow {
                 }
                 CorrelationReport correlated = new CorrelationReport(report.captures(), report.topology(),
                         report.paths(), report.nat(), report.tunnels(), report.losses(), report.clockOffsets(),
-                        report.errors(), report.journeys());
+                        report.errors(), report.limits(), report.journeys());
                 return new Analysis(report, new CorrelationModel(correlated, forStore));
             }
         };
