@@ -217,7 +217,7 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
         view.appendDestination(ip, text);
         json.writeStringField("dst", text.toString());
         int protocol = view.ipProtocol(ip);
-        String name = protocolName(protocol);
+        String name = io.tunnelscope.decode.IpProtocols.name(protocol);
         if (name != null) {
             json.writeStringField("proto", name);
         } else {
@@ -247,15 +247,6 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
         }
     }
 
-    static String protocolName(int protocol) {
-        switch (protocol) {
-            case 6: return "tcp";
-            case 17: return "udp";
-            case 1: return "icmp";
-            case 58: return "icmpv6";
-            default: return null;
-        }
-    }
 
     @Override
     public void flush() {

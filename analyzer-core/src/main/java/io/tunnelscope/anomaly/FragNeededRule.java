@@ -67,7 +67,9 @@ public final class FragNeededRule implements Rule {
             view.appendSource(quoted, text);
             text.append(" > ");
             view.appendDestination(quoted, text);
-            text.append(' ').append(protocolName(view.ipProtocol(quoted)));
+            int protocol = view.ipProtocol(quoted);
+            String name = io.tunnelscope.decode.IpProtocols.name(protocol);
+            text.append(' ').append(name != null ? name : "proto " + protocol);
             if (cause.quoted.size() < 8) {
                 cause.quoted.add(text.toString());
             }
@@ -82,15 +84,6 @@ public final class FragNeededRule implements Rule {
         }
     }
 
-    static String protocolName(int protocol) {
-        switch (protocol) {
-            case 1: return "icmp";
-            case 6: return "tcp";
-            case 17: return "udp";
-            case 58: return "icmpv6";
-            default: return "proto " + protocol;
-        }
-    }
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {

@@ -19,14 +19,4 @@ final class IpText {
                 + (address & 0xff);
     }
 
-    /** The device part of a point name: {@code host1-flannel.1} gives {@code flannel.1}. */
-    static String device(String point) {
-        String name = point;
-        int colon = name.lastIndexOf(':');
-        if (colon >= 0) {
-            name = name.substring(colon + 1);
-        }
-        int dash = name.lastIndexOf('-');
-        return dash >= 0 ? name.substring(dash + 1) : name;
-    }
 }

@@ -139,10 +139,10 @@ public final class PmtuBlackholeRule implements Rule {
      * null; leaves the fields in {@link #srcHigh} etc. for a flow to be created.
      */
     private Flow find(String point, PacketView view, int ip, int transport, boolean reversed) {
-        srcHigh = high(view, ip, !reversed);
-        srcLow = low(view, ip, !reversed);
-        dstHigh = high(view, ip, reversed);
-        dstLow = low(view, ip, reversed);
+        srcHigh = view.addressHigh(ip, !reversed);
+        srcLow = view.addressLow(ip, !reversed);
+        dstHigh = view.addressHigh(ip, reversed);
+        dstLow = view.addressLow(ip, reversed);
         sourcePort = reversed ? view.destinationPort(transport) : view.sourcePort(transport);
         destinationPort = reversed ? view.sourcePort(transport) : view.destinationPort(transport);
         for (Flow f = flows.get(hash(point)); f != null; f = f.collision) {
@@ -165,22 +165,6 @@ public final class PmtuBlackholeRule implements Rule {
         return h ^ (h >>> 31);
     }
 
-    /** The first half of an address (IPv6), or a marker for IPv4. */
-    private static long high(PacketView view, int ip, boolean source) {
-        if (view.ipVersion(ip) == 4) {
-            return 4;
-        }
-        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
-        return offset < 0 ? -1 : view.stack().buffer().getLong(offset);
-    }
-
-    private static long low(PacketView view, int ip, boolean source) {
-        if (view.ipVersion(ip) == 4) {
-            return (source ? view.ipv4Source(ip) : view.ipv4Destination(ip)) & 0xFFFF_FFFFL;
-        }
-        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
-        return offset < 0 ? -1 : view.stack().buffer().getLong(offset + 8);
-    }
 
     private String flowKey(String point, PacketView view, int ip, int transport, boolean reversed) {
         key.setLength(0);

@@ -29,7 +29,7 @@ public final class SnatRule extends NatRule {
                     + "unless the destination should have seen the pod address.";
         }
         String subnet = NatRule.isIpv4(original) ? context.podSubnet(IpText.ipv4(original)) : null;
-        String device = IpText.device(nat.to());
+        String device = io.tunnelscope.decode.PointNames.device(nat.to(), null);
         return "A MASQUERADE rule catches pod-to-pod traffic leaving through " + device + " (docker's ip-masq installs "
                 + "'-s " + (subnet == null ? "<pod subnet>" : subnet) + " ! -o <bridge> -j MASQUERADE', which also "
                 + "matches packets for other hosts' pods). Start dockerd with --ip-masq=false and let flanneld "

@@ -52,7 +52,7 @@ final class CapturePoint {
         this.file = file;
         this.linkType = linkType;
         this.interfaceName = interfaceName;
-        this.pathRank = Roles.pathRank(Roles.byName(Roles.device(name, interfaceName)));
+        this.pathRank = Roles.pathRank(Roles.byName(io.tunnelscope.decode.PointNames.device(name, interfaceName)));
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.tunnelscope.correlate;
 
 import io.tunnelscope.decode.Addresses;
-import io.tunnelscope.decode.PacketView;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,20 +11,6 @@ final class IpAddresses {
     private static final long MAPPED = 0x0000_FFFF_0000_0000L;
 
     private IpAddresses() {
-    }
-
-    static long high(PacketView view, int ip, boolean source) {
-        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
-        return offset < 0 ? 0 : view.stack().buffer().getLong(offset);
-    }
-
-    static long low(PacketView view, int ip, boolean source) {
-        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
-        if (offset >= 0) {
-            return view.stack().buffer().getLong(offset + 8);
-        }
-        int v4 = source ? view.ipv4Source(ip) : view.ipv4Destination(ip);
-        return MAPPED | (v4 & 0xFFFF_FFFFL);
     }
 
     static boolean isIpv4(long high, long low) {

@@ -254,7 +254,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 if (flow != null) {
                     stats.innerFlows.merge(flow, 1L, Long::sum);
                 } else if (stats.innerFlows.size() < MAX_INNER_FLOWS) {
-                    flow = protocolName(hop.protocol) + " " + hop.source(true) + " " + hop.destination(true);
+                    flow = io.tunnelscope.decode.IpProtocols.nameOrNumber(hop.protocol) + " " + hop.source(true) + " " + hop.destination(true);
                     stats.flowNames.put(flowKey, flow);
                     stats.innerFlows.merge(flow, 1L, Long::sum);
                 }
@@ -570,15 +570,6 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         return best;
     }
 
-    static String protocolName(int protocol) {
-        switch (protocol) {
-            case 1: return "icmp";
-            case 6: return "tcp";
-            case 17: return "udp";
-            case 58: return "icmpv6";
-            default: return Integer.toString(protocol);
-        }
-    }
 
     private static final class PathStats {
         final int[] points;

@@ -1,6 +1,7 @@
 package io.tunnelscope.correlate;
 
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.decode.PointNames;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +44,7 @@ final class Roles {
         if (total > 0 && vtep * 2 >= total) {
             return "overlay-vxlan";
         }
-        String hint = byName(device(point.name, point.interfaceName));
+        String hint = byName(PointNames.device(point.name, point.interfaceName));
         if (hint != null) {
             return hint;
         }
@@ -51,20 +52,6 @@ final class Roles {
             return "any";
         }
         return point.journeys > 0 && point.firstHops * 4 >= point.journeys ? "pod" : "bridge";
-    }
-
-    /** The device a point captured on: its interface name, else the file name's last part. */
-    static String device(String pointName, String interfaceName) {
-        if (interfaceName != null) {
-            return interfaceName;
-        }
-        String name = pointName;
-        int colon = name.lastIndexOf(':');
-        if (colon >= 0) {
-            name = name.substring(colon + 1);
-        }
-        int dash = name.lastIndexOf('-');
-        return dash >= 0 ? name.substring(dash + 1) : name;
     }
 
     /** The outbound position of a role on a host: pod, bridge, overlay device, underlay. */

@@ -370,6 +370,28 @@ public final class PacketView {
         return is(ipLayer, LayerType.IPV6, 40) ? stack.offset(ipLayer) + 24 : -1;
     }
 
+    /**
+     * The first 64 bits of an IP layer's source or destination address as a 128-bit value, IPv4
+     * as IPv4-mapped ({@code ::ffff:a.b.c.d}, so 0); with {@link #addressLow} it tells addresses
+     * apart without building text. -1 when the layer has no captured address.
+     */
+    public long addressHigh(int ipLayer, boolean source) {
+        if (is(ipLayer, LayerType.IPV4, 20)) {
+            return 0;
+        }
+        int offset = source ? ipv6SourceOffset(ipLayer) : ipv6DestinationOffset(ipLayer);
+        return offset < 0 ? -1 : buf.getLong(offset);
+    }
+
+    /** The last 64 bits of the address (see {@link #addressHigh}); -1 when not captured. */
+    public long addressLow(int ipLayer, boolean source) {
+        if (is(ipLayer, LayerType.IPV4, 20)) {
+            return 0x0000_FFFF_0000_0000L | ((source ? ipv4Source(ipLayer) : ipv4Destination(ipLayer)) & 0xFFFF_FFFFL);
+        }
+        int offset = source ? ipv6SourceOffset(ipLayer) : ipv6DestinationOffset(ipLayer);
+        return offset < 0 ? -1 : buf.getLong(offset + 8);
+    }
+
     /** Appends the source address (dotted IPv4, RFC 5952 IPv6); false, nothing appended, for non-IP. */
     public boolean appendSource(int ipLayer, StringBuilder sb) {
         if (is(ipLayer, LayerType.IPV4, 20)) {

@@ -57,4 +57,22 @@ public final class PointNames {
         int sll2 = stack.indexOf(LayerType.LINUX_SLL2);
         return sll2 >= 0 && stack.headerLength(sll2) >= 8 ? stack.buffer().getInt(stack.offset(sll2) + 4) : -1;
     }
+
+    /**
+     * The device a capture point captured on: its interface name when the capture names it, else
+     * the part of the point name after the last ':' and '-' ({@code host1-flannel.1} gives
+     * {@code flannel.1}, {@code host2-multi:docker0} gives {@code docker0}).
+     */
+    public static String device(String pointName, String interfaceName) {
+        if (interfaceName != null) {
+            return interfaceName;
+        }
+        String name = pointName;
+        int colon = name.lastIndexOf(':');
+        if (colon >= 0) {
+            name = name.substring(colon + 1);
+        }
+        int dash = name.lastIndexOf('-');
+        return dash >= 0 ? name.substring(dash + 1) : name;
+    }
 }

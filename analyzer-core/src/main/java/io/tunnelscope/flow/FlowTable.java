@@ -104,7 +104,7 @@ public final class FlowTable {
                 untrackedPackets++;
                 return;
             }
-            flow = new Flow(key, protocolName(protocol), endpoint(view, ip, true, sport),
+            flow = new Flow(key, io.tunnelscope.decode.IpProtocols.nameOrNumber(protocol), endpoint(view, ip, true, sport),
                     endpoint(view, ip, false, dport));
             flows.put(key, flow);
             order.add(flow);
@@ -118,10 +118,10 @@ public final class FlowTable {
             int outer = view.outerIpLayer();
             long kind = view.encapsulation(0);
             long vni = view.vni();
-            long srcHigh = high(view, outer, true);
-            long srcLow = low(view, outer, true);
-            long dstHigh = high(view, outer, false);
-            long dstLow = low(view, outer, false);
+            long srcHigh = view.addressHigh(outer, true);
+            long srcLow = view.addressLow(outer, true);
+            long dstHigh = view.addressHigh(outer, false);
+            long dstLow = view.addressLow(outer, false);
             if (flow.knowsTunnel(kind, vni, srcHigh, srcLow, dstHigh, dstLow)) {
                 return;
             }
@@ -147,22 +147,6 @@ public final class FlowTable {
         }
     }
 
-    /** The first (IPv6) or only (IPv4: 0) half of an address, exact, for comparisons. */
-    private static long high(PacketView view, int ip, boolean source) {
-        if (view.ipVersion(ip) == 4) {
-            return 0;
-        }
-        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
-        return offset < 0 ? -1 : view.stack().buffer().getLong(offset);
-    }
-
-    private static long low(PacketView view, int ip, boolean source) {
-        if (view.ipVersion(ip) == 4) {
-            return (source ? view.ipv4Source(ip) : view.ipv4Destination(ip)) & 0xFFFF_FFFFL;
-        }
-        int offset = source ? view.ipv6SourceOffset(ip) : view.ipv6DestinationOffset(ip);
-        return offset < 0 ? -1 : view.stack().buffer().getLong(offset + 8);
-    }
 
     private static long key(PacketView view, int ip, int protocol, int sport, int dport) {
         long h = protocol * 0x9E3779B97F4A7C15L;
@@ -201,15 +185,6 @@ public final class FlowTable {
         return text.toString();
     }
 
-    static String protocolName(int protocol) {
-        switch (protocol) {
-            case 1: return "icmp";
-            case 6: return "tcp";
-            case 17: return "udp";
-            case 58: return "icmpv6";
-            default: return Integer.toString(protocol);
-        }
-    }
 
     /** Flows tracked so far. */
     public int size() {

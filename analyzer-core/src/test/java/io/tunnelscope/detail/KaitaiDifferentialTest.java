@@ -215,6 +215,8 @@ class KaitaiDifferentialTest {
         List<FieldNode> ips = new ArrayList<>();
         List<FieldNode> tunnels = new ArrayList<>();
         collect(root, ips, tunnels);
+        // As the fast path's view: an IP header whose addresses the snaplen cut off is no IP level.
+        ips.removeIf(ip -> ip.child("src_addr").isEmpty() || ip.child("dst_addr").isEmpty());
         Ip outer = ips.isEmpty() ? null : ip(ips.get(0));
         Ip inner = ips.isEmpty() ? null : ip(ips.get(ips.size() - 1));
         long vni = -1;
