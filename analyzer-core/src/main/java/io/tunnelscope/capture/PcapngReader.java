@@ -221,6 +221,11 @@ final class PcapngReader implements CaptureReader {
         sectionBase = interfaces.size();
         int o = h + 24;
         int end = h + len - 4;
+        keepComments(at, h, o, end);
+    }
+
+    /** Walks a block's options from {@code o} to {@code end}, keeping the comments. */
+    private void keepComments(long at, int h, int o, int end) throws CaptureFormatException {
         while (o + 4 <= end) {
             int code = u16(o);
             int optLen = u16(o + 2);
@@ -329,18 +334,7 @@ final class PcapngReader implements CaptureReader {
         }
         int end = h + len - 4;
         int o = h + dataAt + pad((int) caplen);
-        while (o + 4 <= end) {
-            int code = u16(o);
-            int optLen = u16(o + 2);
-            if (code == OPT_END) {
-                break;
-            }
-            checkOption(at, h, o, optLen, end);
-            if (code == OPT_COMMENT) {
-                comments.add(string(o + 4, optLen));
-            }
-            o += 4 + pad(optLen);
-        }
+        keepComments(at, h, o, end);
         long nanos = nanos(id, ticks);
         if (lastPacketNanos.length <= id) {
             lastPacketNanos = Arrays.copyOf(lastPacketNanos, Math.max(id + 1, lastPacketNanos.length * 2));
