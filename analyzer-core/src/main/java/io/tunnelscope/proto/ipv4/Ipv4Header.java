@@ -99,26 +99,6 @@ public final class Ipv4Header extends Flyweight {
      * start) of the first option that overruns it or has a length below 2
      */
     public int malformedOptionOffset() {
-        int hl = headerLength();
-        int i = MIN_LENGTH;
-        while (i < hl) {
-            int type = u8(i);
-            if (type == OPTION_END) {
-                return -1;
-            }
-            if (type == OPTION_NOP) {
-                i++;
-                continue;
-            }
-            if (i + 1 >= hl) {
-                return i;
-            }
-            int len = u8(i + 1);
-            if (len < 2 || i + len > hl) {
-                return i;
-            }
-            i += len;
-        }
-        return -1;
+        return walkOptions(MIN_LENGTH, headerLength(), -1);
     }
 }

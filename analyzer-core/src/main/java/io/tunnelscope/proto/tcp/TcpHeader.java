@@ -124,29 +124,6 @@ public final class TcpHeader extends Flyweight {
      * With {@code kind == -1}: offset of the first malformed option, or -1.
      */
     private int findOption(int kind) {
-        int hl = Math.min(headerLength(), available);
-        int i = MIN_LENGTH;
-        while (i < hl) {
-            int type = u8(i);
-            if (type == OPTION_END) {
-                return -1;
-            }
-            if (type == OPTION_NOP) {
-                i++;
-                continue;
-            }
-            if (i + 1 >= hl) {
-                return kind < 0 ? i : -1;
-            }
-            int len = u8(i + 1);
-            if (len < 2 || i + len > hl) {
-                return kind < 0 ? i : -1;
-            }
-            if (type == kind) {
-                return i;
-            }
-            i += len;
-        }
-        return -1;
+        return walkOptions(MIN_LENGTH, Math.min(headerLength(), available), kind);
     }
 }
