@@ -70,7 +70,6 @@ public final class PacketDecoder {
     private final Ipv4Header ipv4 = new Ipv4Header();
     private final Ipv6Header ipv6 = new Ipv6Header();
     private final Ipv6ExtensionHeader extension = new Ipv6ExtensionHeader();
-    private final UdpHeader udp = new UdpHeader();
     private final TcpHeader tcp = new TcpHeader();
     private final IcmpHeader icmp = new IcmpHeader();
     private final Icmpv6Header icmpv6 = new Icmpv6Header();
@@ -414,8 +413,11 @@ public final class PacketDecoder {
             pushCut(LayerType.IPV4, Ipv4Header.MIN_LENGTH, c);
             return DecodeTables.STOP;
         }
-        ipv4.wrap(buf, pos, available());
-        int ihl = ipv4.headerLength();
+        // The fixed header in two loads: version/IHL, TOS, total length, ID, flags/fragment
+        // offset; TTL, protocol, checksum, source.
+        long first = buf.getLong(pos);
+        long second = buf.getLong(pos + 8);
+        int ihl = (int) (first >>> 54) & 0x3c;
         if (ihl < Ipv4Header.MIN_LENGTH) {
             int i = push(LayerType.IPV4, Ipv4Header.MIN_LENGTH, limit, LayerStatus.MALFORMED);
             if (i >= 0) {
@@ -428,7 +430,7 @@ public final class PacketDecoder {
             pushCut(LayerType.IPV4, ihl, c);
             return DecodeTables.STOP;
         }
-        int total = ipv4.totalLength();
+        int total = (int) (first >>> 32) & 0xffff;
         boolean presumed = false;
         int declaredEnd;
         if (total == 0 && !quoted) {
@@ -455,21 +457,26 @@ public final class PacketDecoder {
             stack.note(i, Note.IPV4_TOTAL_LENGTH_EXCEEDS, total);
             return DecodeTables.STOP;
         }
+        int computed;
         if (ihl > Ipv4Header.MIN_LENGTH) {
+            ipv4.wrap(buf, pos, available());
             int bad = ipv4.malformedOptionOffset();
             if (bad >= 0) {
                 stack.degrade(i, LayerStatus.MALFORMED);
                 stack.note(i, Note.IPV4_OPTIONS_MALFORMED, bad);
                 return DecodeTables.STOP;
             }
+            computed = ipv4.computedChecksum();
+        } else {
+            computed = Ipv4Header.computedChecksum(first, second, buf.getInt(pos + 16));
         }
-        int computed = ipv4.computedChecksum();
-        if (computed != ipv4.checksum()) {
+        if (computed != ((int) (second >>> 32) & 0xffff)) {
             stack.note(i, Note.IPV4_BAD_CHECKSUM, computed);
         }
-        int protocol = ipv4.protocol();
-        int fragmentOffset = ipv4.fragmentOffset();
-        boolean more = ipv4.moreFragments();
+        int protocol = (int) (second >>> 48) & 0xff;
+        int flagsFragment = (int) first & 0xffff;
+        int fragmentOffset = (flagsFragment & Ipv4Header.FRAGMENT_OFFSET_MASK) * 8;
+        boolean more = (flagsFragment & Ipv4Header.FLAG_MF) != 0;
         ipVersion = 4;
         ipOffset = pos;
         firstFragment = false;
@@ -669,8 +676,10 @@ public final class PacketDecoder {
             pushCut(LayerType.UDP, UdpHeader.LENGTH, c);
             return DecodeTables.STOP;
         }
-        udp.wrap(buf, pos, available());
-        int length = udp.length();
+        // Source port, destination port, length and checksum in one load.
+        long header = buf.getLong(pos);
+        int length = (int) (header >>> 16) & 0xffff;
+        int udpChecksum = (int) header & 0xffff;
         if (quoted) {
             push(LayerType.UDP, UdpHeader.LENGTH, pos + Math.max(length, UdpHeader.LENGTH), LayerStatus.OK);
             return DecodeTables.STOP;
@@ -706,17 +715,17 @@ public final class PacketDecoder {
         if (jumbo) {
             stack.note(i, Note.UDP_LENGTH_ZERO_JUMBO, ipPayload);
         }
-        if (udp.checksum() != 0 && checksumVerifiable(udpEnd)) {
+        if (udpChecksum != 0 && checksumVerifiable(udpEnd)) {
             int computed = transportChecksum(17, pos, udpEnd, UdpHeader.CHECKSUM_OFFSET);
             if (computed == 0) {
                 computed = 0xffff;
             }
-            if (computed != udp.checksum()) {
+            if (computed != udpChecksum) {
                 stack.note(i, Note.UDP_BAD_CHECKSUM, computed);
             }
         }
-        int destination = udp.destinationPort();
-        int source = udp.sourcePort();
+        int destination = (int) (header >>> 32) & 0xffff;
+        int source = (int) (header >>> 48);
         pos += UdpHeader.LENGTH;
         limit = udpEnd;
         partial |= firstFragment;

@@ -1,16 +1,15 @@
 package io.tunnelscope.flow;
 
-import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.FlowSummary;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Inner flows (the innermost IP packet's protocol, addresses and ports, per direction) with their
@@ -18,70 +17,58 @@ import java.util.Set;
  * counted at each; a flow's totals are those of the point that saw most of it, so a flow crossing
  * eight points is not counted eight times. Bounded: past {@code maxFlows} new flows are counted as
  * untracked rather than kept.
+ *
+ * <p>Laid out for one cache line or two per packet: an open-addressing table of flow numbers, and
+ * one row of longs per flow holding its key, first and last time, the counters of the first point
+ * that saw it and the fields of its first tunnel. Further points and tunnels, and the flow's texts,
+ * live beside the rows and are touched only when new. Nothing is allocated per packet once a flow
+ * and its point and tunnel are known. Not thread-safe; tables filled on several threads are
+ * combined with {@link #mergeFrom(FlowTable)}.
  */
 public final class FlowTable {
     private static final int MAX_TUNNELS_PER_FLOW = 4;
 
-    private static final class Flow {
-        final long key;
-        final String protocol;
-        final String source;
-        final String destination;
-        long firstNanos = Long.MAX_VALUE;
-        long lastNanos = Long.MIN_VALUE;
-        /** Points in the order first seen, with [packets, bytes] each. */
-        String[] points = new String[2];
-        long[] counts = new long[4];
-        int pointCount;
-        final Set<String> tunnels = new LinkedHashSet<>();
-        /** The tunnels in {@link #tunnels} by their fields: kind, VNI, outer source and destination. */
-        final long[] tunnelFields = new long[MAX_TUNNELS_PER_FLOW * 6];
-
-        Flow(long key, String protocol, String source, String destination) {
-            this.key = key;
-            this.protocol = protocol;
-            this.source = source;
-            this.destination = destination;
-        }
-
-        /** Index of {@code point}'s counters, added when new. */
-        int point(String point) {
-            for (int i = 0; i < pointCount; i++) {
-                if (points[i] == point) {
-                    return i;
-                }
-            }
-            for (int i = 0; i < pointCount; i++) {
-                if (points[i].equals(point)) {
-                    return i;
-                }
-            }
-            if (pointCount == points.length) {
-                points = java.util.Arrays.copyOf(points, pointCount * 2);
-                counts = java.util.Arrays.copyOf(counts, pointCount * 4);
-            }
-            points[pointCount] = point;
-            return pointCount++;
-        }
-
-        boolean knowsTunnel(long kind, long vni, long srcHigh, long srcLow, long dstHigh, long dstLow) {
-            for (int t = 0, at = 0; t < tunnels.size(); t++, at += 6) {
-                if (tunnelFields[at] == kind && tunnelFields[at + 1] == vni && tunnelFields[at + 2] == srcHigh
-                        && tunnelFields[at + 3] == srcLow && tunnelFields[at + 4] == dstHigh
-                        && tunnelFields[at + 5] == dstLow) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
+    // Row layout: one flow, STRIDE longs (48 bytes).
+    private static final int KEY = 0;
+    private static final int LAST = 1;
+    /** Point id of the first point (low 32 bits), points (bits 32-47), tunnels (bits 48-63). */
+    private static final int META = 2;
+    private static final int PACKETS = 3;
+    private static final int BYTES = 4;
+    /** Identity of the first tunnel: a 64-bit hash of its kind, VNI and outer addresses. */
+    private static final int TUNNEL = 5;
+    private static final int STRIDE = 6;
 
     private final int maxFlows;
-    private final LongObjectMap<Flow> flows = new LongObjectMap<>(1024);
-    /** Flows in the order they were first seen. */
-    private final List<Flow> order = new ArrayList<>();
+    private long[] rows = new long[64 * STRIDE];
+    /** Flow number + 1 by hash slot; 0 is empty. */
+    private int[] slots = new int[128];
+    private int count;
+    /** First sighting per flow (cold: in time-ordered captures only a new flow sets it). */
+    private long[] firsts = new long[64];
+    private String[] protocols = new String[64];
+    private String[] sources = new String[64];
+    private String[] destinations = new String[64];
+    /** Per flow, null until it has a second point or a tunnel. */
+    private Extra[] extras = new Extra[64];
     private long untrackedPackets;
+
+    /** Point names by id; ids are this table's own. */
+    private final List<String> pointNames = new ArrayList<>();
+    private final Map<String, Integer> pointIds = new HashMap<>();
+    private String lastPoint;
+    private int lastPointId;
+
     private final StringBuilder text = new StringBuilder();
+
+    /** What a flow has beyond its row: points after the first, tunnels after the first, texts. */
+    private static final class Extra {
+        /** [point id, packets, bytes] of points after the first. */
+        long[] points = new long[0];
+        /** Tunnel identities; [0] repeats the row's. */
+        final long[] tunnels = new long[MAX_TUNNELS_PER_FLOW];
+        final String[] tunnelNames = new String[MAX_TUNNELS_PER_FLOW];
+    }
 
     public FlowTable(int maxFlows) {
         this.maxFlows = maxFlows;
@@ -98,55 +85,248 @@ public final class FlowTable {
         int dport = transport < 0 ? -1 : view.destinationPort(transport);
         int protocol = view.ipProtocol(ip);
         long key = key(view, ip, protocol, sport, dport);
-        Flow flow = flows.get(key);
-        if (flow == null) {
-            if (flows.size() >= maxFlows) {
+        int flow = find(key);
+        if (flow < 0) {
+            if (count >= maxFlows) {
                 untrackedPackets++;
                 return;
             }
-            flow = new Flow(key, io.tunnelscope.decode.IpProtocols.nameOrNumber(protocol), endpoint(view, ip, true, sport),
+            flow = add(key, IpProtocols.nameOrNumber(protocol), endpoint(view, ip, true, sport),
                     endpoint(view, ip, false, dport));
-            flows.put(key, flow);
-            order.add(flow);
         }
-        flow.firstNanos = Math.min(flow.firstNanos, timestampNanos);
-        flow.lastNanos = Math.max(flow.lastNanos, timestampNanos);
-        int at = 2 * flow.point(point);
-        flow.counts[at]++;
-        flow.counts[at + 1] += view.ipTotalLength(ip);
-        if (view.encapsulationCount() > 0 && flow.tunnels.size() < MAX_TUNNELS_PER_FLOW) {
+        count(flow, pointId(point), timestampNanos, timestampNanos, 1, view.ipTotalLength(ip));
+        if (view.encapsulationCount() > 0 && tunnels(flow) < MAX_TUNNELS_PER_FLOW) {
             int outer = view.outerIpLayer();
-            long kind = view.encapsulation(0);
             long vni = view.vni();
-            long srcHigh = view.addressHigh(outer, true);
-            long srcLow = view.addressLow(outer, true);
-            long dstHigh = view.addressHigh(outer, false);
-            long dstLow = view.addressLow(outer, false);
-            if (flow.knowsTunnel(kind, vni, srcHigh, srcLow, dstHigh, dstLow)) {
+            long tunnel = mix(mix(mix(mix(mix(view.encapsulation(0), vni), view.addressHigh(outer, true)),
+                    view.addressLow(outer, true)), view.addressHigh(outer, false)), view.addressLow(outer, false));
+            if (knowsTunnel(flow, tunnel)) {
                 return;
             }
             text.setLength(0);
             text.append(Encapsulation.name(view.encapsulation(0)));
-            if (view.vni() >= 0) {
-                text.append(" vni ").append(view.vni());
+            if (vni >= 0) {
+                text.append(" vni ").append(vni);
             }
             text.append(' ');
             view.appendSource(outer, text);
             text.append(" > ");
             view.appendDestination(outer, text);
-            int t = flow.tunnels.size();
-            if (flow.tunnels.add(text.toString())) {
-                long[] fields = flow.tunnelFields;
-                fields[6 * t] = kind;
-                fields[6 * t + 1] = vni;
-                fields[6 * t + 2] = srcHigh;
-                fields[6 * t + 3] = srcLow;
-                fields[6 * t + 4] = dstHigh;
-                fields[6 * t + 5] = dstLow;
+            addTunnel(flow, text.toString(), tunnel);
+        }
+    }
+
+    /**
+     * Adds everything {@code other} counted: its flows' counters per point, first and last times
+     * and tunnels, flows new to this table after this table's own in {@code other}'s first-seen
+     * order (those past this table's bound count as untracked), and its untracked packets. Used to
+     * combine the tables filled per capture file on several threads.
+     */
+    public void mergeFrom(FlowTable other) {
+        untrackedPackets += other.untrackedPackets;
+        long[] theirs = other.rows;
+        for (int f = 0; f < other.count; f++) {
+            int row = f * STRIDE;
+            int flow = find(theirs[row + KEY]);
+            Extra extra = other.extras[f];
+            if (flow < 0) {
+                if (count >= maxFlows) {
+                    untrackedPackets += theirs[row + PACKETS];
+                    if (extra != null) {
+                        for (int p = 0; p < extra.points.length; p += 3) {
+                            untrackedPackets += extra.points[p + 1];
+                        }
+                    }
+                    continue;
+                }
+                flow = add(theirs[row + KEY], other.protocols[f], other.sources[f], other.destinations[f]);
+            }
+            long first = other.firsts[f];
+            long last = theirs[row + LAST];
+            count(flow, pointId(other.pointNames.get((int) theirs[row + META])), first, last,
+                    theirs[row + PACKETS], theirs[row + BYTES]);
+            if (extra == null) {
+                continue;
+            }
+            for (int p = 0; p < extra.points.length; p += 3) {
+                count(flow, pointId(other.pointNames.get((int) extra.points[p])), first, last,
+                        extra.points[p + 1], extra.points[p + 2]);
+            }
+            int tunnels = (int) (theirs[row + META] >>> 48);
+            for (int t = 0; t < tunnels && tunnels(flow) < MAX_TUNNELS_PER_FLOW; t++) {
+                if (!knowsTunnel(flow, extra.tunnels[t])) {
+                    addTunnel(flow, extra.tunnelNames[t], extra.tunnels[t]);
+                }
             }
         }
     }
 
+    // ---------------------------------------------------------------- rows
+
+    private static int hash(long key) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 32);
+    }
+
+    /** The flow number of {@code key}, or -1. */
+    private int find(long key) {
+        int mask = slots.length - 1;
+        for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+            int s = slots[i];
+            if (s == 0) {
+                return -1;
+            }
+            if (rows[(s - 1) * STRIDE + KEY] == key) {
+                return s - 1;
+            }
+        }
+    }
+
+    private int add(long key, String protocol, String source, String destination) {
+        int flow = count++;
+        if (flow == protocols.length) {
+            int n = flow * 2;
+            rows = Arrays.copyOf(rows, n * STRIDE);
+            firsts = Arrays.copyOf(firsts, n);
+            protocols = Arrays.copyOf(protocols, n);
+            sources = Arrays.copyOf(sources, n);
+            destinations = Arrays.copyOf(destinations, n);
+            extras = Arrays.copyOf(extras, n);
+        }
+        if (count * 2 > slots.length) {
+            rehash(slots.length * 2);
+        }
+        int row = flow * STRIDE;
+        rows[row + KEY] = key;
+        firsts[flow] = Long.MAX_VALUE;
+        rows[row + LAST] = Long.MIN_VALUE;
+        rows[row + META] = -1L & 0xFFFF_FFFFL;
+        protocols[flow] = protocol;
+        sources[flow] = source;
+        destinations[flow] = destination;
+        insert(key, flow);
+        return flow;
+    }
+
+    private void insert(long key, int flow) {
+        int mask = slots.length - 1;
+        int i = hash(key) & mask;
+        while (slots[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = flow + 1;
+    }
+
+    private void rehash(int capacity) {
+        slots = new int[capacity];
+        for (int f = 0; f < count - 1; f++) {
+            insert(rows[f * STRIDE + KEY], f);
+        }
+    }
+
+    private void count(int flow, int point, long first, long last, long packets, long bytes) {
+        int row = flow * STRIDE;
+        long[] r = rows;
+        if (first < r[row + LAST] || r[row + LAST] == Long.MIN_VALUE) {
+            firsts[flow] = Math.min(firsts[flow], first);
+        }
+        r[row + LAST] = Math.max(r[row + LAST], last);
+        long meta = r[row + META];
+        int firstPoint = (int) meta;
+        if (firstPoint == point) {
+            r[row + PACKETS] += packets;
+            r[row + BYTES] += bytes;
+            return;
+        }
+        if (firstPoint == -1) {
+            r[row + META] = (meta & 0xFFFF_0000_0000_0000L) | (1L << 32) | point;
+            r[row + PACKETS] = packets;
+            r[row + BYTES] = bytes;
+            return;
+        }
+        Extra extra = extra(flow);
+        long[] points = extra.points;
+        for (int p = 0; p < points.length; p += 3) {
+            if (points[p] == point) {
+                points[p + 1] += packets;
+                points[p + 2] += bytes;
+                return;
+            }
+        }
+        points = Arrays.copyOf(points, points.length + 3);
+        points[points.length - 3] = point;
+        points[points.length - 2] = packets;
+        points[points.length - 1] = bytes;
+        extra.points = points;
+        r[row + META] = meta + (1L << 32);
+    }
+
+    private Extra extra(int flow) {
+        Extra extra = extras[flow];
+        if (extra == null) {
+            extra = new Extra();
+            extras[flow] = extra;
+        }
+        return extra;
+    }
+
+    private int tunnels(int flow) {
+        return (int) (rows[flow * STRIDE + META] >>> 48);
+    }
+
+    /**
+     * Whether the flow lists the tunnel with this identity (a 64-bit hash of its fields, as the
+     * flow key is of the flow's: two tunnels of one flow colliding is not a practical concern).
+     */
+    private boolean knowsTunnel(int flow, long tunnel) {
+        int n = tunnels(flow);
+        if (n == 0) {
+            return false;
+        }
+        if (rows[flow * STRIDE + TUNNEL] == tunnel) {
+            return true;
+        }
+        long[] known = extras[flow].tunnels;
+        for (int t = 1; t < n; t++) {
+            if (known[t] == tunnel) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds a tunnel unless one with the same text is listed (the text is what the report shows). */
+    private void addTunnel(int flow, String name, long tunnel) {
+        int n = tunnels(flow);
+        Extra extra = extra(flow);
+        for (int t = 0; t < n; t++) {
+            if (extra.tunnelNames[t].equals(name)) {
+                return;
+            }
+        }
+        extra.tunnelNames[n] = name;
+        extra.tunnels[n] = tunnel;
+        int row = flow * STRIDE;
+        if (n == 0) {
+            rows[row + TUNNEL] = tunnel;
+        }
+        rows[row + META] += 1L << 48;
+    }
+
+    private int pointId(String point) {
+        if (point == lastPoint) {
+            return lastPointId;
+        }
+        Integer id = pointIds.get(point);
+        if (id == null) {
+            id = pointNames.size();
+            pointNames.add(point);
+            pointIds.put(point, id);
+        }
+        lastPoint = point;
+        lastPointId = id;
+        return id;
+    }
 
     private static long key(PacketView view, int ip, int protocol, int sport, int dport) {
         long h = protocol * 0x9E3779B97F4A7C15L;
@@ -185,10 +365,11 @@ public final class FlowTable {
         return text.toString();
     }
 
+    // ---------------------------------------------------------------- results
 
     /** Flows tracked so far. */
     public int size() {
-        return flows.size();
+        return count;
     }
 
     /** Packets of flows that arrived once the table was full. */
@@ -201,24 +382,42 @@ public final class FlowTable {
         List<FlowSummary> out = new ArrayList<>();
         // A HashMap filled in the order flows were first seen iterates as the table did when it
         // was that map (ties in the sort below keep that order).
-        Map<Long, Flow> byKey = new HashMap<>();
-        for (Flow flow : order) {
-            byKey.put(flow.key, flow);
+        Map<Long, Integer> byKey = new HashMap<>();
+        for (int f = 0; f < count; f++) {
+            byKey.put(rows[f * STRIDE + KEY], f);
         }
-        for (Flow flow : byKey.values()) {
-            long packets = 0;
-            long bytes = 0;
-            for (int i = 0; i < flow.pointCount; i++) {
-                if (flow.counts[2 * i + 1] > bytes) {
-                    packets = flow.counts[2 * i];
-                    bytes = flow.counts[2 * i + 1];
-                }
-            }
-            out.add(new FlowSummary(flow.protocol, flow.source, flow.destination, packets, bytes, flow.firstNanos,
-                    flow.lastNanos, List.copyOf(flow.tunnels),
-                    List.of(java.util.Arrays.copyOf(flow.points, flow.pointCount))));
+        for (int f : byKey.values()) {
+            out.add(summary(f));
         }
         out.sort(Comparator.comparingLong(FlowSummary::bytes).reversed().thenComparing(FlowSummary::source));
         return out.size() > n ? new ArrayList<>(out.subList(0, n)) : out;
+    }
+
+    private FlowSummary summary(int flow) {
+        int row = flow * STRIDE;
+        long meta = rows[row + META];
+        Extra extra = extras[flow];
+        // The point with the most bytes; the first of equals.
+        long packets = 0;
+        long bytes = 0;
+        if (rows[row + BYTES] > bytes) {
+            packets = rows[row + PACKETS];
+            bytes = rows[row + BYTES];
+        }
+        List<String> points = new ArrayList<>();
+        points.add(pointNames.get((int) meta));
+        if (extra != null) {
+            for (int p = 0; p < extra.points.length; p += 3) {
+                points.add(pointNames.get((int) extra.points[p]));
+                if (extra.points[p + 2] > bytes) {
+                    packets = extra.points[p + 1];
+                    bytes = extra.points[p + 2];
+                }
+            }
+        }
+        int tunnels = (int) (meta >>> 48);
+        List<String> names = tunnels == 0 ? List.of() : List.of(Arrays.copyOf(extra.tunnelNames, tunnels));
+        return new FlowSummary(protocols[flow], sources[flow], destinations[flow], packets, bytes,
+                firsts[flow], rows[row + LAST], names, List.copyOf(points));
     }
 }

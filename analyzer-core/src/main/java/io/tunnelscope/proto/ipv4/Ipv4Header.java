@@ -87,8 +87,24 @@ public final class Ipv4Header extends Flyweight {
      * Requires the whole header ({@link #headerLength()} bytes) to be available.
      */
     public int computedChecksum() {
+        if (headerLength() == MIN_LENGTH) {
+            return computedChecksum(buffer.getLong(offset), buffer.getLong(offset + 8), buffer.getInt(offset + 16));
+        }
         long sum = InternetChecksum.add(0, buffer, offset, offset + headerLength());
         sum -= checksum();
+        return InternetChecksum.complement(sum);
+    }
+
+    /**
+     * {@link #computedChecksum()} of an option-less header given as its three big-endian words:
+     * bytes 0-7, 8-15 and 16-19 (summed without a loop; the checksum field is in {@code second}).
+     */
+    public static int computedChecksum(long first, long second, int last) {
+        long c = last & 0xFFFF_FFFFL;
+        long sum = (first & 0x0000FFFF0000FFFFL) + ((first >>> 16) & 0x0000FFFF0000FFFFL)
+                + (second & 0x0000FFFF0000FFFFL) + ((second >>> 16) & 0x0000FFFF0000FFFFL)
+                + (c & 0xFFFF) + (c >>> 16);
+        sum = (sum & 0xFFFF_FFFFL) + (sum >>> 32) - ((second >>> 32) & 0xFFFF);
         return InternetChecksum.complement(sum);
     }
 
