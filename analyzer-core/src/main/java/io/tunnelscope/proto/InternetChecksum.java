@@ -10,35 +10,39 @@ public final class InternetChecksum {
     private InternetChecksum() {
     }
 
-    /** Adds the bytes {@code [from, to)} of {@code buf} as big-endian 16-bit words (odd tail padded). */
+    /**
+     * Adds the bytes {@code [from, to)} of {@code buf} as big-endian 16-bit words (odd tail padded).
+     * The result is congruent to that sum modulo 0xffff, which is all that {@link #fold} and
+     * {@link #complement} see: it is summed as 32-bit words (65536 = 1 modulo 0xffff, RFC 1071
+     * section 2), two accumulators of 64 bits that cannot overflow for any int-sized range.
+     */
     public static long add(long sum, ByteBuffer buf, int from, int to) {
-        // Two 32-bit lanes per accumulator, each adding two 16-bit words per step (at most
-        // 0x1fffe): exact for 8192 steps, then the lanes are added to the sum.
+        long a = 0;
+        long b = 0;
         int i = from;
-        while (i + 8 <= to) {
-            long lanes = 0;
-            long lanes2 = 0;
-            int stop = Math.min(to - 15, i + 8192 * 8);
-            for (; i < stop; i += 16) {
-                long w = buf.getLong(i);
-                long v = buf.getLong(i + 8);
-                lanes += (w & 0x0000ffff0000ffffL) + ((w >>> 16) & 0x0000ffff0000ffffL);
-                lanes2 += (v & 0x0000ffff0000ffffL) + ((v >>> 16) & 0x0000ffff0000ffffL);
-            }
-            if (i + 8 <= to && i + 16 > to) {
-                long w = buf.getLong(i);
-                lanes += (w & 0x0000ffff0000ffffL) + ((w >>> 16) & 0x0000ffff0000ffffL);
-                i += 8;
-            }
-            sum += (lanes & 0xffffffffL) + (lanes >>> 32) + (lanes2 & 0xffffffffL) + (lanes2 >>> 32);
+        for (; i + 16 <= to; i += 16) {
+            long w = buf.getLong(i);
+            long v = buf.getLong(i + 8);
+            a += (w >>> 32) + (w & 0xffffffffL);
+            b += (v >>> 32) + (v & 0xffffffffL);
         }
-        for (; i + 1 < to; i += 2) {
-            sum += buf.getShort(i) & 0xffff;
+        if (i + 8 <= to) {
+            long w = buf.getLong(i);
+            a += (w >>> 32) + (w & 0xffffffffL);
+            i += 8;
+        }
+        if (i + 4 <= to) {
+            b += buf.getInt(i) & 0xffffffffL;
+            i += 4;
+        }
+        if (i + 2 <= to) {
+            a += buf.getShort(i) & 0xffff;
+            i += 2;
         }
         if (i < to) {
-            sum += (buf.get(i) & 0xff) << 8;
+            b += (buf.get(i) & 0xff) << 8;
         }
-        return sum;
+        return sum + a + b;
     }
 
     /** Folds a sum to 16 bits (without complementing). */
