@@ -20,14 +20,17 @@ public final class LayerStack {
     /** Most notes kept per packet; further notes are dropped. */
     public static final int MAX_NOTES = 16;
 
-    private final int[] type = new int[MAX_LAYERS];
-    private final int[] offset = new int[MAX_LAYERS];
-    private final int[] headerLength = new int[MAX_LAYERS];
-    private final int[] end = new int[MAX_LAYERS];
-    private final byte[] status = new byte[MAX_LAYERS];
-    private final byte[] depth = new byte[MAX_LAYERS];
-    private final boolean[] quoted = new boolean[MAX_LAYERS];
-    private final int[] declaredEnd = new int[MAX_LAYERS];
+    // Four ints per layer, side by side: offset, end, declared end, and the small fields packed
+    // (header length bits 0-15, type 16-21, depth 22-28, status 29-30, quoted 31), so that a
+    // push is four stores to one place.
+    private static final int OFFSET = 0;
+    private static final int END = 1;
+    private static final int DECLARED_END = 2;
+    private static final int PACKED = 3;
+    private static final int TYPE_SHIFT = 16;
+    private static final int DEPTH_SHIFT = 22;
+    private static final int STATUS_SHIFT = 29;
+    private final int[] layers = new int[MAX_LAYERS * 4];
     private int count;
 
     private final Note[] notes = new Note[MAX_NOTES];
@@ -65,32 +68,32 @@ public final class LayerStack {
             return -1;
         }
         int i = count++;
-        type[i] = layerType;
-        offset[i] = layerOffset;
-        headerLength[i] = layerHeaderLength;
-        end[i] = layerEnd;
-        status[i] = (byte) layerStatus.ordinal();
-        depth[i] = (byte) tunnelDepth;
-        quoted[i] = insideQuote;
-        declaredEnd[i] = layerEnd;
+        int at = i * 4;
+        int[] l = layers;
+        l[at + OFFSET] = layerOffset;
+        l[at + END] = layerEnd;
+        l[at + DECLARED_END] = layerEnd;
+        l[at + PACKED] = (layerHeaderLength & 0xFFFF) | layerType << TYPE_SHIFT | tunnelDepth << DEPTH_SHIFT
+                | layerStatus.ordinal() << STATUS_SHIFT | (insideQuote ? 1 << 31 : 0);
         return i;
     }
 
     /** Lowers the status of layer {@code i} (never raises it). */
     public void degrade(int i, LayerStatus newStatus) {
-        if (newStatus.ordinal() > status[i]) {
-            status[i] = (byte) newStatus.ordinal();
+        int packed = layers[i * 4 + PACKED];
+        if (newStatus.ordinal() > (packed >>> STATUS_SHIFT & 3)) {
+            layers[i * 4 + PACKED] = packed & ~(3 << STATUS_SHIFT) | newStatus.ordinal() << STATUS_SHIFT;
         }
     }
 
     /** Changes the header length of layer {@code i} once it is known. */
     public void setHeaderLength(int i, int length) {
-        headerLength[i] = length;
+        layers[i * 4 + PACKED] = layers[i * 4 + PACKED] & 0xFFFF_0000 | length & 0xFFFF;
     }
 
     /** Changes the end of the bytes layer {@code i} governs. */
     public void setEnd(int i, int layerEnd) {
-        end[i] = layerEnd;
+        layers[i * 4 + END] = layerEnd;
     }
 
     /**
@@ -98,14 +101,14 @@ public final class LayerStack {
      * layer's), which may lie past the captured bytes; {@link #end(int)} stays within them.
      */
     public void setDeclaredEnd(int i, int layerDeclaredEnd) {
-        declaredEnd[i] = layerDeclaredEnd;
+        layers[i * 4 + DECLARED_END] = layerDeclaredEnd;
     }
 
     /**
      * End of layer {@code i} as its length fields declare it (e.g. IPv4 total length, also
      * counting bytes the snaplen cut off); equals {@link #end(int)} unless set otherwise.
      */
-    public int declaredEnd(int i) { return declaredEnd[i]; }
+    public int declaredEnd(int i) { return layers[i * 4 + DECLARED_END]; }
 
     /** Records a note against layer {@code layer} (-1 for the packet as a whole). */
     public void note(int layer, Note note, long argument) {
@@ -119,18 +122,18 @@ public final class LayerStack {
     }
 
     public int count() { return count; }
-    public int type(int i) { return type[i]; }
-    public int offset(int i) { return offset[i]; }
-    public int headerLength(int i) { return headerLength[i]; }
+    public int type(int i) { return layers[i * 4 + PACKED] >>> TYPE_SHIFT & 0x3F; }
+    public int offset(int i) { return layers[i * 4 + OFFSET]; }
+    public int headerLength(int i) { return layers[i * 4 + PACKED] & 0xFFFF; }
     /** Offset of the first byte after the header of layer {@code i}. */
-    public int payloadOffset(int i) { return offset[i] + headerLength[i]; }
+    public int payloadOffset(int i) { return offset(i) + headerLength(i); }
     /** End (exclusive) of the bytes layer {@code i} governs. */
-    public int end(int i) { return end[i]; }
-    public LayerStatus status(int i) { return LayerStatus.of(status[i]); }
+    public int end(int i) { return layers[i * 4 + END]; }
+    public LayerStatus status(int i) { return LayerStatus.of(layers[i * 4 + PACKED] >>> STATUS_SHIFT & 3); }
     /** Tunnel depth of layer {@code i}: 0 outermost, one more inside each encapsulation. */
-    public int depth(int i) { return depth[i]; }
+    public int depth(int i) { return layers[i * 4 + PACKED] >>> DEPTH_SHIFT & 0x7F; }
     /** True when layer {@code i} is part of the packet quoted by an ICMP/ICMPv6 error. */
-    public boolean isQuoted(int i) { return quoted[i]; }
+    public boolean isQuoted(int i) { return layers[i * 4 + PACKED] < 0; }
 
     public int noteCount() { return noteCount; }
     public Note note(int n) { return notes[n]; }
@@ -147,18 +150,13 @@ public final class LayerStack {
 
     /** Index of the first layer of this type, or -1. */
     public int indexOf(int layerType) {
-        for (int i = 0; i < count; i++) {
-            if (type[i] == layerType) {
-                return i;
-            }
-        }
-        return -1;
+        return indexOf(layerType, 0);
     }
 
     /** Index of the first layer of this type at or after {@code from}, or -1. */
     public int indexOf(int layerType, int from) {
         for (int i = from; i < count; i++) {
-            if (type[i] == layerType) {
+            if (type(i) == layerType) {
                 return i;
             }
         }
@@ -169,7 +167,7 @@ public final class LayerStack {
     public LayerStatus status() {
         int worst = 0;
         for (int i = 0; i < count; i++) {
-            worst = Math.max(worst, status[i]);
+            worst = Math.max(worst, layers[i * 4 + PACKED] >>> STATUS_SHIFT & 3);
         }
         return LayerStatus.of(worst);
     }
