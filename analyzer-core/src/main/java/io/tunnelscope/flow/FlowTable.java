@@ -2,8 +2,11 @@ package io.tunnelscope.flow;
 
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.IpProtocols;
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.FlowSummary;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -98,8 +101,7 @@ public final class FlowTable {
         if (view.encapsulationCount() > 0 && tunnels(flow) < MAX_TUNNELS_PER_FLOW) {
             int outer = view.outerIpLayer();
             long vni = view.vni();
-            long tunnel = mix(mix(mix(mix(mix(view.encapsulation(0), vni), view.addressHigh(outer, true)),
-                    view.addressLow(outer, true)), view.addressHigh(outer, false)), view.addressLow(outer, false));
+            long tunnel = addresses(view, outer, mix(view.encapsulation(0), vni));
             if (knowsTunnel(flow, tunnel)) {
                 return;
             }
@@ -341,6 +343,21 @@ public final class FlowTable {
             h = mix(mix(h, buffer.getLong(d)), buffer.getLong(d + 8));
         }
         return mix(h, ((long) sport << 32) | (dport & 0xFFFFFFFFL));
+    }
+
+    /**
+     * Mixes an IP layer's source and destination addresses into {@code h}, read straight from
+     * the header (the view offers only IP layers whose addresses were captured).
+     */
+    private static long addresses(PacketView view, int ip, long h) {
+        LayerStack stack = view.stack();
+        ByteBuffer buffer = stack.buffer();
+        int at = stack.offset(ip);
+        if (stack.type(ip) == LayerType.IPV4) {
+            return mix(h, buffer.getLong(at + 12));
+        }
+        return mix(mix(mix(mix(h, buffer.getLong(at + 8)), buffer.getLong(at + 16)), buffer.getLong(at + 24)),
+                buffer.getLong(at + 32));
     }
 
     private static long mix(long h, long v) {
