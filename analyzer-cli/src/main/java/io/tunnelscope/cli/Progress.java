@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * A progress bar on stderr while large inputs are read on a terminal: the share of the input
- * bytes read so far (from the records' file offsets), redrawn when it moves a percent.
+ * bytes read so far (from the records' file offsets), redrawn when it moves a percent. The files
+ * may be read on threads of their own, so packets come from several threads.
  */
 final class Progress implements PacketListener {
     /** Inputs smaller than this finish before a bar would help. */
@@ -50,7 +51,7 @@ final class Progress implements PacketListener {
     }
 
     @Override
-    public void packet(String point, String file, PacketRecord record, LayerStack stack, PacketView view) {
+    public synchronized void packet(String point, String file, PacketRecord record, LayerStack stack, PacketView view) {
         long offset = Math.min(record.fileOffset(), sizes.getOrDefault(file, 0L));
         long previous = offsets.getOrDefault(file, 0L);
         if (offset > previous) {

@@ -1,74 +1,109 @@
 package io.tunnelscope.anomaly;
 
 import io.tunnelscope.correlate.Correlator;
+import io.tunnelscope.correlate.PacketListener;
 import io.tunnelscope.flow.FlowTable;
-import io.tunnelscope.flow.TrafficSeries;
 import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The whole analysis behind {@code tunnelscope report}: one correlation run whose packet listener
- * also feeds the flow table, the chart series, the size facts and every rule, so each capture is
- * read once more than correlation alone needs (its calibration pass) and no more; then the rules
- * turn what they gathered into findings, most severe first.
+ * The whole analysis behind {@code tunnelscope report}: one correlation run whose packet listeners
+ * also feed the flow table, the chart series, the size facts and every rule ({@link PacketAnalysis}),
+ * so each capture is read once more than correlation alone needs (its calibration pass) and no
+ * more; then the rules turn what they gathered into findings, most severe first.
  */
 public final class Analyzer {
 
     /** Tuning of an analysis run. */
     public static final class Options {
-        /** Correlation settings (window, decode-as tables); its listener is the analyzer's own. */
+        /**
+         * Correlation settings (window, decode-as tables, read-ahead); its listeners are the
+         * analyzer's own.
+         */
         public Correlator.Options correlation = new Correlator.Options();
         /** Flows listed in the report. */
         public int topFlows = 20;
         /** Flows tracked at most. */
         public int maxFlows = 200_000;
-        /** Sees every packet too, e.g. for a progress bar (may be null). */
-        public io.tunnelscope.correlate.PacketListener progress;
+        /**
+         * Sees every packet too, e.g. for a progress bar (may be null). With read-ahead it is
+         * called from the thread reading each file, so from several threads at once; each file's
+         * packets come in the file's order.
+         */
+        public PacketListener progress;
     }
 
     private Analyzer() {
     }
 
+    /**
+     * Analyses the captures. With read-ahead (the default) every file's packets are analysed on
+     * the thread that reads the file, by an instance of the per-packet analysis of its own, while
+     * the caller's thread correlates; the instances are merged, file by file, once all are read.
+     * Without read-ahead one instance sees every packet on the caller's thread. Both give the same
+     * report.
+     */
     public static AnalysisReport analyze(List<Path> files, Options options) throws IOException {
-        List<Rule> rules = Rules.all();
-        SizeFacts sizes = new SizeFacts();
-        FlowTable flows = new FlowTable(options.maxFlows);
-        TrafficSeries series = new TrafficSeries();
-        PacketContext context = new PacketContext();
-        io.tunnelscope.correlate.PacketListener progress = options.progress;
-        options.correlation.listener = (point, file, record, stack, view) -> {
-            context.set(point, file, record, stack, view);
-            sizes.packet(context);
-            flows.packet(point, record.timestampNanos(), record.originalLength(), view);
-            series.packet(point, record.timestampNanos(), record.originalLength(), view);
-            for (Rule rule : rules) {
-                rule.packet(context);
-            }
-            if (progress != null) {
-                progress.packet(point, file, record, stack, view);
-            }
-        };
-        CorrelationReport correlation = Correlator.correlate(files, options.correlation);
-        AnalysisContext analysis = new AnalysisContext(correlation, sizes);
+        Gathered gathered = options.correlation.readAhead ? gatherPerFile(files, options) : gatherInline(files, options);
+        CorrelationReport correlation = gathered.correlation();
+        PacketAnalysis packets = gathered.packets();
+        AnalysisContext analysis = new AnalysisContext(correlation, packets.sizes);
         List<Finding> findings = new ArrayList<>();
-        for (Rule rule : rules) {
+        for (Rule rule : packets.rules) {
             rule.finish(analysis, findings);
         }
         findings.sort(Comparator.comparing(Finding::severity).reversed());
         List<String> limits = new ArrayList<>(correlation.limits());
+        FlowTable flows = packets.flows;
         if (flows.untrackedPackets() > 0) {
             limits.add("flow table full: " + flows.untrackedPackets() + " packets of further flows not tracked");
         }
         return new AnalysisReport(correlation.points(), correlation.topology(), correlation.tunnels(),
                 flows.top(options.topFlows), correlation.paths(), correlation.nat(), correlation.losses(),
                 correlation.clockOffsets(), findings, correlation.errors(), limits,
-                series.charts(analysis.overlayMtu() == null ? 0 : analysis.overlayMtu().value()),
+                packets.series.charts(analysis.overlayMtu() == null ? 0 : analysis.overlayMtu().value()),
                 correlation.journeys());
+    }
+
+    /** The correlation and what its packets showed. */
+    private record Gathered(CorrelationReport correlation, PacketAnalysis packets) {
+    }
+
+    /** One instance of the per-packet analysis per file, on the file's reading thread; merged. */
+    private static Gathered gatherPerFile(List<Path> files, Options options) throws IOException {
+        List<PacketAnalysis> perFile = new ArrayList<>(Collections.nCopies(files.size(), null));
+        Correlator.Options settings = options.correlation;
+        settings.listener = null;
+        settings.fileListeners = (index, file) -> {
+            PacketAnalysis part = new PacketAnalysis(options.maxFlows, options.progress);
+            perFile.set(index, part);
+            return part.listener(index);
+        };
+        CorrelationReport correlation = Correlator.correlate(files, settings);
+        PacketAnalysis merged = null;
+        for (PacketAnalysis part : perFile) {
+            if (merged == null) {
+                merged = part;
+            } else if (part != null) {
+                merged.mergeFrom(part);
+            }
+        }
+        return new Gathered(correlation, merged != null ? merged : new PacketAnalysis(options.maxFlows, null));
+    }
+
+    /** One instance of the per-packet analysis sees every packet in merged order. */
+    private static Gathered gatherInline(List<Path> files, Options options) throws IOException {
+        PacketAnalysis packets = new PacketAnalysis(options.maxFlows, options.progress);
+        Correlator.Options settings = options.correlation;
+        settings.fileListeners = null;
+        settings.listener = packets.listener();
+        return new Gathered(Correlator.correlate(files, settings), packets);
     }
 }

@@ -1,10 +1,8 @@
 package io.tunnelscope.anomaly;
 
-import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +11,8 @@ import java.util.Map;
  * {@link ChecksumFaults}): corrupted on the wire or by a broken NIC, and dropped by the receiver.
  */
 public final class BadChecksumRule implements Rule {
-    private final Map<String, long[]> countByPoint = new LinkedHashMap<>();
-    private final List<Evidence> evidence = new ArrayList<>();
+    private final FirstSeen<String, long[]> countByPoint = new FirstSeen<>();
+    private final EvidenceSample evidence = new EvidenceSample(8);
 
     @Override
     public String kind() {
@@ -31,10 +29,15 @@ public final class BadChecksumRule implements Rule {
         if (ChecksumFaults.classify(packet.stack(), packet.view()) != ChecksumFaults.DAMAGED) {
             return;
         }
-        countByPoint.computeIfAbsent(packet.point(), k -> new long[1])[0]++;
-        if (evidence.size() < 8) {
-            evidence.add(packet.evidence());
-        }
+        countByPoint.computeIfAbsent(packet.point(), packet, k -> new long[1])[0]++;
+        evidence.add(packet);
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        BadChecksumRule theirs = (BadChecksumRule) other;
+        countByPoint.mergeFrom(theirs.countByPoint, (mine, more) -> mine[0] += more[0], Integer.MAX_VALUE);
+        evidence.mergeFrom(theirs.evidence);
     }
 
     @Override
@@ -44,14 +47,14 @@ public final class BadChecksumRule implements Rule {
         }
         long count = 0;
         List<String> where = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : countByPoint.entrySet()) {
+        for (Map.Entry<String, long[]> e : countByPoint.map().entrySet()) {
             count += e.getValue()[0];
             where.add(e.getKey() + " (" + e.getValue()[0] + ")");
         }
         findings.add(new Finding(kind(), Severity.ERROR,
                 count + " packets arrived with wrong checksums that offload does not explain, at "
                         + String.join(", ", where) + ".",
-                List.copyOf(countByPoint.keySet()), evidence, count,
+                List.copyOf(countByPoint.keys()), evidence.list(), count,
                 "The receiver drops these packets. Look for damage on the path before the first point that shows "
                         + "them: NIC and switch error counters ('ethtool -S', 'ip -s link'), a faulty cable or "
                         + "optic, or a qdisc/middlebox that rewrites packets."));

@@ -1,15 +1,10 @@
 package io.tunnelscope.anomaly;
 
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,22 +14,30 @@ import java.util.Set;
  */
 public final class FragNeededRule implements Rule {
     private static final int MAX_EVIDENCE = 6;
+    private static final int MAX_QUOTED = 8;
 
     private static final class Cause {
         final String sender;
         final long mtu;
-        final Set<String> quoted = new LinkedHashSet<>();
-        final Set<String> points = new LinkedHashSet<>();
+        final FirstSeen<String, Void> quoted = new FirstSeen<>();
+        final FirstSeen<String, Void> points = new FirstSeen<>();
         final Set<Long> messages = new HashSet<>();
-        final List<Evidence> evidence = new ArrayList<>();
+        final EvidenceSample evidence = new EvidenceSample(MAX_EVIDENCE);
 
         Cause(String sender, long mtu) {
             this.sender = sender;
             this.mtu = mtu;
         }
+
+        void mergeFrom(Cause other) {
+            quoted.mergeFrom(other.quoted, MAX_QUOTED);
+            points.mergeFrom(other.points, Integer.MAX_VALUE);
+            messages.addAll(other.messages);
+            evidence.mergeFrom(other.evidence);
+        }
     }
 
-    private final Map<String, Cause> causes = new LinkedHashMap<>();
+    private final FirstSeen<String, Cause> causes = new FirstSeen<>();
     private final StringBuilder text = new StringBuilder();
 
     @Override
@@ -59,7 +62,7 @@ public final class FragNeededRule implements Rule {
         view.appendSource(ip, text);
         String sender = text.toString();
         long mtu = view.icmpMtu(icmp);
-        Cause cause = causes.computeIfAbsent(sender + " " + mtu, k -> new Cause(sender, mtu));
+        Cause cause = causes.computeIfAbsent(sender + " " + mtu, packet, k -> new Cause(sender, mtu));
         int quoted = view.quotedIpLayer(icmp);
         long message = mtu;
         if (quoted >= 0) {
@@ -70,29 +73,32 @@ public final class FragNeededRule implements Rule {
             int protocol = view.ipProtocol(quoted);
             String name = io.tunnelscope.decode.IpProtocols.name(protocol);
             text.append(' ').append(name != null ? name : "proto " + protocol);
-            if (cause.quoted.size() < 8) {
-                cause.quoted.add(text.toString());
+            if (cause.quoted.size() < MAX_QUOTED) {
+                cause.quoted.add(text.toString(), packet);
             }
             message = message * 31 + text.toString().hashCode();
             message = message * 31 + view.ipId(quoted);
         }
         message = message * 31 + view.ipId(ip);
         cause.messages.add(message);
-        cause.points.add(packet.point());
-        if (cause.evidence.size() < MAX_EVIDENCE) {
-            cause.evidence.add(packet.evidence());
-        }
+        cause.points.add(packet.point(), packet);
+        cause.evidence.add(packet);
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        causes.mergeFrom(((FragNeededRule) other).causes, Cause::mergeFrom, Integer.MAX_VALUE);
     }
 
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
-        for (Cause cause : causes.values()) {
+        for (Cause cause : causes.map().values()) {
             long count = cause.messages.size();
             findings.add(new Finding(kind(), Severity.WARNING,
                     cause.sender + " sent " + count + " fragmentation-needed message" + (count == 1 ? "" : "s")
-                            + " with next-hop MTU " + cause.mtu + ", about " + String.join(", ", cause.quoted) + ".",
-                    List.copyOf(cause.points), cause.evidence, count,
+                            + " with next-hop MTU " + cause.mtu + ", about " + String.join(", ", cause.quoted.keys()) + ".",
+                    List.copyOf(cause.points.keys()), cause.evidence.list(), count,
                     "Packets above " + cause.mtu + " bytes with DF set cannot take this path: every new flow loses "
                             + "a round trip to path MTU discovery, and where ICMP is filtered it becomes a black "
                             + "hole. Set the pod and bridge MTU to " + cause.mtu + " (FLANNEL_MTU) so senders "

@@ -6,7 +6,6 @@ import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +21,18 @@ public final class InnerFragmentationRule implements Rule {
     private static final int MAX_EVIDENCE = 6;
     private static final int MAX_PACKETS = 100_000;
 
-    /** By point, with a NUL appended when the fragment was not inside a tunnel. */
-    private final Map<String, Set<Long>> packetsByPoint = new LinkedHashMap<>();
-    private final Map<String, Set<String>> flowsByPoint = new LinkedHashMap<>();
-    private final Map<String, List<Evidence>> evidenceByPoint = new LinkedHashMap<>();
+    /** The fragments one point saw, inside tunnels or not. */
+    private static final class Fragments {
+        final Set<Long> packets = new HashSet<>();
+        final Set<String> flows = new LinkedHashSet<>();
+        final List<Evidence> evidence = new ArrayList<>();
+    }
+
+    /**
+     * By point, with a NUL appended when the fragment was not inside a tunnel. A point's packets
+     * all come from one file, so merging is a union of keys.
+     */
+    private final FirstSeen<String, Fragments> byPoint = new FirstSeen<>();
     private final StringBuilder text = new StringBuilder();
 
     @Override
@@ -52,18 +59,23 @@ public final class InnerFragmentationRule implements Rule {
         view.appendDestination(ip, text);
         String flow = text.toString();
         String key = packet.point() + (tunnelled ? "" : "\u0000");
-        Set<Long> packets = packetsByPoint.computeIfAbsent(key, k -> new HashSet<>());
-        if (packets.size() < MAX_PACKETS) {
-            packets.add(((long) flow.hashCode() << 32) ^ view.ipId(ip));
+        Fragments fragments = byPoint.computeIfAbsent(key, packet, k -> new Fragments());
+        if (fragments.packets.size() < MAX_PACKETS) {
+            fragments.packets.add(((long) flow.hashCode() << 32) ^ view.ipId(ip));
         }
-        Set<String> flows = flowsByPoint.computeIfAbsent(key, k -> new LinkedHashSet<>());
-        if (flows.size() < 8) {
-            flows.add(flow);
+        if (fragments.flows.size() < 8) {
+            fragments.flows.add(flow);
         }
-        List<Evidence> evidence = evidenceByPoint.computeIfAbsent(key, k -> new ArrayList<>());
-        if (evidence.size() < 2) {
-            evidence.add(packet.evidence());
+        if (fragments.evidence.size() < 2) {
+            fragments.evidence.add(packet.evidence());
         }
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        byPoint.mergeFrom(((InnerFragmentationRule) other).byPoint, (mine, theirs) -> {
+            throw new IllegalStateException("a capture point's packets come from one file");
+        }, Integer.MAX_VALUE);
     }
 
     @Override
@@ -72,15 +84,15 @@ public final class InnerFragmentationRule implements Rule {
         List<String> points = new ArrayList<>();
         Set<String> flows = new LinkedHashSet<>();
         List<Evidence> evidence = new ArrayList<>();
-        for (Map.Entry<String, Set<Long>> entry : packetsByPoint.entrySet()) {
+        for (Map.Entry<String, Fragments> entry : byPoint.map().entrySet()) {
             boolean tunnelled = !entry.getKey().endsWith("\u0000");
             String point = tunnelled ? entry.getKey() : entry.getKey().substring(0, entry.getKey().length() - 1);
             if (!tunnelled && context.role(point).equals("underlay")) {
                 continue;
             }
-            distinct.addAll(entry.getValue());
-            flows.addAll(flowsByPoint.get(entry.getKey()));
-            for (Evidence e : evidenceByPoint.get(entry.getKey())) {
+            distinct.addAll(entry.getValue().packets);
+            flows.addAll(entry.getValue().flows);
+            for (Evidence e : entry.getValue().evidence) {
                 if (evidence.size() < MAX_EVIDENCE) {
                     evidence.add(e);
                 }

@@ -23,12 +23,18 @@ public final class MssMismatchRule implements Rule {
 
     private static final class Announcement {
         long syns;
-        final Set<String> points = new LinkedHashSet<>();
-        final List<Evidence> evidence = new ArrayList<>();
+        final FirstSeen<String, Void> points = new FirstSeen<>();
+        final EvidenceSample evidence = new EvidenceSample(4);
+
+        void mergeFrom(Announcement other) {
+            syns += other.syns;
+            points.mergeFrom(other.points, Integer.MAX_VALUE);
+            evidence.mergeFrom(other.evidence);
+        }
     }
 
-    /** By "source destination mss". */
-    private final Map<String, Announcement> announcements = new LinkedHashMap<>();
+    /** By "source destination mss": the first {@value #MAX_KEYS} seen. */
+    private final FirstSeen<String, Announcement> announcements = new FirstSeen<>();
     private final TcpHeader tcp = new TcpHeader();
 
     @Override
@@ -56,15 +62,18 @@ public final class MssMismatchRule implements Rule {
             return;
         }
         String key = view.ipv4Source(ip) + " " + view.ipv4Destination(ip) + " " + mss;
-        if (announcements.size() >= MAX_KEYS && !announcements.containsKey(key)) {
+        if (announcements.size() >= MAX_KEYS && !announcements.contains(key)) {
             return;
         }
-        Announcement a = announcements.computeIfAbsent(key, k -> new Announcement());
+        Announcement a = announcements.computeIfAbsent(key, packet, k -> new Announcement());
         a.syns++;
-        a.points.add(packet.point());
-        if (a.evidence.size() < 4) {
-            a.evidence.add(packet.evidence());
-        }
+        a.points.add(packet.point(), packet);
+        a.evidence.add(packet);
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        announcements.mergeFrom(((MssMismatchRule) other).announcements, Announcement::mergeFrom, MAX_KEYS);
     }
 
     @Override
@@ -78,7 +87,7 @@ public final class MssMismatchRule implements Rule {
         Map<Integer, Set<String>> points = new LinkedHashMap<>();
         Map<Integer, List<Evidence>> evidence = new LinkedHashMap<>();
         Map<Integer, Long> syns = new LinkedHashMap<>();
-        for (Map.Entry<String, Announcement> entry : announcements.entrySet()) {
+        for (Map.Entry<String, Announcement> entry : announcements.map().entrySet()) {
             String[] parts = entry.getKey().split(" ");
             int source = Integer.parseInt(parts[0]);
             int destination = Integer.parseInt(parts[1]);
@@ -94,9 +103,9 @@ public final class MssMismatchRule implements Rule {
             if (!senders.contains(sender)) {
                 senders.add(sender);
             }
-            points.computeIfAbsent(mss, k -> new LinkedHashSet<>()).addAll(entry.getValue().points);
+            points.computeIfAbsent(mss, k -> new LinkedHashSet<>()).addAll(entry.getValue().points.keys());
             List<Evidence> sample = evidence.computeIfAbsent(mss, k -> new ArrayList<>());
-            for (Evidence e : entry.getValue().evidence) {
+            for (Evidence e : entry.getValue().evidence.list()) {
                 if (sample.size() < 6) {
                     sample.add(e);
                 }

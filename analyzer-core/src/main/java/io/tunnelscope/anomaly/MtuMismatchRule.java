@@ -33,6 +33,11 @@ public final class MtuMismatchRule implements Rule {
     }
 
     @Override
+    public void mergeFrom(Rule other) {
+        outer.mergeFrom(((MtuMismatchRule) other).outer);
+    }
+
+    @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         AnalysisContext.Mtu overlay = context.overlayMtu();
         if (overlay == null) {
@@ -75,8 +80,8 @@ public final class MtuMismatchRule implements Rule {
     /** The largest outer fragment of a tunnel packet seen on any point. */
     private static final class OuterSizes {
         private int largest;
-        private final List<String> points = new ArrayList<>();
-        private final List<Evidence> evidence = new ArrayList<>();
+        /** The points with such fragments, each with its first. */
+        private final FirstSeen<String, Evidence> points = new FirstSeen<>();
 
         void packet(PacketContext packet) {
             var view = packet.view();
@@ -86,9 +91,13 @@ public final class MtuMismatchRule implements Rule {
             }
             largest = Math.max(largest, view.ipTotalLength(outer));
             if (!points.contains(packet.point())) {
-                points.add(packet.point());
-                evidence.add(packet.evidence());
+                points.computeIfAbsent(packet.point(), packet, k -> packet.evidence());
             }
+        }
+
+        void mergeFrom(OuterSizes other) {
+            largest = Math.max(largest, other.largest);
+            points.mergeFrom(other.points, Integer.MAX_VALUE);
         }
 
         int largestFragment() {
@@ -96,11 +105,11 @@ public final class MtuMismatchRule implements Rule {
         }
 
         List<String> points() {
-            return points;
+            return new ArrayList<>(points.keys());
         }
 
         List<Evidence> evidence() {
-            return evidence;
+            return new ArrayList<>(points.map().values());
         }
     }
 }

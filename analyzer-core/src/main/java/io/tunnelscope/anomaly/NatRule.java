@@ -29,6 +29,11 @@ abstract class NatRule implements Rule {
         return kind;
     }
 
+    /** Keeps nothing per packet: the findings come from the correlation's NAT table. */
+    @Override
+    public void mergeFrom(Rule other) {
+    }
+
     /**
      * One finding per translation (original to translated address): the same rewrite seen between
      * several pairs of points (an {@code any} capture, a multi-interface file) is one cause.

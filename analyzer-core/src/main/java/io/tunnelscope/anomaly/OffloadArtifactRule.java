@@ -4,7 +4,6 @@ import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +14,8 @@ import java.util.Map;
  * never an MTU error.
  */
 public final class OffloadArtifactRule implements Rule {
-    private final Map<String, long[]> partialByPoint = new LinkedHashMap<>();
-    private final List<Evidence> evidence = new ArrayList<>();
+    private final FirstSeen<String, long[]> partialByPoint = new FirstSeen<>();
+    private final EvidenceSample evidence = new EvidenceSample(4);
 
     @Override
     public String kind() {
@@ -31,23 +30,28 @@ public final class OffloadArtifactRule implements Rule {
     @Override
     public void packet(PacketContext packet) {
         if (ChecksumFaults.classify(packet.stack(), packet.view()) == ChecksumFaults.PARTIAL) {
-            partialByPoint.computeIfAbsent(packet.point(), k -> new long[1])[0]++;
-            if (evidence.size() < 4) {
-                evidence.add(packet.evidence());
-            }
+            partialByPoint.computeIfAbsent(packet.point(), packet, k -> new long[1])[0]++;
+            evidence.add(packet);
         }
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        OffloadArtifactRule theirs = (OffloadArtifactRule) other;
+        partialByPoint.mergeFrom(theirs.partialByPoint, (mine, more) -> mine[0] += more[0], Integer.MAX_VALUE);
+        evidence.mergeFrom(theirs.evidence);
     }
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         long partial = 0;
-        for (long[] count : partialByPoint.values()) {
+        for (long[] count : partialByPoint.map().values()) {
             partial += count[0];
         }
         long superFrames = 0;
         int largest = 0;
-        List<String> points = new ArrayList<>(partialByPoint.keySet());
-        List<Evidence> samples = new ArrayList<>(evidence);
+        List<String> points = new ArrayList<>(partialByPoint.keys());
+        List<Evidence> samples = new ArrayList<>(evidence.list());
         for (Map.Entry<String, SizeFacts.PointSizes> e : context.sizes().points().entrySet()) {
             SizeFacts.PointSizes sizes = e.getValue();
             if (sizes.superFrames == 0) {

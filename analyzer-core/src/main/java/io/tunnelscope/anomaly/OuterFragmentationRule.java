@@ -8,7 +8,6 @@ import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,24 +22,47 @@ public final class OuterFragmentationRule implements Rule {
     private static final int MAX_TRACKED = 100_000;
 
     private static final class Pair {
+        /** The key of this pair in {@link #pairs}. */
+        final String name;
         final String source;
         final String destination;
         final String encap;
         final Set<Long> packets = new HashSet<>();
-        final Set<String> points = new LinkedHashSet<>();
-        final List<Evidence> evidence = new ArrayList<>();
+        final FirstSeen<String, Void> points = new FirstSeen<>();
+        final EvidenceSample evidence = new EvidenceSample(6);
         int largestFragment;
 
-        Pair(String source, String destination, String encap) {
+        Pair(String name, String source, String destination, String encap) {
+            this.name = name;
             this.source = source;
             this.destination = destination;
             this.encap = encap;
         }
+
+        void mergeFrom(Pair other) {
+            packets.addAll(other.packets);
+            points.mergeFrom(other.points, Integer.MAX_VALUE);
+            evidence.mergeFrom(other.evidence);
+            largestFragment = Math.max(largestFragment, other.largestFragment);
+        }
     }
 
-    private final Map<String, Pair> pairs = new LinkedHashMap<>();
+    /** A tunnel packet whose first fragment was seen: its pair, and when that fragment came. */
+    private record Tracked(String pair, PacketOrder first) {
+    }
+
+    /**
+     * A later fragment of no tunnel packet known when it came. Its first fragment may have been
+     * seen earlier in another file (another point saw the same outer packet), which only merging
+     * the files' states tells.
+     */
+    private record Orphan(long key, String point, Evidence evidence, PacketOrder order, int length) {
+    }
+
+    private final FirstSeen<String, Pair> pairs = new FirstSeen<>();
     /** Outer (source, destination, ID) of tunnel packets whose first fragment was seen. */
-    private final Map<Long, Pair> tunnelPackets = new LinkedHashMap<>();
+    private final Map<Long, Tracked> tunnelPackets = new LinkedHashMap<>();
+    private final List<Orphan> orphans = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
 
     @Override
@@ -70,22 +92,66 @@ public final class OuterFragmentationRule implements Rule {
             view.appendDestination(outer, text);
             String destination = text.toString();
             String encap = Encapsulation.name(view.encapsulation(0));
-            pair = pairs.computeIfAbsent(source + " " + destination + " " + encap,
-                    k -> new Pair(source, destination, encap));
-            if (tunnelPackets.size() < MAX_TRACKED) {
-                tunnelPackets.put(key, pair);
+            pair = pairs.computeIfAbsent(source + " " + destination + " " + encap, packet,
+                    k -> new Pair(k, source, destination, encap));
+            if (tunnelPackets.size() < MAX_TRACKED && !tunnelPackets.containsKey(key)) {
+                tunnelPackets.put(key, new Tracked(pair.name, packet.order()));
             }
         } else {
-            pair = tunnelPackets.get(key);
-            if (pair == null) {
+            Tracked tracked = tunnelPackets.get(key);
+            if (tracked == null) {
+                if (orphans.size() < MAX_TRACKED) {
+                    orphans.add(new Orphan(key, packet.point(), packet.evidence(), packet.order(),
+                            view.ipTotalLength(outer)));
+                }
                 return;
             }
+            pair = pairs.get(tracked.pair());
         }
         pair.packets.add(key);
-        pair.points.add(packet.point());
+        pair.points.add(packet.point(), packet);
         pair.largestFragment = Math.max(pair.largestFragment, view.ipTotalLength(outer));
-        if (pair.evidence.size() < 6) {
-            pair.evidence.add(packet.evidence());
+        pair.evidence.add(packet);
+    }
+
+    /**
+     * Pairs and tracked packets are united (a packet keeps its earliest first fragment); then every
+     * orphan fragment whose first fragment came before it, in either file, is counted with it.
+     */
+    @Override
+    public void mergeFrom(Rule other) {
+        OuterFragmentationRule theirs = (OuterFragmentationRule) other;
+        pairs.mergeFrom(theirs.pairs, Pair::mergeFrom, Integer.MAX_VALUE);
+        for (Map.Entry<Long, Tracked> entry : theirs.tunnelPackets.entrySet()) {
+            tunnelPackets.merge(entry.getKey(), entry.getValue(),
+                    (mine, more) -> more.first().compareTo(mine.first()) < 0 ? more : mine);
+        }
+        if (tunnelPackets.size() > MAX_TRACKED) {
+            List<Map.Entry<Long, Tracked>> tracked = new ArrayList<>(tunnelPackets.entrySet());
+            tracked.sort(Map.Entry.comparingByValue((a, b) -> a.first().compareTo(b.first())));
+            tunnelPackets.clear();
+            for (Map.Entry<Long, Tracked> entry : tracked.subList(0, MAX_TRACKED)) {
+                tunnelPackets.put(entry.getKey(), entry.getValue());
+            }
+        }
+        List<Orphan> all = new ArrayList<>(orphans);
+        all.addAll(theirs.orphans);
+        orphans.clear();
+        for (Orphan orphan : all) {
+            Tracked tracked = tunnelPackets.get(orphan.key());
+            if (tracked == null || tracked.first().compareTo(orphan.order()) > 0) {
+                if (orphans.size() < MAX_TRACKED) {
+                    orphans.add(orphan);
+                }
+                continue;
+            }
+            Pair pair = pairs.get(tracked.pair());
+            pair.packets.add(orphan.key());
+            pair.points.add(orphan.point(), null, orphan.order());
+            pair.largestFragment = Math.max(pair.largestFragment, orphan.length());
+            EvidenceSample one = new EvidenceSample(1);
+            one.add(orphan.evidence(), orphan.order());
+            pair.evidence.mergeFrom(one);
         }
     }
 
@@ -95,7 +161,7 @@ public final class OuterFragmentationRule implements Rule {
         if (overlay == null) {
             return;
         }
-        for (Pair pair : pairs.values()) {
+        for (Pair pair : pairs.map().values()) {
             int overhead = AnalysisContext.overhead(pair.encap);
             int needed = overlay.value() + overhead;
             int largest = pair.largestFragment;
@@ -104,7 +170,7 @@ public final class OuterFragmentationRule implements Rule {
                             + " were fragmented in the underlay (fragments of at most " + largest + " bytes, so the "
                             + "underlay MTU is about " + largest + "-" + (largest + 7) + " bytes, below the "
                             + overlay.value() + " + " + overhead + " = " + needed + " a full overlay packet needs).",
-                    List.copyOf(pair.points), pair.evidence, pair.packets.size(),
+                    List.copyOf(pair.points.keys()), pair.evidence.list(), pair.packets.size(),
                     "Raise the underlay MTU to at least " + needed + ", or lower FLANNEL_MTU to the underlay MTU minus "
                             + overhead + " (about " + (largest - overhead) + ") and the pod and bridge MTU with it: "
                             + "fragmented tunnel packets cost double headers, reassembly on the receiving host, and "

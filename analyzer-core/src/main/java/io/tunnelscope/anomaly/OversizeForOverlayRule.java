@@ -5,7 +5,6 @@ import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +19,18 @@ public final class OversizeForOverlayRule implements Rule {
     private static final int WATCH_FROM = 1200;
     private static final int MAX_KEYS = 4096;
 
-    /** Packets per (point, source /24, destination /24, size). */
-    private final Map<String, long[]> sizes = new LinkedHashMap<>();
-    private final Map<String, Evidence> evidence = new LinkedHashMap<>();
+    /** Packets of one (point, source /24, destination /24, size, destination), and the first. */
+    private static final class Sized {
+        long packets;
+        final Evidence first;
+
+        Sized(Evidence first) {
+            this.first = first;
+        }
+    }
+
+    /** The first {@value #MAX_KEYS} keys (point, source /24, destination /24, size, destination). */
+    private final FirstSeen<String, Sized> sizes = new FirstSeen<>();
 
     @Override
     public String kind() {
@@ -48,10 +56,15 @@ public final class OversizeForOverlayRule implements Rule {
         }
         String key = packet.point() + " " + (view.ipv4Source(ip) & 0xFFFFFF00) + " "
                 + (view.ipv4Destination(ip) & 0xFFFFFF00) + " " + length + " " + view.ipv4Destination(ip);
-        if (sizes.size() < MAX_KEYS || sizes.containsKey(key)) {
-            sizes.computeIfAbsent(key, k -> new long[1])[0]++;
-            evidence.putIfAbsent(key, packet.evidence());
+        if (sizes.size() < MAX_KEYS || sizes.contains(key)) {
+            sizes.computeIfAbsent(key, packet, k -> new Sized(packet.evidence())).packets++;
         }
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        sizes.mergeFrom(((OversizeForOverlayRule) other).sizes, (mine, theirs) -> mine.packets += theirs.packets,
+                MAX_KEYS);
     }
 
     @Override
@@ -64,7 +77,7 @@ public final class OversizeForOverlayRule implements Rule {
         int largest = 0;
         Set<String> points = new LinkedHashSet<>();
         List<Evidence> samples = new ArrayList<>();
-        for (Map.Entry<String, long[]> entry : sizes.entrySet()) {
+        for (Map.Entry<String, Sized> entry : sizes.map().entrySet()) {
             String[] parts = entry.getKey().split(" ");
             String point = parts[0];
             int sourceNet = Integer.parseInt(parts[1]);
@@ -75,11 +88,11 @@ public final class OversizeForOverlayRule implements Rule {
             if (!context.podSide(point) || !crossesOverlay || length <= overlay.value()) {
                 continue;
             }
-            count += entry.getValue()[0];
+            count += entry.getValue().packets;
             largest = Math.max(largest, length);
             points.add(point);
             if (samples.size() < 6) {
-                samples.add(evidence.get(entry.getKey()));
+                samples.add(entry.getValue().first);
             }
         }
         if (count == 0) {

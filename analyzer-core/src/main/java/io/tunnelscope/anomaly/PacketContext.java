@@ -12,6 +12,8 @@ public final class PacketContext {
     PacketRecord record;
     LayerStack stack;
     PacketView view;
+    long release;
+    long position;
 
     void set(String point, String file, PacketRecord record, LayerStack stack, PacketView view) {
         this.point = point;
@@ -26,6 +28,11 @@ public final class PacketContext {
     public PacketRecord record() { return record; }
     public LayerStack stack() { return stack; }
     public PacketView view() { return view; }
+
+    /** Where this packet stands in the merged order of the captures (allocates: as evidence). */
+    PacketOrder order() {
+        return new PacketOrder(release, position);
+    }
 
     /** This packet as evidence (allocates: call only for the few packets a rule keeps). */
     public Evidence evidence() {

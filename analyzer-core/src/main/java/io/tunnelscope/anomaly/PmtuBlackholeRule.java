@@ -36,6 +36,8 @@ public final class PmtuBlackholeRule implements Rule {
         int destinationPort;
         /** The next flow whose hashed key is the same. */
         Flow collision;
+        /** When the flow's first large segment came. */
+        PacketOrder first;
         /** Sequence number -> [times seen, payload length]. */
         final Map<Long, int[]> largeSegments = new LinkedHashMap<>();
         long highestAck = -1;
@@ -46,10 +48,18 @@ public final class PmtuBlackholeRule implements Rule {
             this.text = text;
             this.point = point;
         }
+
+        long hash() {
+            return PmtuBlackholeRule.hash(point, srcHigh, srcLow, dstHigh, dstLow, sourcePort, destinationPort);
+        }
     }
 
-    /** Flows by a hash of their key, chained on collisions; looked up without building strings. */
+    /**
+     * Flows by a hash of their key, chained on collisions; looked up without building strings. A
+     * flow is one point's, so its packets all come from one file.
+     */
     private final LongObjectMap<Flow> flows = new LongObjectMap<>();
+    /** The first {@value #MAX_FLOWS} flows, in the order their first large segment came. */
     private final List<Flow> order = new ArrayList<>();
     private final StringBuilder key = new StringBuilder();
     private long srcHigh;
@@ -117,9 +127,8 @@ public final class PmtuBlackholeRule implements Rule {
             flow.dstLow = dstLow;
             flow.sourcePort = sourcePort;
             flow.destinationPort = destinationPort;
-            long hash = hash(packet.point());
-            flow.collision = flows.get(hash);
-            flows.put(hash, flow);
+            flow.first = packet.order();
+            index(flow);
             order.add(flow);
         }
         long sequence = view.tcpSequence(transport);
@@ -155,7 +164,31 @@ public final class PmtuBlackholeRule implements Rule {
         return null;
     }
 
+    private void index(Flow flow) {
+        long hash = flow.hash();
+        flow.collision = flows.get(hash);
+        flows.put(hash, flow);
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        order.addAll(((PmtuBlackholeRule) other).order);
+        order.sort(java.util.Comparator.comparing(f -> f.first));
+        if (order.size() > MAX_FLOWS) {
+            order.subList(MAX_FLOWS, order.size()).clear();
+        }
+        flows.clear();
+        for (Flow flow : order) {
+            index(flow);
+        }
+    }
+
     private long hash(String point) {
+        return hash(point, srcHigh, srcLow, dstHigh, dstLow, sourcePort, destinationPort);
+    }
+
+    private static long hash(String point, long srcHigh, long srcLow, long dstHigh, long dstLow, int sourcePort,
+                             int destinationPort) {
         long h = point.hashCode() * 0x9E3779B97F4A7C15L;
         h = (h ^ srcHigh) * 0xBF58476D1CE4E5B9L;
         h = (h ^ srcLow) * 0x94D049BB133111EBL;

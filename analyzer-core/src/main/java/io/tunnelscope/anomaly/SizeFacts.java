@@ -6,7 +6,6 @@ import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.Evidence;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,8 +33,10 @@ final class SizeFacts {
     record FragNeeded(int mtu, String icmpSource, int quotedSource, int quotedDestination) {
     }
 
-    private final Map<String, PointSizes> points = new LinkedHashMap<>();
-    private final List<FragNeeded> fragNeeded = new ArrayList<>();
+    /** By point; a point's packets all come from one file. */
+    private final FirstSeen<String, PointSizes> points = new FirstSeen<>();
+    /** The first {@value #MAX_FRAG_NEEDED} distinct messages. */
+    private final FirstSeen<FragNeeded, Void> fragNeeded = new FirstSeen<>();
 
     /** True for a TCP/UDP packet larger than an Ethernet MTU, or a BIG TCP packet. */
     static boolean isSuperFrame(LayerStack stack, PacketView view, int ip) {
@@ -54,7 +55,7 @@ final class SizeFacts {
         if (inner < 0) {
             return;
         }
-        PointSizes sizes = points.computeIfAbsent(packet.point(), k -> new PointSizes());
+        PointSizes sizes = points.computeIfAbsent(packet.point(), packet, k -> new PointSizes());
         int length = view.ipTotalLength(inner);
         if (isSuperFrame(packet.stack(), view, inner)) {
             sizes.superFrames++;
@@ -73,10 +74,16 @@ final class SizeFacts {
             view.appendSource(inner, source);
             FragNeeded event = new FragNeeded((int) view.icmpMtu(transport), source.toString(),
                     quoted >= 0 ? view.ipv4Source(quoted) : 0, quoted >= 0 ? view.ipv4Destination(quoted) : 0);
-            if (!fragNeeded.contains(event)) {
-                fragNeeded.add(event);
-            }
+            fragNeeded.add(event, packet);
         }
+    }
+
+    /** Takes in the sizes another instance gathered from other files (so at other points). */
+    void mergeFrom(SizeFacts other) {
+        points.mergeFrom(other.points, (mine, theirs) -> {
+            throw new IllegalStateException("a capture point's packets come from one file");
+        }, Integer.MAX_VALUE);
+        fragNeeded.mergeFrom(other.fragNeeded, MAX_FRAG_NEEDED);
     }
 
     /** ICMP destination unreachable / fragmentation needed, or ICMPv6 Packet Too Big. */
@@ -88,11 +95,13 @@ final class SizeFacts {
         return stack.type(transport) == LayerType.ICMPV6 && type == 2;
     }
 
+    /** Sizes by point, in the order the points' first IP packets came. */
     Map<String, PointSizes> points() {
-        return points;
+        return points.map();
     }
 
+    /** Distinct fragmentation-needed messages, first seen first. */
     List<FragNeeded> fragNeeded() {
-        return fragNeeded;
+        return new ArrayList<>(fragNeeded.keys());
     }
 }

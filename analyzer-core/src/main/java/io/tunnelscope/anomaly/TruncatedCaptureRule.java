@@ -3,13 +3,9 @@ package io.tunnelscope.anomaly;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.Note;
-import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code TRUNCATED_CAPTURE}: the snapshot length cut packets before their headers ended, so the
@@ -17,8 +13,8 @@ import java.util.Map;
  * is not.
  */
 public final class TruncatedCaptureRule implements Rule {
-    private final Map<String, long[]> byPoint = new LinkedHashMap<>();
-    private final List<Evidence> evidence = new ArrayList<>();
+    private final FirstSeen<String, long[]> byPoint = new FirstSeen<>();
+    private final EvidenceSample evidence = new EvidenceSample(6);
 
     @Override
     public String kind() {
@@ -43,12 +39,20 @@ public final class TruncatedCaptureRule implements Rule {
         if (!headerCut) {
             return;
         }
-        long[] counts = byPoint.computeIfAbsent(packet.point(), k -> new long[2]);
+        long[] counts = byPoint.computeIfAbsent(packet.point(), packet, k -> new long[2]);
         counts[0]++;
         counts[1] = Math.max(counts[1], packet.record().capturedLength());
-        if (evidence.size() < 6) {
-            evidence.add(packet.evidence());
-        }
+        evidence.add(packet);
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        TruncatedCaptureRule theirs = (TruncatedCaptureRule) other;
+        byPoint.mergeFrom(theirs.byPoint, (mine, more) -> {
+            mine[0] += more[0];
+            mine[1] = Math.max(mine[1], more[1]);
+        }, Integer.MAX_VALUE);
+        evidence.mergeFrom(theirs.evidence);
     }
 
     @Override
@@ -58,14 +62,14 @@ public final class TruncatedCaptureRule implements Rule {
         }
         long count = 0;
         long snap = 0;
-        for (long[] c : byPoint.values()) {
+        for (long[] c : byPoint.map().values()) {
             count += c[0];
             snap = Math.max(snap, c[1]);
         }
         findings.add(new Finding(kind(), Severity.WARNING,
                 "The snapshot length cut the headers of " + count + " packets (" + snap + " bytes kept) at "
-                        + String.join(", ", byPoint.keySet()) + ": inner addresses and ports are missing there.",
-                List.copyOf(byPoint.keySet()), evidence, count,
+                        + String.join(", ", byPoint.keys()) + ": inner addresses and ports are missing there.",
+                List.copyOf(byPoint.keys()), evidence.list(), count,
                 "Capture with '-s 0', or at least 256 bytes per packet: a VXLAN packet carries 50 bytes of tunnel "
                         + "headers before the inner Ethernet, IP and TCP headers."));
     }

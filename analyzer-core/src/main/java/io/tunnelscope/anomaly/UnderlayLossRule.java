@@ -20,6 +20,11 @@ public final class UnderlayLossRule implements Rule {
         return "every tunnel packet that leaves one host's underlay reaches the other's";
     }
 
+    /** Keeps nothing per packet: the findings come from the correlation's losses. */
+    @Override
+    public void mergeFrom(Rule other) {
+    }
+
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         for (CorrelationReport.Loss loss : context.correlation().losses()) {

@@ -17,7 +17,10 @@ import java.util.Map;
  * cluster while its route, neighbour and fdb entries stayed on the others.
  */
 public final class UnknownVtepRule implements Rule {
-    private final Map<String, List<Evidence>> evidence = new LinkedHashMap<>();
+    private static final int MAX_DESTINATIONS = 256;
+
+    /** The first packets to each outer destination (of the first few destinations). */
+    private final FirstSeen<String, EvidenceSample> evidence = new FirstSeen<>();
     private final StringBuilder text = new StringBuilder();
 
     @Override
@@ -38,14 +41,18 @@ public final class UnknownVtepRule implements Rule {
         }
         text.setLength(0);
         view.appendDestination(view.outerIpLayer(), text);
-        List<Evidence> samples = evidence.get(text.toString());
-        if (samples == null && evidence.size() < 256) {
-            samples = new ArrayList<>();
-            evidence.put(text.toString(), samples);
+        EvidenceSample samples = evidence.get(text.toString());
+        if (samples == null && evidence.size() < MAX_DESTINATIONS) {
+            samples = evidence.computeIfAbsent(text.toString(), packet, k -> new EvidenceSample(6));
         }
-        if (samples != null && samples.size() < 6) {
-            samples.add(packet.evidence());
+        if (samples != null) {
+            samples.add(packet);
         }
+    }
+
+    @Override
+    public void mergeFrom(Rule other) {
+        evidence.mergeFrom(((UnknownVtepRule) other).evidence, EvidenceSample::mergeFrom, MAX_DESTINATIONS);
     }
 
     @Override
@@ -59,7 +66,8 @@ public final class UnknownVtepRule implements Rule {
             unknown.computeIfAbsent(tunnel.outerDst(), k -> new long[1])[0] += tunnel.packets();
         }
         for (Map.Entry<String, long[]> entry : unknown.entrySet()) {
-            List<Evidence> samples = evidence.getOrDefault(entry.getKey(), List.of());
+            EvidenceSample sample = evidence.get(entry.getKey());
+            List<Evidence> samples = sample == null ? List.of() : sample.list();
             List<String> where = points.computeIfAbsent(entry.getKey(), k -> new ArrayList<>());
             for (Evidence e : samples) {
                 if (!where.contains(e.point())) {

@@ -4,7 +4,6 @@ import io.tunnelscope.capture.CaptureFormatException;
 import io.tunnelscope.capture.CaptureInterface;
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
-import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.Encapsulation;
@@ -16,9 +15,12 @@ import io.tunnelscope.decode.PointNames;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Reads one capture file packet by packet, assigns each packet to its capture point (splitting
@@ -40,11 +42,19 @@ final class CaptureCursor implements Closeable {
     private boolean exhausted;
     private String error;
     private PacketListener listener;
+    private FilePacketListener fileListener;
+    /** The largest corrected time of the observations delivered so far (see FilePacketListener). */
+    private long release = Long.MIN_VALUE;
+    /** Position of this file in the list correlated. */
+    int fileIndex;
     Observation current;
 
     /** Allocates capture points across all cursors so every point has one index. */
     interface PointRegistry {
         CapturePoint create(String name, String file, int linkType, String interfaceName);
+
+        /** The clock offset of a point: its corrected time is its timestamp less this. */
+        long offset(int point);
     }
 
     CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
@@ -59,6 +69,15 @@ final class CaptureCursor implements Closeable {
     /** Shows every packet read from now on to {@code listener} (null for none). */
     void listener(PacketListener listener) {
         this.listener = listener;
+    }
+
+    /** Shows every packet read from now on to {@code listener} (null for none), on the reading thread. */
+    void fileListener(FilePacketListener listener) {
+        this.fileListener = listener;
+    }
+
+    Path path() {
+        return path;
     }
 
     /** Marks every point of this file as fully read (its capture has ended). */
@@ -97,12 +116,16 @@ final class CaptureCursor implements Closeable {
                 if (listener != null) {
                     listener.packet(point.name, point.file, record, stack, view);
                 }
+                if (fileListener != null) {
+                    fileListener.packet(point.name, point.file, release, record, stack, view);
+                }
                 collectLinkFacts(point, stack);
                 int inner = view.innerIpLayer();
                 if (inner < 0 || !routable(inner)) {
                     continue;
                 }
                 point.ipPackets++;
+                release = Math.max(release, record.timestampNanos() - registry.offset(point.index));
                 current = observe(point.index, stack, inner);
                 count(point, current);
                 observations++;
@@ -248,8 +271,16 @@ final class CaptureCursor implements Closeable {
     private static final int MACS = 1;
     private static final int ARP = 2;
 
-    /** A capture point as the reading thread found it, registered when its packet is consumed. */
-    private record PointSpec(long key, String name, int linkType, String interfaceName, int interfaceId) {
+    /**
+     * A capture point as the reading thread found it, registered when its packet is consumed; with
+     * a file listener, the reading thread waits for the name and offset it was registered with.
+     */
+    private record PointSpec(long key, String name, int linkType, String interfaceName, int interfaceId,
+                             CompletableFuture<RegisteredPoint> registered) {
+    }
+
+    /** A point's unique name and clock offset, as the merging thread registered it. */
+    private record RegisteredPoint(String name, long offsetNanos) {
     }
 
     /** What the reading thread learned of consecutive packets, for the merging thread to apply. */
@@ -296,6 +327,9 @@ final class CaptureCursor implements Closeable {
 
     private void readLoop() {
         Map<Long, Integer> localByKey = new HashMap<>();
+        List<RegisteredPoint> registeredByLocal = new ArrayList<>();
+        String file = path.toString();
+        long released = Long.MIN_VALUE;
         Batch out = new Batch();
         long seen = 0;
         try {
@@ -317,7 +351,8 @@ final class CaptureCursor implements Closeable {
                         int id = record.interfaceId();
                         String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
                         out.newPoint[n] = new PointSpec(key, PointNames.of(baseName, interfaces, id, ifIndex),
-                                record.linkType(), interfaceName, id);
+                                record.linkType(), interfaceName, id,
+                                fileListener == null ? null : new CompletableFuture<>());
                     }
                     out.point[n] = local;
                     out.nanos[n] = record.timestampNanos();
@@ -343,6 +378,21 @@ final class CaptureCursor implements Closeable {
                         out.observation[n] = null;
                     }
                     out.size = n + 1;
+                    if (fileListener != null) {
+                        PointSpec spec = out.newPoint[n];
+                        boolean observed = out.observation[n] != null;
+                        if (spec != null) {
+                            // The merging thread names the point when it consumes this packet.
+                            prefetch.put(out);
+                            out = new Batch();
+                            registeredByLocal.add(registered(spec));
+                        }
+                        RegisteredPoint point = registeredByLocal.get(local);
+                        fileListener.packet(point.name(), file, released, record, stack, view);
+                        if (observed) {
+                            released = Math.max(released, record.timestampNanos() - point.offsetNanos());
+                        }
+                    }
                     if (out.size == BATCH) {
                         prefetch.put(out);
                         out = new Batch();
@@ -359,6 +409,14 @@ final class CaptureCursor implements Closeable {
             prefetch.put(out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static RegisteredPoint registered(PointSpec spec) throws InterruptedException {
+        try {
+            return spec.registered().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("capture point " + spec.name() + " not registered", e.getCause());
         }
     }
 
@@ -396,6 +454,9 @@ final class CaptureCursor implements Closeable {
                 point.interfaceId = spec.interfaceId();
                 pointsByInterface.put(spec.key(), point);
                 pointsByLocal.add(point);
+                if (spec.registered() != null) {
+                    spec.registered().complete(new RegisteredPoint(point.name, registry.offset(point.index)));
+                }
             }
             CapturePoint point = pointsByLocal.get(batch.point[n]);
             point.packets++;

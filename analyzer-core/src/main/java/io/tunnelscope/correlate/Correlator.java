@@ -47,6 +47,12 @@ public final class Correlator {
          * calibration pass, and the main pass when {@link #listener} is null.
          */
         public boolean readAhead = true;
+        /**
+         * Makes a listener per capture file of the main pass (or null): each sees its file's
+         * packets in file order on the thread that reads the file when {@link #readAhead} applies,
+         * else on the caller's thread. Unlike {@link #listener}, it does not stop read-ahead.
+         */
+        public FilePacketListener.Factory fileListeners;
     }
 
     private Correlator() {
@@ -75,6 +81,9 @@ public final class Correlator {
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
         for (CaptureCursor cursor : cursors) {
             cursor.listener(options.listener);
+            if (options.fileListeners != null) {
+                cursor.fileListener(options.fileListeners.forFile(cursor.fileIndex, cursor.path()));
+            }
             if (options.listener == null && options.readAhead) {
                 cursor.readAhead();
             }
@@ -213,9 +222,12 @@ public final class Correlator {
     private static List<CaptureCursor> open(List<Path> files, Options options, Registry registry,
                                             long limit, List<String> errors) throws IOException {
         List<CaptureCursor> cursors = new ArrayList<>();
-        for (Path file : files) {
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
             try {
-                cursors.add(new CaptureCursor(file, options.tables, registry, limit));
+                CaptureCursor cursor = new CaptureCursor(file, options.tables, registry, limit);
+                cursor.fileIndex = i;
+                cursors.add(cursor);
             } catch (IOException e) {
                 String message = e.getMessage();
                 errors.add(message != null && message.startsWith(file.toString()) ? message
@@ -225,11 +237,16 @@ public final class Correlator {
         return cursors;
     }
 
-    /** Feeds every observation of every cursor to the assembler in corrected-time order. */
+    /**
+     * Feeds every observation of every cursor to the assembler in corrected-time order; of
+     * observations at the same corrected time, the earlier file's come first (so the order is
+     * fixed by the inputs alone, and per-file listeners can tell it: see FilePacketListener).
+     */
     private static void merge(List<CaptureCursor> cursors, Registry registry,
                               java.util.function.Consumer<Observation> sink) {
         PriorityQueue<CaptureCursor> queue = new PriorityQueue<>(Math.max(1, cursors.size()),
-                Comparator.comparingLong(c -> c.current.adjustedNanos));
+                Comparator.comparingLong((CaptureCursor c) -> c.current.adjustedNanos)
+                        .thenComparingInt(c -> c.fileIndex));
         for (CaptureCursor cursor : cursors) {
             if (advance(cursor, registry)) {
                 queue.add(cursor);
@@ -308,7 +325,8 @@ public final class Correlator {
             return false;
         }
 
-        long offset(int point) {
+        @Override
+        public long offset(int point) {
             return offsets[point];
         }
 

@@ -3,6 +3,7 @@ package io.tunnelscope.flow;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.ChartData;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,54 @@ public final class TrafficSeries {
                 series.sizes[Math.min(BUCKETS - 1, inner / BUCKET)]++;
             }
         }
+    }
+
+    /**
+     * Adds the series another instance gathered: a point new to this one is appended, the seconds
+     * and sizes of a point both saw are added (within the bound on seconds).
+     */
+    public void mergeFrom(TrafficSeries other) {
+        for (Map.Entry<String, PointSeries> e : other.points.entrySet()) {
+            PointSeries mine = points.get(e.getKey());
+            if (mine == null) {
+                points.put(e.getKey(), e.getValue());
+                continue;
+            }
+            PointSeries theirs = e.getValue();
+            for (Map.Entry<Long, long[]> s : theirs.seconds.entrySet()) {
+                long[] bucket = mine.seconds.get(s.getKey());
+                if (bucket == null) {
+                    if (mine.seconds.size() >= MAX_SECONDS) {
+                        bucket = mine.seconds.lastEntry().getValue();
+                    } else {
+                        bucket = new long[2];
+                        mine.seconds.put(s.getKey(), bucket);
+                    }
+                }
+                bucket[0] += s.getValue()[0];
+                bucket[1] += s.getValue()[1];
+            }
+            for (int i = 0; i < BUCKETS; i++) {
+                mine.sizes[i] += theirs.sizes[i];
+            }
+            mine.superFrames += theirs.superFrames;
+        }
+    }
+
+    /** Lists the points in this order in the charts; points not named follow in their order. */
+    public void orderPoints(Collection<String> order) {
+        Map<String, PointSeries> ordered = new LinkedHashMap<>();
+        for (String point : order) {
+            PointSeries series = points.get(point);
+            if (series != null) {
+                ordered.put(point, series);
+            }
+        }
+        for (Map.Entry<String, PointSeries> e : points.entrySet()) {
+            ordered.putIfAbsent(e.getKey(), e.getValue());
+        }
+        points.clear();
+        points.putAll(ordered);
     }
 
     public ChartData charts(int overlayMtu) {

@@ -1,0 +1,81 @@
+package io.tunnelscope.anomaly;
+
+import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.correlate.FilePacketListener;
+import io.tunnelscope.correlate.PacketListener;
+import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.flow.FlowTable;
+import io.tunnelscope.flow.TrafficSeries;
+import java.util.List;
+
+/**
+ * What the analysis gathers packet by packet: flows, chart series, size facts and every rule's
+ * state. One instance sees all packets in the merged order of the captures ({@link #merged}), or
+ * one instance per file sees that file's packets on the thread reading it ({@link #ofFile}) and
+ * the instances are merged ({@link #mergeFrom}) into what a single one would have gathered.
+ */
+final class PacketAnalysis {
+    final List<Rule> rules = Rules.all();
+    final SizeFacts sizes = new SizeFacts();
+    final FlowTable flows;
+    final TrafficSeries series = new TrafficSeries();
+    /** Points in the order their first packet came (the order of the charts). */
+    private final FirstSeen<String, Void> points = new FirstSeen<>();
+    private final PacketContext context = new PacketContext();
+    private final PacketListener progress;
+    private String lastPoint;
+    private long packets;
+
+    /** {@code progress} (or null) sees every packet too, from several threads when per file. */
+    PacketAnalysis(int maxFlows, PacketListener progress) {
+        this.flows = new FlowTable(maxFlows);
+        this.progress = progress;
+    }
+
+    /** Sees every packet in merged order: its number is its order. */
+    PacketListener listener() {
+        return (point, file, record, stack, view) -> packet(point, file, packets++, 0, record, stack, view);
+    }
+
+    /** Sees the packets of the {@code index}-th file, in the file's order. */
+    FilePacketListener listener(int index) {
+        return (point, file, release, record, stack, view) ->
+                packet(point, file, release, PacketOrder.position(index, packets++), record, stack, view);
+    }
+
+    private void packet(String point, String file, long release, long position, PacketRecord record,
+                        LayerStack stack, PacketView view) {
+        context.set(point, file, record, stack, view);
+        context.release = release;
+        context.position = position;
+        if (point != lastPoint) {
+            points.add(point, context);
+            lastPoint = point;
+        }
+        sizes.packet(context);
+        flows.packet(point, record.timestampNanos(), record.originalLength(), view);
+        series.packet(point, record.timestampNanos(), record.originalLength(), view);
+        for (Rule rule : rules) {
+            rule.packet(context);
+        }
+        if (progress != null) {
+            progress.packet(point, file, record, stack, view);
+        }
+    }
+
+    /**
+     * Takes in what the instance of a later file gathered. Flows new to this instance's table
+     * come after its own (see {@link FlowTable#mergeFrom}); everything else takes the merged order.
+     */
+    void mergeFrom(PacketAnalysis other) {
+        sizes.mergeFrom(other.sizes);
+        flows.mergeFrom(other.flows);
+        series.mergeFrom(other.series);
+        points.mergeFrom(other.points, Integer.MAX_VALUE);
+        series.orderPoints(points.keys());
+        for (int i = 0; i < rules.size(); i++) {
+            rules.get(i).mergeFrom(other.rules.get(i));
+        }
+    }
+}
