@@ -313,7 +313,9 @@ final class CaptureCursor implements Closeable {
      * Reads, decodes and identifies packets on a thread of its own from now on, up to
      * {@value #QUEUED_BATCHES} batches ahead; {@link #advance()} applies them in order on the
      * caller's thread, so points are registered and counted exactly as when reading inline.
-     * Only without a listener (which must see packets in the merged order).
+     * Only without a listener (which must see packets in the merged order); a file listener runs
+     * on the reading thread, which waits for each new point's registered name before showing its
+     * first packet.
      */
     void readAhead() {
         if (listener != null || prefetch != null) {

@@ -44,7 +44,8 @@ public final class Correlator {
         /**
          * Read and decode every file on a thread of its own, ahead of the time-ordered merge (the
          * results are the same as reading inline). Applies to the passes without a listener: the
-         * calibration pass, and the main pass when {@link #listener} is null.
+         * calibration pass, and the main pass when {@link #listener} is null; the main pass's
+         * {@link #fileListeners} then run on those threads.
          */
         public boolean readAhead = true;
         /**

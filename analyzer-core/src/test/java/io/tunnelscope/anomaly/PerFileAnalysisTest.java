@@ -2,6 +2,8 @@ package io.tunnelscope.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Analysing every file on its own thread and merging gives exactly the report one analysis of all
@@ -73,6 +76,54 @@ class PerFileAnalysisTest {
         List<Path> files = captures(scenarios().get(0));
         assertEquals(packets(files, false), packets(files, true));
         assertTrue(packets(files, true) > 0);
+    }
+
+    /** Two files of the same name (in two directories) name their points apart the same way. */
+    @Test
+    void pointsOfEqualNamesGetTheSameUniqueNames(@TempDir Path dir) throws IOException {
+        Path scenario = scenarios().get(0);
+        List<Path> files = new ArrayList<>();
+        for (String host : List.of("a", "b")) {
+            for (Path capture : captures(scenario)) {
+                Path copy = dir.resolve(host).resolve(capture.getFileName());
+                Files.createDirectories(copy.getParent());
+                Files.copy(capture, copy);
+                files.add(copy);
+            }
+        }
+        String inline = json(files, false);
+        assertTrue(inline.contains("#2"), "no point was renamed");
+        assertEquals(inline, json(files, true));
+    }
+
+    /** A file cut short keeps its error and what came before it. */
+    @Test
+    void aBrokenFileKeepsItsErrorAndItsPackets(@TempDir Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path capture : captures(scenarios().get(0))) {
+            Path copy = dir.resolve(capture.getFileName());
+            byte[] bytes = Files.readAllBytes(capture);
+            Files.write(copy, files.isEmpty() ? java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3) : bytes);
+            files.add(copy);
+        }
+        String inline = json(files, false);
+        assertTrue(inline.contains("\"errors\" : [ \""), inline);
+        assertEquals(inline, json(files, true));
+    }
+
+    /** A bug met on a reading thread is thrown again on the caller's. */
+    @Test
+    void aFailureOnAReadingThreadReachesTheCaller() throws IOException {
+        List<Path> files = captures(scenarios().get(0));
+        Analyzer.Options options = new Analyzer.Options();
+        IllegalStateException bug = new IllegalStateException("bug");
+        AtomicLong seen = new AtomicLong();
+        options.progress = (point, file, record, stack, view) -> {
+            if (seen.incrementAndGet() == 100) {
+                throw bug;
+            }
+        };
+        assertSame(bug, assertThrows(IllegalStateException.class, () -> Analyzer.analyze(files, options)));
     }
 
     private static long packets(List<Path> files, boolean readAhead) throws IOException {
