@@ -1,5 +1,6 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.CorrelationReport;
@@ -21,6 +22,8 @@ public final class UnknownVtepRule implements Rule {
 
     /** The first packets to each outer destination (of the first few destinations). */
     private final FirstSeen<String, EvidenceSample> evidence = new FirstSeen<>();
+    /** The samples of IPv4 destinations already keyed, by address: no text per packet. */
+    private final LongObjectMap<EvidenceSample> byIpv4 = new LongObjectMap<>(64);
     private final StringBuilder text = new StringBuilder();
 
     @Override
@@ -39,11 +42,20 @@ public final class UnknownVtepRule implements Rule {
         if (view.encapsulationCount() == 0 || view.encapsulation(0) != Encapsulation.VXLAN) {
             return;
         }
-        text.setLength(0);
-        view.appendDestination(view.outerIpLayer(), text);
-        EvidenceSample samples = evidence.get(text.toString());
-        if (samples == null && evidence.size() < MAX_DESTINATIONS) {
-            samples = evidence.computeIfAbsent(text.toString(), packet, k -> new EvidenceSample(6));
+        int outer = view.outerIpLayer();
+        boolean ipv4 = view.ipVersion(outer) == 4;
+        long address = ipv4 ? view.ipv4Destination(outer) & 0xFFFF_FFFFL : 0;
+        EvidenceSample samples = ipv4 ? byIpv4.get(address) : null;
+        if (samples == null) {
+            text.setLength(0);
+            view.appendDestination(outer, text);
+            samples = evidence.get(text.toString());
+            if (samples == null && evidence.size() < MAX_DESTINATIONS) {
+                samples = evidence.computeIfAbsent(text.toString(), packet, k -> new EvidenceSample(6));
+            }
+            if (samples != null && ipv4) {
+                byIpv4.put(address, samples);
+            }
         }
         if (samples != null) {
             samples.add(packet);
@@ -53,6 +65,7 @@ public final class UnknownVtepRule implements Rule {
     @Override
     public void mergeFrom(Rule other) {
         evidence.mergeFrom(((UnknownVtepRule) other).evidence, EvidenceSample::mergeFrom, MAX_DESTINATIONS);
+        byIpv4.clear();
     }
 
     @Override
