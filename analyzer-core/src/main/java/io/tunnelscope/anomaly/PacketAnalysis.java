@@ -54,7 +54,7 @@ final class PacketAnalysis {
             lastPoint = point;
         }
         sizes.packet(context);
-        flows.packet(point, record.timestampNanos(), record.originalLength(), view);
+        flows.packet(point, record.timestampNanos(), record.originalLength(), view, release, position);
         series.packet(point, record.timestampNanos(), record.originalLength(), view);
         for (Rule rule : rules) {
             rule.packet(context);

@@ -41,6 +41,8 @@ public final class FlowTable {
     /** Identity of the first tunnel: a 64-bit hash of its kind, VNI and outer addresses. */
     private static final int TUNNEL = 5;
     private static final int STRIDE = 6;
+    /** Longs per further point in {@link Extra#points}. */
+    private static final int POINT_FIELDS = 5;
 
     private final int maxFlows;
     private long[] rows = new long[64 * STRIDE];
@@ -49,6 +51,11 @@ public final class FlowTable {
     private int count;
     /** First sighting per flow (cold: in time-ordered captures only a new flow sets it). */
     private long[] firsts = new long[64];
+    /** Where the first point's first packet of each flow stands in the order of all packets. */
+    private long[] firstRelease = new long[64];
+    private long[] firstPosition = new long[64];
+    /** Packets seen, the order of packets given without one. */
+    private long packetsSeen;
     private String[] protocols = new String[64];
     private String[] sources = new String[64];
     private String[] destinations = new String[64];
@@ -66,7 +73,7 @@ public final class FlowTable {
 
     /** What a flow has beyond its row: points after the first, tunnels after the first, texts. */
     private static final class Extra {
-        /** [point id, packets, bytes] of points after the first. */
+        /** [point id, packets, bytes, release, position] of points after the first. */
         long[] points = new long[0];
         /** Tunnel identities; [0] repeats the row's. */
         final long[] tunnels = new long[MAX_TUNNELS_PER_FLOW];
@@ -77,8 +84,19 @@ public final class FlowTable {
         this.maxFlows = maxFlows;
     }
 
-    /** Counts one packet seen at {@code point}. */
+    /** Counts one packet seen at {@code point}, the packets in the order they are given. */
     public void packet(String point, long timestampNanos, int wireLength, PacketView view) {
+        packet(point, timestampNanos, wireLength, view, packetsSeen, 0);
+    }
+
+    /**
+     * Counts one packet seen at {@code point} that stands at ({@code release}, {@code position})
+     * in the order of all packets (compared as a pair). A flow lists its points in the order of
+     * their first packets, also when tables filled with parts of the packets are merged.
+     */
+    public void packet(String point, long timestampNanos, int wireLength, PacketView view, long release,
+                       long position) {
+        packetsSeen++;
         int ip = view.innerIpLayer();
         if (ip < 0) {
             return;
@@ -97,7 +115,7 @@ public final class FlowTable {
             flow = add(key, IpProtocols.nameOrNumber(protocol), endpoint(view, ip, true, sport),
                     endpoint(view, ip, false, dport));
         }
-        count(flow, pointId(point), timestampNanos, timestampNanos, 1, view.ipTotalLength(ip));
+        count(flow, pointId(point), timestampNanos, timestampNanos, 1, view.ipTotalLength(ip), release, position);
         if (view.encapsulationCount() > 0 && tunnels(flow) < MAX_TUNNELS_PER_FLOW) {
             int outer = view.outerIpLayer();
             long vni = view.vni();
@@ -135,7 +153,7 @@ public final class FlowTable {
                 if (count >= maxFlows) {
                     untrackedPackets += theirs[row + PACKETS];
                     if (extra != null) {
-                        for (int p = 0; p < extra.points.length; p += 3) {
+                        for (int p = 0; p < extra.points.length; p += POINT_FIELDS) {
                             untrackedPackets += extra.points[p + 1];
                         }
                     }
@@ -146,13 +164,13 @@ public final class FlowTable {
             long first = other.firsts[f];
             long last = theirs[row + LAST];
             count(flow, pointId(other.pointNames.get((int) theirs[row + META])), first, last,
-                    theirs[row + PACKETS], theirs[row + BYTES]);
+                    theirs[row + PACKETS], theirs[row + BYTES], other.firstRelease[f], other.firstPosition[f]);
             if (extra == null) {
                 continue;
             }
-            for (int p = 0; p < extra.points.length; p += 3) {
+            for (int p = 0; p < extra.points.length; p += POINT_FIELDS) {
                 count(flow, pointId(other.pointNames.get((int) extra.points[p])), first, last,
-                        extra.points[p + 1], extra.points[p + 2]);
+                        extra.points[p + 1], extra.points[p + 2], extra.points[p + 3], extra.points[p + 4]);
             }
             int tunnels = (int) (theirs[row + META] >>> 48);
             for (int t = 0; t < tunnels && tunnels(flow) < MAX_TUNNELS_PER_FLOW; t++) {
@@ -190,6 +208,8 @@ public final class FlowTable {
             int n = flow * 2;
             rows = Arrays.copyOf(rows, n * STRIDE);
             firsts = Arrays.copyOf(firsts, n);
+            firstRelease = Arrays.copyOf(firstRelease, n);
+            firstPosition = Arrays.copyOf(firstPosition, n);
             protocols = Arrays.copyOf(protocols, n);
             sources = Arrays.copyOf(sources, n);
             destinations = Arrays.copyOf(destinations, n);
@@ -226,7 +246,8 @@ public final class FlowTable {
         }
     }
 
-    private void count(int flow, int point, long first, long last, long packets, long bytes) {
+    private void count(int flow, int point, long first, long last, long packets, long bytes, long release,
+                       long position) {
         int row = flow * STRIDE;
         long[] r = rows;
         if (first < r[row + LAST] || r[row + LAST] == Long.MIN_VALUE) {
@@ -238,29 +259,46 @@ public final class FlowTable {
         if (firstPoint == point) {
             r[row + PACKETS] += packets;
             r[row + BYTES] += bytes;
+            if (before(release, position, firstRelease[flow], firstPosition[flow])) {
+                firstRelease[flow] = release;
+                firstPosition[flow] = position;
+            }
             return;
         }
         if (firstPoint == -1) {
             r[row + META] = (meta & 0xFFFF_0000_0000_0000L) | (1L << 32) | point;
             r[row + PACKETS] = packets;
             r[row + BYTES] = bytes;
+            firstRelease[flow] = release;
+            firstPosition[flow] = position;
             return;
         }
         Extra extra = extra(flow);
         long[] points = extra.points;
-        for (int p = 0; p < points.length; p += 3) {
+        for (int p = 0; p < points.length; p += POINT_FIELDS) {
             if (points[p] == point) {
                 points[p + 1] += packets;
                 points[p + 2] += bytes;
+                if (before(release, position, points[p + 3], points[p + 4])) {
+                    points[p + 3] = release;
+                    points[p + 4] = position;
+                }
                 return;
             }
         }
-        points = Arrays.copyOf(points, points.length + 3);
-        points[points.length - 3] = point;
-        points[points.length - 2] = packets;
-        points[points.length - 1] = bytes;
+        int at = points.length;
+        points = Arrays.copyOf(points, at + POINT_FIELDS);
+        points[at] = point;
+        points[at + 1] = packets;
+        points[at + 2] = bytes;
+        points[at + 3] = release;
+        points[at + 4] = position;
         extra.points = points;
         r[row + META] = meta + (1L << 32);
+    }
+
+    private static boolean before(long release, long position, long otherRelease, long otherPosition) {
+        return release < otherRelease || release == otherRelease && position < otherPosition;
     }
 
     private Extra extra(int flow) {
@@ -414,22 +452,26 @@ public final class FlowTable {
         int row = flow * STRIDE;
         long meta = rows[row + META];
         Extra extra = extras[flow];
-        // The point with the most bytes; the first of equals.
+        // Points in the order of their first packets: [release, position, point id, packets, bytes].
+        List<long[]> seen = new ArrayList<>();
+        seen.add(new long[] {firstRelease[flow], firstPosition[flow], (int) meta, rows[row + PACKETS],
+            rows[row + BYTES]});
+        if (extra != null) {
+            long[] more = extra.points;
+            for (int p = 0; p < more.length; p += POINT_FIELDS) {
+                seen.add(new long[] {more[p + 3], more[p + 4], more[p], more[p + 1], more[p + 2]});
+            }
+        }
+        seen.sort(Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1]));
+        // The totals of the point with the most bytes; the first of equals.
         long packets = 0;
         long bytes = 0;
-        if (rows[row + BYTES] > bytes) {
-            packets = rows[row + PACKETS];
-            bytes = rows[row + BYTES];
-        }
         List<String> points = new ArrayList<>();
-        points.add(pointNames.get((int) meta));
-        if (extra != null) {
-            for (int p = 0; p < extra.points.length; p += 3) {
-                points.add(pointNames.get((int) extra.points[p]));
-                if (extra.points[p + 2] > bytes) {
-                    packets = extra.points[p + 1];
-                    bytes = extra.points[p + 2];
-                }
+        for (long[] point : seen) {
+            points.add(pointNames.get((int) point[2]));
+            if (point[4] > bytes) {
+                packets = point[3];
+                bytes = point[4];
             }
         }
         int tunnels = (int) (meta >>> 48);

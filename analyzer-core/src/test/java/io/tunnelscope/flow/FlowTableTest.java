@@ -157,17 +157,19 @@ class FlowTableTest {
     void mergedTablesEqualOneTable() throws IOException {
         FlowTable whole = new FlowTable(10_000);
         FlowTable[] shards = {new FlowTable(10_000), new FlowTable(10_000), new FlowTable(10_000)};
-        int[] n = {0};
+        long[] n = {0};
         packets((point, nanos, length, view) -> {
-            whole.packet(point, nanos, length, view);
+            long order = n[0]++;
+            whole.packet(point, nanos, length, view, order, 0);
             // Points split across shards, and one point's packets spread over two shards.
-            int shard = point.equals("host1-eth0") ? 0 : 1 + (n[0]++ / 7) % 2;
-            shards[shard].packet(point, nanos, length, view);
+            int shard = point.equals("host1-eth0") ? 0 : 1 + (int) (order / 7) % 2;
+            shards[shard].packet(point, nanos, length, view, order, 0);
         });
         FlowTable merged = new FlowTable(10_000);
-        for (FlowTable shard : shards) {
-            merged.mergeFrom(shard);
+        for (int s = shards.length - 1; s >= 0; s--) {
+            merged.mergeFrom(shards[s]);
         }
+        // Also each flow's points in the order of their first packets, whatever the merge order.
         assertEquals(summaries(whole), summaries(merged));
         // Merging into a non-empty table adds to what it holds.
         shards[1].mergeFrom(shards[2]);
