@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Counts occurrences of primitive {@code long} keys, at most {@code maxKeys} distinct keys (later
- * new keys are ignored), remembering the order keys first appeared in. No boxing per count.
+ * new keys are ignored), remembering the order keys first appeared in. No boxing per count; the
+ * tables grow by doubling as keys arrive.
  */
 public final class LongCounter {
     private final int maxKeys;
@@ -14,24 +15,36 @@ public final class LongCounter {
     private int size;
     private int mask;
 
+    /** A counter without a bound on distinct keys (beyond memory). */
+    public LongCounter() {
+        this(Integer.MAX_VALUE);
+    }
+
     public LongCounter(int maxKeys) {
         this.maxKeys = maxKeys;
-        int capacity = Integer.highestOneBit(Math.max(8, maxKeys * 2) - 1) << 1;
         this.keys = new long[Math.min(maxKeys, 16)];
         this.counts = new long[keys.length];
-        this.slots = new int[capacity];
+        allocateSlots(LongObjectMap.capacityFor(Math.max(8, keys.length)));
+    }
+
+    private void allocateSlots(int capacity) {
+        slots = new int[capacity];
         Arrays.fill(slots, -1);
-        this.mask = capacity - 1;
+        mask = capacity - 1;
     }
 
     /** Counts {@code key} once, unless it is new and {@code maxKeys} keys are counted already. */
     public void add(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        int i = (int) (h ^ (h >>> 32)) & mask;
+        add(key, 1);
+    }
+
+    /** Counts {@code key} {@code times} times, unless it is new and {@code maxKeys} keys are counted already. */
+    public void add(long key, long times) {
+        int i = LongObjectMap.slot(key) & mask;
         int at;
         while ((at = slots[i]) >= 0) {
             if (keys[at] == key) {
-                counts[at]++;
+                counts[at] += times;
                 return;
             }
             i = (i + 1) & mask;
@@ -40,12 +53,26 @@ public final class LongCounter {
             return;
         }
         if (size == keys.length) {
-            keys = Arrays.copyOf(keys, Math.min(maxKeys, size * 2));
+            keys = Arrays.copyOf(keys, (int) Math.min(maxKeys, size * 2L));
             counts = Arrays.copyOf(counts, keys.length);
         }
         keys[size] = key;
-        counts[size] = 1;
+        counts[size] = times;
         slots[i] = size++;
+        if (size > (slots.length >> 1)) {
+            rehash(slots.length * 2);
+        }
+    }
+
+    private void rehash(int capacity) {
+        allocateSlots(capacity);
+        for (int n = 0; n < size; n++) {
+            int i = LongObjectMap.slot(keys[n]) & mask;
+            while (slots[i] >= 0) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = n;
+        }
     }
 
     public int size() {

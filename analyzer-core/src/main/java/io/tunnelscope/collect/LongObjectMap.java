@@ -19,8 +19,12 @@ public final class LongObjectMap<V> {
     }
 
     public LongObjectMap(int expected) {
-        int capacity = Integer.highestOneBit(Math.max(4, (int) Math.min(1 << 30, expected * 2L)) - 1) << 1;
-        allocate(capacity);
+        allocate(capacityFor(expected));
+    }
+
+    /** A power-of-two table size at least twice {@code expected} (at least 4, at most 2^30). */
+    static int capacityFor(int expected) {
+        return Integer.highestOneBit(Math.max(4, (int) Math.min(1 << 30, expected * 2L)) - 1) << 1;
     }
 
     private void allocate(int capacity) {
@@ -30,7 +34,8 @@ public final class LongObjectMap<V> {
         resizeAt = capacity / 2 + capacity / 4;
     }
 
-    private static int slot(long key) {
+    /** The home slot of {@code key} before masking: a Fibonacci multiply folded to 32 bits. */
+    static int slot(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }

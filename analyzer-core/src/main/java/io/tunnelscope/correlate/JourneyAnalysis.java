@@ -1,6 +1,10 @@
 package io.tunnelscope.correlate;
 
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.collect.LongCounter;
+import io.tunnelscope.collect.LongHashSet;
+import io.tunnelscope.collect.LongObjectMap;
+import io.tunnelscope.collect.LongTupleMap;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
@@ -31,8 +35,13 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     /** Tunnel packets by outer header, to tell a packet damaged on the way from a lost one. */
     private final OuterSightings outer;
 
+    private static final int SNAT = 0;
+    private static final int DNAT = 1;
+
+    /** The hops of the journey being analysed, in order (reused). */
+    private Observation[] ordered = new Observation[8];
     private final Map<String, PathStats> paths = new LinkedHashMap<>();
-    private final io.tunnelscope.collect.LongObjectMap<PathStats> pathsByPacked = new io.tunnelscope.collect.LongObjectMap<>();
+    private final LongObjectMap<PathStats> pathsByPacked = new LongObjectMap<>();
     /** The tunnel statistics of the last tunnel key looked up (consecutive packets share tunnels). */
     private TunnelStats lastTunnel;
     private int lastTunnelEncapsulation = -2;
@@ -46,12 +55,28 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private long[][] vtepByPoint = new long[0][];
     private long lastLossPair = -1;
     private long[] lastLossCounts;
+    /** NAT entries by the report's key (kind, original, translated, from, to) as strings. */
     private final Map<List<String>, NatStats> nat = new LinkedHashMap<>();
+    /** The same entries by the numbers their key is made of; see {@link #count}. */
+    private final LongTupleMap<NatStats> natByNumbers = new LongTupleMap<>(6);
+    private final long[] natKey = new long[6];
+    /** Tunnels by (kind name, VNI, outer source, outer destination) as the report shows them. */
     private final Map<List<Object>, TunnelStats> tunnels = new LinkedHashMap<>();
+    /** The same tunnels by (kind, VNI, outer source and destination address bits). */
+    private final LongTupleMap<TunnelStats> tunnelsByNumbers = new LongTupleMap<>(6);
+    private final long[] tunnelKey = new long[6];
+    private final long[] flowKey = new long[6];
+    /** Hosts by VTEP address as text (the report's order), and by its bits. */
     private final Map<String, HostVotes> hosts = new TreeMap<>();
-    private final Map<Long, long[]> losses = new TreeMap<>();
-    private final Map<Long, List<Evidence>> lossEvidence = new HashMap<>();
-    private final Set<Integer> ipv4Seen = new HashSet<>();
+    private final LongTupleMap<HostVotes> hostsByNumbers = new LongTupleMap<>(2);
+    private final long[] hostKey = new long[2];
+    /** Loss counts (sent, lost) by sender and receiver point ({@code sender << 32 | receiver}). */
+    private final LongObjectMap<long[]> losses = new LongObjectMap<>();
+    /** The same counts in the report's order. */
+    private final Map<Long, long[]> lossesInOrder = new TreeMap<>();
+    private final LongObjectMap<List<Evidence>> lossEvidence = new LongObjectMap<>();
+    /** Inner IPv4 addresses seen (as ints), up to 65536 and a few. */
+    private final LongHashSet ipv4Seen = new LongHashSet(1024);
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
 
     JourneyAnalysis(List<CapturePoint> points, Map<String, long[]> vtepsByName, boolean keepJourneys,
@@ -75,64 +100,118 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         if (hops.size() == 1) {
             return hops;
         }
-        long resolution = 1;
-        int firstTtl = 0;
-        for (Observation hop : hops) {
-            resolution = Math.max(resolution, hop.resolutionNanos);
-            firstTtl = Math.max(firstTtl, hop.ttl);
+        Observation[] ordered = hops.toArray(new Observation[0]);
+        sort(ordered, ordered.length, points);
+        return new ArrayList<>(Arrays.asList(ordered));
+    }
+
+    /**
+     * Puts {@code hops[0..n)} in the order {@link #order} describes, in place and allocating
+     * nothing: journeys have a few hops, so stable insertion sorts (with the comparisons written
+     * out) beat a comparator chain.
+     */
+    static void sort(Observation[] hops, int n, List<CapturePoint> points) {
+        if (n < 2) {
+            return;
         }
-        long unit = resolution;
-        List<Observation> ordered = new ArrayList<>(hops);
-        ordered.sort(Comparator.comparingLong((Observation o) -> Math.floorDiv(o.adjustedNanos, unit))
-                .thenComparing(o -> -o.ttl)
-                .thenComparingLong(o -> o.adjustedNanos)
-                .thenComparingInt(o -> o.point));
+        long unit = 1;
+        int firstTtl = 0;
+        for (int i = 0; i < n; i++) {
+            unit = Math.max(unit, hops[i].resolutionNanos);
+            firstTtl = Math.max(firstTtl, hops[i].ttl);
+        }
+        for (int i = 1; i < n; i++) {
+            Observation hop = hops[i];
+            int j = i - 1;
+            while (j >= 0 && compareByTime(hops[j], hop, unit) > 0) {
+                hops[j + 1] = hops[j];
+                j--;
+            }
+            hops[j + 1] = hop;
+        }
         boolean tunnelSeen = false;
         int i = 0;
-        while (i < ordered.size()) {
+        while (i < n) {
+            Observation first = hops[i];
+            long tick = Math.floorDiv(first.adjustedNanos, unit);
             int j = i + 1;
-            Observation first = ordered.get(i);
-            while (j < ordered.size()
-                    && Math.floorDiv(ordered.get(j).adjustedNanos, unit) == Math.floorDiv(first.adjustedNanos, unit)
-                    && ordered.get(j).ttl == first.ttl) {
+            while (j < n && Math.floorDiv(hops[j].adjustedNanos, unit) == tick && hops[j].ttl == first.ttl) {
                 j++;
             }
             if (j - i > 1) {
                 boolean tunnelFirst = tunnelSeen;
                 int direction = !tunnelSeen && first.ttl == firstTtl ? 1 : -1;
-                ordered.subList(i, j).sort(Comparator.comparingInt(
-                        (Observation o) -> o.encapsulated() == tunnelFirst ? 0 : 1)
-                        .thenComparingInt(o -> direction * points.get(o.point).pathRank)
-                        .thenComparingLong(o -> o.adjustedNanos).thenComparingInt(o -> o.point));
+                for (int k = i + 1; k < j; k++) {
+                    Observation hop = hops[k];
+                    int m = k - 1;
+                    while (m >= i && compareAtInstant(hops[m], hop, tunnelFirst, direction, points) > 0) {
+                        hops[m + 1] = hops[m];
+                        m--;
+                    }
+                    hops[m + 1] = hop;
+                }
             }
             for (int k = i; k < j; k++) {
-                tunnelSeen |= ordered.get(k).encapsulated();
+                tunnelSeen |= hops[k].encapsulated();
             }
             i = j;
         }
-        return ordered;
+    }
+
+    /** Time at the coarsest resolution, falling TTL, full-resolution time, point. */
+    private static int compareByTime(Observation a, Observation b, long unit) {
+        int c = Long.compare(Math.floorDiv(a.adjustedNanos, unit), Math.floorDiv(b.adjustedNanos, unit));
+        if (c == 0) {
+            c = Integer.compare(-a.ttl, -b.ttl);
+        }
+        if (c == 0) {
+            c = Long.compare(a.adjustedNanos, b.adjustedNanos);
+        }
+        return c != 0 ? c : Integer.compare(a.point, b.point);
+    }
+
+    /** Tunnel sightings first or last, device position along the direction, time, point. */
+    private static int compareAtInstant(Observation a, Observation b, boolean tunnelFirst, int direction,
+                                        List<CapturePoint> points) {
+        int c = Integer.compare(a.encapsulated() == tunnelFirst ? 0 : 1, b.encapsulated() == tunnelFirst ? 0 : 1);
+        if (c == 0) {
+            c = Integer.compare(direction * points.get(a.point).pathRank, direction * points.get(b.point).pathRank);
+        }
+        if (c == 0) {
+            c = Long.compare(a.adjustedNanos, b.adjustedNanos);
+        }
+        return c != 0 ? c : Integer.compare(a.point, b.point);
     }
 
     @Override
     public void journey(List<Observation> arrival) {
-        List<Observation> hops = order(arrival, points);
-        int n = hops.size();
-        Observation first = hops.get(0);
+        int n = arrival.size();
+        if (ordered.length < n) {
+            ordered = new Observation[Math.max(n, ordered.length * 2)];
+        }
+        Observation[] hops = ordered;
+        for (int i = 0; i < n; i++) {
+            hops[i] = arrival.get(i);
+        }
+        sort(hops, n, points);
+        Observation first = hops[0];
         points.get(first.point).firstHops++;
-        for (Observation hop : hops) {
+        for (int i = 0; i < n; i++) {
+            Observation hop = hops[i];
             points.get(hop.point).journeys++;
             if (IpAddresses.isIpv4(hop.srcHigh, hop.srcLow) && ipv4Seen.size() < 65536) {
                 ipv4Seen.add(IpAddresses.ipv4(hop.srcLow));
                 ipv4Seen.add(IpAddresses.ipv4(hop.dstLow));
             }
         }
-        recordPath(hops);
-        recordNat(hops);
-        recordTunnels(hops);
-        recordLoss(hops);
+        recordPath(hops, n);
+        recordNat(hops, n);
+        recordTunnels(hops, n);
+        recordLoss(hops, n);
         if (keepJourneys) {
             List<CorrelationReport.Hop> out = new ArrayList<>(n);
-            for (Observation hop : hops) {
+            for (int i = 0; i < n; i++) {
+                Observation hop = hops[i];
                 out.add(new CorrelationReport.Hop(points.get(hop.point).name, hop.frame, hop.timestampNanos,
                         hop.source(true), hop.destination(true), hop.ttl,
                         hop.encapsulated() ? Encapsulation.name(hop.encapsulation) : null,
@@ -140,33 +219,36 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             }
             journeys.add(new CorrelationReport.Journey(out));
         }
+        Arrays.fill(hops, 0, n, null);
     }
 
-    private void recordPath(List<Observation> hops) {
+    private void recordPath(Observation[] hops, int n) {
         // Paths of up to 7 hops at points below 256 are packed into a long (the length in the top
         // byte) to find their statistics without building the string key.
         long packed = -1;
-        if (hops.size() <= 7) {
-            packed = (long) hops.size() << 56;
-            for (int i = 0; i < hops.size() && packed != -1; i++) {
-                int point = hops.get(i).point;
+        if (n <= 7) {
+            packed = (long) n << 56;
+            for (int i = 0; i < n && packed != -1; i++) {
+                int point = hops[i].point;
                 packed = point < 256 ? packed | ((long) point << (8 * i)) : -1;
             }
         }
         PathStats stats = packed == -1 ? null : pathsByPacked.get(packed);
         if (stats == null) {
             StringBuilder key = new StringBuilder();
-            for (Observation hop : hops) {
-                key.append(hop.point).append(',');
+            int[] pointsOfPath = new int[n];
+            for (int i = 0; i < n; i++) {
+                key.append(hops[i].point).append(',');
+                pointsOfPath[i] = hops[i].point;
             }
-            stats = paths.computeIfAbsent(key.toString(), k -> new PathStats(hops));
+            stats = paths.computeIfAbsent(key.toString(), k -> new PathStats(pointsOfPath));
             if (packed != -1) {
                 pathsByPacked.put(packed, stats);
             }
         }
         stats.packets++;
-        for (int i = 1; i < hops.size(); i++) {
-            stats.latency[i - 1].record(hops.get(i).adjustedNanos - hops.get(i - 1).adjustedNanos);
+        for (int i = 1; i < n; i++) {
+            stats.latency[i - 1].record(hops[i].adjustedNanos - hops[i - 1].adjustedNanos);
         }
     }
 
@@ -176,15 +258,16 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
      * the rewrite is placed between those; an {@code any} capture alone is compared with itself.
      * A Linux cooked v1 capture, which sees a packet once per interface with no index, never is.
      */
-    private void recordNat(List<Observation> hops) {
+    private void recordNat(Observation[] hops, int n) {
         int devices = 0;
-        for (Observation hop : hops) {
-            if (!isAny(points.get(hop.point))) {
+        for (int i = 0; i < n; i++) {
+            if (!isAny(points.get(hops[i].point))) {
                 devices++;
             }
         }
         Observation previous = null;
-        for (Observation hop : hops) {
+        for (int i = 0; i < n; i++) {
+            Observation hop = hops[i];
             CapturePoint point = points.get(hop.point);
             if (point.linkType == LinkType.LINUX_SLL || devices >= 2 && isAny(point)) {
                 continue;
@@ -192,11 +275,15 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             if (previous != null) {
                 if (!previous.sameSource(hop)) {
                     boolean ports = previous.sourcePort != hop.sourcePort;
-                    count("SNAT", previous.source(ports), hop.source(ports), previous, hop, hop.destination(false));
+                    count(SNAT, previous.srcHigh, previous.srcLow, ports ? previous.sourcePort : -1,
+                            hop.srcHigh, hop.srcLow, ports ? hop.sourcePort : -1, previous, hop,
+                            hop.dstHigh, hop.dstLow);
                 }
                 if (!previous.sameDestination(hop)) {
                     boolean ports = previous.destinationPort != hop.destinationPort;
-                    count("DNAT", previous.destination(ports), hop.destination(ports), previous, hop, hop.source(false));
+                    count(DNAT, previous.dstHigh, previous.dstLow, ports ? previous.destinationPort : -1,
+                            hop.dstHigh, hop.dstLow, ports ? hop.destinationPort : -1, previous, hop,
+                            hop.srcHigh, hop.srcLow);
                 }
             }
             previous = hop;
@@ -207,25 +294,45 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         return point.linkType == LinkType.LINUX_SLL || point.linkType == LinkType.LINUX_SLL2;
     }
 
-    private void count(String kind, String original, String translated, Observation from, Observation to,
-                       String peer) {
-        List<String> key = List.of(kind, original, translated, points.get(from.point).name, points.get(to.point).name);
-        NatStats stats = nat.computeIfAbsent(key, k -> new NatStats(from.adjustedNanos));
-        stats.packets++;
-        if (stats.peers.size() < MAX_EVIDENCE) {
-            stats.peers.add(peer);
+    /**
+     * Counts one translation: {@code kind} ({@link #SNAT} or {@link #DNAT}) of the address (and
+     * port, unless -1) {@code original} into {@code translated} between the points of
+     * {@code from} and {@code to}; {@code peer} is the address on the other end. Looked up by
+     * these numbers; the strings of the report's key are built the first time only.
+     */
+    private void count(int kind, long originalHigh, long originalLow, int originalPort,
+                       long translatedHigh, long translatedLow, int translatedPort,
+                       Observation from, Observation to, long peerHigh, long peerLow) {
+        long[] key = natKey;
+        key[0] = ((long) kind << 62) | ((long) from.point << 31) | to.point;
+        key[1] = originalHigh;
+        key[2] = originalLow;
+        key[3] = ((long) originalPort << 32) | (translatedPort & 0xFFFF_FFFFL);
+        key[4] = translatedHigh;
+        key[5] = translatedLow;
+        NatStats stats = natByNumbers.get(key);
+        if (stats == null) {
+            List<String> names = List.of(kind == SNAT ? "SNAT" : "DNAT",
+                    IpAddresses.format(originalHigh, originalLow, originalPort),
+                    IpAddresses.format(translatedHigh, translatedLow, translatedPort),
+                    points.get(from.point).name, points.get(to.point).name);
+            stats = nat.computeIfAbsent(names, k -> new NatStats(from.adjustedNanos));
+            natByNumbers.put(key, stats);
         }
+        stats.packets++;
+        stats.peer(peerHigh, peerLow);
         if (stats.evidence.size() < MAX_EVIDENCE) {
             stats.evidence.add(evidence(from));
             stats.evidence.add(evidence(to));
         }
     }
 
-    private void recordTunnels(List<Observation> hops) {
+    private void recordTunnels(Observation[] hops, int n) {
         TunnelStats seen0 = null;
         List<TunnelStats> seen = null;
         boolean sender = true;
-        for (Observation hop : hops) {
+        for (int i = 0; i < n; i++) {
+            Observation hop = hops[i];
             if (!hop.encapsulated()) {
                 continue;
             }
@@ -245,44 +352,66 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             }
             if (fresh) {
                 stats.packets++;
-                if (hop.outerDestinationPort >= 0) {
-                    stats.outerPorts.add(hop.outerDestinationPort);
-                }
-                InnerFlowKey flowKey = new InnerFlowKey(hop.protocol, hop.srcHigh, hop.srcLow, hop.sourcePort,
-                        hop.dstHigh, hop.dstLow, hop.destinationPort);
-                String flow = stats.flowNames.get(flowKey);
-                if (flow != null) {
-                    stats.innerFlows.merge(flow, 1L, Long::sum);
-                } else if (stats.innerFlows.size() < MAX_INNER_FLOWS) {
-                    flow = io.tunnelscope.decode.IpProtocols.nameOrNumber(hop.protocol) + " " + hop.source(true) + " " + hop.destination(true);
-                    stats.flowNames.put(flowKey, flow);
-                    stats.innerFlows.merge(flow, 1L, Long::sum);
-                }
+                stats.outerPort(hop.outerDestinationPort);
+                countInnerFlow(stats, hop);
             }
             if (sender) {
                 // The first tunnel sighting is on the sending side: its outer source is the
                 // sender's VTEP, its inner source an address of the sender's subnet.
-                HostVotes votes = lastHost;
-                if (votes == null || votes.vtepHigh != hop.outerSrcHigh || votes.vtepLow != hop.outerSrcLow) {
-                    votes = hosts.computeIfAbsent(IpAddresses.format(hop.outerSrcHigh, hop.outerSrcLow),
-                            k -> new HostVotes(hop.outerSrcHigh, hop.outerSrcLow));
-                    lastHost = votes;
-                }
+                HostVotes votes = hostVotes(hop.outerSrcHigh, hop.outerSrcLow);
                 votes.backend = Encapsulation.name(hop.encapsulation);
                 if (IpAddresses.isIpv4(hop.srcHigh, hop.srcLow) && hop.srcLow != hop.outerSrcLow) {
-                    votes.subnets.merge(IpAddresses.ipv4(hop.srcLow) & 0xFFFFFF00, 1L, Long::sum);
+                    votes.subnets.add(IpAddresses.ipv4(hop.srcLow) & 0xFFFFFF00);
                 }
                 if (hop.innerSourceMac >= 0) {
-                    votes.macs.merge(hop.innerSourceMac, 1L, Long::sum);
+                    votes.macs.add(hop.innerSourceMac);
                 }
                 sender = false;
             }
         }
     }
 
-    /** An inner flow as the tunnel report names it, without formatting it. */
-    private record InnerFlowKey(int protocol, long srcHigh, long srcLow, int sourcePort, long dstHigh, long dstLow,
-                                int destinationPort) {
+    /**
+     * Counts the inner flow of a tunnel packet, found by its numbers; its name (protocol, source,
+     * destination) is built when the flow is first seen, for the first {@value #MAX_INNER_FLOWS}.
+     */
+    private void countInnerFlow(TunnelStats stats, Observation hop) {
+        long[] key = flowKey;
+        key[0] = ((long) hop.protocol << 32) | (hop.sourcePort & 0xFFFF_FFFFL);
+        key[1] = hop.srcHigh;
+        key[2] = hop.srcLow;
+        key[3] = hop.dstHigh;
+        key[4] = hop.dstLow;
+        key[5] = hop.destinationPort;
+        FlowCount flow = stats.flowsByNumbers.get(key);
+        if (flow == null) {
+            if (stats.innerFlows.size() >= MAX_INNER_FLOWS) {
+                return;
+            }
+            String name = io.tunnelscope.decode.IpProtocols.nameOrNumber(hop.protocol) + " " + hop.source(true)
+                    + " " + hop.destination(true);
+            flow = stats.innerFlows.computeIfAbsent(name, k -> new FlowCount());
+            stats.flowsByNumbers.put(key, flow);
+        }
+        flow.packets++;
+    }
+
+    /** The votes of the VTEP {@code high/low}: by its numbers, named (for the report) when new. */
+    private HostVotes hostVotes(long high, long low) {
+        HostVotes votes = lastHost;
+        if (votes != null && votes.vtepHigh == high && votes.vtepLow == low) {
+            return votes;
+        }
+        long[] key = hostKey;
+        key[0] = high;
+        key[1] = low;
+        votes = hostsByNumbers.get(key);
+        if (votes == null) {
+            votes = hosts.computeIfAbsent(IpAddresses.format(high, low), k -> new HostVotes(high, low));
+            hostsByNumbers.put(key, votes);
+        }
+        lastHost = votes;
+        return votes;
     }
 
     /** The statistics of the tunnel (kind, VNI, outer addresses) that carried {@code hop}. */
@@ -292,10 +421,21 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 && lastTunnelDstHigh == hop.outerDstHigh && lastTunnelDstLow == hop.outerDstLow) {
             return lastTunnel;
         }
-        List<Object> key = List.of(Encapsulation.name(hop.encapsulation), hop.vni,
-                IpAddresses.format(hop.outerSrcHigh, hop.outerSrcLow),
-                IpAddresses.format(hop.outerDstHigh, hop.outerDstLow));
-        TunnelStats stats = tunnels.computeIfAbsent(key, k -> new TunnelStats());
+        long[] numbers = tunnelKey;
+        numbers[0] = hop.encapsulation;
+        numbers[1] = hop.vni;
+        numbers[2] = hop.outerSrcHigh;
+        numbers[3] = hop.outerSrcLow;
+        numbers[4] = hop.outerDstHigh;
+        numbers[5] = hop.outerDstLow;
+        TunnelStats stats = tunnelsByNumbers.get(numbers);
+        if (stats == null) {
+            List<Object> key = List.of(Encapsulation.name(hop.encapsulation), hop.vni,
+                    IpAddresses.format(hop.outerSrcHigh, hop.outerSrcLow),
+                    IpAddresses.format(hop.outerDstHigh, hop.outerDstLow));
+            stats = tunnels.computeIfAbsent(key, k -> new TunnelStats());
+            tunnelsByNumbers.put(numbers, stats);
+        }
         lastTunnel = stats;
         lastTunnelEncapsulation = hop.encapsulation;
         lastTunnelVni = hop.vni;
@@ -320,12 +460,13 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
      * A tunnel packet first seen on the underlay of its sending VTEP must show on the underlay of
      * the receiving VTEP, when that capture was running at the time.
      */
-    private void recordLoss(List<Observation> hops) {
+    private void recordLoss(Observation[] hops, int n) {
         // The first tunnel sighting on the sending host, named by a device capture when one saw it
         // (an any capture repeats the NIC's).
         Observation sent = null;
         Observation named = null;
-        for (Observation hop : hops) {
+        for (int i = 0; i < n; i++) {
+            Observation hop = hops[i];
             if (hop.encapsulated()) {
                 if (sent == null) {
                     sent = hop;
@@ -342,28 +483,40 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         if (senderVtep == null || senderVtep[0] != sent.outerSrcHigh || senderVtep[1] != sent.outerSrcLow) {
             return;
         }
-        for (CapturePoint receiver : points) {
+        for (int r = 0; r < points.size(); r++) {
+            CapturePoint receiver = points.get(r);
             long[] vtep = vtep(receiver.index);
-            if (receiver.index == sent.point || vtep == null
+            if (receiver.index == sent.point || receiver.index == named.point || vtep == null
                     || vtep[0] != sent.outerDstHigh || vtep[1] != sent.outerDstLow
                     || !covers(receiver, sent.timestampNanos)) {
                 continue;
             }
-            boolean arrived = outer.seen(sent, receiver.index);
-            for (Observation hop : hops) {
-                arrived |= hop.point == receiver.index;
+            boolean arrived = false;
+            for (int i = 0; i < n && !arrived; i++) {
+                arrived = hops[i].point == receiver.index;
             }
-            if (receiver.index == named.point) {
-                continue;
-            }
+            // The outer header tells a packet damaged on the way (new identity) from a lost one.
+            arrived = arrived || outer.seen(sent, receiver.index);
             long pair = ((long) named.point << 32) | receiver.index;
-            long[] counts = pair == lastLossPair ? lastLossCounts : losses.computeIfAbsent(pair, k -> new long[2]);
-            lastLossPair = pair;
-            lastLossCounts = counts;
+            long[] counts = lastLossCounts;
+            if (pair != lastLossPair) {
+                counts = losses.get(pair);
+                if (counts == null) {
+                    counts = new long[2];
+                    losses.put(pair, counts);
+                    lossesInOrder.put(pair, counts);
+                }
+                lastLossPair = pair;
+                lastLossCounts = counts;
+            }
             counts[0]++;
             if (!arrived) {
                 counts[1]++;
-                List<Evidence> samples = lossEvidence.computeIfAbsent(pair, k -> new ArrayList<>());
+                List<Evidence> samples = lossEvidence.get(pair);
+                if (samples == null) {
+                    samples = new ArrayList<>();
+                    lossEvidence.put(pair, samples);
+                }
                 if (samples.size() < MAX_EVIDENCE) {
                     samples.add(evidence(named));
                 }
@@ -391,7 +544,9 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                              long evictedEarly) {
         Set<Long> vtepMacs = new HashSet<>();
         for (HostVotes votes : hosts.values()) {
-            vtepMacs.addAll(votes.macs.keySet());
+            for (int i = 0; i < votes.macs.size(); i++) {
+                vtepMacs.add(votes.macs.key(i));
+            }
         }
         List<CorrelationReport.Point> pointReports = new ArrayList<>();
         for (CapturePoint point : points) {
@@ -416,9 +571,11 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 .thenComparing(p -> String.join(",", p.points())));
 
         List<CorrelationReport.Loss> lossReports = new ArrayList<>();
-        losses.forEach((pair, counts) -> lossReports.add(new CorrelationReport.Loss(
-                points.get((int) (pair >>> 32)).name, points.get((int) (long) pair).name, counts[0], counts[1],
-                lossEvidence.getOrDefault(pair, List.of()))));
+        lossesInOrder.forEach((pair, counts) -> {
+            List<Evidence> samples = lossEvidence.get(pair);
+            lossReports.add(new CorrelationReport.Loss(points.get((int) (pair >>> 32)).name,
+                    points.get((int) (long) pair).name, counts[0], counts[1], samples == null ? List.of() : samples));
+        });
 
         List<CorrelationReport.ClockOffset> offsets = new ArrayList<>();
         for (CapturePoint point : points) {
@@ -471,9 +628,9 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         List<CorrelationReport.Tunnel> out = new ArrayList<>();
         tunnels.forEach((key, stats) -> {
             List<CorrelationReport.InnerFlow> flows = new ArrayList<>();
-            stats.innerFlows.forEach((flow, packets) -> {
+            stats.innerFlows.forEach((flow, count) -> {
                 String[] parts = flow.split(" ");
-                flows.add(new CorrelationReport.InnerFlow(parts[0], parts[1], parts[2], packets));
+                flows.add(new CorrelationReport.InnerFlow(parts[0], parts[1], parts[2], count.packets));
             });
             flows.sort(Comparator.comparingLong(CorrelationReport.InnerFlow::packets).reversed());
             long vni = (Long) key.get(1);
@@ -492,8 +649,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         List<CorrelationReport.Host> out = new ArrayList<>();
         Set<Integer> covered = new HashSet<>();
         for (HostVotes votes : hosts.values()) {
-            Integer subnet = argmax(votes.subnets);
-            Long mac = argmax(votes.macs);
+            Integer subnet = argmax(votes.subnetVotes());
+            Long mac = argmax(votes.macVotes());
             if (subnet != null) {
                 covered.add(subnet);
             }
@@ -576,11 +733,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         final LatencyHistogram[] latency;
         long packets;
 
-        PathStats(List<Observation> hops) {
-            points = new int[hops.size()];
-            for (int i = 0; i < points.length; i++) {
-                points[i] = hops.get(i).point;
-            }
+        PathStats(int[] points) {
+            this.points = points;
             latency = new LatencyHistogram[Math.max(0, points.length - 1)];
             Arrays.setAll(latency, i -> new LatencyHistogram());
         }
@@ -590,31 +744,91 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         final long firstNanos;
         long packets;
         final List<Evidence> evidence = new ArrayList<>();
+        /** Up to {@value #MAX_EVIDENCE} addresses at the other end, as text. */
         final Set<String> peers = new java.util.TreeSet<>();
+        /** The peers already in {@link #peers}, as address bits (high, low pairs). */
+        private long[] peerBits = new long[2 * MAX_EVIDENCE];
+        private int peerCount;
 
         NatStats(long firstNanos) {
             this.firstNanos = firstNanos;
         }
+
+        /** Adds the peer {@code high/low} while fewer than {@value #MAX_EVIDENCE} are known. */
+        void peer(long high, long low) {
+            for (int i = 0; i < peerCount; i += 2) {
+                if (peerBits[i] == high && peerBits[i + 1] == low) {
+                    return;
+                }
+            }
+            if (peers.size() >= MAX_EVIDENCE) {
+                return;
+            }
+            peers.add(IpAddresses.format(high, low));
+            if (peerCount == peerBits.length) {
+                peerBits = Arrays.copyOf(peerBits, peerCount * 2);
+            }
+            peerBits[peerCount++] = high;
+            peerBits[peerCount++] = low;
+        }
+    }
+
+    /** Packets of one inner flow of a tunnel. */
+    private static final class FlowCount {
+        long packets;
     }
 
     private static final class TunnelStats {
         long packets;
         final Set<Integer> outerPorts = new java.util.TreeSet<>();
-        final Map<String, Long> innerFlows = new LinkedHashMap<>();
-        /** The names of the flows in {@link #innerFlows}, by their fields. */
-        final Map<InnerFlowKey, String> flowNames = new HashMap<>();
+        /** The ports already in {@link #outerPorts}. */
+        private final java.util.BitSet outerPortSeen = new java.util.BitSet();
+        /** Inner flows by name ("protocol source destination"), in the order first seen. */
+        final Map<String, FlowCount> innerFlows = new LinkedHashMap<>();
+        /** The same flows by (protocol and source port, source, destination, destination port). */
+        final LongTupleMap<FlowCount> flowsByNumbers = new LongTupleMap<>(6);
+
+        /** Records an outer destination port (none when negative). */
+        void outerPort(int port) {
+            if (port >= 0 && !outerPortSeen.get(port)) {
+                outerPortSeen.set(port);
+                outerPorts.add(port);
+            }
+        }
     }
 
     private static final class HostVotes {
         final long vtepHigh;
         final long vtepLow;
         String backend;
-        final Map<Integer, Long> subnets = new HashMap<>();
-        final Map<Long, Long> macs = new HashMap<>();
+        /** Inner source /24 subnets (as ints) and inner source MACs, counted in the order first seen. */
+        final LongCounter subnets = new LongCounter();
+        final LongCounter macs = new LongCounter();
 
         HostVotes(long vtepHigh, long vtepLow) {
             this.vtepHigh = vtepHigh;
             this.vtepLow = vtepLow;
+        }
+
+        /**
+         * The subnet votes as the HashMap the votes were once merged into: merged again key by
+         * key in the order first seen, so it iterates (and breaks ties in argmax) the same way.
+         */
+        Map<Integer, Long> subnetVotes() {
+            Map<Integer, Long> votes = new HashMap<>();
+            for (int i = 0; i < subnets.size(); i++) {
+                votes.merge((int) subnets.key(i), subnets.count(i), Long::sum);
+            }
+            return votes;
+        }
+
+        /** The MAC votes, rebuilt as {@link #subnetVotes} is. */
+        Map<Long, Long> macVotes() {
+            Map<Long, Long> votes = new HashMap<>();
+            for (int i = 0; i < macs.size(); i++) {
+                votes.merge(macs.key(i), macs.count(i), Long::sum);
+            }
+            return votes;
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.tunnelscope.correlate;
 
 import io.tunnelscope.collect.LongObjectMap;
+import java.util.AbstractList;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.function.IntPredicate;
 
 /**
@@ -25,12 +27,22 @@ final class JourneyAssembler {
         void journey(List<Observation> hops);
     }
 
-    private static final class Journey {
+    /**
+     * One open or finished journey; it is itself the list of its hops handed to the sink (the
+     * first two hops in fields, so the common journey needs no array).
+     */
+    private static final class Journey extends AbstractList<Observation> implements RandomAccess {
         final long identity;
         final long firstNanos;
-        final List<Observation> hops = new ArrayList<>(4);
+        private Observation first;
+        private Observation second;
+        /** Hops from the third on, or null. */
+        private Observation[] more;
+        private int size;
         long pointMask;
         boolean finished;
+        /** Whether this journey is the one {@code open} maps its identity to. */
+        boolean head;
         /** The next younger open journey with the same identity. */
         Journey younger;
 
@@ -39,23 +51,50 @@ final class JourneyAssembler {
             this.firstNanos = firstNanos;
         }
 
+        @Override
+        public Observation get(int index) {
+            if (index < 0 || index >= size) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return index == 0 ? first : index == 1 ? second : more[index - 2];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
         boolean hasPoint(int point) {
             if (point < 64) {
                 return (pointMask & (1L << point)) != 0;
             }
-            for (Observation hop : hops) {
-                if (hop.point == point) {
+            for (int i = 0; i < size; i++) {
+                if (get(i).point == point) {
                     return true;
                 }
             }
             return false;
         }
 
-        void add(Observation o) {
-            hops.add(o);
+        @Override
+        public boolean add(Observation o) {
+            if (size == 0) {
+                first = o;
+            } else if (size == 1) {
+                second = o;
+            } else {
+                if (more == null) {
+                    more = new Observation[2];
+                } else if (size - 2 == more.length) {
+                    more = Arrays.copyOf(more, more.length * 2);
+                }
+                more[size - 2] = o;
+            }
+            size++;
             if (o.point < 64) {
                 pointMask |= 1L << o.point;
             }
+            return true;
         }
     }
 
@@ -79,24 +118,29 @@ final class JourneyAssembler {
 
     void add(Observation o) {
         finishOlderThan(o.adjustedNanos - windowNanos);
-        for (Journey j = open.get(o.identity); j != null; j = j.younger) {
+        Journey head = open.get(o.identity);
+        for (Journey j = head; j != null; j = j.younger) {
             if ((!j.hasPoint(o.point) || repeatsAllowed.test(o.point))
                     && o.adjustedNanos - j.firstNanos <= windowNanos) {
                 j.add(o);
                 return;
             }
         }
-        while (openJourneys >= maxOpen && !byAge.isEmpty()) {
-            Journey oldest = byAge.peekFirst();
-            if (!oldest.finished) {
-                evictedEarly++;
+        if (openJourneys >= maxOpen) {
+            while (openJourneys >= maxOpen && !byAge.isEmpty()) {
+                Journey oldest = byAge.peekFirst();
+                if (!oldest.finished) {
+                    evictedEarly++;
+                }
+                finish(oldest);
             }
-            finish(oldest);
+            // A journey closed to make room may have been the head.
+            head = open.get(o.identity);
         }
         Journey fresh = new Journey(o.identity, o.adjustedNanos);
         fresh.add(o);
-        Journey head = open.get(o.identity);
         if (head == null) {
+            fresh.head = true;
             open.put(o.identity, fresh);
         } else {
             Journey tail = head;
@@ -145,21 +189,23 @@ final class JourneyAssembler {
             byAge.pollFirst();
         }
         unlink(journey);
-        sink.journey(journey.hops);
+        sink.journey(journey);
     }
 
     /** Takes a journey out of its identity's chain of open journeys. */
     private void unlink(Journey journey) {
-        Journey head = open.get(journey.identity);
-        if (head == journey) {
+        if (journey.head) {
+            // The usual case: journeys finish oldest first, so this is the oldest of its identity.
+            journey.head = false;
             if (journey.younger == null) {
                 open.remove(journey.identity);
             } else {
+                journey.younger.head = true;
                 open.put(journey.identity, journey.younger);
             }
             return;
         }
-        for (Journey j = head; j != null; j = j.younger) {
+        for (Journey j = open.get(journey.identity); j != null; j = j.younger) {
             if (j.younger == journey) {
                 j.younger = journey.younger;
                 return;

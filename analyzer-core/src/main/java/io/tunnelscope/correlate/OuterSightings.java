@@ -12,10 +12,12 @@ final class OuterSightings {
     private final int maxSightings;
     private long forgottenEarly;
 
-    private long[] keys = new long[1024];
-    private long[] masks = new long[1024];
-    private long[] times = new long[1024];
-    private boolean[] used = new boolean[1024];
+    /**
+     * The table: {@value #STRIDE} longs per slot (key, point mask, last time) side by side, so a
+     * probe reads one cache line; a slot is free when its mask is 0 (a used one has a point).
+     */
+    private static final int STRIDE = 3;
+    private long[] table = new long[1024 * STRIDE];
     private int tableMask = 1023;
     private int size;
 
@@ -57,7 +59,7 @@ final class OuterSightings {
             head = (head + 1) & ringMask;
             count--;
             int slot = find(old);
-            if (slot >= 0 && times[slot] <= at) {
+            if (slot >= 0 && table[slot * STRIDE + 2] <= at) {
                 removeAt(slot);
             }
         }
@@ -66,8 +68,9 @@ final class OuterSightings {
         if (slot < 0) {
             slot = insert(key);
         }
-        masks[slot] |= 1L << o.point;
-        times[slot] = o.adjustedNanos;
+        int at = slot * STRIDE;
+        table[at + 1] |= 1L << o.point;
+        table[at + 2] = o.adjustedNanos;
         if (count == ringTime.length) {
             growRing();
         }
@@ -83,7 +86,7 @@ final class OuterSightings {
             return false;
         }
         int slot = find(key(sent));
-        return slot >= 0 && (masks[slot] & (1L << point)) != 0;
+        return slot >= 0 && (table[slot * STRIDE + 1] & (1L << point)) != 0;
     }
 
     private static int home(long key) {
@@ -92,9 +95,10 @@ final class OuterSightings {
     }
 
     private int find(long key) {
+        long[] t = table;
         int i = home(key) & tableMask;
-        while (used[i]) {
-            if (keys[i] == key) {
+        while (t[i * STRIDE + 1] != 0) {
+            if (t[i * STRIDE] == key) {
                 return i;
             }
             i = (i + 1) & tableMask;
@@ -102,18 +106,17 @@ final class OuterSightings {
         return -1;
     }
 
+    /** Takes a free slot for {@code key} (its mask still 0: the caller sets a point at once). */
     private int insert(long key) {
-        if (size + 1 > (keys.length >> 1) + (keys.length >> 2)) {
+        if (size + 1 > (tableMask + 1 >> 1) + (tableMask + 1 >> 2)) {
             growTable();
         }
         int i = home(key) & tableMask;
-        while (used[i]) {
+        while (table[i * STRIDE + 1] != 0) {
             i = (i + 1) & tableMask;
         }
-        used[i] = true;
-        keys[i] = key;
-        masks[i] = 0;
-        times[i] = 0;
+        table[i * STRIDE] = key;
+        table[i * STRIDE + 2] = 0;
         size++;
         return i;
     }
@@ -122,42 +125,33 @@ final class OuterSightings {
         int i = gap;
         while (true) {
             i = (i + 1) & tableMask;
-            if (!used[i]) {
+            if (table[i * STRIDE + 1] == 0) {
                 break;
             }
-            int home = home(keys[i]) & tableMask;
+            int home = home(table[i * STRIDE]) & tableMask;
             if (((i - home) & tableMask) >= ((i - gap) & tableMask)) {
-                keys[gap] = keys[i];
-                masks[gap] = masks[i];
-                times[gap] = times[i];
+                System.arraycopy(table, i * STRIDE, table, gap * STRIDE, STRIDE);
                 gap = i;
             }
         }
-        used[gap] = false;
+        table[gap * STRIDE] = 0;
+        table[gap * STRIDE + 1] = 0;
+        table[gap * STRIDE + 2] = 0;
         size--;
     }
 
     private void growTable() {
-        long[] oldKeys = keys;
-        long[] oldMasks = masks;
-        long[] oldTimes = times;
-        boolean[] oldUsed = used;
-        int capacity = oldKeys.length * 2;
-        keys = new long[capacity];
-        masks = new long[capacity];
-        times = new long[capacity];
-        used = new boolean[capacity];
+        long[] old = table;
+        int capacity = (tableMask + 1) * 2;
+        table = new long[capacity * STRIDE];
         tableMask = capacity - 1;
-        for (int j = 0; j < oldKeys.length; j++) {
-            if (oldUsed[j]) {
-                int i = home(oldKeys[j]) & tableMask;
-                while (used[i]) {
+        for (int j = 0; j < old.length; j += STRIDE) {
+            if (old[j + 1] != 0) {
+                int i = home(old[j]) & tableMask;
+                while (table[i * STRIDE + 1] != 0) {
                     i = (i + 1) & tableMask;
                 }
-                used[i] = true;
-                keys[i] = oldKeys[j];
-                masks[i] = oldMasks[j];
-                times[i] = oldTimes[j];
+                System.arraycopy(old, j, table, i * STRIDE, STRIDE);
             }
         }
     }

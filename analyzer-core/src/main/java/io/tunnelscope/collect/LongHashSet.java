@@ -1,0 +1,89 @@
+package io.tunnelscope.collect;
+
+/**
+ * A set of primitive {@code long} values: open addressing with linear probing in one array, so
+ * adding and testing box nothing and allocate nothing (the table grows by doubling). Not
+ * thread-safe.
+ */
+public final class LongHashSet {
+    /** Marks a free slot; the value itself is remembered by {@link #hasFree}. */
+    private static final long FREE = 0;
+
+    private long[] slots;
+    private int mask;
+    private int size;
+    private int resizeAt;
+    private boolean hasFree;
+
+    public LongHashSet() {
+        this(16);
+    }
+
+    public LongHashSet(int expected) {
+        allocate(LongObjectMap.capacityFor(expected));
+    }
+
+    private void allocate(int capacity) {
+        slots = new long[capacity];
+        mask = capacity - 1;
+        resizeAt = capacity / 2 + capacity / 4;
+    }
+
+    /** Adds {@code value}; true when it was not in the set yet. */
+    public boolean add(long value) {
+        if (value == FREE) {
+            if (hasFree) {
+                return false;
+            }
+            hasFree = true;
+            size++;
+            return true;
+        }
+        int i = LongObjectMap.slot(value) & mask;
+        long v;
+        while ((v = slots[i]) != FREE) {
+            if (v == value) {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+        slots[i] = value;
+        if (++size > resizeAt) {
+            grow();
+        }
+        return true;
+    }
+
+    public boolean contains(long value) {
+        if (value == FREE) {
+            return hasFree;
+        }
+        int i = LongObjectMap.slot(value) & mask;
+        long v;
+        while ((v = slots[i]) != FREE) {
+            if (v == value) {
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+        return false;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    private void grow() {
+        long[] old = slots;
+        allocate(old.length * 2);
+        for (long v : old) {
+            if (v != FREE) {
+                int i = LongObjectMap.slot(v) & mask;
+                while (slots[i] != FREE) {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = v;
+            }
+        }
+    }
+}
