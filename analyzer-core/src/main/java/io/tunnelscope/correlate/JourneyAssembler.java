@@ -155,9 +155,17 @@ final class JourneyAssembler {
 
     /** Finishes every journey still open. */
     void flush() {
-        while (!byAge.isEmpty()) {
-            finish(byAge.peekFirst());
+        // Every open journey ends here, so the table is emptied once at the end rather than
+        // entry by entry (each removal would shift its neighbours back).
+        Journey journey;
+        while ((journey = byAge.pollFirst()) != null) {
+            if (!journey.finished) {
+                journey.finished = true;
+                openJourneys--;
+                sink.journey(journey);
+            }
         }
+        open.clear();
     }
 
     /** Journeys closed before their window ended because too many were open at once. */
