@@ -5,14 +5,21 @@ import java.util.Arrays;
 /**
  * A hash map from primitive {@code long} keys to objects: open addressing with linear probing and
  * backward-shift deletion, so lookups and updates box nothing and allocate nothing (the tables
- * grow by doubling). Not thread-safe; iteration order is unspecified.
+ * grow by doubling). Probes read the key array alone (key 0 marks a free slot and is kept aside),
+ * so a lookup of an absent key touches one array and a present one two. Not thread-safe;
+ * iteration order is unspecified.
  */
 public final class LongObjectMap<V> {
+    /** The key of a free slot; an entry with this key lives in {@link #zeroValue}. */
+    private static final long FREE = 0;
+
     private long[] keys;
     private Object[] values;
     private int mask;
-    private int size;
+    /** Entries in the table (not counting the one with key 0). */
+    private int used;
     private int resizeAt;
+    private Object zeroValue;
 
     public LongObjectMap() {
         this(16);
@@ -43,11 +50,15 @@ public final class LongObjectMap<V> {
     /** The value of {@code key}, or null. */
     @SuppressWarnings("unchecked")
     public V get(long key) {
+        if (key == FREE) {
+            return (V) zeroValue;
+        }
+        long[] k = keys;
         int i = slot(key) & mask;
-        Object v;
-        while ((v = values[i]) != null) {
-            if (keys[i] == key) {
-                return (V) v;
+        long at;
+        while ((at = k[i]) != FREE) {
+            if (at == key) {
+                return (V) values[i];
             }
             i = (i + 1) & mask;
         }
@@ -60,18 +71,24 @@ public final class LongObjectMap<V> {
         if (value == null) {
             throw new NullPointerException("value");
         }
+        if (key == FREE) {
+            Object previous = zeroValue;
+            zeroValue = value;
+            return (V) previous;
+        }
         int i = slot(key) & mask;
-        Object v;
-        while ((v = values[i]) != null) {
-            if (keys[i] == key) {
+        long at;
+        while ((at = keys[i]) != FREE) {
+            if (at == key) {
+                Object previous = values[i];
                 values[i] = value;
-                return (V) v;
+                return (V) previous;
             }
             i = (i + 1) & mask;
         }
         keys[i] = key;
         values[i] = value;
-        if (++size > resizeAt) {
+        if (++used > resizeAt) {
             grow();
         }
         return null;
@@ -80,13 +97,19 @@ public final class LongObjectMap<V> {
     /** Removes {@code key}; returns its value or null. */
     @SuppressWarnings("unchecked")
     public V remove(long key) {
+        if (key == FREE) {
+            Object previous = zeroValue;
+            zeroValue = null;
+            return (V) previous;
+        }
         int i = slot(key) & mask;
-        Object v;
-        while ((v = values[i]) != null) {
-            if (keys[i] == key) {
+        long at;
+        while ((at = keys[i]) != FREE) {
+            if (at == key) {
+                Object previous = values[i];
                 shiftBack(i);
-                size--;
-                return (V) v;
+                used--;
+                return (V) previous;
             }
             i = (i + 1) & mask;
         }
@@ -97,20 +120,20 @@ public final class LongObjectMap<V> {
         int i = gap;
         while (true) {
             i = (i + 1) & mask;
-            Object v = values[i];
-            if (v == null) {
+            long key = keys[i];
+            if (key == FREE) {
                 break;
             }
-            int home = slot(keys[i]) & mask;
+            int home = slot(key) & mask;
             // Move the entry into the gap when its home is not within (gap, i] cyclically.
             if (((i - home) & mask) >= ((i - gap) & mask)) {
-                keys[gap] = keys[i];
-                values[gap] = v;
+                keys[gap] = key;
+                values[gap] = values[i];
                 gap = i;
             }
         }
+        keys[gap] = FREE;
         values[gap] = null;
-        keys[gap] = 0;
     }
 
     private void grow() {
@@ -118,29 +141,30 @@ public final class LongObjectMap<V> {
         Object[] oldValues = values;
         allocate(oldKeys.length * 2);
         for (int j = 0; j < oldKeys.length; j++) {
-            Object v = oldValues[j];
-            if (v != null) {
-                int i = slot(oldKeys[j]) & mask;
-                while (values[i] != null) {
+            long key = oldKeys[j];
+            if (key != FREE) {
+                int i = slot(key) & mask;
+                while (keys[i] != FREE) {
                     i = (i + 1) & mask;
                 }
-                keys[i] = oldKeys[j];
-                values[i] = v;
+                keys[i] = key;
+                values[i] = oldValues[j];
             }
         }
     }
 
     public int size() {
-        return size;
+        return zeroValue == null ? used : used + 1;
     }
 
     public boolean isEmpty() {
-        return size == 0;
+        return size() == 0;
     }
 
     public void clear() {
         Arrays.fill(values, null);
-        Arrays.fill(keys, 0);
-        size = 0;
+        Arrays.fill(keys, FREE);
+        used = 0;
+        zeroValue = null;
     }
 }

@@ -100,8 +100,13 @@ final class JourneyAssembler {
 
     private final long windowNanos;
     private final int maxOpen;
-    /** Points that see one packet several times (an {@code any} capture without interface index). */
+    /**
+     * Points that see one packet several times (an {@code any} capture without interface index);
+     * a fixed property of each point, so the answers for points below 64 are kept as bits.
+     */
     private final IntPredicate repeatsAllowed;
+    private long repeatsAsked;
+    private long repeatingPoints;
     private final Sink sink;
     /** The oldest open journey of each identity; younger ones hang off it. */
     private final LongObjectMap<Journey> open = new LongObjectMap<>(1024);
@@ -120,7 +125,7 @@ final class JourneyAssembler {
         finishOlderThan(o.adjustedNanos - windowNanos);
         Journey head = open.get(o.identity);
         for (Journey j = head; j != null; j = j.younger) {
-            if ((!j.hasPoint(o.point) || repeatsAllowed.test(o.point))
+            if ((!j.hasPoint(o.point) || repeats(o.point))
                     && o.adjustedNanos - j.firstNanos <= windowNanos) {
                 j.add(o);
                 return;
@@ -151,6 +156,21 @@ final class JourneyAssembler {
         }
         byAge.addLast(fresh);
         openJourneys++;
+    }
+
+    /** Whether {@code point} sees one packet several times: asked once per point below 64. */
+    private boolean repeats(int point) {
+        if (point >= 64) {
+            return repeatsAllowed.test(point);
+        }
+        long bit = 1L << point;
+        if ((repeatsAsked & bit) == 0) {
+            repeatsAsked |= bit;
+            if (repeatsAllowed.test(point)) {
+                repeatingPoints |= bit;
+            }
+        }
+        return (repeatingPoints & bit) != 0;
     }
 
     /** Finishes every journey still open. */

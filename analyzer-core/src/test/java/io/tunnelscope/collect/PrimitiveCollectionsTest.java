@@ -50,6 +50,48 @@ class PrimitiveCollectionsTest {
     }
 
     @Test
+    void longObjectMapKeepsKeyZeroApartFromFreeSlots() {
+        LongObjectMap<String> map = new LongObjectMap<>();
+        assertNull(map.get(0));
+        assertNull(map.put(0, "zero"));
+        assertNull(map.put(1L << 32, "shifted"));
+        assertEquals(2, map.size());
+        assertEquals("zero", map.put(0, "nought"));
+        assertEquals("nought", map.get(0));
+        assertEquals("nought", map.remove(0));
+        assertNull(map.get(0));
+        assertEquals("shifted", map.get(1L << 32));
+        assertEquals(1, map.size());
+        map.put(0, "again");
+        map.clear();
+        assertTrue(map.isEmpty());
+        assertNull(map.get(0));
+    }
+
+    @Test
+    void longObjectMapFindsEveryKeyOfALongProbeRunAfterRemovals() {
+        // Keys sharing one home slot form a run; removing from its middle must shift the rest back.
+        LongObjectMap<Long> map = new LongObjectMap<>(64);
+        int capacity = 128;
+        int home = LongObjectMap.slot(1) & (capacity - 1);
+        List<Long> sameHome = new ArrayList<>();
+        for (long key = 2; sameHome.size() < 20; key++) {
+            if ((LongObjectMap.slot(key) & (capacity - 1)) == home) {
+                sameHome.add(key);
+            }
+        }
+        for (long key : sameHome) {
+            map.put(key, key);
+        }
+        for (int i = 0; i < sameHome.size(); i += 3) {
+            assertEquals(sameHome.get(i), map.remove(sameHome.get(i)));
+        }
+        for (int i = 0; i < sameHome.size(); i++) {
+            assertEquals(i % 3 == 0 ? null : sameHome.get(i), map.get(sameHome.get(i)), "key " + i);
+        }
+    }
+
+    @Test
     void longHashSetAgreesWithHashSetIncludingZero() {
         LongHashSet set = new LongHashSet(1);
         Set<Long> expected = new HashSet<>();
