@@ -6,6 +6,7 @@ import io.tunnelscope.collect.LongHashSet;
 import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.collect.LongTupleMap;
 import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
 import java.util.ArrayList;
@@ -24,19 +25,24 @@ import java.util.TreeMap;
  * NAT translations between consecutive points, tunnels with the inner flows they carry, the hosts
  * of the overlay, and tunnel packets lost between underlay captures. Memory grows with the number
  * of distinct paths, translations, tunnels and flows, not with packets (unless journeys are kept).
+ *
+ * <p>A journey whose path, translations, tunnel, flow and host were seen before allocates
+ * nothing: its hops are sorted in a reused array, and each fact is found by its numbers (point
+ * indexes, address bits, ports) in primitive-keyed maps; the strings the report shows are built
+ * once, when a fact is new.
  */
 final class JourneyAnalysis implements JourneyAssembler.Sink {
     private static final int MAX_INNER_FLOWS = 64;
     private static final int MAX_EVIDENCE = 6;
+    /** NAT kinds in the numeric key of a translation. */
+    private static final int SNAT = 0;
+    private static final int DNAT = 1;
 
     private final List<CapturePoint> points;
     private final Map<String, long[]> vtepsByName;
     private final boolean keepJourneys;
     /** Tunnel packets by outer header, to tell a packet damaged on the way from a lost one. */
     private final OuterSightings outer;
-
-    private static final int SNAT = 0;
-    private static final int DNAT = 1;
 
     /** The hops of the journey being analysed, in order (reused). */
     private Observation[] ordered = new Observation[8];
@@ -388,7 +394,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             if (stats.innerFlows.size() >= MAX_INNER_FLOWS) {
                 return;
             }
-            String name = io.tunnelscope.decode.IpProtocols.nameOrNumber(hop.protocol) + " " + hop.source(true)
+            String name = IpProtocols.nameOrNumber(hop.protocol) + " " + hop.source(true)
                     + " " + hop.destination(true);
             flow = stats.innerFlows.computeIfAbsent(name, k -> new FlowCount());
             stats.flowsByNumbers.put(key, flow);

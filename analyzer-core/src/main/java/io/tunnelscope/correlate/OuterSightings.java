@@ -64,11 +64,7 @@ final class OuterSightings {
             }
         }
         long key = key(o);
-        int slot = find(key);
-        if (slot < 0) {
-            slot = insert(key);
-        }
-        int at = slot * STRIDE;
+        int at = findOrInsert(key) * STRIDE;
         table[at + 1] |= 1L << o.point;
         table[at + 2] = o.adjustedNanos;
         if (count == ringTime.length) {
@@ -106,14 +102,24 @@ final class OuterSightings {
         return -1;
     }
 
-    /** Takes a free slot for {@code key} (its mask still 0: the caller sets a point at once). */
-    private int insert(long key) {
-        if (size + 1 > (tableMask + 1 >> 1) + (tableMask + 1 >> 2)) {
-            growTable();
-        }
+    /**
+     * The slot of {@code key}, taking a free one (its mask still 0: the caller sets a point at
+     * once) when the key is new; one probe unless the table must grow first.
+     */
+    private int findOrInsert(long key) {
         int i = home(key) & tableMask;
         while (table[i * STRIDE + 1] != 0) {
+            if (table[i * STRIDE] == key) {
+                return i;
+            }
             i = (i + 1) & tableMask;
+        }
+        if (size + 1 > (tableMask + 1 >> 1) + (tableMask + 1 >> 2)) {
+            growTable();
+            i = home(key) & tableMask;
+            while (table[i * STRIDE + 1] != 0) {
+                i = (i + 1) & tableMask;
+            }
         }
         table[i * STRIDE] = key;
         table[i * STRIDE + 2] = 0;
