@@ -36,6 +36,9 @@ final class CaptureCursor implements Closeable {
     private final PacketView view = new PacketView();
     private final PacketRecord record = new PacketRecord();
     private final Map<Long, CapturePoint> pointsByInterface = new HashMap<>();
+    /** The point of the previous packet (most files have one). */
+    private CapturePoint lastPoint;
+    private long lastPointKey;
     private final PointRegistry registry;
     private final long limit;
     private long observations;
@@ -167,6 +170,9 @@ final class CaptureCursor implements Closeable {
     private CapturePoint pointOf(LayerStack stack) {
         int ifIndex = PointNames.sll2IfIndex(stack);
         long key = ((long) record.interfaceId() << 32) ^ (ifIndex & 0xFFFF_FFFFL);
+        if (lastPoint != null && key == lastPointKey) {
+            return lastPoint;
+        }
         CapturePoint point = pointsByInterface.get(key);
         if (point == null) {
             List<CaptureInterface> interfaces = reader.interfaces();
@@ -177,6 +183,8 @@ final class CaptureCursor implements Closeable {
             point.interfaceId = id;
             pointsByInterface.put(key, point);
         }
+        lastPoint = point;
+        lastPointKey = key;
         return point;
     }
 
@@ -329,6 +337,8 @@ final class CaptureCursor implements Closeable {
 
     private void readLoop() {
         Map<Long, Integer> localByKey = new HashMap<>();
+        long lastKey = 0;
+        Integer lastLocal = null;
         List<RegisteredPoint> registeredByLocal = new ArrayList<>();
         String file = path.toString();
         long released = Long.MIN_VALUE;
@@ -344,7 +354,7 @@ final class CaptureCursor implements Closeable {
                     int n = out.size;
                     int ifIndex = PointNames.sll2IfIndex(stack);
                     long key = ((long) record.interfaceId() << 32) ^ (ifIndex & 0xFFFF_FFFFL);
-                    Integer local = localByKey.get(key);
+                    Integer local = key == lastKey ? lastLocal : localByKey.get(key);
                     out.newPoint[n] = null;
                     if (local == null) {
                         local = localByKey.size();
@@ -356,6 +366,8 @@ final class CaptureCursor implements Closeable {
                                 record.linkType(), interfaceName, id,
                                 fileListener == null ? null : new CompletableFuture<>());
                     }
+                    lastKey = key;
+                    lastLocal = local;
                     out.point[n] = local;
                     out.nanos[n] = record.timestampNanos();
                     view.wrap(stack);
