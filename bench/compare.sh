@@ -8,7 +8,8 @@
 # Every tool runs --runs times (default 3, best time kept), page cache warm (one untimed read
 # first). Needs java, tshark and tcpdump (Debian: apt-get install tshark tcpdump); times with
 # bash's TIMEFORMAT, peak memory with /usr/bin/time (Debian package `time`) when present.
-# Tunnelscope JVM options: TUNNELSCOPE_JAVA_OPTS (e.g. -Xmx512m).
+# Tunnelscope runs through the ./tunnelscope launcher (its JVM options; more in TUNNELSCOPE_JAVA_OPTS,
+# e.g. -Xmx512m).
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 root="$(dirname "$here")"
@@ -88,8 +89,7 @@ tshark_all() { for f in "${files[@]}"; do tshark -n -r "$f" -d udp.port==8472,vx
 tcpdump_all() { for f in "${files[@]}"; do tcpdump -n -r "$f"; done; }
 export -f tshark_all tcpdump_all 2>/dev/null || true
 
-# shellcheck disable=SC2086
-run tunnelscope java ${TUNNELSCOPE_JAVA_OPTS:-} -jar "$cli_jar" report "${files[@]}"
+run tunnelscope "$root/tunnelscope" report "${files[@]}"
 run tcpdump bash -c "$(declare -p files); $(declare -f tcpdump_all); tcpdump_all"
 run tshark bash -c "$(declare -p files); $(declare -f tshark_all); tshark_all"
 

@@ -22,13 +22,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The whole {@code report} pipeline (calibration, decode, flows, correlation, every rule) on a
  * generated two-point capture of {@value #PACKETS} packets per point (mixed sizes): one op = one
- * packet read in the main pass, so the score is packets per second.
+ * packet read in the main pass, so the score is packets per second. Run with the collector the
+ * {@code tunnelscope} launcher gives the command line tool (the throughput collector).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 4)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
 @State(Scope.Benchmark)
 public class ReportBenchmark {
     static final int PACKETS = 1_000_000;
