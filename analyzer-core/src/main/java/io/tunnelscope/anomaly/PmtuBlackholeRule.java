@@ -38,8 +38,10 @@ public final class PmtuBlackholeRule implements Rule {
         Flow collision;
         /** When the flow's first large segment came. */
         PacketOrder first;
-        /** Sequence number -> [times seen, payload length]. */
-        final Map<Long, int[]> largeSegments = new LinkedHashMap<>();
+        /** Large segments by sequence number: [sequence number, times seen, IP length] each. */
+        final LongObjectMap<long[]> largeSegments = new LongObjectMap<>(16);
+        /** The same segments, for the finish. */
+        final List<long[]> segments = new ArrayList<>();
         long highestAck = -1;
         boolean icmp;
         final List<Evidence> evidence = new ArrayList<>();
@@ -132,11 +134,13 @@ public final class PmtuBlackholeRule implements Rule {
             order.add(flow);
         }
         long sequence = view.tcpSequence(transport);
-        int[] seen = flow.largeSegments.get(sequence);
-        if (seen == null && flow.largeSegments.size() < MAX_SEGMENTS) {
-            flow.largeSegments.put(sequence, new int[] {1, view.ipTotalLength(ip)});
+        long[] seen = flow.largeSegments.get(sequence);
+        if (seen == null && flow.segments.size() < MAX_SEGMENTS) {
+            long[] segment = {sequence, 1, view.ipTotalLength(ip)};
+            flow.largeSegments.put(sequence, segment);
+            flow.segments.add(segment);
         } else if (seen != null) {
-            seen[0]++;
+            seen[1]++;
             if (flow.evidence.size() < 6) {
                 flow.evidence.add(packet.evidence());
             }
@@ -238,12 +242,12 @@ public final class PmtuBlackholeRule implements Rule {
             }
             long retransmissions = 0;
             int largest = 0;
-            for (Map.Entry<Long, int[]> segment : flow.largeSegments.entrySet()) {
-                long ahead = (flow.highestAck - segment.getKey()) & 0xFFFFFFFFL;
+            for (long[] segment : flow.segments) {
+                long ahead = (flow.highestAck - segment[0]) & 0xFFFFFFFFL;
                 boolean acknowledged = flow.highestAck >= 0 && ahead > 0 && ahead < (1L << 31);
-                if (segment.getValue()[0] > 1 && !acknowledged && segment.getValue()[1] > overlay) {
-                    retransmissions += segment.getValue()[0] - 1;
-                    largest = Math.max(largest, segment.getValue()[1]);
+                if (segment[1] > 1 && !acknowledged && segment[2] > overlay) {
+                    retransmissions += segment[1] - 1;
+                    largest = (int) Math.max(largest, segment[2]);
                 }
             }
             if (retransmissions < 2) {

@@ -311,6 +311,9 @@ final class CaptureCursor implements Closeable {
     }
 
     private java.util.concurrent.BlockingQueue<Batch> prefetch;
+    /** Batches the merging thread is done with, for the reading thread to fill again. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Batch> spent =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Thread worker;
     private volatile boolean closing;
     private Batch batch;
@@ -342,7 +345,7 @@ final class CaptureCursor implements Closeable {
         List<RegisteredPoint> registeredByLocal = new ArrayList<>();
         String file = path.toString();
         long released = Long.MIN_VALUE;
-        Batch out = new Batch();
+        Batch out = emptyBatch();
         long seen = 0;
         try {
             try {
@@ -398,7 +401,7 @@ final class CaptureCursor implements Closeable {
                         if (spec != null) {
                             // The merging thread names the point when it consumes this packet.
                             prefetch.put(out);
-                            out = new Batch();
+                            out = emptyBatch();
                             registeredByLocal.add(registered(spec));
                         }
                         RegisteredPoint point = registeredByLocal.get(local);
@@ -409,7 +412,7 @@ final class CaptureCursor implements Closeable {
                     }
                     if (out.size == BATCH) {
                         prefetch.put(out);
-                        out = new Batch();
+                        out = emptyBatch();
                     }
                 }
             } catch (CaptureFormatException e) {
@@ -424,6 +427,16 @@ final class CaptureCursor implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A batch to fill: one the merging thread is done with, or a new one. */
+    private Batch emptyBatch() {
+        Batch b = spent.poll();
+        if (b == null) {
+            return new Batch();
+        }
+        b.size = 0;
+        return b;
     }
 
     private static RegisteredPoint registered(PointSpec spec) throws InterruptedException {
@@ -450,7 +463,11 @@ final class CaptureCursor implements Closeable {
                     return false;
                 }
                 try {
+                    Batch done = batch;
                     batch = prefetch.take();
+                    if (done != null && spent.size() < QUEUED_BATCHES) {
+                        spent.offer(done);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     error = path + ": interrupted";

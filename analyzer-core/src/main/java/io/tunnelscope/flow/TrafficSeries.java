@@ -27,18 +27,34 @@ public final class TrafficSeries {
     }
 
     private final Map<String, PointSeries> points = new LinkedHashMap<>();
+    /** The previous packet's point, series, second and bucket: most packets share them. */
+    private String lastPoint;
+    private PointSeries lastSeries;
+    private long lastSecond;
+    private long[] lastBucket;
 
     public void packet(String point, long timestampNanos, int wireLength, PacketView view) {
-        PointSeries series = points.computeIfAbsent(point, k -> new PointSeries());
         long second = Math.floorDiv(timestampNanos, 1_000_000_000L);
-        long[] bucket = series.seconds.get(second);
-        if (bucket == null) {
-            if (series.seconds.size() >= MAX_SECONDS) {
-                bucket = series.seconds.lastEntry().getValue();
-            } else {
-                bucket = new long[2];
-                series.seconds.put(second, bucket);
+        long[] bucket;
+        PointSeries series;
+        if (point == lastPoint && second == lastSecond) {
+            series = lastSeries;
+            bucket = lastBucket;
+        } else {
+            series = points.computeIfAbsent(point, k -> new PointSeries());
+            bucket = series.seconds.get(second);
+            if (bucket == null) {
+                if (series.seconds.size() >= MAX_SECONDS) {
+                    bucket = series.seconds.lastEntry().getValue();
+                } else {
+                    bucket = new long[2];
+                    series.seconds.put(second, bucket);
+                }
             }
+            lastPoint = point;
+            lastSeries = series;
+            lastSecond = second;
+            lastBucket = bucket;
         }
         int ip = view.innerIpLayer();
         int inner = ip < 0 ? 0 : view.ipTotalLength(ip);
@@ -58,6 +74,7 @@ public final class TrafficSeries {
      * and sizes of a point both saw are added (within the bound on seconds).
      */
     public void mergeFrom(TrafficSeries other) {
+        lastPoint = null;
         for (Map.Entry<String, PointSeries> e : other.points.entrySet()) {
             PointSeries mine = points.get(e.getKey());
             if (mine == null) {
