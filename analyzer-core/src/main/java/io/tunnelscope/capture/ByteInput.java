@@ -31,25 +31,6 @@ abstract class ByteInput implements Closeable {
     /** Size of the uncompressed input, or -1 when unknown (a stream). */
     abstract long size();
 
-    /** How far ahead of a record {@link #touchAhead} reads: one page. */
-    static final int TOUCH_AHEAD = 4096;
-    /** Sum of the bytes {@link #touchAhead} read, kept so that the loads are not dropped. */
-    private int touched;
-
-    /**
-     * Reads the byte a page past file offset {@code pos}, when it is already addressable, and
-     * ignores it: a load the CPU overlaps with decoding the current record, so that the next
-     * records are already on their way from memory. Without it, a reader of 1500-byte records
-     * waits for one cache miss (and TLB miss) per record in turn; with it, reading a memory-mapped
-     * file of such records runs about 1.6 times as fast (the LARGE read benchmark).
-     */
-    final void touchAhead(long pos) {
-        int i = (int) (pos - base) + TOUCH_AHEAD;
-        if (i >= 0 && i < buf.limit()) {
-            touched += buf.get(i);
-        }
-    }
-
     /** Index of file offset {@code pos} in {@link #buf}, valid after {@link #ensure}. */
     final int index(long pos) {
         return (int) (pos - base);

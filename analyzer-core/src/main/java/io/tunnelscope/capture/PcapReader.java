@@ -83,7 +83,6 @@ final class PcapReader implements CaptureReader {
             throw fail(at, "truncated record (" + got + " of " + need + " bytes)");
         }
         pos = at + need;
-        in.touchAhead(at);
         record.set(in.buf, in.index(at) + RECORD_HEADER, (int) caplen, origlen,
                 seconds * 1_000_000_000L + fraction * nanosPerTick, linkType, -1, ++frame, at);
         return true;

@@ -340,7 +340,6 @@ final class PcapngReader implements CaptureReader {
             lastPacketNanos = Arrays.copyOf(lastPacketNanos, Math.max(id + 1, lastPacketNanos.length * 2));
         }
         lastPacketNanos[id] = nanos;
-        in.touchAhead(at);
         record.set(in.buf, h + dataAt, (int) caplen, origlen, nanos, linkTypes[id], id, ++frame, at);
         return true;
     }
@@ -353,7 +352,6 @@ final class PcapngReader implements CaptureReader {
         if (snap > 0 && caplen > snap) {
             caplen = snap;
         }
-        in.touchAhead(at);
         record.set(in.buf, h + 12, (int) caplen, (int) origlen, 0L, linkTypes[id], id, ++frame, at);
     }
 
