@@ -82,7 +82,7 @@ final class PacketIdentity {
         boolean swap = buffer.order() == ByteOrder.LITTLE_ENDIAN;
         long h = 0xCBF29CE484222325L;
         int i = from;
-        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+        for (int stop = to - (Long.BYTES - 1); i < stop; i += Long.BYTES) {
             long word = buffer.getLong(i);
             h = (h ^ (swap ? Long.reverseBytes(word) : word)) * 0x9E3779B97F4A7C15L;
             h ^= h >>> 32;
