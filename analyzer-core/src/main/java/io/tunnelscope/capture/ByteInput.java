@@ -38,7 +38,13 @@ abstract class ByteInput implements Closeable {
 
     /** A file memory-mapped in windows, so files larger than 2 GiB work. */
     static final class Mapped extends ByteInput {
-        static final int DEFAULT_WINDOW = 256 << 20;
+        /**
+         * 8 MiB: a window is unmapped only when the collector frees its buffer, and a small one
+         * is read through before it leaves the young generation. With 256 MiB windows the
+         * throughput collector kept them mapped until its rare full collections, and analysing a
+         * 10 GB capture showed 8.9 GB resident (mapped page cache) instead of 1.7 GB.
+         */
+        static final int DEFAULT_WINDOW = 8 << 20;
         private static final long PAGE = 4096;
 
         private final FileChannel channel;
