@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.report.AnalysisReport;
+import io.tunnelscope.testing.RecordedSamples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,36 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 class PerFileAnalysisTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private static List<Path> scenarios() throws IOException {
-        Path root = Path.of(System.getProperty("tunnelscope.root", ".."), "samples", "captures");
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(root)) {
-            dirs.filter(Files::isDirectory).sorted().forEach(out::add);
-        }
-        return out;
-    }
 
-    private static List<Path> captures(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".pcap") || f.toString().endsWith(".pcapng")
-                    || f.toString().endsWith(".gz")).sorted().toList();
-        }
-    }
 
     @Test
     void perFileAndInlineAnalysesGiveTheSameReport() throws IOException {
-        List<Path> scenarios = scenarios();
+        List<Path> scenarios = RecordedSamples.scenarios();
         assertFalse(scenarios.isEmpty());
         for (Path scenario : scenarios) {
-            List<Path> files = captures(scenario);
+            List<Path> files = RecordedSamples.captures(scenario);
             assertEquals(json(files, false), json(files, true), scenario.toString());
         }
     }
 
     @Test
     void twoFilesAnalysedOnTwoThreadsGiveTheInlineReport() throws IOException {
-        for (Path scenario : scenarios()) {
-            List<Path> files = captures(scenario);
+        for (Path scenario : RecordedSamples.scenarios()) {
+            List<Path> files = RecordedSamples.captures(scenario);
             for (int i = 0; i + 1 < files.size(); i += 2) {
                 List<Path> pair = List.of(files.get(i), files.get(i + 1));
                 assertEquals(json(pair, false), json(pair, true), pair.toString());
@@ -68,7 +54,7 @@ class PerFileAnalysisTest {
 
     @Test
     void progressSeesEveryPacketEitherWay() throws IOException {
-        List<Path> files = captures(scenarios().get(0));
+        List<Path> files = RecordedSamples.captures(RecordedSamples.scenarios().get(0));
         assertEquals(packets(files, false), packets(files, true));
         assertTrue(packets(files, true) > 0);
     }
@@ -76,10 +62,10 @@ class PerFileAnalysisTest {
     /** Two files of the same name (in two directories) name their points apart the same way. */
     @Test
     void pointsOfEqualNamesGetTheSameUniqueNames(@TempDir Path dir) throws IOException {
-        Path scenario = scenarios().get(0);
+        Path scenario = RecordedSamples.scenarios().get(0);
         List<Path> files = new ArrayList<>();
         for (String host : List.of("a", "b")) {
-            for (Path capture : captures(scenario)) {
+            for (Path capture : RecordedSamples.captures(scenario)) {
                 Path copy = dir.resolve(host).resolve(capture.getFileName());
                 Files.createDirectories(copy.getParent());
                 Files.copy(capture, copy);
@@ -95,7 +81,7 @@ class PerFileAnalysisTest {
     @Test
     void aBrokenFileKeepsItsErrorAndItsPackets(@TempDir Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
-        for (Path capture : captures(scenarios().get(0))) {
+        for (Path capture : RecordedSamples.captures(RecordedSamples.scenarios().get(0))) {
             Path copy = dir.resolve(capture.getFileName());
             byte[] bytes = Files.readAllBytes(capture);
             Files.write(copy, files.isEmpty() ? java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3) : bytes);
@@ -109,7 +95,7 @@ class PerFileAnalysisTest {
     /** A bug met on a reading thread is thrown again on the caller's. */
     @Test
     void aFailureOnAReadingThreadReachesTheCaller() throws IOException {
-        List<Path> files = captures(scenarios().get(0));
+        List<Path> files = RecordedSamples.captures(RecordedSamples.scenarios().get(0));
         Analyzer.Options options = new Analyzer.Options();
         IllegalStateException bug = new IllegalStateException("bug");
         AtomicLong seen = new AtomicLong();

@@ -7,15 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tunnelscope.correlate.Correlator;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
+import io.tunnelscope.testing.RecordedSamples;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,26 +30,14 @@ class RuleMergeTest {
         return IntStream.range(0, Rules.all().size());
     }
 
-    static List<Path> scenarios() throws IOException {
-        Path root = Path.of(System.getProperty("tunnelscope.root", ".."), "samples", "captures");
-        try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(Files::isDirectory).sorted().toList();
-        }
-    }
 
-    private static List<Path> captures(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".pcap") || f.toString().endsWith(".pcapng")).sorted()
-                    .toList();
-        }
-    }
 
     @ParameterizedTest
     @MethodSource("rules")
     void perFileInstancesMergeIntoTheSingleInstance(int rule) throws IOException {
         int scenariosWithFindings = 0;
-        for (Path scenario : scenarios()) {
-            List<Path> files = captures(scenario);
+        for (Path scenario : RecordedSamples.scenarios()) {
+            List<Path> files = RecordedSamples.captures(scenario);
             Split split = split(files, rule, null);
             List<Finding> single = split.findings(split.single);
             assertEquals(single, split.findings(split.merged(false)), scenario + " " + split.single.kind());
@@ -66,10 +53,10 @@ class RuleMergeTest {
     }
 
     @ParameterizedTest
-    @MethodSource("scenarios")
+    @MethodSource("io.tunnelscope.testing.RecordedSamples#scenarios")
     void laterFragmentsMeetTheirFirstFragmentWhenMerged(Path scenario) throws IOException {
         int rule = Rules.all().stream().map(Rule::kind).toList().indexOf("OUTER_FRAGMENTATION");
-        Split split = split(captures(scenario), rule, packet -> {
+        Split split = split(RecordedSamples.captures(scenario), rule, packet -> {
             var view = packet.view();
             int outer = view.outerIpLayer();
             return outer >= 0 && view.encapsulationCount() > 0 ? 0 : 1;

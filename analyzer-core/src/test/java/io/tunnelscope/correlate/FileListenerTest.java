@@ -3,13 +3,12 @@ package io.tunnelscope.correlate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.tunnelscope.testing.RecordedSamples;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,26 +24,14 @@ class FileListenerTest {
         }
     }
 
-    private static List<Path> scenarios() throws IOException {
-        Path root = Path.of(System.getProperty("tunnelscope.root", ".."), "samples", "captures");
-        try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(Files::isDirectory).sorted().toList();
-        }
-    }
 
-    private static List<Path> captures(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".pcap") || f.toString().endsWith(".pcapng")).sorted()
-                    .toList();
-        }
-    }
 
     @Test
     void releaseOrderIsTheMergedOrder() throws IOException {
-        List<Path> scenarios = scenarios();
+        List<Path> scenarios = RecordedSamples.scenarios();
         assertFalse(scenarios.isEmpty());
         for (Path scenario : scenarios) {
-            List<Path> files = captures(scenario);
+            List<Path> files = RecordedSamples.captures(scenario);
             List<String> merged = new ArrayList<>();
             Correlator.Options options = new Correlator.Options();
             options.readAhead = false;
