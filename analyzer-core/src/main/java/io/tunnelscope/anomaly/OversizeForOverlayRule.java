@@ -1,10 +1,12 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.collect.LongTupleMap;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,12 @@ public final class OversizeForOverlayRule implements Rule {
 
     /** The first {@value #MAX_KEYS} keys (point, source /24, destination /24, size, destination). */
     private final FirstSeen<String, Sized> sizes = new FirstSeen<>();
+    /** The same entries by number (point, source /24 and destination, size): no text per packet. */
+    private LongTupleMap<Sized> byNumbers = new LongTupleMap<>(3);
+    private final long[] numbers = new long[3];
+    private final Map<String, Integer> pointIds = new HashMap<>();
+    private String lastPoint;
+    private int lastPointId;
 
     @Override
     public String kind() {
@@ -54,15 +62,29 @@ public final class OversizeForOverlayRule implements Rule {
         if (length <= WATCH_FROM || view.fragmentOffset(ip) > 0) {
             return;
         }
-        String key = packet.point() + " " + (view.ipv4Source(ip) & 0xFFFFFF00) + " "
-                + (view.ipv4Destination(ip) & 0xFFFFFF00) + " " + length + " " + view.ipv4Destination(ip);
-        if (sizes.size() < MAX_KEYS || sizes.contains(key)) {
-            sizes.computeIfAbsent(key, packet, k -> new Sized(packet.evidence())).packets++;
+        if (packet.point() != lastPoint) {
+            lastPoint = packet.point();
+            lastPointId = pointIds.computeIfAbsent(lastPoint, k -> pointIds.size());
         }
+        numbers[0] = lastPointId;
+        numbers[1] = (long) (view.ipv4Source(ip) & 0xFFFFFF00) << 32 | (view.ipv4Destination(ip) & 0xFFFF_FFFFL);
+        numbers[2] = length;
+        Sized sized = byNumbers.get(numbers);
+        if (sized == null) {
+            String key = packet.point() + " " + (view.ipv4Source(ip) & 0xFFFFFF00) + " "
+                    + (view.ipv4Destination(ip) & 0xFFFFFF00) + " " + length + " " + view.ipv4Destination(ip);
+            if (sizes.size() >= MAX_KEYS && !sizes.contains(key)) {
+                return;
+            }
+            sized = sizes.computeIfAbsent(key, packet, k -> new Sized(packet.evidence()));
+            byNumbers.put(numbers, sized);
+        }
+        sized.packets++;
     }
 
     @Override
     public void mergeFrom(Rule other) {
+        byNumbers = new LongTupleMap<>(3);
         sizes.mergeFrom(((OversizeForOverlayRule) other).sizes, (mine, theirs) -> mine.packets += theirs.packets,
                 MAX_KEYS);
     }
