@@ -23,14 +23,11 @@ public final class InternetChecksum {
         // A counted loop (i < stop, stop fixed) so that the compiler unrolls it without checks.
         int stop = to - 15;
         for (; i < stop; i += 16) {
-            long w = buf.getLong(i);
-            long v = buf.getLong(i + 8);
-            a += (w >>> 32) + (w & 0xffffffffL);
-            b += (v >>> 32) + (v & 0xffffffffL);
+            a = add(a, buf.getLong(i));
+            b = add(b, buf.getLong(i + 8));
         }
         if (i + 8 <= to) {
-            long w = buf.getLong(i);
-            a += (w >>> 32) + (w & 0xffffffffL);
+            a = add(a, buf.getLong(i));
             i += 8;
         }
         if (i + 4 <= to) {
@@ -45,6 +42,11 @@ public final class InternetChecksum {
             b += (buf.get(i) & 0xff) << 8;
         }
         return sum + a + b;
+    }
+
+    /** Adds eight bytes, given as a big-endian long, as {@link #add(long, ByteBuffer, int, int)} does. */
+    public static long add(long sum, long eightBytes) {
+        return sum + (eightBytes >>> 32) + (eightBytes & 0xffffffffL);
     }
 
     /** Folds a sum to 16 bits (without complementing). */

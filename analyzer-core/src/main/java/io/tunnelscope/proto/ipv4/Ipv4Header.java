@@ -100,12 +100,8 @@ public final class Ipv4Header extends Flyweight {
      * bytes 0-7, 8-15 and 16-19 (summed without a loop; the checksum field is in {@code second}).
      */
     public static int computedChecksum(long first, long second, int last) {
-        long c = last & 0xFFFF_FFFFL;
-        long sum = (first & 0x0000FFFF0000FFFFL) + ((first >>> 16) & 0x0000FFFF0000FFFFL)
-                + (second & 0x0000FFFF0000FFFFL) + ((second >>> 16) & 0x0000FFFF0000FFFFL)
-                + (c & 0xFFFF) + (c >>> 16);
-        sum = (sum & 0xFFFF_FFFFL) + (sum >>> 32) - ((second >>> 32) & 0xFFFF);
-        return InternetChecksum.complement(sum);
+        long sum = InternetChecksum.add(InternetChecksum.add(last & 0xFFFF_FFFFL, first), second);
+        return InternetChecksum.complement(sum - ((second >>> 32) & 0xFFFF));
     }
 
     /**
