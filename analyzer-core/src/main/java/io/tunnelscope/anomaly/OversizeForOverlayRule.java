@@ -1,12 +1,12 @@
 package io.tunnelscope.anomaly;
 
 import io.tunnelscope.collect.LongTupleMap;
+import io.tunnelscope.collect.NameIds;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +36,7 @@ public final class OversizeForOverlayRule implements Rule {
     /** The same entries by number (point, source /24 and destination, size): no text per packet. */
     private LongTupleMap<Sized> byNumbers = new LongTupleMap<>(3);
     private final long[] numbers = new long[3];
-    private final Map<String, Integer> pointIds = new HashMap<>();
-    private String lastPoint;
-    private int lastPointId;
+    private final NameIds points = new NameIds();
 
     @Override
     public String kind() {
@@ -62,11 +60,7 @@ public final class OversizeForOverlayRule implements Rule {
         if (length <= WATCH_FROM || view.fragmentOffset(ip) > 0) {
             return;
         }
-        if (packet.point() != lastPoint) {
-            lastPoint = packet.point();
-            lastPointId = pointIds.computeIfAbsent(lastPoint, k -> pointIds.size());
-        }
-        numbers[0] = lastPointId;
+        numbers[0] = points.id(packet.point());
         numbers[1] = (long) (view.ipv4Source(ip) & 0xFFFFFF00) << 32 | (view.ipv4Destination(ip) & 0xFFFF_FFFFL);
         numbers[2] = length;
         Sized sized = byNumbers.get(numbers);

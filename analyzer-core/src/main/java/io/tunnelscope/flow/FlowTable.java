@@ -1,5 +1,6 @@
 package io.tunnelscope.flow;
 
+import io.tunnelscope.collect.NameIds;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.LayerStack;
@@ -64,10 +65,7 @@ public final class FlowTable {
     private long untrackedPackets;
 
     /** Point names by id; ids are this table's own. */
-    private final List<String> pointNames = new ArrayList<>();
-    private final Map<String, Integer> pointIds = new HashMap<>();
-    private String lastPoint;
-    private int lastPointId;
+    private final NameIds points = new NameIds();
 
     private final StringBuilder text = new StringBuilder();
 
@@ -115,7 +113,7 @@ public final class FlowTable {
             flow = add(key, IpProtocols.nameOrNumber(protocol), endpoint(view, ip, true, sport),
                     endpoint(view, ip, false, dport));
         }
-        count(flow, pointId(point), timestampNanos, timestampNanos, 1, view.ipTotalLength(ip), release, position);
+        count(flow, points.id(point), timestampNanos, timestampNanos, 1, view.ipTotalLength(ip), release, position);
         if (view.encapsulationCount() > 0 && tunnels(flow) < MAX_TUNNELS_PER_FLOW) {
             int outer = view.outerIpLayer();
             long vni = view.vni();
@@ -163,13 +161,13 @@ public final class FlowTable {
             }
             long first = other.firsts[f];
             long last = theirs[row + LAST];
-            count(flow, pointId(other.pointNames.get((int) theirs[row + META])), first, last,
+            count(flow, points.id(other.points.name((int) theirs[row + META])), first, last,
                     theirs[row + PACKETS], theirs[row + BYTES], other.firstRelease[f], other.firstPosition[f]);
             if (extra == null) {
                 continue;
             }
             for (int p = 0; p < extra.points.length; p += POINT_FIELDS) {
-                count(flow, pointId(other.pointNames.get((int) extra.points[p])), first, last,
+                count(flow, points.id(other.points.name((int) extra.points[p])), first, last,
                         extra.points[p + 1], extra.points[p + 2], extra.points[p + 3], extra.points[p + 4]);
             }
             int tunnels = (int) (theirs[row + META] >>> 48);
@@ -353,21 +351,6 @@ public final class FlowTable {
         rows[row + META] += 1L << 48;
     }
 
-    private int pointId(String point) {
-        if (point == lastPoint) {
-            return lastPointId;
-        }
-        Integer id = pointIds.get(point);
-        if (id == null) {
-            id = pointNames.size();
-            pointNames.add(point);
-            pointIds.put(point, id);
-        }
-        lastPoint = point;
-        lastPointId = id;
-        return id;
-    }
-
     private static long key(PacketView view, int ip, int protocol, int sport, int dport) {
         long h = protocol * 0x9E3779B97F4A7C15L;
         if (view.ipVersion(ip) == 4) {
@@ -466,9 +449,9 @@ public final class FlowTable {
         // The totals of the point with the most bytes; the first of equals.
         long packets = 0;
         long bytes = 0;
-        List<String> points = new ArrayList<>();
+        List<String> pointNames = new ArrayList<>();
         for (long[] point : seen) {
-            points.add(pointNames.get((int) point[2]));
+            pointNames.add(points.name((int) point[2]));
             if (point[4] > bytes) {
                 packets = point[3];
                 bytes = point[4];
@@ -477,6 +460,6 @@ public final class FlowTable {
         int tunnels = (int) (meta >>> 48);
         List<String> names = tunnels == 0 ? List.of() : List.of(Arrays.copyOf(extra.tunnelNames, tunnels));
         return new FlowSummary(protocols[flow], sources[flow], destinations[flow], packets, bytes,
-                firsts[flow], rows[row + LAST], names, List.copyOf(points));
+                firsts[flow], rows[row + LAST], names, List.copyOf(pointNames));
     }
 }
