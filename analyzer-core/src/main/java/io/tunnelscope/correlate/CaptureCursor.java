@@ -1,9 +1,11 @@
 package io.tunnelscope.correlate;
 
+import io.tunnelscope.capture.CaptureFormat;
 import io.tunnelscope.capture.CaptureFormatException;
 import io.tunnelscope.capture.CaptureInterface;
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
+import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.Encapsulation;
@@ -77,6 +79,19 @@ final class CaptureCursor implements Closeable {
     /** Shows every packet read from now on to {@code listener} (null for none), on the reading thread. */
     void fileListener(FilePacketListener listener) {
         this.fileListener = listener;
+    }
+
+    /**
+     * Whether every packet of this file is at one capture point that sees each packet once: a
+     * classic pcap file (one interface), unless its link type is Linux cooked v1 (an {@code any}
+     * capture sees a packet once per interface) or v2 (its packets are split by interface index).
+     */
+    boolean onePoint() {
+        if (reader.format() != CaptureFormat.PCAP || reader.interfaces().size() != 1) {
+            return false;
+        }
+        int linkType = reader.interfaces().get(0).linkType();
+        return linkType != LinkType.LINUX_SLL && linkType != LinkType.LINUX_SLL2;
     }
 
     Path path() {

@@ -54,6 +54,12 @@ public final class Correlator {
          * else on the caller's thread. Unlike {@link #listener}, it does not stop read-ahead.
          */
         public FilePacketListener.Factory fileListeners;
+        /**
+         * Calibrate and match even when the captures are a single point that sees each packet
+         * once (see {@link SinglePoint}); only tests set it, to check that the shortcut changes
+         * nothing.
+         */
+        boolean matchOnOnePoint;
     }
 
     private Correlator() {
@@ -89,11 +95,16 @@ public final class Correlator {
                 cursor.readAhead();
             }
         }
+        SinglePoint single = calibration.onePoint && !options.matchOnOnePoint ? new SinglePoint(analysis) : null;
         try {
-            merge(cursors, registry, o -> {
-                outer.add(o);
-                assembler.add(o);
-            });
+            if (single != null) {
+                merge(cursors, registry, single);
+            } else {
+                merge(cursors, registry, o -> {
+                    outer.add(o);
+                    assembler.add(o);
+                });
+            }
         } finally {
             closeAll(cursors);
         }
@@ -111,8 +122,50 @@ public final class Correlator {
         return analysis.report(registry.offsetsByName(), errors, limits, assembler.evictedEarly());
     }
 
-    /** What the calibration pass learned, by point name (point indexes differ between passes). */
-    private record Calibration(Map<String, Long> offsets, Map<String, long[]> vteps) {
+    /**
+     * What the calibration pass learned, by point name (point indexes differ between passes), and
+     * whether the captures are one point that sees each packet once (see {@link SinglePoint}).
+     */
+    private record Calibration(Map<String, Long> offsets, Map<String, long[]> vteps, boolean onePoint) {
+    }
+
+    /**
+     * The main pass when the captures are a single point that sees each packet once: no sighting
+     * can ever join another (a second sighting at the same point is another packet), so each
+     * observation is a journey of one hop, finished at once. Holding it for the match window, as
+     * the assembler does, would hand the analysis the same journeys in the same order, only later:
+     * the analysis of a one-hop journey looks at nothing but its hop (there is no other point to
+     * have lost it or to have seen its outer header). So the match and outer-header tables are
+     * skipped, and with them a window of packets held in memory.
+     */
+    private static final class SinglePoint extends java.util.AbstractList<Observation>
+            implements java.util.function.Consumer<Observation>, java.util.RandomAccess {
+        private final JourneyAnalysis analysis;
+        private Observation hop;
+
+        SinglePoint(JourneyAnalysis analysis) {
+            this.analysis = analysis;
+        }
+
+        @Override
+        public void accept(Observation o) {
+            hop = o;
+            analysis.journey(this);
+            hop = null;
+        }
+
+        @Override
+        public Observation get(int index) {
+            if (index != 0) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return hop;
+        }
+
+        @Override
+        public int size() {
+            return 1;
+        }
     }
 
     /**
@@ -133,6 +186,11 @@ public final class Correlator {
                     }
                 });
         List<CaptureCursor> cursors = open(files, options, registry, options.calibrationPackets, new ArrayList<>());
+        if (files.size() == 1 && cursors.size() == 1 && cursors.get(0).onePoint()) {
+            // Nothing to match: every clock offset is 0 and no journey can vote for a VTEP.
+            closeAll(cursors);
+            return new Calibration(Map.of(), Map.of(), true);
+        }
         if (options.readAhead) {
             for (CaptureCursor cursor : cursors) {
                 cursor.readAhead();
@@ -191,7 +249,7 @@ public final class Correlator {
             }
             vteps.put(registry.points.get(entry.getKey()).name, new long[] {best[0], best[1]});
         }
-        return new Calibration(offsetsByName, vteps);
+        return new Calibration(offsetsByName, vteps, false);
     }
 
     /** Clock samples of one journey: every pair of its hops, directed by the reference hop's flow. */
