@@ -1,11 +1,10 @@
 package io.tunnelscope.correlate;
 
+import io.tunnelscope.collect.LongObjectMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Estimates the clock offset between capture points from matched packets, as NTP does: for two
@@ -23,9 +22,17 @@ final class ClockOffsets {
     private static final int MAX_SAMPLES = 4096;
 
     private int points;
-    /** Samples of ts(b) - ts(a) for a < b, keyed by pair and direction (0 or 1). */
-    private final Map<Long, long[]> samples = new HashMap<>();
-    private final Map<Long, Integer> sampleCounts = new HashMap<>();
+    /**
+     * Samples of ts(b) - ts(a) for a < b, keyed by {@link #key}: found without boxing, as every
+     * matched pair of sightings of the calibration pass is offered here.
+     */
+    private final LongObjectMap<Series> samples = new LongObjectMap<>();
+
+    /** The samples of one pair and direction. */
+    private static final class Series {
+        final long[] deltas = new long[MAX_SAMPLES];
+        int count;
+    }
 
     ClockOffsets(int points) {
         this.points = points;
@@ -36,28 +43,14 @@ final class ClockOffsets {
         this.points = -1;
     }
 
-    private long pairKey(int a, int b) {
-        return points < 0 ? ((long) a << 32) | b : (long) a * points + b;
+    /** Points a < b and a direction (0 or 1). */
+    private static long key(int a, int b, int direction) {
+        return ((((long) a << 31) | b) << 1) | direction;
     }
 
     /** {@link #estimate()} once the number of points is known. */
     long[] estimate(int pointCount) {
-        if (points < 0) {
-            Map<Long, long[]> keyed = new HashMap<>();
-            Map<Long, Integer> counts = new HashMap<>();
-            for (Map.Entry<Long, long[]> e : samples.entrySet()) {
-                long k = e.getKey();
-                long pair = k >>> 1;
-                long key = (((pair >>> 32) * pointCount + (pair & 0xFFFF_FFFFL)) << 1) | (k & 1);
-                keyed.put(key, e.getValue());
-                counts.put(key, sampleCounts.get(k));
-            }
-            samples.clear();
-            samples.putAll(keyed);
-            sampleCounts.clear();
-            sampleCounts.putAll(counts);
-            points = pointCount;
-        }
+        points = pointCount;
         return estimate();
     }
 
@@ -74,13 +67,15 @@ final class ClockOffsets {
             sample(b, tsB, a, tsA, forward);
             return;
         }
-        long key = (pairKey(a, b) << 1) | (forward ? 1 : 0);
-        int n = sampleCounts.getOrDefault(key, 0);
-        if (n >= MAX_SAMPLES) {
-            return;
+        long key = key(a, b, forward ? 1 : 0);
+        Series series = samples.get(key);
+        if (series == null) {
+            series = new Series();
+            samples.put(key, series);
         }
-        samples.computeIfAbsent(key, k -> new long[MAX_SAMPLES])[n] = tsB - tsA;
-        sampleCounts.put(key, n + 1);
+        if (series.count < MAX_SAMPLES) {
+            series.deltas[series.count++] = tsB - tsA;
+        }
     }
 
     /**
@@ -93,14 +88,13 @@ final class ClockOffsets {
         boolean[][] known = new boolean[points][points];
         for (int a = 0; a < points; a++) {
             for (int b = a + 1; b < points; b++) {
-                long base = ((long) a * points + b) << 1;
-                Integer n0 = sampleCounts.get(base);
-                Integer n1 = sampleCounts.get(base | 1);
-                if (n0 == null || n1 == null) {
+                Series s0 = samples.get(key(a, b, 0));
+                Series s1 = samples.get(key(a, b, 1));
+                if (s0 == null || s1 == null) {
                     continue;
                 }
-                long m0 = median(samples.get(base), n0);
-                long m1 = median(samples.get(base | 1), n1);
+                long m0 = median(s0.deltas, s0.count);
+                long m1 = median(s1.deltas, s1.count);
                 long offset = offset(m0, m1);
                 pairOffset[a][b] = offset;
                 pairOffset[b][a] = -offset;
@@ -135,8 +129,7 @@ final class ClockOffsets {
         List<int[]> pairs = new ArrayList<>();
         for (int a = 0; a < points; a++) {
             for (int b = a + 1; b < points; b++) {
-                long base = ((long) a * points + b) << 1;
-                if (sampleCounts.containsKey(base) && sampleCounts.containsKey(base | 1)) {
+                if (samples.get(key(a, b, 0)) != null && samples.get(key(a, b, 1)) != null) {
                     pairs.add(new int[] {a, b});
                 }
             }

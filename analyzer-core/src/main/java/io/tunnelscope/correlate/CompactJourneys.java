@@ -28,8 +28,8 @@ final class CompactJourneys {
     /** Keeps {@code journey} if one of its hops is encapsulated and there is room. */
     void addIfTunnelled(List<Observation> journey) {
         boolean tunnelled = false;
-        for (Observation hop : journey) {
-            tunnelled |= hop.encapsulated();
+        for (int h = 0; h < journey.size(); h++) {
+            tunnelled |= journey.get(h).encapsulated();
         }
         if (!tunnelled || hops + journey.size() > maxHops) {
             return;
@@ -44,7 +44,8 @@ final class CompactJourneys {
             longs = Arrays.copyOf(longs, capacity * LONGS);
         }
         starts[journeys] = hops;
-        for (Observation hop : journey) {
+        for (int h = 0; h < journey.size(); h++) {
+            Observation hop = journey.get(h);
             int i = hops * INTS;
             ints[i] = hop.point;
             ints[i + 1] = hop.resolutionNanos;

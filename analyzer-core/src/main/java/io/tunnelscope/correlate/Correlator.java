@@ -255,7 +255,8 @@ public final class Correlator {
     /** Clock samples of one journey: every pair of its hops, directed by the reference hop's flow. */
     private static void sampleClocks(ClockOffsets clocks, List<Observation> hops) {
         Observation reference = hops.get(0);
-        for (Observation hop : hops) {
+        for (int i = 1; i < hops.size(); i++) {
+            Observation hop = hops.get(i);
             if (hop.point < reference.point) {
                 reference = hop;
             }
