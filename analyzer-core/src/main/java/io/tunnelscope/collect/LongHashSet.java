@@ -39,13 +39,9 @@ public final class LongHashSet {
             size++;
             return true;
         }
-        int i = LongObjectMap.slot(value) & mask;
-        long v;
-        while ((v = slots[i]) != FREE) {
-            if (v == value) {
-                return false;
-            }
-            i = (i + 1) & mask;
+        int i = slotFor(value);
+        if (slots[i] == value) {
+            return false;
         }
         slots[i] = value;
         if (++size > resizeAt) {
@@ -58,15 +54,17 @@ public final class LongHashSet {
         if (value == FREE) {
             return hasFree;
         }
+        return slots[slotFor(value)] == value;
+    }
+
+    /** The slot holding {@code value} (not {@link #FREE}), or the free slot where it would go. */
+    private int slotFor(long value) {
         int i = LongObjectMap.slot(value) & mask;
         long v;
-        while ((v = slots[i]) != FREE) {
-            if (v == value) {
-                return true;
-            }
+        while ((v = slots[i]) != FREE && v != value) {
             i = (i + 1) & mask;
         }
-        return false;
+        return i;
     }
 
     public int size() {
@@ -78,11 +76,7 @@ public final class LongHashSet {
         allocate(old.length * 2);
         for (long v : old) {
             if (v != FREE) {
-                int i = LongObjectMap.slot(v) & mask;
-                while (slots[i] != FREE) {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = v;
+                slots[slotFor(v)] = v;
             }
         }
     }
