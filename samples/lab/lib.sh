@@ -6,7 +6,7 @@
 # Nothing is ever configured in the root namespace, and traffic only goes to addresses that
 # exist inside these namespaces.
 
-TSL_PREFIX=tsl-
+TSL_PREFIX=${TSL_PREFIX:-tsl-}  # overridable: concurrent lab runs need distinct prefixes
 SW_NS=${TSL_PREFIX}sw
 
 # ---------------------------------------------------------------- state ----
