@@ -100,10 +100,19 @@ final class CorrelateCommand {
     }
 
     void printText(CorrelationReport report) {
+        out.println("Hosts (one clock each) and their devices (one hop each)");
+        for (CorrelationReport.CaptureHost h : report.hosts()) {
+            out.printf(Locale.ROOT, "  %s  (named by %s; clock %s, %s)%n", h.name(), h.source(),
+                    signed(h.clockOffsetNanos()), h.clockBasis());
+            for (CorrelationReport.CaptureDevice d : h.devices()) {
+                out.printf(Locale.ROOT, "      %-14s %-14s %s%n", d.name(), d.role(), String.join(", ", d.points()));
+            }
+        }
+        out.println();
         out.println("Capture points");
         for (CorrelationReport.Point p : report.points()) {
-            out.printf(Locale.ROOT, "  %-28s %-14s %-10s %8d packets  %s%n", p.name(), p.role(), p.linkType(),
-                    p.packets(), p.file());
+            out.printf(Locale.ROOT, "  %-28s %-10s %-14s %-14s %-10s %8d packets  %s%n", p.name(), p.host(), p.device(),
+                    p.role(), p.linkType(), p.packets(), p.file());
         }
         out.println();
         out.println("Topology");
@@ -111,17 +120,29 @@ final class CorrelateCommand {
             out.println("  (no hosts recognised)");
         }
         for (CorrelationReport.Host h : report.topology().hosts()) {
-            out.printf(Locale.ROOT, "  subnet %-16s overlay %-14s gateway %-14s vtep %-16s mac %-17s %s%n",
-                    dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()), dash(h.vtep()), dash(h.vtepMac()),
-                    h.backend() == null ? "" : h.backend());
+            out.printf(Locale.ROOT, "  %-10s subnet %-16s overlay %-14s gateway %-14s vtep %-16s mac %-17s %s%n",
+                    dash(h.host()), dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()), dash(h.vtep()),
+                    dash(h.vtepMac()), h.backend() == null ? "" : h.backend());
         }
         out.println();
-        out.println("Paths");
+        out.println("Paths (one hop per device, in the order packets crossed them)");
         for (CorrelationReport.Path path : report.paths()) {
-            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), String.join(" -> ", path.points()));
-            for (CorrelationReport.HopLatency hop : path.hopLatencyNanos()) {
-                out.printf(Locale.ROOT, "                  %s -> %s  p50 %s  p99 %s%n", hop.from(), hop.to(),
-                        duration(hop.p50()), duration(hop.p99()));
+            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), route(path.hops()));
+            for (int i = 0; i < path.hopLatencyNanos().size(); i++) {
+                CorrelationReport.HopLatency hop = path.hopLatencyNanos().get(i);
+                CorrelationReport.PathHop from = path.hops().get(i);
+                CorrelationReport.PathHop to = path.hops().get(i + 1);
+                String step = from.host() + " " + from.device() + " -> " + to.host() + " " + to.device();
+                StringBuilder line = new StringBuilder();
+                if (hop.p50() != null) {
+                    line.append("p50 ").append(duration(hop.p50())).append("  p99 ").append(duration(hop.p99()));
+                }
+                if (hop.uncertainPackets() > 0) {
+                    line.append(line.length() > 0 ? "  " : "").append("clock uncertain for ")
+                            .append(hop.uncertainPackets()).append(" (times contradict the order by up to ")
+                            .append(duration(hop.clockUncertaintyNanos())).append(')');
+                }
+                out.printf(Locale.ROOT, "                  %-44s %s%n", step, line);
             }
         }
         out.println();
@@ -146,18 +167,44 @@ final class CorrelateCommand {
             }
         }
         out.println();
-        out.println("Underlay losses");
+        out.println("Losses (where packets stopped: in the network, or only in a capture)");
         if (report.losses().isEmpty()) {
-            out.println("  no pair of underlay captures to compare");
+            out.println("  none: every packet was seen where its path went next");
         }
         for (CorrelationReport.Loss l : report.losses()) {
-            out.printf(Locale.ROOT, "  %s -> %s: %d sent, %d missing%n", l.from(), l.to(), l.sent(), l.missing());
+            String where = l.lastSeen().host().equals(l.firstMissing().host())
+                    ? "in " + l.lastSeen().host() + " between " + l.lastSeen().device() + " and " + l.firstMissing().device()
+                    : "between " + l.lastSeen() + " and " + l.firstMissing();
+            out.printf(Locale.ROOT, "  %-8s %s: %d of %d missing%s%n", l.kind(), where, l.missing(), l.sent(),
+                    l.reason() == null ? "" : " (" + l.reason() + ")");
         }
         out.println();
-        out.println("Clock offsets (relative to the first point)");
-        for (CorrelationReport.ClockOffset c : report.clockOffsets()) {
-            out.printf(Locale.ROOT, "  %-28s %s%n", c.point(), duration(c.offsetNanos()));
+        String reference = report.hosts().stream().filter(h -> h.clockBasis().equals("reference"))
+                .map(CorrelationReport.CaptureHost::name).findFirst().orElse("the first host");
+        out.println("Clock offsets (per host, relative to " + reference + ")");
+        for (CorrelationReport.CaptureHost h : report.hosts()) {
+            out.printf(Locale.ROOT, "  %-28s %-12s %s%n", h.name(), signed(h.clockOffsetNanos()), h.clockBasis());
         }
+    }
+
+    /** A path as its hosts and their devices: {@code host1: pod > docker0 | host2: eth0 > pod}. */
+    static String route(List<CorrelationReport.PathHop> hops) {
+        StringBuilder text = new StringBuilder();
+        String host = null;
+        for (CorrelationReport.PathHop hop : hops) {
+            if (!hop.host().equals(host)) {
+                text.append(host == null ? "" : " | ").append(hop.host()).append(": ");
+                host = hop.host();
+            } else {
+                text.append(" > ");
+            }
+            text.append(hop.device());
+        }
+        return text.toString();
+    }
+
+    private static String signed(long nanos) {
+        return (nanos > 0 ? "+" : "") + duration(nanos);
     }
 
     private static String dash(String value) {

@@ -225,8 +225,9 @@ final class HtmlReport {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         for (CorrelationReport.HopLatency hop : path.hopLatencyNanos()) {
             String step = hop.from() + " \u2192 " + hop.to();
-            dataset.addValue(hop.p50() / 1000.0, "p50", step);
-            dataset.addValue(hop.p99() / 1000.0, "p99", step);
+            // A step whose times only contradict the order (clocks) has no latency to draw.
+            dataset.addValue(hop.p50() == null ? null : hop.p50() / 1000.0, "p50", step);
+            dataset.addValue(hop.p99() == null ? null : hop.p99() / 1000.0, "p99", step);
         }
         JFreeChart chart = ChartFactory.createBarChart(null, "hop", "microseconds", dataset,
                 PlotOrientation.HORIZONTAL, true, false, false);

@@ -65,7 +65,7 @@ public final class Analyzer {
         if (flows.untrackedPackets() > 0) {
             limits.add("flow table full: " + flows.untrackedPackets() + " packets of further flows not tracked");
         }
-        return new AnalysisReport(correlation.points(), correlation.topology(), correlation.tunnels(),
+        return new AnalysisReport(correlation.hosts(), correlation.points(), correlation.topology(), correlation.tunnels(),
                 flows.top(options.topFlows), correlation.paths(), correlation.nat(), correlation.losses(),
                 correlation.clockOffsets(), findings, correlation.errors(), limits,
                 packets.series.charts(analysis.overlayMtu() == null ? 0 : analysis.overlayMtu().value()),

@@ -46,4 +46,13 @@ public interface CaptureReader extends Closeable {
     default long endNanos(int interfaceId) {
         return -1;
     }
+
+    /**
+     * How many packets the capture on an interface dropped, as the file records it (pcapng
+     * {@code isb_ifdrop} + {@code isb_osdrop}, of the last statistics block that said); -1 when the
+     * file does not say. Known once the statistics block has been read.
+     */
+    default long drops(int interfaceId) {
+        return -1;
+    }
 }

@@ -19,6 +19,8 @@ final class PcapngReader implements CaptureReader {
     static final int ISB = 5;
     static final int EPB = 6;
     static final int ISB_ENDTIME = 3;
+    static final int ISB_IFDROP = 5;
+    static final int ISB_OSDROP = 7;
     static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
 
     static final int OPT_END = 0;
@@ -47,6 +49,8 @@ final class PcapngReader implements CaptureReader {
     private byte[] tsKind = new byte[4];
     private long[] tsFactor = new long[4];
     private long[] tsOffsetNanos = new long[4];
+    /** isb_ifdrop + isb_osdrop per interface, -1 when the file does not say. */
+    private long[] drops = new long[0];
     /** isb_endtime per interface, 0 when the file does not say. */
     private long[] endNanos = new long[0];
     /** The last packet's time per interface, to read isb_endtime's unit. */
@@ -357,7 +361,8 @@ final class PcapngReader implements CaptureReader {
 
     /**
      * An Interface Statistics Block: keeps {@code isb_endtime}, when the capture on the interface
-     * stopped. Statistics are optional, so a block that does not parse is ignored, not an error.
+     * stopped, and the packets it dropped ({@code isb_ifdrop}, {@code isb_osdrop}). Statistics are
+     * optional, so a block that does not parse is ignored, not an error.
      */
     private void statistics(int h, int len) {
         if (len < 24) {
@@ -370,11 +375,19 @@ final class PcapngReader implements CaptureReader {
         int id = sectionBase + (int) localId;
         int o = h + 20;
         int end = h + len - 4;
+        long blockDrops = -1;
         while (o + 4 <= end) {
             int code = u16(o);
             int optLen = u16(o + 2);
             if (code == OPT_END || o + 4 + optLen > end) {
-                return;
+                break;
+            }
+            if ((code == ISB_IFDROP || code == ISB_OSDROP) && optLen == 8) {
+                long dropped = (u32(o + 4) << 32) | u32(o + 8);
+                if (dropped >= 0) {
+                    // The counters are totals since the capture began: this block's replace the last's.
+                    blockDrops = Math.max(blockDrops, 0) + dropped;
+                }
             }
             if (code == ISB_ENDTIME && optLen == 8) {
                 long stopped = plausibleEnd(id, (u32(o + 4) << 32) | u32(o + 8));
@@ -386,6 +399,14 @@ final class PcapngReader implements CaptureReader {
                 }
             }
             o += 4 + pad(optLen);
+        }
+        if (blockDrops >= 0) {
+            if (drops.length <= id) {
+                int from = drops.length;
+                drops = Arrays.copyOf(drops, Math.max(id + 1, drops.length * 2));
+                Arrays.fill(drops, from, drops.length, -1);
+            }
+            drops[id] = blockDrops;
         }
     }
 
@@ -408,6 +429,11 @@ final class PcapngReader implements CaptureReader {
             return ticks * 1000;
         }
         return 0;
+    }
+
+    @Override
+    public long drops(int interfaceId) {
+        return interfaceId >= 0 && interfaceId < drops.length ? drops[interfaceId] : -1;
     }
 
     @Override

@@ -14,6 +14,8 @@ import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.decode.PointNames;
+import io.tunnelscope.proto.sll.LinuxSll2Header;
+import io.tunnelscope.proto.sll.LinuxSllHeader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,11 +39,23 @@ final class CaptureCursor implements Closeable {
     private final PacketDecoder decoder;
     private final PacketView view = new PacketView();
     private final PacketRecord record = new PacketRecord();
+    private final LinuxSllHeader cooked = new LinuxSllHeader();
+    /** The sighting listeners tag: the current packet's observation (null when it has none). */
+    private final Tagging sighting = new Tagging();
+    private final LinuxSll2Header cooked2 = new LinuxSll2Header();
+    /** The current packet's cooked packet type and link-layer source, set by {@link #linkFacts}. */
+    private int packetType;
+    private long linkSource;
+    private boolean rawLink;
     private final Map<Long, CapturePoint> pointsByInterface = new HashMap<>();
     /** The point of the previous packet (most files have one). */
     private CapturePoint lastPoint;
     private long lastPointKey;
     private final PointRegistry registry;
+    /** The node this file was captured on, as its section comment says ({@code tunnelscope-node=}), or null. */
+    private final String nodeComment;
+    /** Linux cooked v1 packets split by what their header shows: labels by key, at most {@value #MAX_COOKED_LABELS}. */
+    private final Map<Long, String> cookedLabels = new HashMap<>();
     private final long limit;
     private long observations;
     private boolean exhausted;
@@ -56,16 +70,24 @@ final class CaptureCursor implements Closeable {
 
     /** Allocates capture points across all cursors so every point has one index. */
     interface PointRegistry {
-        CapturePoint create(String name, String file, int linkType, String interfaceName);
+        /** A new capture point, placed on its host and device. */
+        CapturePoint create(HostModel.PointFacts facts);
 
         /** The clock offset of a point: its corrected time is its timestamp less this. */
         long offset(int point);
     }
 
     CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
+        this(path, PointNames.stem(path.getFileName().toString()), tables, registry, limit);
+    }
+
+    /** A cursor whose points are named after {@code baseName} (the file's stem, unless that is ambiguous). */
+    CaptureCursor(Path path, String baseName, DecodeTables tables, PointRegistry registry, long limit)
+            throws IOException {
         this.path = path;
-        this.baseName = PointNames.stem(path.getFileName().toString());
+        this.baseName = baseName;
         this.reader = CaptureReaders.open(path);
+        this.nodeComment = nodeComment(reader.comments());
         this.decoder = new PacketDecoder(tables);
         this.registry = registry;
         this.limit = limit;
@@ -103,6 +125,7 @@ final class CaptureCursor implements Closeable {
         for (CapturePoint point : pointsByInterface.values()) {
             point.exhausted = true;
             point.recordedEndNanos = reader.endNanos(point.interfaceId);
+            point.recordedDrops = reader.drops(point.interfaceId);
         }
     }
 
@@ -131,20 +154,26 @@ final class CaptureCursor implements Closeable {
                 point.packets++;
                 point.sawTime(record.timestampNanos());
                 view.wrap(stack);
+                collectLinkFacts(point, stack);
+                linkFacts(stack);
+                countLinkFacts(point);
+                int inner = view.innerIpLayer();
+                Observation o = inner >= 0 && routable(inner) ? observe(point.index, stack, inner) : null;
+                sighting.current = o;
                 if (listener != null) {
-                    listener.packet(point.name, point.file, record, stack, view);
+                    listener.packet(point.name, point.file, record, stack, view, sighting);
                 }
                 if (fileListener != null) {
-                    fileListener.packet(point.name, point.file, release, record, stack, view);
+                    fileListener.packet(point.name, point.file, release, record, stack, view, sighting);
                 }
-                collectLinkFacts(point, stack);
-                int inner = view.innerIpLayer();
-                if (inner < 0 || !routable(inner)) {
+                sighting.current = null;
+                if (o == null) {
                     continue;
                 }
                 point.ipPackets++;
                 release = Math.max(release, record.timestampNanos() - registry.offset(point.index));
-                current = observe(point.index, stack, inner);
+                current = o;
+                current.device = point.device.index;
                 count(point, current);
                 observations++;
                 return true;
@@ -183,24 +212,156 @@ final class CaptureCursor implements Closeable {
     }
 
     private CapturePoint pointOf(LayerStack stack) {
-        int ifIndex = PointNames.sll2IfIndex(stack);
-        long key = ((long) record.interfaceId() << 32) ^ (ifIndex & 0xFFFF_FFFFL);
+        long key = pointKey(stack);
         if (lastPoint != null && key == lastPointKey) {
             return lastPoint;
         }
         CapturePoint point = pointsByInterface.get(key);
         if (point == null) {
-            List<CaptureInterface> interfaces = reader.interfaces();
             int id = record.interfaceId();
-            String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
-            point = registry.create(PointNames.of(baseName, interfaces, id, ifIndex), path.toString(),
-                    record.linkType(), interfaceName);
+            point = registry.create(facts(stack, key));
             point.interfaceId = id;
             pointsByInterface.put(key, point);
         }
         lastPoint = point;
         lastPointKey = key;
         return point;
+    }
+
+    private static final int MAX_COOKED_LABELS = 32;
+
+    /**
+     * Which capture point a packet belongs to, as a number: its pcapng interface, with a Linux
+     * cooked v2 packet's interface index, or with what a cooked v1 header shows (v1 has no index:
+     * the packet type and link-layer address, {@link #cookedLabel}).
+     */
+    private long pointKey(LayerStack stack) {
+        long key = (long) record.interfaceId() << 32;
+        int ifIndex = PointNames.sll2IfIndex(stack);
+        if (ifIndex >= 0) {
+            return key ^ (ifIndex & 0xFFFF_FFFFL);
+        }
+        if (stack.linkType() == LinkType.LINUX_SLL) {
+            return key ^ (cookedKey(stack) & 0x7FFF_FFFFL | 0x8000_0000L);
+        }
+        return key ^ 0xFFFF_FFFFL;
+    }
+
+    /** A cooked v1 packet's packet type and link-layer address, as a number (see {@link #cookedLabel}). */
+    private long cookedKey(LayerStack stack) {
+        int sll = stack.indexOf(LayerType.LINUX_SLL);
+        if (sll < 0 || stack.headerLength(sll) < LinuxSllHeader.LENGTH) {
+            return 0;
+        }
+        cooked.wrap(stack.buffer(), stack.offset(sll), stack.headerLength(sll));
+        long mac = cooked.arphrdType() == 1 && cooked.addressLength() == 6 ? mac(stack, cooked.addressOffset()) : 0;
+        long key = (mac * 31 + cooked.packetType()) * 31 + (cooked.arphrdType() == 1 ? 1 : 2);
+        return key == 0 ? 1 : key;
+    }
+
+    /**
+     * The label of a cooked v1 point: direction ({@code in}, {@code other}, {@code out}, ...) and
+     * the link-layer address, e.g. {@code out-02:42:b7:5e:00:01} ({@code raw} for devices without
+     * Ethernet header); past {@value #MAX_COOKED_LABELS} labels a file's further packets share one.
+     */
+    private String cookedLabel(LayerStack stack, long key) {
+        String label = cookedLabels.get(key);
+        if (label != null) {
+            return label;
+        }
+        int sll = stack.indexOf(LayerType.LINUX_SLL);
+        if (cookedLabels.size() >= MAX_COOKED_LABELS || sll < 0 || stack.headerLength(sll) < LinuxSllHeader.LENGTH) {
+            label = "cooked";
+        } else {
+            cooked.wrap(stack.buffer(), stack.offset(sll), stack.headerLength(sll));
+            String direction;
+            switch (cooked.packetType()) {
+                case 0: direction = "in"; break;
+                case 1: direction = "bcast"; break;
+                case 2: direction = "mcast"; break;
+                case 3: direction = "other"; break;
+                case 4: direction = "out"; break;
+                default: direction = "type" + cooked.packetType(); break;
+            }
+            label = direction + "-" + (cooked.arphrdType() == 1 && cooked.addressLength() == 6
+                    ? IpAddresses.formatMac(mac(stack, cooked.addressOffset())) : "raw");
+        }
+        cookedLabels.put(key, label);
+        return label;
+    }
+
+    /** What is known of the point a packet with point key {@code key} belongs to. */
+    private HostModel.PointFacts facts(LayerStack stack, long key) {
+        List<CaptureInterface> interfaces = reader.interfaces();
+        int id = record.interfaceId();
+        String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
+        int ifIndex = PointNames.sll2IfIndex(stack);
+        String suffix;
+        String name = PointNames.of(baseName, interfaces, id, ifIndex);
+        if (ifIndex >= 0) {
+            suffix = "ifindex" + ifIndex;
+        } else if (stack.linkType() == LinkType.LINUX_SLL) {
+            suffix = cookedLabel(stack, (key & 0xFFFF_FFFFL) ^ 0x8000_0000L);
+            name = name + ":" + suffix;
+        } else {
+            suffix = interfaces.size() > 1 ? (interfaceName != null ? interfaceName : "if" + id) : null;
+        }
+        return new HostModel.PointFacts(name, path, PointNames.stem(path.getFileName().toString()),
+                record.linkType(), interfaceName, interfaces.size(),
+                suffix, nodeComment);
+    }
+
+    /** The node a capture file names in a comment {@code tunnelscope-node=NAME}, or null. */
+    static String nodeComment(List<String> comments) {
+        for (String comment : comments) {
+            for (String line : comment.split("\\R")) {
+                String text = line.strip();
+                if (text.startsWith("tunnelscope-node=") && text.length() > "tunnelscope-node=".length()) {
+                    return text.substring("tunnelscope-node=".length()).strip();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads what the link layer shows of the current packet: a Linux cooked header's packet type
+     * and link-layer address, or the Ethernet source; and whether the device has no Ethernet
+     * header (a TUN device in an {@code any} capture).
+     */
+    private void linkFacts(LayerStack stack) {
+        packetType = -1;
+        linkSource = -1;
+        rawLink = false;
+        if (stack.count() == 0) {
+            return;
+        }
+        int type = stack.type(0);
+        if (type == LayerType.ETHERNET && stack.headerLength(0) >= 14) {
+            linkSource = mac(stack, stack.offset(0) + 6);
+        } else if (type == LayerType.LINUX_SLL && stack.headerLength(0) >= LinuxSllHeader.LENGTH) {
+            cooked.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0));
+            packetType = cooked.packetType();
+            rawLink = cooked.arphrdType() != 1 && cooked.arphrdType() != 772;
+            if (!rawLink && cooked.addressLength() == 6) {
+                linkSource = mac(stack, cooked.addressOffset());
+            }
+        } else if (type == LayerType.LINUX_SLL2 && stack.headerLength(0) >= LinuxSll2Header.LENGTH) {
+            cooked2.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0));
+            packetType = cooked2.packetType();
+            rawLink = cooked2.arphrdType() != 1 && cooked2.arphrdType() != 772;
+            if (!rawLink && cooked2.addressLength() == 6) {
+                linkSource = mac(stack, cooked2.addressOffset());
+            }
+        }
+    }
+
+    /** Counts the current packet's link facts ({@link #linkFacts}) at its point. */
+    private void countLinkFacts(CapturePoint point) {
+        point.sawPacketType(packetType);
+        if (rawLink) {
+            point.rawIpPackets++;
+        }
     }
 
     private void collectLinkFacts(CapturePoint point, LayerStack stack) {
@@ -251,6 +412,9 @@ final class CaptureCursor implements Closeable {
         o.timestampNanos = record.timestampNanos();
         o.resolutionNanos = resolutionNanos();
         o.identity = PacketIdentity.of(stack, view, inner);
+        PacketIdentity.payload(stack, view, inner, o);
+        o.packetType = packetType;
+        o.linkSource = linkSource;
         o.srcHigh = view.addressHigh(inner, true);
         o.srcLow = view.addressLow(inner, true);
         o.dstHigh = view.addressHigh(inner, false);
@@ -263,6 +427,16 @@ final class CaptureCursor implements Closeable {
         o.protocol = view.ipProtocol(inner);
         o.ttl = view.ttl(inner);
         o.ipLength = view.ipTotalLength(inner);
+        o.ipId = view.ipId(inner);
+        o.fragment = view.moreFragments(inner) || view.fragmentOffset(inner) > 0;
+        if (transport >= 0 && stack.type(transport) == LayerType.TCP && !stack.isQuoted(transport)
+                && stack.status(transport) != io.tunnelscope.decode.LayerStatus.MALFORMED
+                && stack.headerLength(transport) >= 20) {
+            o.tcpSequence = view.tcpSequence(transport);
+            o.tcpAcknowledgment = view.tcpAcknowledgment(transport);
+            o.tcpFlags = view.tcpFlags(transport);
+            o.tcpPayload = Math.max(0, o.ipLength - (stack.payloadOffset(transport) - stack.offset(inner)));
+        }
         if (view.encapsulationCount() > 0) {
             int kind = view.encapsulation(0);
             o.encapsulation = kind;
@@ -287,18 +461,35 @@ final class CaptureCursor implements Closeable {
         return o;
     }
 
+    /** Tags the observation of the packet being shown to the listeners. */
+    private static final class Tagging implements Sighting {
+        Observation current;
+
+        @Override
+        public boolean tag(long tag) {
+            if (current == null) {
+                return false;
+            }
+            current.addTag(tag);
+            return true;
+        }
+    }
+
     // ---- Reading ahead on a thread of its own -------------------------------------------
 
     private static final int BATCH = 1024;
     private static final int QUEUED_BATCHES = 8;
     private static final int MACS = 1;
     private static final int ARP = 2;
+    private static final int RAW = 4;
+    /** A batch entry that only registers a new point (its packet follows in a later entry). */
+    private static final int REGISTRATION_ONLY = -1;
 
     /**
      * A capture point as the reading thread found it, registered when its packet is consumed; with
      * a file listener, the reading thread waits for the name and offset it was registered with.
      */
-    private record PointSpec(long key, String name, int linkType, String interfaceName, int interfaceId,
+    private record PointSpec(long key, HostModel.PointFacts facts, int interfaceId,
                              CompletableFuture<RegisteredPoint> registered) {
     }
 
@@ -313,6 +504,8 @@ final class CaptureCursor implements Closeable {
         final PointSpec[] newPoint = new PointSpec[BATCH];
         final long[] nanos = new long[BATCH];
         final byte[] flags = new byte[BATCH];
+        /** The cooked packet type, -1 for other link types. */
+        final byte[] packetType = new byte[BATCH];
         final long[] sourceMac = new long[BATCH];
         final long[] destinationMac = new long[BATCH];
         final int[] arpSender = new int[BATCH];
@@ -369,21 +562,31 @@ final class CaptureCursor implements Closeable {
                         return;
                     }
                     LayerStack stack = decoder.decode(record);
-                    int n = out.size;
-                    int ifIndex = PointNames.sll2IfIndex(stack);
-                    long key = ((long) record.interfaceId() << 32) ^ (ifIndex & 0xFFFF_FFFFL);
+                    long key = pointKey(stack);
                     Integer local = key == lastKey ? lastLocal : localByKey.get(key);
-                    out.newPoint[n] = null;
+                    PointSpec spec = null;
                     if (local == null) {
                         local = localByKey.size();
                         localByKey.put(key, local);
-                        List<CaptureInterface> interfaces = reader.interfaces();
-                        int id = record.interfaceId();
-                        String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
-                        out.newPoint[n] = new PointSpec(key, PointNames.of(baseName, interfaces, id, ifIndex),
-                                record.linkType(), interfaceName, id,
+                        spec = new PointSpec(key, facts(stack, key), record.interfaceId(),
                                 fileListener == null ? null : new CompletableFuture<>());
+                        if (fileListener != null) {
+                            // The listener needs the point's registered name: hand the point over
+                            // alone and wait for the merging thread to register it, so the packet
+                            // itself is handed over only once the listener has seen (and tagged) it.
+                            int r = out.size;
+                            out.newPoint[r] = spec;
+                            out.point[r] = REGISTRATION_ONLY;
+                            out.observation[r] = null;
+                            out.size = r + 1;
+                            prefetch.put(out);
+                            out = emptyBatch();
+                            registeredByLocal.add(registered(spec));
+                            spec = null;
+                        }
                     }
+                    int n = out.size;
+                    out.newPoint[n] = spec;
                     lastKey = key;
                     lastLocal = local;
                     out.point[n] = local;
@@ -401,6 +604,11 @@ final class CaptureCursor implements Closeable {
                         out.arpSender[n] = view.arpSenderIpv4(arp);
                         out.arpTarget[n] = view.arpTargetIpv4(arp);
                     }
+                    linkFacts(stack);
+                    if (rawLink) {
+                        flags |= RAW;
+                    }
+                    out.packetType[n] = (byte) packetType;
                     out.flags[n] = flags;
                     int inner = view.innerIpLayer();
                     if (inner >= 0 && routable(inner)) {
@@ -411,16 +619,11 @@ final class CaptureCursor implements Closeable {
                     }
                     out.size = n + 1;
                     if (fileListener != null) {
-                        PointSpec spec = out.newPoint[n];
                         boolean observed = out.observation[n] != null;
-                        if (spec != null) {
-                            // The merging thread names the point when it consumes this packet.
-                            prefetch.put(out);
-                            out = emptyBatch();
-                            registeredByLocal.add(registered(spec));
-                        }
                         RegisteredPoint point = registeredByLocal.get(local);
-                        fileListener.packet(point.name(), file, released, record, stack, view);
+                        sighting.current = out.observation[n];
+                        fileListener.packet(point.name(), file, released, record, stack, view, sighting);
+                        sighting.current = null;
                         if (observed) {
                             released = Math.max(released, record.timestampNanos() - point.offsetNanos());
                         }
@@ -458,7 +661,7 @@ final class CaptureCursor implements Closeable {
         try {
             return spec.registered().get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("capture point " + spec.name() + " not registered", e.getCause());
+            throw new IllegalStateException("capture point " + spec.facts().name() + " not registered", e.getCause());
         }
     }
 
@@ -495,8 +698,7 @@ final class CaptureCursor implements Closeable {
             int n = batchAt++;
             PointSpec spec = batch.newPoint[n];
             if (spec != null) {
-                CapturePoint point = registry.create(spec.name(), path.toString(), spec.linkType(),
-                        spec.interfaceName());
+                CapturePoint point = registry.create(spec.facts());
                 point.interfaceId = spec.interfaceId();
                 pointsByInterface.put(spec.key(), point);
                 pointsByLocal.add(point);
@@ -504,10 +706,17 @@ final class CaptureCursor implements Closeable {
                     spec.registered().complete(new RegisteredPoint(point.name, registry.offset(point.index)));
                 }
             }
+            if (batch.point[n] == REGISTRATION_ONLY) {
+                continue;
+            }
             CapturePoint point = pointsByLocal.get(batch.point[n]);
             point.packets++;
             point.sawTime(batch.nanos[n]);
             byte flags = batch.flags[n];
+            point.sawPacketType(batch.packetType[n]);
+            if ((flags & RAW) != 0) {
+                point.rawIpPackets++;
+            }
             if ((flags & MACS) != 0) {
                 point.sawMac(batch.sourceMac[n]);
                 point.sawMac(batch.destinationMac[n]);
@@ -521,6 +730,7 @@ final class CaptureCursor implements Closeable {
                 batch.observation[n] = null;
                 point.ipPackets++;
                 o.point = point.index;
+                o.device = point.device.index;
                 count(point, o);
                 observations++;
                 current = o;

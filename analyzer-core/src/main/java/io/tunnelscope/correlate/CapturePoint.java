@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * One capture point: a file, or one interface of a multi-interface pcapng or of an {@code any}
- * (Linux cooked v2) capture. Collects the statistics its role is inferred from.
+ * capture (by interface index in Linux cooked v2; by what the cooked header shows in v1, which has
+ * no index). Belongs to one {@link Host} and shows one {@link Device} (several points may show the
+ * same device). Collects the statistics its role is inferred from.
  */
 final class CapturePoint {
     private static final int MAX_TRACKED = 256;
@@ -18,8 +20,19 @@ final class CapturePoint {
     /** Interface name from the capture (pcapng if_name), or null. */
     final String interfaceName;
 
+    /** The host and device this point captured on; set when the point is placed. */
+    Host host;
+    Device device;
+    /** The capture file's section comment {@code tunnelscope-node=NAME}, or null. */
+    String nodeComment;
+
     long packets;
     long ipPackets;
+    /** Packets a Linux cooked capture shows without an Ethernet header (TUN devices: raw IP). */
+    long rawIpPackets;
+    /** Cooked-capture packets received (not outgoing), and those marked for another host. */
+    long incomingPackets;
+    long otherHostPackets;
     long encapsulatedPackets;
     long vxlanPackets;
     long flannelUdpPackets;
@@ -34,6 +47,8 @@ final class CapturePoint {
     int interfaceId = -1;
     /** When the capture stopped as the file records it (pcapng isb_endtime), or -1. */
     long recordedEndNanos = -1;
+    /** Packets the capture dropped as the file records it (pcapng isb_ifdrop + isb_osdrop), or -1. */
+    long recordedDrops = -1;
     /** Inner IPv4 addresses (source or destination) with the number of packets carrying them. */
     private final LongCounter addressCounts = new LongCounter(MAX_TRACKED);
     /**
@@ -52,14 +67,23 @@ final class CapturePoint {
         this.file = file;
         this.linkType = linkType;
         this.interfaceName = interfaceName;
-        this.pathRank = Roles.pathRank(Roles.byName(io.tunnelscope.decode.PointNames.device(name, interfaceName)));
     }
 
-    /**
-     * Where the device name puts this point on a host's outbound path (pod 0, bridge 1, overlay
-     * 2, underlay 3; 4 when the name says nothing): breaks ties between sightings at one instant.
-     */
-    final int pathRank;
+    /** Whether this point is (part of) an {@code any} capture: Linux cooked v1 or v2. */
+    boolean anyCapture() {
+        return linkType == io.tunnelscope.capture.LinkType.LINUX_SLL
+                || linkType == io.tunnelscope.capture.LinkType.LINUX_SLL2;
+    }
+
+    /** Records a cooked capture's packet type (0 host, 3 other host, 4 outgoing, ...). */
+    void sawPacketType(int packetType) {
+        if (packetType >= 0 && packetType != 4) {
+            incomingPackets++;
+            if (packetType == 3) {
+                otherHostPackets++;
+            }
+        }
+    }
 
     void sawTime(long nanos) {
         firstNanos = Math.min(firstNanos, nanos);

@@ -1,17 +1,17 @@
 package io.tunnelscope.correlate;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Journeys of the calibration pass kept for the VTEP votes, in primitive arrays (what ordering the
- * hops and voting read: point, time, resolution, TTL, encapsulation, outer addresses), only those
- * with a tunnel sighting, and at most {@code maxHops} hops in all: memory stays bounded however
+ * Journeys of the calibration pass, kept in primitive arrays for what is decided once they are
+ * all seen (hosts of unnamed captures, names of {@code any} interfaces, clock offsets, VTEPs):
+ * per hop its point, raw time, resolution, TTL, tunnel and outer addresses, and per journey the
+ * order of its inner addresses. At most {@code maxHops} hops in all: memory stays bounded however
  * many and large the captures are.
  */
 final class CompactJourneys {
-    private static final int INTS = 4;
+    private static final int INTS = 5;
     private static final int LONGS = 5;
 
     private final int maxHops;
@@ -25,13 +25,12 @@ final class CompactJourneys {
         this.maxHops = maxHops;
     }
 
-    /** Keeps {@code journey} if one of its hops is encapsulated and there is room. */
-    void addIfTunnelled(List<Observation> journey) {
-        boolean tunnelled = false;
-        for (int h = 0; h < journey.size(); h++) {
-            tunnelled |= journey.get(h).encapsulated();
-        }
-        if (!tunnelled || hops + journey.size() > maxHops) {
+    /**
+     * Keeps {@code journey} (of two or more hops) if there is room; {@code classX} is the order of
+     * its inner addresses (see {@link ClockOffsets#journey}).
+     */
+    void add(List<Observation> journey, boolean classX) {
+        if (journey.size() < 2 || hops + journey.size() > maxHops) {
             return;
         }
         if (journeys + 2 > starts.length) {
@@ -51,6 +50,7 @@ final class CompactJourneys {
             ints[i + 1] = hop.resolutionNanos;
             ints[i + 2] = hop.ttl;
             ints[i + 3] = hop.encapsulation;
+            ints[i + 4] = classX ? 1 : 0;
             int l = hops * LONGS;
             longs[l] = hop.timestampNanos;
             longs[l + 1] = hop.outerSrcHigh;
@@ -67,26 +67,57 @@ final class CompactJourneys {
         return journeys;
     }
 
-    /** Journey {@code j} rebuilt as observations (with the fields kept; adjusted time unset). */
-    List<Observation> journey(int j) {
+    /** Hops of journey {@code j}. */
+    int hops(int j) {
+        return starts[j + 1] - starts[j];
+    }
+
+    /** Whether journey {@code j}'s inner addresses are in class X. */
+    boolean classX(int j) {
+        return ints[starts[j] * INTS + 4] != 0;
+    }
+
+    int point(int j, int h) {
+        return ints[(starts[j] + h) * INTS];
+    }
+
+    int resolution(int j, int h) {
+        return ints[(starts[j] + h) * INTS + 1];
+    }
+
+    int ttl(int j, int h) {
+        return ints[(starts[j] + h) * INTS + 2];
+    }
+
+    boolean encapsulated(int j, int h) {
+        return ints[(starts[j] + h) * INTS + 3] >= 0;
+    }
+
+    long time(int j, int h) {
+        return longs[(starts[j] + h) * LONGS];
+    }
+
+    /**
+     * Fills {@code into[0..hops(j))} with journey {@code j}'s hops as observations (reused: the
+     * fields kept are set, the rest left as they were; the device is unset).
+     */
+    void journey(int j, Observation[] into) {
         int from = starts[j];
         int to = starts[j + 1];
-        List<Observation> out = new ArrayList<>(to - from);
         for (int h = from; h < to; h++) {
-            Observation o = new Observation();
+            Observation o = into[h - from];
             int i = h * INTS;
             o.point = ints[i];
             o.resolutionNanos = ints[i + 1];
             o.ttl = ints[i + 2];
             o.encapsulation = ints[i + 3];
+            o.device = -1;
             int l = h * LONGS;
             o.timestampNanos = longs[l];
             o.outerSrcHigh = longs[l + 1];
             o.outerSrcLow = longs[l + 2];
             o.outerDstHigh = longs[l + 3];
             o.outerDstLow = longs[l + 4];
-            out.add(o);
         }
-        return out;
     }
 }

@@ -2,12 +2,15 @@ package io.tunnelscope.correlate;
 
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.decode.PointNames;
 import io.tunnelscope.report.CorrelationReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -31,8 +34,18 @@ public final class Correlator {
         public long windowNanos = 2_000_000_000L;
         /** IP packets read per file to calibrate clocks and VTEPs. */
         public long calibrationPackets = 200_000;
-        /** Match window of the calibration pass, before clocks are corrected. */
-        public long calibrationWindowNanos = 30_000_000_000L;
+        /**
+         * Match window of the calibration pass, before clocks are corrected: hosts whose clocks
+         * are up to half of it apart are matched (and so the skew found).
+         */
+        public long calibrationWindowNanos = 65_000_000_000L;
+        /**
+         * Counts the causes per-packet listeners tagged, once per packet ({@link Sighting}); null
+         * when nobody asks.
+         */
+        public CauseTags causes;
+        /** Capture points the user placed on hosts and devices ({@code --point}). */
+        public List<PointMapping> pointMappings = List.of();
         /** Most journeys open at once; the oldest is closed early beyond it (and counted). */
         public int maxOpenJourneys = defaultMaxOpenJourneys();
         /** Keep every journey for the report (memory grows with the captures). */
@@ -78,11 +91,13 @@ public final class Correlator {
 
     /** Correlates the given capture files, one or more capture points each. */
     public static CorrelationReport correlate(List<Path> files, Options options) throws IOException {
-        Calibration calibration = calibrate(files, options);
-        Registry registry = new Registry(calibration.offsets);
+        Calibrated calibration = calibrate(files, options);
+        HostModel model = new HostModel(options.pointMappings, calibration.plan);
+        Registry registry = new Registry(model);
         List<String> errors = new ArrayList<>();
         OuterSightings outer = new OuterSightings(3 * options.windowNanos, 2 * options.maxOpenJourneys);
-        JourneyAnalysis analysis = new JourneyAnalysis(registry.points, calibration.vteps, options.keepJourneys, outer);
+        JourneyAnalysis analysis = new JourneyAnalysis(registry.points, model, options.keepJourneys, outer,
+                options.causes != null ? options.causes : new CauseTags());
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
@@ -119,14 +134,15 @@ public final class Correlator {
             limits.add("outer-header table full: " + outer.forgottenEarly()
                     + " tunnel sightings forgotten before their window ended");
         }
-        return analysis.report(registry.offsetsByName(), errors, limits, assembler.evictedEarly());
+        return analysis.report(errors, limits, assembler.evictedEarly());
     }
 
     /**
-     * What the calibration pass learned, by point name (point indexes differ between passes), and
-     * whether the captures are one point that sees each packet once (see {@link SinglePoint}).
+     * What the calibration pass decided, by point and host name (point indexes differ between
+     * passes), and whether the captures are one point that sees each packet once (see
+     * {@link SinglePoint}).
      */
-    private record Calibration(Map<String, Long> offsets, Map<String, long[]> vteps, boolean onePoint) {
+    private record Calibrated(HostModel.Plan plan, boolean onePoint) {
     }
 
     /**
@@ -174,22 +190,28 @@ public final class Correlator {
      */
     static final int MAX_CALIBRATION_HOPS = 1 << 20;
 
-    private static Calibration calibrate(List<Path> files, Options options) throws IOException {
-        Registry registry = new Registry(Map.of());
-        ClockOffsets clocks = new ClockOffsets();
+    private static Calibrated calibrate(List<Path> files, Options options) throws IOException {
+        HostModel model = new HostModel(options.pointMappings, HostModel.Plan.NONE);
+        Registry registry = new Registry(model);
         CompactJourneys journeys = new CompactJourneys(MAX_CALIBRATION_HOPS);
+        Set<Long> vtepMacs = new HashSet<>();
         JourneyAssembler assembler = new JourneyAssembler(options.calibrationWindowNanos,
                 options.maxOpenJourneys, registry::repeatsAllowed, hops -> {
+                    for (int i = 0; i < hops.size(); i++) {
+                        long mac = hops.get(i).innerSourceMac;
+                        if (mac >= 0 && vtepMacs.size() < 1024) {
+                            vtepMacs.add(mac);
+                        }
+                    }
                     if (hops.size() > 1) {
-                        sampleClocks(clocks, hops);
-                        journeys.addIfTunnelled(hops);
+                        journeys.add(hops, addressClass(hops));
                     }
                 });
         List<CaptureCursor> cursors = open(files, options, registry, options.calibrationPackets, new ArrayList<>());
         if (files.size() == 1 && cursors.size() == 1 && cursors.get(0).onePoint()) {
             // Nothing to match: every clock offset is 0 and no journey can vote for a VTEP.
             closeAll(cursors);
-            return new Calibration(Map.of(), Map.of(), true);
+            return new Calibrated(HostModel.Plan.NONE, true);
         }
         if (options.readAhead) {
             for (CaptureCursor cursor : cursors) {
@@ -202,90 +224,41 @@ public final class Correlator {
             closeAll(cursors);
         }
         assembler.flush();
-
-        int n = registry.points.size();
-        long[] offsets = clocks.estimate(n);
-        Map<String, Long> offsetsByName = new HashMap<>();
-        for (CapturePoint point : registry.points) {
-            offsetsByName.put(point.name, offsets[point.index]);
-        }
-
-        // VTEP of each underlay point: the first tunnel sighting of a journey is on the sending
-        // host (its VTEP is the outer source), the last on the receiving host (the outer
-        // destination). Sightings in between may be either host's (an any capture repeats the
-        // NIC's), so they do not vote. A journey with one tunnel sighting votes by what surrounds it.
-        Map<Integer, Map<String, long[]>> votes = new HashMap<>();
-        for (int j = 0; j < journeys.size(); j++) {
-            List<Observation> hops = journeys.journey(j);
-            for (Observation hop : hops) {
-                hop.adjustedNanos = hop.timestampNanos - offsets[hop.point];
-            }
-            List<Observation> ordered = JourneyAnalysis.order(hops, registry.points);
-            List<Integer> tunnel = new ArrayList<>();
-            for (int i = 0; i < ordered.size(); i++) {
-                if (ordered.get(i).encapsulated()) {
-                    tunnel.add(i);
-                }
-            }
-            if (tunnel.size() >= 2) {
-                vote(votes, ordered.get(tunnel.get(0)), true);
-                vote(votes, ordered.get(tunnel.get(tunnel.size() - 1)), false);
-            } else if (tunnel.size() == 1) {
-                int i = tunnel.get(0);
-                if (i > 0 && i == ordered.size() - 1) {
-                    vote(votes, ordered.get(i), true);
-                } else if (i == 0 && ordered.size() > 1) {
-                    vote(votes, ordered.get(i), false);
-                }
-            }
-        }
-        Map<String, long[]> vteps = new HashMap<>();
-        for (Map.Entry<Integer, Map<String, long[]>> entry : votes.entrySet()) {
-            long[] best = null;
-            for (long[] tally : entry.getValue().values()) {
-                if (best == null || tally[2] > best[2]) {
-                    best = tally;
-                }
-            }
-            vteps.put(registry.points.get(entry.getKey()).name, new long[] {best[0], best[1]});
-        }
-        return new Calibration(offsetsByName, vteps, false);
+        return new Calibrated(new Calibration(registry.points, model, journeys, vtepMacs).decide(), false);
     }
 
-    /** Clock samples of one journey: every pair of its hops, directed by the reference hop's flow. */
-    private static void sampleClocks(ClockOffsets clocks, List<Observation> hops) {
+    /**
+     * The order of a journey's inner addresses, seen at its lowest-numbered point: the same for
+     * every packet of a flow and the opposite for its replies (NAT may rewrite them on the way, but
+     * not at one point), so it tells the two directions apart without trusting clocks.
+     */
+    private static boolean addressClass(List<Observation> hops) {
         Observation reference = hops.get(0);
         for (int i = 1; i < hops.size(); i++) {
-            Observation hop = hops.get(i);
-            if (hop.point < reference.point) {
-                reference = hop;
+            if (hops.get(i).point < reference.point) {
+                reference = hops.get(i);
             }
         }
-        boolean forward = compareUnsigned(reference.srcHigh, reference.srcLow,
-                reference.dstHigh, reference.dstLow) < 0;
-        for (int i = 0; i < hops.size(); i++) {
-            for (int j = i + 1; j < hops.size(); j++) {
-                Observation a = hops.get(i);
-                Observation b = hops.get(j);
-                clocks.sample(a.point, a.timestampNanos, b.point, b.timestampNanos, forward);
-            }
-        }
-    }
-
-    private static void vote(Map<Integer, Map<String, long[]>> votes, Observation hop, boolean sender) {
-        long high = sender ? hop.outerSrcHigh : hop.outerDstHigh;
-        long low = sender ? hop.outerSrcLow : hop.outerDstLow;
-        votes.computeIfAbsent(hop.point, k -> new HashMap<>())
-                .computeIfAbsent(high + "/" + low, k -> new long[] {high, low, 0})[2]++;
+        return compareUnsigned(reference.srcHigh, reference.srcLow, reference.dstHigh, reference.dstLow) < 0;
     }
 
     private static List<CaptureCursor> open(List<Path> files, Options options, Registry registry,
                                             long limit, List<String> errors) throws IOException {
         List<CaptureCursor> cursors = new ArrayList<>();
+        Map<String, Integer> stems = new HashMap<>();
+        for (Path file : files) {
+            stems.merge(PointNames.stem(file.getFileName().toString()), 1, Integer::sum);
+        }
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
+            String stem = PointNames.stem(file.getFileName().toString());
+            Path parent = file.toAbsolutePath().getParent();
+            if (stems.get(stem) > 1 && parent != null && parent.getFileName() != null) {
+                // Files of one name in several directories (DIR/NODE/eth0.pcapng): the directory tells them apart.
+                stem = parent.getFileName() + "/" + stem;
+            }
             try {
-                CaptureCursor cursor = new CaptureCursor(file, options.tables, registry, limit);
+                CaptureCursor cursor = new CaptureCursor(file, stem, options.tables, registry, limit);
                 cursor.fileIndex = i;
                 cursors.add(cursor);
             } catch (IOException e) {
@@ -351,28 +324,26 @@ public final class Correlator {
         return high != 0 ? high : Long.compareUnsigned(aLow, bLow);
     }
 
-    /** The capture points of one pass, with the clock offsets known for them by name. */
+    /** The capture points of one pass, placed on the hosts and devices of its {@link HostModel}. */
     private static final class Registry implements CaptureCursor.PointRegistry {
         final List<CapturePoint> points = new ArrayList<>();
-        private final Map<String, Long> offsetsByName;
-        private long[] offsets = new long[8];
+        final HostModel model;
 
-        Registry(Map<String, Long> offsetsByName) {
-            this.offsetsByName = offsetsByName;
+        Registry(HostModel model) {
+            this.model = model;
         }
 
         @Override
-        public CapturePoint create(String name, String file, int linkType, String interfaceName) {
-            String unique = name;
+        public CapturePoint create(HostModel.PointFacts facts) {
+            String unique = facts.name();
             for (int n = 2; nameTaken(unique); n++) {
-                unique = name + "#" + n;
+                unique = facts.name() + "#" + n;
             }
-            CapturePoint point = new CapturePoint(points.size(), unique, file, linkType, interfaceName);
+            CapturePoint point = new CapturePoint(points.size(), unique, facts.file().toString(), facts.linkType(),
+                    facts.interfaceName());
             points.add(point);
-            if (offsets.length < points.size()) {
-                offsets = java.util.Arrays.copyOf(offsets, offsets.length * 2);
-            }
-            offsets[point.index] = offsetsByName.getOrDefault(unique, 0L);
+            model.place(point, new HostModel.PointFacts(unique, facts.file(), facts.stem(), facts.linkType(),
+                    facts.interfaceName(), facts.interfaceCount(), facts.interfaceSuffix(), facts.nodeComment()));
             return point;
         }
 
@@ -387,20 +358,12 @@ public final class Correlator {
 
         @Override
         public long offset(int point) {
-            return offsets[point];
+            return points.get(point).host.offsetNanos;
         }
 
         /** An {@code any} capture without interface index sees one packet once per interface. */
         boolean repeatsAllowed(int point) {
             return points.get(point).linkType == LinkType.LINUX_SLL;
-        }
-
-        Map<String, Long> offsetsByName() {
-            Map<String, Long> byName = new HashMap<>();
-            for (CapturePoint point : points) {
-                byName.put(point.name, offsets[point.index]);
-            }
-            return byName;
         }
     }
 }

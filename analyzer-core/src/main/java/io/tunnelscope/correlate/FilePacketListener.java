@@ -21,6 +21,15 @@ import java.nio.file.Path;
 public interface FilePacketListener {
     void packet(String point, String file, long release, PacketRecord record, LayerStack stack, PacketView view);
 
+    /**
+     * Sees a packet with the sighting correlation made of it, which per-packet rules tag with the
+     * causes they see ({@link Sighting}); by default the sighting is ignored.
+     */
+    default void packet(String point, String file, long release, PacketRecord record, LayerStack stack,
+                        PacketView view, Sighting sighting) {
+        packet(point, file, release, record, stack, view);
+    }
+
     /** Makes the listener of each file, on the caller's thread before the file is read. */
     interface Factory {
         /** The listener of {@code file}, the {@code index}-th of the files correlated. */

@@ -21,13 +21,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Aggregates finished journeys into what the correlation report shows: paths with hop latencies,
- * NAT translations between consecutive points, tunnels with the inner flows they carry, the hosts
- * of the overlay, and tunnel packets lost between underlay captures. Memory grows with the number
- * of distinct paths, translations, tunnels and flows, not with packets (unless journeys are kept).
+ * Aggregates finished journeys into what the correlation report shows: paths (one hop per device,
+ * in the order the packet crossed them: {@link CausalOrder}) with hop latencies, NAT translations
+ * between consecutive devices, tunnels with the inner flows they carry, the hosts of the overlay,
+ * and where packets were lost ({@link LossAnalysis}). Memory grows with the number of distinct
+ * paths, translations, tunnels and flows, not with packets (unless journeys are kept).
  *
  * <p>A journey whose path, translations, tunnel, flow and host were seen before allocates
- * nothing: its hops are sorted in a reused array, and each fact is found by its numbers (point
+ * nothing: its hops are ordered in reused arrays, and each fact is found by its numbers (device
  * indexes, address bits, ports) in primitive-keyed maps; the strings the report shows are built
  * once, when a fact is new.
  */
@@ -39,10 +40,11 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private static final int DNAT = 1;
 
     private final List<CapturePoint> points;
-    private final Map<String, long[]> vtepsByName;
+    private final HostModel model;
     private final boolean keepJourneys;
-    /** Tunnel packets by outer header, to tell a packet damaged on the way from a lost one. */
-    private final OuterSightings outer;
+    private final CausalOrder order;
+    private final LossAnalysis losses;
+    private final CauseTags causes;
 
     /** The hops of the journey being analysed, in order (reused). */
     private Observation[] ordered = new Observation[8];
@@ -57,10 +59,6 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private long lastTunnelDstHigh;
     private long lastTunnelDstLow;
     private HostVotes lastHost;
-    /** VTEP of each point index (by its name in the calibration), refreshed as points appear. */
-    private long[][] vtepByPoint = new long[0][];
-    private long lastLossPair = -1;
-    private long[] lastLossCounts;
     /** NAT entries by the report's key (kind, original, translated, from, to) as strings. */
     private final Map<List<String>, NatStats> nat = new LinkedHashMap<>();
     /** The same entries by the numbers their key is made of; see {@link #count}. */
@@ -76,117 +74,18 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final Map<String, HostVotes> hosts = new TreeMap<>();
     private final LongTupleMap<HostVotes> hostsByNumbers = new LongTupleMap<>(2);
     private final long[] hostKey = new long[2];
-    /** Loss counts (sent, lost) by sender and receiver point ({@code sender << 32 | receiver}). */
-    private final LongObjectMap<long[]> losses = new LongObjectMap<>();
-    /** The same counts in the report's order. */
-    private final Map<Long, long[]> lossesInOrder = new TreeMap<>();
-    private final LongObjectMap<List<Evidence>> lossEvidence = new LongObjectMap<>();
     /** Inner IPv4 addresses seen (as ints), up to 65536 and a few. */
     private final LongHashSet ipv4Seen = new LongHashSet(1024);
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
 
-    JourneyAnalysis(List<CapturePoint> points, Map<String, long[]> vtepsByName, boolean keepJourneys,
-                    OuterSightings outer) {
-        this.outer = outer;
+    JourneyAnalysis(List<CapturePoint> points, HostModel model, boolean keepJourneys, OuterSightings outer,
+                    CauseTags causes) {
         this.points = points;
-        this.vtepsByName = vtepsByName;
+        this.model = model;
         this.keepJourneys = keepJourneys;
-    }
-
-    /**
-     * The hops in the order the packet crossed them: by corrected time, compared at the coarsest
-     * timestamp resolution among the hops (a microsecond capture cannot order itself against a
-     * nanosecond one within the same microsecond); hops at the same instant (captures in one
-     * network namespace may share the kernel's timestamp) by falling TTL, then with the
-     * unencapsulated sightings first until the packet has been seen in its tunnel and the tunnel
-     * sightings first after that; then by where the device names put the points (outbound:
-     * pod, bridge, overlay, underlay; inbound the reverse), then by full-resolution time.
-     */
-    static List<Observation> order(List<Observation> hops, List<CapturePoint> points) {
-        if (hops.size() == 1) {
-            return hops;
-        }
-        Observation[] ordered = hops.toArray(new Observation[0]);
-        sort(ordered, ordered.length, points);
-        return new ArrayList<>(Arrays.asList(ordered));
-    }
-
-    /**
-     * Puts {@code hops[0..n)} in the order {@link #order} describes, in place and allocating
-     * nothing: journeys have a few hops, so stable insertion sorts (with the comparisons written
-     * out) beat a comparator chain.
-     */
-    static void sort(Observation[] hops, int n, List<CapturePoint> points) {
-        if (n < 2) {
-            return;
-        }
-        long unit = 1;
-        int firstTtl = 0;
-        for (int i = 0; i < n; i++) {
-            unit = Math.max(unit, hops[i].resolutionNanos);
-            firstTtl = Math.max(firstTtl, hops[i].ttl);
-        }
-        for (int i = 1; i < n; i++) {
-            Observation hop = hops[i];
-            int j = i - 1;
-            while (j >= 0 && compareByTime(hops[j], hop, unit) > 0) {
-                hops[j + 1] = hops[j];
-                j--;
-            }
-            hops[j + 1] = hop;
-        }
-        boolean tunnelSeen = false;
-        int i = 0;
-        while (i < n) {
-            Observation first = hops[i];
-            long tick = Math.floorDiv(first.adjustedNanos, unit);
-            int j = i + 1;
-            while (j < n && Math.floorDiv(hops[j].adjustedNanos, unit) == tick && hops[j].ttl == first.ttl) {
-                j++;
-            }
-            if (j - i > 1) {
-                boolean tunnelFirst = tunnelSeen;
-                int direction = !tunnelSeen && first.ttl == firstTtl ? 1 : -1;
-                for (int k = i + 1; k < j; k++) {
-                    Observation hop = hops[k];
-                    int m = k - 1;
-                    while (m >= i && compareAtInstant(hops[m], hop, tunnelFirst, direction, points) > 0) {
-                        hops[m + 1] = hops[m];
-                        m--;
-                    }
-                    hops[m + 1] = hop;
-                }
-            }
-            for (int k = i; k < j; k++) {
-                tunnelSeen |= hops[k].encapsulated();
-            }
-            i = j;
-        }
-    }
-
-    /** Time at the coarsest resolution, falling TTL, full-resolution time, point. */
-    private static int compareByTime(Observation a, Observation b, long unit) {
-        int c = Long.compare(Math.floorDiv(a.adjustedNanos, unit), Math.floorDiv(b.adjustedNanos, unit));
-        if (c == 0) {
-            c = Integer.compare(-a.ttl, -b.ttl);
-        }
-        if (c == 0) {
-            c = Long.compare(a.adjustedNanos, b.adjustedNanos);
-        }
-        return c != 0 ? c : Integer.compare(a.point, b.point);
-    }
-
-    /** Tunnel sightings first or last, device position along the direction, time, point. */
-    private static int compareAtInstant(Observation a, Observation b, boolean tunnelFirst, int direction,
-                                        List<CapturePoint> points) {
-        int c = Integer.compare(a.encapsulated() == tunnelFirst ? 0 : 1, b.encapsulated() == tunnelFirst ? 0 : 1);
-        if (c == 0) {
-            c = Integer.compare(direction * points.get(a.point).pathRank, direction * points.get(b.point).pathRank);
-        }
-        if (c == 0) {
-            c = Long.compare(a.adjustedNanos, b.adjustedNanos);
-        }
-        return c != 0 ? c : Integer.compare(a.point, b.point);
+        this.order = new CausalOrder(points, model.devices);
+        this.losses = new LossAnalysis(points, model, outer, order);
+        this.causes = causes;
     }
 
     @Override
@@ -197,11 +96,17 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         }
         Observation[] hops = ordered;
         for (int i = 0; i < n; i++) {
-            hops[i] = arrival.get(i);
+            Observation hop = arrival.get(i);
+            if (hop.device < 0) {
+                hop.device = points.get(hop.point).device.index;
+            }
+            hops[i] = hop;
         }
-        sort(hops, n, points);
-        Observation first = hops[0];
-        points.get(first.point).firstHops++;
+        separateRepeats(hops, n);
+        int groups = order.order(hops, n);
+        for (int i = order.start(0); i < (groups > 1 ? order.start(1) : n); i++) {
+            points.get(hops[i].point).firstHops++;
+        }
         for (int i = 0; i < n; i++) {
             Observation hop = hops[i];
             points.get(hop.point).journeys++;
@@ -210,16 +115,18 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 ipv4Seen.add(IpAddresses.ipv4(hop.dstLow));
             }
         }
-        recordPath(hops, n);
-        recordNat(hops, n);
+        recordPath(hops, n, groups);
+        recordNat(hops, groups);
         recordTunnels(hops, n);
-        recordLoss(hops, n);
+        losses.journey(hops, n, groups);
+        causes.journey(hops, n, points);
         if (keepJourneys) {
             List<CorrelationReport.Hop> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Observation hop = hops[i];
-                out.add(new CorrelationReport.Hop(points.get(hop.point).name, hop.frame, hop.timestampNanos,
-                        hop.source(true), hop.destination(true), hop.ttl,
+                Device device = model.devices.get(hop.device);
+                out.add(new CorrelationReport.Hop(points.get(hop.point).name, device.host.name, device.name,
+                        hop.frame, hop.timestampNanos, hop.source(true), hop.destination(true), hop.ttl,
                         hop.encapsulated() ? Encapsulation.name(hop.encapsulation) : null,
                         hop.vni >= 0 ? hop.vni : null));
             }
@@ -228,76 +135,84 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         Arrays.fill(hops, 0, n, null);
     }
 
-    private void recordPath(Observation[] hops, int n) {
-        // Paths of up to 7 hops at points below 256 are packed into a long (the length in the top
-        // byte) to find their statistics without building the string key.
+    /**
+     * An {@code any} capture without interface index (Linux cooked v1) sees one packet once per
+     * device; two sightings at one of its points (the same direction and address: a bridge and
+     * the port it forwards to) are two devices, the later one the next along the path.
+     */
+    private void separateRepeats(Observation[] hops, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (hops[i].point == hops[j].point) {
+                    Observation later = hops[i].adjustedNanos > hops[j].adjustedNanos ? hops[i] : hops[j];
+                    if (later.device == points.get(later.point).device.index) {
+                        later.device = model.sibling(model.devices.get(later.device)).index;
+                    }
+                }
+            }
+        }
+    }
+
+    private void recordPath(Observation[] hops, int n, int groups) {
+        // Paths of up to 7 devices below 256 are packed into a long (the length in the top byte)
+        // to find their statistics without building the string key.
         long packed = -1;
-        if (n <= 7) {
-            packed = (long) n << 56;
-            for (int i = 0; i < n && packed != -1; i++) {
-                int point = hops[i].point;
-                packed = point < 256 ? packed | ((long) point << (8 * i)) : -1;
+        if (groups <= 7) {
+            packed = (long) groups << 56;
+            for (int k = 0; k < groups && packed != -1; k++) {
+                int device = order.device(k);
+                packed = device < 256 ? packed | ((long) device << (8 * k)) : -1;
             }
         }
         PathStats stats = packed == -1 ? null : pathsByPacked.get(packed);
         if (stats == null) {
             StringBuilder key = new StringBuilder();
-            int[] pointsOfPath = new int[n];
-            for (int i = 0; i < n; i++) {
-                key.append(hops[i].point).append(',');
-                pointsOfPath[i] = hops[i].point;
+            int[] devicesOfPath = new int[groups];
+            for (int k = 0; k < groups; k++) {
+                key.append(order.device(k)).append(',');
+                devicesOfPath[k] = order.device(k);
             }
-            stats = paths.computeIfAbsent(key.toString(), k -> new PathStats(pointsOfPath));
+            stats = paths.computeIfAbsent(key.toString(), k -> new PathStats(devicesOfPath));
             if (packed != -1) {
                 pathsByPacked.put(packed, stats);
             }
         }
         stats.packets++;
-        for (int i = 1; i < n; i++) {
-            stats.latency[i - 1].record(hops[i].adjustedNanos - hops[i - 1].adjustedNanos);
+        for (int k = 0; k < groups; k++) {
+            int end = k + 1 < groups ? order.start(k + 1) : n;
+            for (int i = order.start(k); i < end; i++) {
+                stats.sawPoint(k, hops[i].point);
+            }
+            if (k > 0) {
+                // Within the coarser of the two timestamps' resolutions the order cannot be wrong.
+                long latency = order.time(k) - order.time(k - 1);
+                long unit = Math.max(hops[order.start(k)].resolutionNanos, hops[order.start(k - 1)].resolutionNanos);
+                stats.latency(k - 1, latency < 0 && -latency < unit ? 0 : latency);
+            }
         }
     }
 
     /**
-     * Compares consecutive sightings. {@code any} captures (Linux cooked) repeat what the device
-     * captures show under interface indexes, so when a journey has two or more device sightings
-     * the rewrite is placed between those; an {@code any} capture alone is compared with itself.
-     * A Linux cooked v1 capture, which sees a packet once per interface with no index, never is.
+     * Compares consecutive devices of the path (the first sighting of each: every capture of one
+     * device shows the packet alike).
      */
-    private void recordNat(Observation[] hops, int n) {
-        int devices = 0;
-        for (int i = 0; i < n; i++) {
-            if (!isAny(points.get(hops[i].point))) {
-                devices++;
+    private void recordNat(Observation[] hops, int groups) {
+        for (int k = 1; k < groups; k++) {
+            Observation previous = hops[order.start(k - 1)];
+            Observation hop = hops[order.start(k)];
+            if (!previous.sameSource(hop)) {
+                boolean ports = previous.sourcePort != hop.sourcePort;
+                count(SNAT, previous.srcHigh, previous.srcLow, ports ? previous.sourcePort : -1,
+                        hop.srcHigh, hop.srcLow, ports ? hop.sourcePort : -1, previous, hop,
+                        hop.dstHigh, hop.dstLow);
+            }
+            if (!previous.sameDestination(hop)) {
+                boolean ports = previous.destinationPort != hop.destinationPort;
+                count(DNAT, previous.dstHigh, previous.dstLow, ports ? previous.destinationPort : -1,
+                        hop.dstHigh, hop.dstLow, ports ? hop.destinationPort : -1, previous, hop,
+                        hop.srcHigh, hop.srcLow);
             }
         }
-        Observation previous = null;
-        for (int i = 0; i < n; i++) {
-            Observation hop = hops[i];
-            CapturePoint point = points.get(hop.point);
-            if (point.linkType == LinkType.LINUX_SLL || devices >= 2 && isAny(point)) {
-                continue;
-            }
-            if (previous != null) {
-                if (!previous.sameSource(hop)) {
-                    boolean ports = previous.sourcePort != hop.sourcePort;
-                    count(SNAT, previous.srcHigh, previous.srcLow, ports ? previous.sourcePort : -1,
-                            hop.srcHigh, hop.srcLow, ports ? hop.sourcePort : -1, previous, hop,
-                            hop.dstHigh, hop.dstLow);
-                }
-                if (!previous.sameDestination(hop)) {
-                    boolean ports = previous.destinationPort != hop.destinationPort;
-                    count(DNAT, previous.dstHigh, previous.dstLow, ports ? previous.destinationPort : -1,
-                            hop.dstHigh, hop.dstLow, ports ? hop.destinationPort : -1, previous, hop,
-                            hop.srcHigh, hop.srcLow);
-                }
-            }
-            previous = hop;
-        }
-    }
-
-    private static boolean isAny(CapturePoint point) {
-        return point.linkType == LinkType.LINUX_SLL || point.linkType == LinkType.LINUX_SLL2;
     }
 
     /**
@@ -310,7 +225,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                        long translatedHigh, long translatedLow, int translatedPort,
                        Observation from, Observation to, long peerHigh, long peerLow) {
         long[] key = natKey;
-        key[0] = ((long) kind << 62) | ((long) from.point << 31) | to.point;
+        key[0] = ((long) kind << 62) | ((long) from.device << 31) | to.device;
         key[1] = originalHigh;
         key[2] = originalLow;
         key[3] = ((long) originalPort << 32) | (translatedPort & 0xFFFF_FFFFL);
@@ -321,7 +236,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             List<String> names = List.of(kind == SNAT ? "SNAT" : "DNAT",
                     IpAddresses.format(originalHigh, originalLow, originalPort),
                     IpAddresses.format(translatedHigh, translatedLow, translatedPort),
-                    points.get(from.point).name, points.get(to.point).name);
+                    model.devices.get(from.device).primary().name, model.devices.get(to.device).primary().name);
             stats = nat.computeIfAbsent(names, k -> new NatStats(from.adjustedNanos));
             natByNumbers.put(key, stats);
         }
@@ -452,147 +367,99 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         return stats;
     }
 
-    private long[] vtep(int point) {
-        if (vtepByPoint.length != points.size()) {
-            vtepByPoint = new long[points.size()][];
-            for (CapturePoint p : points) {
-                vtepByPoint[p.index] = vtepsByName.get(p.name);
-            }
-        }
-        return vtepByPoint[point];
-    }
-
-    /**
-     * A tunnel packet first seen on the underlay of its sending VTEP must show on the underlay of
-     * the receiving VTEP, when that capture was running at the time.
-     */
-    private void recordLoss(Observation[] hops, int n) {
-        // The first tunnel sighting on the sending host, named by a device capture when one saw it
-        // (an any capture repeats the NIC's).
-        Observation sent = null;
-        Observation named = null;
-        for (int i = 0; i < n; i++) {
-            Observation hop = hops[i];
-            if (hop.encapsulated()) {
-                if (sent == null) {
-                    sent = hop;
-                    named = hop;
-                } else if (isAny(points.get(named.point)) && !isAny(points.get(hop.point)) && sameOuter(sent, hop)) {
-                    named = hop;
-                }
-            }
-        }
-        if (sent == null) {
-            return;
-        }
-        long[] senderVtep = vtep(sent.point);
-        if (senderVtep == null || senderVtep[0] != sent.outerSrcHigh || senderVtep[1] != sent.outerSrcLow) {
-            return;
-        }
-        for (int r = 0; r < points.size(); r++) {
-            CapturePoint receiver = points.get(r);
-            long[] vtep = vtep(receiver.index);
-            if (receiver.index == sent.point || receiver.index == named.point || vtep == null
-                    || vtep[0] != sent.outerDstHigh || vtep[1] != sent.outerDstLow
-                    || !covers(receiver, sent.timestampNanos)) {
-                continue;
-            }
-            boolean arrived = false;
-            for (int i = 0; i < n && !arrived; i++) {
-                arrived = hops[i].point == receiver.index;
-            }
-            // The outer header tells a packet damaged on the way (new identity) from a lost one.
-            arrived = arrived || outer.seen(sent, receiver.index);
-            long pair = ((long) named.point << 32) | receiver.index;
-            long[] counts = lastLossCounts;
-            if (pair != lastLossPair) {
-                counts = losses.get(pair);
-                if (counts == null) {
-                    counts = new long[2];
-                    losses.put(pair, counts);
-                    lossesInOrder.put(pair, counts);
-                }
-                lastLossPair = pair;
-                lastLossCounts = counts;
-            }
-            counts[0]++;
-            if (!arrived) {
-                counts[1]++;
-                List<Evidence> samples = lossEvidence.get(pair);
-                if (samples == null) {
-                    samples = new ArrayList<>();
-                    lossEvidence.put(pair, samples);
-                }
-                if (samples.size() < MAX_EVIDENCE) {
-                    samples.add(evidence(named));
-                }
-            }
-        }
-    }
-
-    private static boolean sameOuter(Observation a, Observation b) {
-        return a.outerSrcHigh == b.outerSrcHigh && a.outerSrcLow == b.outerSrcLow
-                && a.outerDstHigh == b.outerDstHigh && a.outerDstLow == b.outerDstLow;
-    }
-
     private Evidence evidence(Observation o) {
         CapturePoint point = points.get(o.point);
         return new Evidence(point.name, point.file, o.frame);
     }
 
-    /** Whether a point's capture was running at {@code nanos} (its clock and the sender's alike). */
-    private static boolean covers(CapturePoint point, long nanos) {
+    /** Whether a point's capture was running at {@code nanos} (on the point's own clock). */
+    static boolean covers(CapturePoint point, long nanos) {
         return point.firstNanos <= nanos
                 && (!point.exhausted || Math.max(point.lastNanos, point.recordedEndNanos) >= nanos);
     }
 
-    CorrelationReport report(Map<String, Long> offsetsByName, List<String> errors, List<String> limits,
-                             long evictedEarly) {
+    CorrelationReport report(List<String> errors, List<String> limits, long evictedEarly) {
         Set<Long> vtepMacs = new HashSet<>();
         for (HostVotes votes : hosts.values()) {
             for (int i = 0; i < votes.macs.size(); i++) {
                 vtepMacs.add(votes.macs.key(i));
             }
         }
+        String[] roles = new String[model.devices.size()];
+        for (Device device : model.devices) {
+            roles[device.index] = !device.points.isEmpty() ? Roles.of(device.primary(), vtepMacs)
+                    : device.role != null ? device.role : "unknown";
+        }
         List<CorrelationReport.Point> pointReports = new ArrayList<>();
         for (CapturePoint point : points) {
-            pointReports.add(new CorrelationReport.Point(point.name, point.file, Roles.of(point, vtepMacs),
-                    LinkType.name(point.linkType), point.packets));
+            pointReports.add(new CorrelationReport.Point(point.name, point.file, point.host.name, point.device.name,
+                    roles[point.device.index], LinkType.name(point.linkType), point.packets));
+        }
+        List<CorrelationReport.CaptureHost> hostReports = new ArrayList<>();
+        for (Host host : model.hosts) {
+            if (host.points.isEmpty()) {
+                continue;
+            }
+            List<String> hostPoints = new ArrayList<>();
+            for (CapturePoint point : host.points) {
+                hostPoints.add(point.name);
+            }
+            List<CorrelationReport.CaptureDevice> devices = new ArrayList<>();
+            for (Device device : host.devices) {
+                if (device.points.isEmpty()) {
+                    continue;
+                }
+                List<String> devicePoints = new ArrayList<>();
+                for (CapturePoint point : device.points) {
+                    devicePoints.add(point.name);
+                }
+                devices.add(new CorrelationReport.CaptureDevice(device.name, roles[device.index], devicePoints));
+            }
+            hostReports.add(new CorrelationReport.CaptureHost(host.name, host.source, host.offsetNanos,
+                    host.clockBasis, hostPoints, devices));
         }
 
         List<CorrelationReport.Path> pathReports = new ArrayList<>();
         for (PathStats stats : paths.values()) {
             List<String> names = new ArrayList<>();
-            for (int index : stats.points) {
-                names.add(points.get(index).name);
+            List<CorrelationReport.PathHop> hops = new ArrayList<>();
+            for (int k = 0; k < stats.devices.length; k++) {
+                Device device = model.devices.get(stats.devices[k]);
+                names.add(device.primary().name);
+                List<String> seenBy = new ArrayList<>();
+                for (int p = 0; p < stats.pointCount[k]; p++) {
+                    seenBy.add(points.get(stats.points[k][p]).name);
+                }
+                hops.add(new CorrelationReport.PathHop(device.host.name, device.name, roles[device.index], seenBy));
             }
             List<CorrelationReport.HopLatency> latencies = new ArrayList<>();
             for (int i = 0; i < stats.latency.length; i++) {
+                boolean any = stats.latency[i].count() > 0;
                 latencies.add(new CorrelationReport.HopLatency(names.get(i), names.get(i + 1),
-                        stats.latency[i].percentile(0.50), stats.latency[i].percentile(0.99)));
+                        any ? stats.latency[i].percentile(0.50) : null, any ? stats.latency[i].percentile(0.99) : null,
+                        stats.uncertain[i], stats.worstContradiction[i]));
             }
-            pathReports.add(new CorrelationReport.Path(names, stats.packets, latencies));
+            pathReports.add(new CorrelationReport.Path(names, hops, stats.packets, latencies));
         }
         pathReports.sort(Comparator.comparingLong(CorrelationReport.Path::packets).reversed()
                 .thenComparing(p -> String.join(",", p.points())));
 
-        List<CorrelationReport.Loss> lossReports = new ArrayList<>();
-        lossesInOrder.forEach((pair, counts) -> {
-            List<Evidence> samples = lossEvidence.get(pair);
-            lossReports.add(new CorrelationReport.Loss(points.get((int) (pair >>> 32)).name,
-                    points.get((int) (long) pair).name, counts[0], counts[1], samples == null ? List.of() : samples));
-        });
-
         List<CorrelationReport.ClockOffset> offsets = new ArrayList<>();
         for (CapturePoint point : points) {
-            offsets.add(new CorrelationReport.ClockOffset(point.name, offsetsByName.getOrDefault(point.name, 0L)));
+            offsets.add(new CorrelationReport.ClockOffset(point.name, point.host.offsetNanos));
         }
         List<String> allLimits = new ArrayList<>(limits);
         if (evictedEarly > 0) {
             allLimits.add("match table full: " + evictedEarly + " journeys closed before their window ended");
         }
-        return new CorrelationReport(pointReports, topology(pointReports), pathReports, natReports(),
-                tunnelReports(), lossReports, offsets, List.copyOf(errors), allLimits, keepJourneys ? journeys : null);
+        List<CorrelationReport.Loss> lossReports = losses.report(device -> roles[device]);
+        if (losses.candidatesDropped() > 0) {
+            allLimits.add("loss table full: " + losses.candidatesDropped()
+                    + " TCP segments lost in the network were not checked against later ACKs");
+        }
+        return new CorrelationReport(hostReports, pointReports, topology(pointReports), pathReports, natReports(),
+                tunnelReports(), lossReports, offsets, List.copyOf(errors), allLimits,
+                keepJourneys ? journeys : null);
     }
 
     /**
@@ -660,11 +527,19 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             if (subnet != null) {
                 covered.add(subnet);
             }
-            out.add(host(subnet, IpAddresses.format(votes.vtepHigh, votes.vtepLow),
+            String captured = null;
+            for (Host host : model.hosts) {
+                if (host.vtep != null && host.vtep[0] == votes.vtepHigh && host.vtep[1] == votes.vtepLow
+                        && !host.points.isEmpty()) {
+                    captured = host.name;
+                }
+            }
+            out.add(host(captured, subnet, IpAddresses.format(votes.vtepHigh, votes.vtepLow),
                     mac == null ? null : IpAddresses.formatMac(mac), votes.backend));
         }
         for (int i = 0; i < points.size(); i++) {
-            if (!pointReports.get(i).role().equals("pod")) {
+            String role = pointReports.get(i).role();
+            if (!role.equals("pod") && !role.equals("veth")) {
                 continue;
             }
             CapturePoint point = points.get(i);
@@ -682,15 +557,16 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 own = candidates == 1 ? own : null;
             }
             if (own != null && covered.add(own & 0xFFFFFF00)) {
-                out.add(host(own & 0xFFFFFF00, null, null, null));
+                out.add(host(point.host.name, own & 0xFFFFFF00, null, null, null));
             }
         }
         return new CorrelationReport.Topology(out);
     }
 
-    private CorrelationReport.Host host(Integer subnet, String vtep, String vtepMac, String backend) {
+    private CorrelationReport.Host host(String captured, Integer subnet, String vtep, String vtepMac,
+                                        String backend) {
         if (subnet == null) {
-            return new CorrelationReport.Host(null, null, null, vtep, vtepMac, backend, List.of());
+            return new CorrelationReport.Host(captured, null, null, null, vtep, vtepMac, backend, List.of());
         }
         List<String> seen = new ArrayList<>();
         String overlay = null;
@@ -714,7 +590,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         if (vtepMac != null) {
             seen.add("vtepMac");
         }
-        return new CorrelationReport.Host(ipv4(subnet) + "/24", overlay, gateway, vtep, vtepMac, backend, seen);
+        return new CorrelationReport.Host(captured, ipv4(subnet) + "/24", overlay, gateway, vtep, vtepMac, backend,
+                seen);
     }
 
     private static String ipv4(int address) {
@@ -734,15 +611,49 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     }
 
 
+    /** One path: its devices, packets, the points seen at each device, and the latency of each step. */
     private static final class PathStats {
-        final int[] points;
+        final int[] devices;
         final LatencyHistogram[] latency;
+        /** Per step: packets whose times contradict the order (never recorded as a latency), and the worst. */
+        final long[] uncertain;
+        final long[] worstContradiction;
+        /** Per device: the points that saw it on this path. */
+        final int[][] points;
+        final int[] pointCount;
         long packets;
 
-        PathStats(int[] points) {
-            this.points = points;
-            latency = new LatencyHistogram[Math.max(0, points.length - 1)];
+        PathStats(int[] devices) {
+            this.devices = devices;
+            int steps = Math.max(0, devices.length - 1);
+            latency = new LatencyHistogram[steps];
             Arrays.setAll(latency, i -> new LatencyHistogram());
+            uncertain = new long[steps];
+            worstContradiction = new long[steps];
+            points = new int[devices.length][2];
+            pointCount = new int[devices.length];
+        }
+
+        void latency(int step, long nanos) {
+            if (nanos >= 0) {
+                latency[step].record(nanos);
+            } else {
+                uncertain[step]++;
+                worstContradiction[step] = Math.max(worstContradiction[step], -nanos);
+            }
+        }
+
+        void sawPoint(int hop, int point) {
+            int[] seen = points[hop];
+            for (int i = 0; i < pointCount[hop]; i++) {
+                if (seen[i] == point) {
+                    return;
+                }
+            }
+            if (pointCount[hop] == seen.length) {
+                points[hop] = seen = Arrays.copyOf(seen, seen.length * 2);
+            }
+            seen[pointCount[hop]++] = point;
         }
     }
 

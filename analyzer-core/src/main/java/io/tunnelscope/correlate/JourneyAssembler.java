@@ -10,8 +10,10 @@ import java.util.function.IntPredicate;
 
 /**
  * Groups the sightings of the same packet into journeys: observations with the same
- * {@link PacketIdentity} within a time window, at most one per capture point (a second sighting at
- * the same point is another packet, except at points that see every packet once per interface).
+ * {@link PacketIdentity} and payloads that agree as far as both were captured (a sighting cut by a
+ * small snaplen joins the full one it is a prefix of), within a time window, at most one per
+ * capture point (a second sighting at the same point is another packet, except at points that see
+ * every packet once per interface).
  * Identical packets in flight at once (TCP resets with IP ID 0 are byte-for-byte copies) are
  * paired first-in first-out: a sighting joins the oldest open journey of its identity that has not
  * been seen at its point yet.
@@ -39,6 +41,8 @@ final class JourneyAssembler {
         /** Hops from the third on, or null. */
         private Observation[] more;
         private int size;
+        /** The hop with the longest captured payload: every hop's payload is a prefix of its. */
+        Observation reference;
         long pointMask;
         boolean finished;
         /** Whether this journey is the one {@code open} maps its identity to. */
@@ -91,6 +95,9 @@ final class JourneyAssembler {
                 more[size - 2] = o;
             }
             size++;
+            if (reference == null || o.payloadLength > reference.payloadLength) {
+                reference = o;
+            }
             if (o.point < 64) {
                 pointMask |= 1L << o.point;
             }
@@ -126,7 +133,7 @@ final class JourneyAssembler {
         Journey head = open.get(o.identity);
         for (Journey j = head; j != null; j = j.younger) {
             if ((!j.hasPoint(o.point) || repeats(o.point))
-                    && o.adjustedNanos - j.firstNanos <= windowNanos) {
+                    && o.adjustedNanos - j.firstNanos <= windowNanos && o.samePayload(j.reference)) {
                 j.add(o);
                 return;
             }

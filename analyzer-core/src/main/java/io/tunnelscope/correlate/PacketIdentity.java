@@ -8,18 +8,21 @@ import java.nio.ByteOrder;
 
 /**
  * The identity of a packet that survives encapsulation, SNAT/DNAT and routing: a 64-bit digest of
- * the innermost IP packet's fields that tunnels and NAT leave alone — IP version and protocol,
- * IPv4 identification and fragment fields (or the IPv6 fragment header), total length, and per
- * transport: TCP sequence, acknowledgment and flags; UDP length; ICMP type, code and echo
- * sequence; plus a digest of the first {@value #DIGEST_BYTES} bytes of the transport payload.
- * Addresses, ports, TTL and checksums are left out (NAT and routers rewrite them), and so are the
- * ICMP echo identifier (MASQUERADE remaps it as it remaps ports: the vxlan-3host sample shows
- * 10244 become 15623) and the bytes an ICMP error quotes (NAT rewrites the quoted header too).
- * Allocates nothing.
+ * the innermost IP packet's header fields that tunnels and NAT leave alone — IP version and
+ * protocol, IPv4 identification and fragment fields (or the IPv6 fragment header), total length,
+ * and per transport: TCP sequence, acknowledgment and flags; UDP length; ICMP type, code and echo
+ * sequence. Addresses, ports, TTL and checksums are left out (NAT and routers rewrite them), and so
+ * are the ICMP echo identifier (MASQUERADE remaps it as it remaps ports: the vxlan-3host sample
+ * shows 10244 become 15623) and the bytes an ICMP error quotes (NAT rewrites the quoted header too).
+ *
+ * <p>The transport payload is not in the digest: it is kept beside it ({@link #payload}, its first
+ * {@value #PAYLOAD_BYTES} bytes as far as the capture has them), so a sighting cut short by a
+ * small snaplen still matches the full sighting it is a prefix of ({@link Observation#samePayload}),
+ * while two packets with equal headers and different payloads do not. Allocates nothing.
  */
 final class PacketIdentity {
-    /** Payload bytes digested: enough to tell packets apart, few enough to survive small snaplens. */
-    static final int DIGEST_BYTES = 64;
+    /** Payload bytes kept: enough to tell packets apart, few enough to survive small snaplens. */
+    static final int PAYLOAD_BYTES = 64;
 
     private PacketIdentity() {
     }
@@ -35,19 +38,15 @@ final class PacketIdentity {
         h = mix(h, view.ipTotalLength(ip));
         int transport = view.transportLayer(ip);
         if (transport < 0 || stack.isQuoted(transport)) {
-            return mix(h, digest(stack.buffer(), stack.payloadOffset(ip), stack.end(ip)));
+            return h;
         }
-        int type = stack.type(transport);
-        int payload = stack.payloadOffset(transport);
-        switch (type) {
+        switch (stack.type(transport)) {
             case LayerType.TCP:
                 h = mix(h, view.tcpSequence(transport));
                 h = mix(h, view.tcpAcknowledgment(transport));
-                h = mix(h, view.tcpFlags(transport));
-                break;
+                return mix(h, view.tcpFlags(transport));
             case LayerType.UDP:
-                h = mix(h, view.udpLength(transport));
-                break;
+                return mix(h, view.udpLength(transport));
             case LayerType.ICMP:
             case LayerType.ICMPV6:
                 h = mix(h, view.icmpType(transport));
@@ -61,37 +60,59 @@ final class PacketIdentity {
                     h = mix(h, view.ipProtocol(quoted));
                     return mix(h, view.ipTotalLength(quoted));
                 }
-                payload = stack.offset(transport) + 8;
-                break;
+                return h;
             default:
-                payload = stack.offset(transport);
-                break;
+                return h;
         }
-        return mix(h, digest(stack.buffer(), payload, stack.end(transport)));
     }
 
     /**
-     * A digest of {@code buffer[from, min(end, from + DIGEST_BYTES))}: eight bytes at a time (read
-     * in network order whatever the buffer's order, so every capture digests a packet alike), then
-     * the bytes left one by one. Each step is a bijection of the state, so two byte strings of
-     * the same length differ in digest unless the multiplications happen to cancel.
+     * Keeps in {@code o} the first {@value #PAYLOAD_BYTES} bytes of the payload of the packet
+     * whose innermost IP layer is {@code ip}, as far as the capture has them: the transport payload
+     * (after the ICMP header's 8 bytes), or the IP payload when there is no transport header we
+     * know. ICMP errors keep none (their quote is rewritten by NAT, and the header identity already
+     * names what they quote).
      */
-    private static long digest(ByteBuffer buffer, int from, int end) {
-        int to = Math.min(end, from + DIGEST_BYTES);
-        to = Math.min(to, buffer.limit());
+    static void payload(LayerStack stack, PacketView view, int ip, Observation o) {
+        int transport = view.transportLayer(ip);
+        int from;
+        int end;
+        if (transport < 0 || stack.isQuoted(transport)) {
+            from = stack.payloadOffset(ip);
+            end = stack.end(ip);
+        } else {
+            int type = stack.type(transport);
+            if ((type == LayerType.ICMP || type == LayerType.ICMPV6) && view.quotedIpLayer(transport) >= 0) {
+                o.payloadLength = 0;
+                return;
+            }
+            from = type == LayerType.TCP || type == LayerType.UDP ? stack.payloadOffset(transport)
+                    : type == LayerType.ICMP || type == LayerType.ICMPV6 ? stack.offset(transport) + 8
+                    : stack.offset(transport);
+            end = stack.end(transport);
+        }
+        ByteBuffer buffer = stack.buffer();
+        int to = Math.min(Math.min(end, from + PAYLOAD_BYTES), buffer.limit());
+        int length = Math.max(0, to - from);
+        o.payloadLength = length;
         boolean swap = buffer.order() == ByteOrder.LITTLE_ENDIAN;
-        long h = 0xCBF29CE484222325L;
+        int word = 0;
         int i = from;
-        for (int stop = to - (Long.BYTES - 1); i < stop; i += Long.BYTES) {
-            long word = buffer.getLong(i);
-            h = (h ^ (swap ? Long.reverseBytes(word) : word)) * 0x9E3779B97F4A7C15L;
-            h ^= h >>> 32;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long w = buffer.getLong(i);
+            o.payloadWord(word++, swap ? Long.reverseBytes(w) : w);
         }
-        for (; i < to; i++) {
-            h ^= buffer.get(i) & 0xff;
-            h *= 0x100000001B3L;
+        if (i < to) {
+            long w = 0;
+            int shift = 56;
+            for (; i < to; i++, shift -= 8) {
+                w |= (buffer.get(i) & 0xFFL) << shift;
+            }
+            o.payloadWord(word++, w);
         }
-        return h;
+        for (; word < PAYLOAD_BYTES / Long.BYTES; word++) {
+            o.payloadWord(word, 0);
+        }
     }
 
     private static long mix(long h, long value) {

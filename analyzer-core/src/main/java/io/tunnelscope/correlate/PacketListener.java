@@ -11,4 +11,13 @@ import io.tunnelscope.decode.PacketView;
  */
 public interface PacketListener {
     void packet(String point, String file, PacketRecord record, LayerStack stack, PacketView view);
+
+    /**
+     * Sees a packet with the sighting correlation made of it, which per-packet rules tag with the
+     * causes they see ({@link Sighting}); by default the sighting is ignored.
+     */
+    default void packet(String point, String file, PacketRecord record, LayerStack stack, PacketView view,
+                        Sighting sighting) {
+        packet(point, file, record, stack, view);
+    }
 }

@@ -104,8 +104,9 @@ class SinglePointTest {
         private int next;
 
         @Override
-        public CapturePoint create(String name, String file, int linkType, String interfaceName) {
-            return new CapturePoint(next++, name, file, linkType, interfaceName);
+        public CapturePoint create(HostModel.PointFacts facts) {
+            return new CapturePoint(next++, facts.name(), facts.file().toString(), facts.linkType(),
+                    facts.interfaceName());
         }
 
         @Override

@@ -552,9 +552,7 @@ final class MainWindow {
                 if (isCancelled()) {
                     return null;
                 }
-                CorrelationReport correlated = new CorrelationReport(report.captures(), report.topology(),
-                        report.paths(), report.nat(), report.tunnels(), report.losses(), report.clockOffsets(),
-                        report.errors(), report.limits(), report.journeys());
+                CorrelationReport correlated = report.correlation();
                 return new Analysis(report, new CorrelationModel(correlated, forStore));
             }
         };

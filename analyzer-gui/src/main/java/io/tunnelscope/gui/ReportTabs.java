@@ -65,7 +65,8 @@ final class ReportTabs {
         column(paths, "Packets", 70, p -> Long.toString(p.packets()));
         column(paths, "Points", 560, p -> String.join(" → ", p.points()));
         column(paths, "Hop latency p50 / p99", 520, p -> p.hopLatencyNanos() == null ? "" : p.hopLatencyNanos().stream()
-                .map(h -> JourneyView.duration(h.p50()) + " / " + JourneyView.duration(h.p99()))
+                .map(h -> h.p50() == null ? "clock uncertain" : JourneyView.duration(h.p50()) + " / "
+                        + JourneyView.duration(h.p99()))
                 .collect(Collectors.joining(",  ")));
     }
 
