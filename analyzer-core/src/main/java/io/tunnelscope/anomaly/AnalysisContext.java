@@ -35,6 +35,8 @@ public final class AnalysisContext {
     private final CorrelationReport correlation;
     private final SizeFacts sizes;
     private final Map<String, String> roles = new HashMap<>();
+    /** Point name to its device as text ({@code host device}). */
+    private final Map<String, String> devices = new HashMap<>();
     private final List<int[]> podSubnets = new ArrayList<>();
     private final Set<String> vteps = new HashSet<>();
     private final String backend;
@@ -44,6 +46,7 @@ public final class AnalysisContext {
         this.sizes = sizes;
         for (CorrelationReport.Point point : correlation.points()) {
             roles.put(point.name(), point.role());
+            devices.put(point.name(), point.host() + " " + point.device());
         }
         for (CorrelationReport.Host host : correlation.topology().hosts()) {
             if (host.subnet() != null && host.subnet().indexOf(':') < 0) {
@@ -79,10 +82,19 @@ public final class AnalysisContext {
         return roles.getOrDefault(point, "unknown");
     }
 
-    /** True for pod, bridge: where pods' packets are seen before the overlay. */
+    /** True for pod, veth, bridge: where pods' packets are seen before the overlay. */
     public boolean podSide(String point) {
         String role = role(point);
-        return role.equals("pod") || role.equals("bridge");
+        return role.equals("pod") || role.equals("veth") || role.equals("bridge");
+    }
+
+    /** The devices ({@code host device}) the given points captured on, each once, in order. */
+    public List<String> devices(java.util.Collection<String> points) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String point : points) {
+            out.add(devices.getOrDefault(point, point));
+        }
+        return List.copyOf(out);
     }
 
     /** The tunnel most traffic used ({@code vxlan}, {@code flannel-udp}, ...), or null. */

@@ -13,6 +13,8 @@ import java.util.Map;
 public final class BadChecksumRule implements Rule {
     private final FirstSeen<String, long[]> countByPoint = new FirstSeen<>();
     private final EvidenceSample evidence = new EvidenceSample(8);
+    /** The damaged packets, each once however many points saw it. */
+    private final PacketCount packets = new PacketCount();
 
     @Override
     public String kind() {
@@ -30,6 +32,7 @@ public final class BadChecksumRule implements Rule {
             return;
         }
         countByPoint.computeIfAbsent(packet.point(), packet, k -> new long[1])[0]++;
+        packets.add(packet);
         evidence.add(packet);
     }
 
@@ -38,6 +41,7 @@ public final class BadChecksumRule implements Rule {
         BadChecksumRule theirs = (BadChecksumRule) other;
         countByPoint.mergeFrom(theirs.countByPoint, (mine, more) -> mine[0] += more[0], Integer.MAX_VALUE);
         evidence.mergeFrom(theirs.evidence);
+        packets.mergeFrom(theirs.packets);
     }
 
     @Override
@@ -45,10 +49,9 @@ public final class BadChecksumRule implements Rule {
         if (countByPoint.isEmpty()) {
             return;
         }
-        long count = 0;
+        long count = packets.count();
         List<String> where = new ArrayList<>();
         for (Map.Entry<String, long[]> e : countByPoint.map().entrySet()) {
-            count += e.getValue()[0];
             where.add(e.getKey() + " (" + e.getValue()[0] + ")");
         }
         findings.add(new Finding(kind(), Severity.ERROR,

@@ -21,7 +21,8 @@ public final class FragNeededRule implements Rule {
         final long mtu;
         final FirstSeen<String, Void> quoted = new FirstSeen<>();
         final FirstSeen<String, Void> points = new FirstSeen<>();
-        final Set<Long> messages = new HashSet<>();
+        /** The messages, each once however many points saw it. */
+        final PacketCount messages = new PacketCount();
         final EvidenceSample evidence = new EvidenceSample(MAX_EVIDENCE);
 
         Cause(String sender, long mtu) {
@@ -32,7 +33,7 @@ public final class FragNeededRule implements Rule {
         void mergeFrom(Cause other) {
             quoted.mergeFrom(other.quoted, MAX_QUOTED);
             points.mergeFrom(other.points, Integer.MAX_VALUE);
-            messages.addAll(other.messages);
+            messages.mergeFrom(other.messages);
             evidence.mergeFrom(other.evidence);
         }
     }
@@ -80,7 +81,8 @@ public final class FragNeededRule implements Rule {
             message = message * 31 + view.ipId(quoted);
         }
         message = message * 31 + view.ipId(ip);
-        cause.messages.add(message);
+        // The message's identity, the same at every point (NAT rewrites the quote, not the identity).
+        cause.messages.add(packet.identity() != 0 ? packet.identity() : message);
         cause.points.add(packet.point(), packet);
         cause.evidence.add(packet);
     }
@@ -94,7 +96,7 @@ public final class FragNeededRule implements Rule {
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         for (Cause cause : causes.map().values()) {
-            long count = cause.messages.size();
+            long count = cause.messages.count();
             findings.add(new Finding(kind(), Severity.WARNING,
                     cause.sender + " sent " + count + " fragmentation-needed message" + (count == 1 ? "" : "s")
                             + " with next-hop MTU " + cause.mtu + ", about " + String.join(", ", cause.quoted.keys()) + ".",

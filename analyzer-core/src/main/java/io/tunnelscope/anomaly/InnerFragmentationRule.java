@@ -71,6 +71,11 @@ public final class InnerFragmentationRule implements Rule {
         }
     }
 
+    /** {@code 3 devices (host1 docker0, ...)}, or the one device. */
+    static String describe(List<String> devices) {
+        return devices.size() == 1 ? devices.get(0) : devices.size() + " devices (" + String.join(", ", devices) + ")";
+    }
+
     @Override
     public void mergeFrom(Rule other) {
         byPoint.mergeFrom(((InnerFragmentationRule) other).byPoint, (mine, theirs) -> {
@@ -109,7 +114,7 @@ public final class InnerFragmentationRule implements Rule {
                 : "the overlay carries (" + overlay.value() + " bytes, " + overlay.source() + ")";
         findings.add(new Finding(kind(), Severity.WARNING,
                 distinct.size() + " pod packet" + (distinct.size() == 1 ? " was" : "s were") + " fragmented ("
-                        + String.join(", ", flows) + "), seen at " + points.size() + " capture points.",
+                        + String.join(", ", flows) + "), seen on " + describe(context.devices(points)) + ".",
                 points, evidence, distinct.size(),
                 "Pods send packets larger than " + limit + " without DF, so they are split on the way: every "
                         + "fragment costs a header and one lost fragment loses the packet. Set the pod and bridge MTU "

@@ -22,12 +22,13 @@ public final class MssMismatchRule implements Rule {
     private static final int MAX_KEYS = 1024;
 
     private static final class Announcement {
-        long syns;
+        /** The SYNs, each once however many points saw it. */
+        final PacketCount syns = new PacketCount();
         final FirstSeen<String, Void> points = new FirstSeen<>();
         final EvidenceSample evidence = new EvidenceSample(4);
 
         void mergeFrom(Announcement other) {
-            syns += other.syns;
+            syns.mergeFrom(other.syns);
             points.mergeFrom(other.points, Integer.MAX_VALUE);
             evidence.mergeFrom(other.evidence);
         }
@@ -66,7 +67,7 @@ public final class MssMismatchRule implements Rule {
             return;
         }
         Announcement a = announcements.computeIfAbsent(key, packet, k -> new Announcement());
-        a.syns++;
+        a.syns.add(packet);
         a.points.add(packet.point(), packet);
         a.evidence.add(packet);
     }
@@ -86,7 +87,7 @@ public final class MssMismatchRule implements Rule {
         Map<Integer, List<String>> bySize = new LinkedHashMap<>();
         Map<Integer, Set<String>> points = new LinkedHashMap<>();
         Map<Integer, List<Evidence>> evidence = new LinkedHashMap<>();
-        Map<Integer, Long> syns = new LinkedHashMap<>();
+        Map<Integer, List<PacketCount>> syns = new LinkedHashMap<>();
         for (Map.Entry<String, Announcement> entry : announcements.map().entrySet()) {
             String[] parts = entry.getKey().split(" ");
             int source = Integer.parseInt(parts[0]);
@@ -110,7 +111,7 @@ public final class MssMismatchRule implements Rule {
                     sample.add(e);
                 }
             }
-            syns.merge(mss, entry.getValue().syns, Long::sum);
+            syns.computeIfAbsent(mss, k -> new ArrayList<>()).add(entry.getValue().syns);
         }
         for (Map.Entry<Integer, List<String>> entry : bySize.entrySet()) {
             int mss = entry.getKey();
@@ -118,7 +119,7 @@ public final class MssMismatchRule implements Rule {
                     "SYNs from " + String.join(", ", entry.getValue()) + " to pods on other hosts announce MSS " + mss
                             + ", but the overlay carries segments of at most " + limit + " bytes (MTU "
                             + overlay.value() + ", " + overlay.source() + ").",
-                    List.copyOf(points.get(mss)), evidence.get(mss), syns.get(mss),
+                    List.copyOf(points.get(mss)), evidence.get(mss), PacketCount.union(syns.get(mss)),
                     "Set the pod MTU to " + overlay.value() + " (the MSS follows it), or clamp it on the hosts: "
                             + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
                             + "--clamp-mss-to-pmtu'."));

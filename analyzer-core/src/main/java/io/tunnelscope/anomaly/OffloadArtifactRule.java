@@ -16,6 +16,8 @@ import java.util.Map;
 public final class OffloadArtifactRule implements Rule {
     private final FirstSeen<String, long[]> partialByPoint = new FirstSeen<>();
     private final EvidenceSample evidence = new EvidenceSample(4);
+    /** The packets with partial checksums, each once however many points saw it. */
+    private final PacketCount packets = new PacketCount();
 
     @Override
     public String kind() {
@@ -31,6 +33,7 @@ public final class OffloadArtifactRule implements Rule {
     public void packet(PacketContext packet) {
         if (ChecksumFaults.classify(packet.stack(), packet.view()) == ChecksumFaults.PARTIAL) {
             partialByPoint.computeIfAbsent(packet.point(), packet, k -> new long[1])[0]++;
+            packets.add(packet);
             evidence.add(packet);
         }
     }
@@ -40,14 +43,12 @@ public final class OffloadArtifactRule implements Rule {
         OffloadArtifactRule theirs = (OffloadArtifactRule) other;
         partialByPoint.mergeFrom(theirs.partialByPoint, (mine, more) -> mine[0] += more[0], Integer.MAX_VALUE);
         evidence.mergeFrom(theirs.evidence);
+        packets.mergeFrom(theirs.packets);
     }
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
-        long partial = 0;
-        for (long[] count : partialByPoint.map().values()) {
-            partial += count[0];
-        }
+        long partial = packets.count();
         long superFrames = 0;
         int largest = 0;
         List<String> points = new ArrayList<>(partialByPoint.keys());

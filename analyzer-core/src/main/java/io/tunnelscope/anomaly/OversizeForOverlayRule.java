@@ -23,7 +23,8 @@ public final class OversizeForOverlayRule implements Rule {
 
     /** Packets of one (point, source /24, destination /24, size, destination), and the first. */
     private static final class Sized {
-        long packets;
+        /** The packets, each once however many points saw it. */
+        final PacketCount packets = new PacketCount();
         final Evidence first;
 
         Sized(Evidence first) {
@@ -73,13 +74,13 @@ public final class OversizeForOverlayRule implements Rule {
             sized = sizes.computeIfAbsent(key, packet, k -> new Sized(packet.evidence()));
             byNumbers.put(numbers, sized);
         }
-        sized.packets++;
+        sized.packets.add(packet);
     }
 
     @Override
     public void mergeFrom(Rule other) {
         byNumbers = new LongTupleMap<>(3);
-        sizes.mergeFrom(((OversizeForOverlayRule) other).sizes, (mine, theirs) -> mine.packets += theirs.packets,
+        sizes.mergeFrom(((OversizeForOverlayRule) other).sizes, (mine, theirs) -> mine.packets.mergeFrom(theirs.packets),
                 MAX_KEYS);
     }
 
@@ -89,7 +90,7 @@ public final class OversizeForOverlayRule implements Rule {
         if (overlay == null) {
             return;
         }
-        long count = 0;
+        List<PacketCount> counts = new ArrayList<>();
         int largest = 0;
         Set<String> points = new LinkedHashSet<>();
         List<Evidence> samples = new ArrayList<>();
@@ -104,16 +105,17 @@ public final class OversizeForOverlayRule implements Rule {
             if (!context.podSide(point) || !crossesOverlay || length <= overlay.value()) {
                 continue;
             }
-            count += entry.getValue().packets;
+            counts.add(entry.getValue().packets);
             largest = Math.max(largest, length);
             points.add(point);
             if (samples.size() < 6) {
                 samples.add(entry.getValue().first);
             }
         }
-        if (count == 0) {
+        if (counts.isEmpty()) {
             return;
         }
+        long count = PacketCount.union(counts);
         findings.add(new Finding(kind(), Severity.WARNING,
                 count + " packets of up to " + largest + " bytes left pods for other hosts' pods, but the overlay "
                         + "carries at most " + overlay.value() + " (" + overlay.source() + ").",

@@ -3,6 +3,7 @@ package io.tunnelscope.anomaly;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.correlate.FilePacketListener;
 import io.tunnelscope.correlate.PacketListener;
+import io.tunnelscope.correlate.Sighting;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.flow.FlowTable;
@@ -35,18 +36,42 @@ final class PacketAnalysis {
 
     /** Sees every packet in merged order: its number is its order. */
     PacketListener listener() {
-        return (point, file, record, stack, view) -> packet(point, file, packets++, 0, record, stack, view);
+        return new PacketListener() {
+            @Override
+            public void packet(String point, String file, PacketRecord record, LayerStack stack, PacketView view) {
+                packet(point, file, record, stack, view, null);
+            }
+
+            @Override
+            public void packet(String point, String file, PacketRecord record, LayerStack stack, PacketView view,
+                               Sighting sighting) {
+                PacketAnalysis.this.packet(point, file, packets++, 0, record, stack, view, sighting);
+            }
+        };
     }
 
     /** Sees the packets of the {@code index}-th file, in the file's order. */
     FilePacketListener listener(int index) {
-        return (point, file, release, record, stack, view) ->
-                packet(point, file, release, PacketOrder.position(index, packets++), record, stack, view);
+        return new FilePacketListener() {
+            @Override
+            public void packet(String point, String file, long release, PacketRecord record, LayerStack stack,
+                               PacketView view) {
+                packet(point, file, release, record, stack, view, null);
+            }
+
+            @Override
+            public void packet(String point, String file, long release, PacketRecord record, LayerStack stack,
+                               PacketView view, Sighting sighting) {
+                PacketAnalysis.this.packet(point, file, release, PacketOrder.position(index, packets++), record,
+                        stack, view, sighting);
+            }
+        };
     }
 
     private void packet(String point, String file, long release, long position, PacketRecord record,
-                        LayerStack stack, PacketView view) {
+                        LayerStack stack, PacketView view, Sighting sighting) {
         context.set(point, file, record, stack, view);
+        context.identity = sighting == null ? 0 : sighting.identity();
         context.release = release;
         context.position = position;
         if (point != lastPoint) {

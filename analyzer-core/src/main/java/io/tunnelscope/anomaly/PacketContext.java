@@ -14,6 +14,8 @@ public final class PacketContext {
     PacketView view;
     long release;
     long position;
+    /** The packet's identity across captures (0: not one correlation follows). */
+    long identity;
 
     void set(String point, String file, PacketRecord record, LayerStack stack, PacketView view) {
         this.point = point;
@@ -28,6 +30,13 @@ public final class PacketContext {
     public PacketRecord record() { return record; }
     public LayerStack stack() { return stack; }
     public PacketView view() { return view; }
+
+    /**
+     * The packet's identity, the same at every capture that saw it (through tunnels and NAT): count
+     * packets by it ({@link PacketCount}) so a packet seen at several points counts once. 0 for a
+     * packet correlation does not follow (not routable IP): each of its sightings counts.
+     */
+    public long identity() { return identity; }
 
     /** Where this packet stands in the merged order of the captures (allocates: as evidence). */
     PacketOrder order() {

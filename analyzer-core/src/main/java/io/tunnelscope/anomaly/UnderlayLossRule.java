@@ -6,8 +6,10 @@ import io.tunnelscope.report.Severity;
 import java.util.List;
 
 /**
- * {@code UNDERLAY_LOSS}: tunnel packets that left one host's underlay capture and never appeared
- * in the receiving host's, while that capture was running (from the correlation's losses).
+ * {@code UNDERLAY_LOSS}: tunnel packets that left one host's NIC and never appeared at the
+ * receiving host's, while its capture was running and nothing further on saw them (the
+ * correlation's {@code network} losses between the NICs of two hosts; losses inside a host are
+ * {@link LostRule}'s, what a capture missed {@link CaptureLossRule}'s).
  */
 public final class UnderlayLossRule implements Rule {
     @Override
@@ -28,12 +30,13 @@ public final class UnderlayLossRule implements Rule {
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         for (CorrelationReport.Loss loss : context.correlation().losses()) {
-            if (loss.missing() == 0) {
+            if (loss.missing() == 0 || !isUnderlay(context, loss)) {
                 continue;
             }
             findings.add(new Finding(kind(), Severity.ERROR,
-                    loss.missing() + " of " + loss.sent() + " tunnel packets that left " + loss.from()
-                            + " never reached " + loss.to() + String.format(java.util.Locale.ROOT, " (%.1f%% lost).",
+                    loss.missing() + " of " + loss.sent() + " tunnel packets that left " + loss.lastSeen()
+                            + " (" + loss.from() + ") never reached " + loss.firstMissing() + " (" + loss.to() + ")"
+                            + String.format(java.util.Locale.ROOT, " (%.1f%% lost).",
                             100.0 * loss.missing() / loss.sent()),
                     List.of(loss.from(), loss.to()), loss.evidence(), loss.missing(),
                     "The underlay between the hosts drops packets: check the NICs' and switches' drop and error "
@@ -41,6 +44,12 @@ public final class UnderlayLossRule implements Rule {
                             + "for UDP " + (context.backend() == null ? "8472" : portOf(context.backend()))
                             + ", and the underlay MTU."));
         }
+    }
+
+    /** A network loss between the NICs of two hosts: the underlay's. */
+    static boolean isUnderlay(AnalysisContext context, CorrelationReport.Loss loss) {
+        return loss.kind().equals("network") && !loss.lastSeen().host().equals(loss.firstMissing().host())
+                && context.role(loss.from()).equals("underlay") && context.role(loss.to()).equals("underlay");
     }
 
     private static String portOf(String backend) {

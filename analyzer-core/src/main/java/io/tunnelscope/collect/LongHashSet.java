@@ -71,6 +71,18 @@ public final class LongHashSet {
         return size;
     }
 
+    /** Gives every value of the set to {@code action}, in no particular order. */
+    public void forEach(java.util.function.LongConsumer action) {
+        if (hasFree) {
+            action.accept(FREE);
+        }
+        for (long v : slots) {
+            if (v != FREE) {
+                action.accept(v);
+            }
+        }
+    }
+
     private void grow() {
         long[] old = slots;
         allocate(old.length * 2);

@@ -40,8 +40,8 @@ final class CaptureCursor implements Closeable {
     private final PacketView view = new PacketView();
     private final PacketRecord record = new PacketRecord();
     private final LinuxSllHeader cooked = new LinuxSllHeader();
-    /** The sighting listeners tag: the current packet's observation (null when it has none). */
-    private final Tagging sighting = new Tagging();
+    /** The sighting shown to listeners: the current packet's observation (null when it has none). */
+    private final Current sighting = new Current();
     private final LinuxSll2Header cooked2 = new LinuxSll2Header();
     /** The current packet's cooked packet type and link-layer source, set by {@link #linkFacts}. */
     private int packetType;
@@ -429,6 +429,27 @@ final class CaptureCursor implements Closeable {
         o.ipLength = view.ipTotalLength(inner);
         o.ipId = view.ipId(inner);
         o.fragment = view.moreFragments(inner) || view.fragmentOffset(inner) > 0;
+        o.outerOnly = view.encapsulationCount() > 0 && inner == view.outerIpLayer();
+        for (int n = 0; n < stack.noteCount() && !o.badChecksum; n++) {
+            io.tunnelscope.decode.Note note = stack.note(n);
+            o.badChecksum = note == io.tunnelscope.decode.Note.IPV4_BAD_CHECKSUM
+                    || note == io.tunnelscope.decode.Note.UDP_BAD_CHECKSUM
+                    || note == io.tunnelscope.decode.Note.TCP_BAD_CHECKSUM
+                    || note == io.tunnelscope.decode.Note.ICMP_BAD_CHECKSUM
+                    || note == io.tunnelscope.decode.Note.ICMPV6_BAD_CHECKSUM;
+        }
+        if (transport >= 0 && (stack.type(transport) == LayerType.ICMP || stack.type(transport) == LayerType.ICMPV6)
+                && view.quotedIpLayer(transport) >= 0) {
+            int quoted = view.quotedIpLayer(transport);
+            int type = view.icmpType(transport);
+            int code = view.icmpCode(transport);
+            boolean tooBig = stack.type(transport) == LayerType.ICMP ? type == 3 && code == 4 : type == 2;
+            if (tooBig) {
+                o.quotedIpId = view.ipId(quoted);
+                o.quotedProtocol = view.ipProtocol(quoted);
+                o.reportedMtu = (int) Math.min(Integer.MAX_VALUE, view.icmpMtu(transport));
+            }
+        }
         if (transport >= 0 && stack.type(transport) == LayerType.TCP && !stack.isQuoted(transport)
                 && stack.status(transport) != io.tunnelscope.decode.LayerStatus.MALFORMED
                 && stack.headerLength(transport) >= 20) {
@@ -461,17 +482,13 @@ final class CaptureCursor implements Closeable {
         return o;
     }
 
-    /** Tags the observation of the packet being shown to the listeners. */
-    private static final class Tagging implements Sighting {
+    /** The packet being shown to the listeners, as correlation identifies it. */
+    private static final class Current implements Sighting {
         Observation current;
 
         @Override
-        public boolean tag(long tag) {
-            if (current == null) {
-                return false;
-            }
-            current.addTag(tag);
-            return true;
+        public long identity() {
+            return current == null ? 0 : PacketIdentity.ofSighting(current);
         }
     }
 

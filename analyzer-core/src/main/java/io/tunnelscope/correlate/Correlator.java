@@ -39,11 +39,6 @@ public final class Correlator {
          * are up to half of it apart are matched (and so the skew found).
          */
         public long calibrationWindowNanos = 65_000_000_000L;
-        /**
-         * Counts the causes per-packet listeners tagged, once per packet ({@link Sighting}); null
-         * when nobody asks.
-         */
-        public CauseTags causes;
         /** Capture points the user placed on hosts and devices ({@code --point}). */
         public List<PointMapping> pointMappings = List.of();
         /** Most journeys open at once; the oldest is closed early beyond it (and counted). */
@@ -96,8 +91,7 @@ public final class Correlator {
         Registry registry = new Registry(model);
         List<String> errors = new ArrayList<>();
         OuterSightings outer = new OuterSightings(3 * options.windowNanos, 2 * options.maxOpenJourneys);
-        JourneyAnalysis analysis = new JourneyAnalysis(registry.points, model, options.keepJourneys, outer,
-                options.causes != null ? options.causes : new CauseTags());
+        JourneyAnalysis analysis = new JourneyAnalysis(registry.points, model, options.keepJourneys, outer);
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);

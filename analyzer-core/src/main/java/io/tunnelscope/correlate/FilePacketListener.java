@@ -22,8 +22,8 @@ public interface FilePacketListener {
     void packet(String point, String file, long release, PacketRecord record, LayerStack stack, PacketView view);
 
     /**
-     * Sees a packet with the sighting correlation made of it, which per-packet rules tag with the
-     * causes they see ({@link Sighting}); by default the sighting is ignored.
+     * Sees a packet with the sighting correlation made of it (its identity, so a packet seen at
+     * several captures can be counted once: {@link Sighting}); by default the sighting is ignored.
      */
     default void packet(String point, String file, long release, PacketRecord record, LayerStack stack,
                         PacketView view, Sighting sighting) {

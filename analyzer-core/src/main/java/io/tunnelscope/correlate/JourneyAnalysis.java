@@ -44,7 +44,6 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final boolean keepJourneys;
     private final CausalOrder order;
     private final LossAnalysis losses;
-    private final CauseTags causes;
 
     /** The hops of the journey being analysed, in order (reused). */
     private Observation[] ordered = new Observation[8];
@@ -78,14 +77,12 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final LongHashSet ipv4Seen = new LongHashSet(1024);
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
 
-    JourneyAnalysis(List<CapturePoint> points, HostModel model, boolean keepJourneys, OuterSightings outer,
-                    CauseTags causes) {
+    JourneyAnalysis(List<CapturePoint> points, HostModel model, boolean keepJourneys, OuterSightings outer) {
         this.points = points;
         this.model = model;
         this.keepJourneys = keepJourneys;
         this.order = new CausalOrder(points, model.devices);
         this.losses = new LossAnalysis(points, model, outer, order);
-        this.causes = causes;
     }
 
     @Override
@@ -119,7 +116,6 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         recordNat(hops, groups);
         recordTunnels(hops, n);
         losses.journey(hops, n, groups);
-        causes.journey(hops, n, points);
         if (keepJourneys) {
             List<CorrelationReport.Hop> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {

@@ -1,7 +1,6 @@
 package io.tunnelscope.correlate;
 
 import io.tunnelscope.collect.LongObjectMap;
-import io.tunnelscope.collect.LongTupleMap;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
@@ -51,6 +50,10 @@ final class LossAnalysis {
         long notCapturing;
         /** Vanished here as a whole but went on as fragments: not lost. */
         long fragmented;
+        /** Of the network losses: dropped for their size (an ICMP error said so), or arriving damaged. */
+        long tooBig;
+        int tooBigMtu = -1;
+        long damaged;
         final List<Evidence> evidence = new ArrayList<>();
         final List<Evidence> captureEvidence = new ArrayList<>();
         String reason;
@@ -64,24 +67,30 @@ final class LossAnalysis {
     /** A packet lost in the network, kept to be judged again once later packets are known. */
     private static final class Candidate {
         final PairStats pair;
-        /** TCP: the flow (data direction) and the sequence number after the segment; else 0, -1. */
+        /** TCP: the flow (data direction), the segment's first and next sequence numbers; else 0, -1, -1. */
         final long flowHash;
+        final long start;
         final long end;
         final long nanos;
         String retransmission;
         /** Its fragments went on (it was not lost: fragmented on the way). */
         boolean fragmented;
-        /** An earlier candidate of the same flow and sequence number (lost before), or null. */
+        /** The MTU an ICMP "fragmentation needed" / "packet too big" about it reported, or -1. */
+        int tooBigFor = -1;
+        /** An earlier candidate of the same flow (lost before), or null. */
         Candidate earlier;
 
-        Candidate(PairStats pair, long flowHash, long end, long nanos) {
+        Candidate(PairStats pair, long flowHash, long start, long end, long nanos) {
             this.pair = pair;
             this.flowHash = flowHash;
+            this.start = start;
             this.end = end;
             this.nanos = nanos;
         }
     }
 
+    /** The smallest MTU a link may have (IPv6's; IPv4 links are at least 576 in practice). */
+    private static final int MIN_LINK_MTU = 1280;
     /** How long after a packet vanished its fragments may still show up as its continuation. */
     private static final long FRAGMENTS_WITHIN_NANOS = 1_000_000_000L;
     /** The last candidate by (IP identification, protocol), to meet its fragments. */
@@ -90,9 +99,8 @@ final class LossAnalysis {
     private final LongObjectMap<PairStats> pairs = new LongObjectMap<>();
     private final Map<Long, PairStats> pairsInOrder = new LinkedHashMap<>();
     private final List<Candidate> candidates = new ArrayList<>();
-    /** Candidates by (flow hash, sequence): to tie a retransmission to the original. */
-    private final LongTupleMap<Candidate> candidatesBySequence = new LongTupleMap<>(2);
-    private final long[] candidateKey = new long[2];
+    /** The latest candidate of each TCP flow (earlier ones chained): to tie retransmissions to originals. */
+    private final LongObjectMap<Candidate> candidatesByFlow = new LongObjectMap<>();
     /** Per flow (hash of the data direction's addresses and ports): highest ACK and when ([ack, nanos]). */
     private final LongObjectMap<long[]> acks = new LongObjectMap<>();
     private long candidatesDropped;
@@ -124,6 +132,14 @@ final class LossAnalysis {
         Observation first = hops[0];
         Observation last = hops[order.start(groups - 1)];
         trackTcp(first, last);
+        if (first.quotedIpId >= 0 && !candidatesByIpId.isEmpty()) {
+            // An ICMP "fragmentation needed" about a packet that vanished: it was dropped for its size.
+            Candidate big = candidatesByIpId.get(first.quotedIpId << 8 | first.quotedProtocol);
+            if (big != null && first.adjustedNanos >= big.nanos
+                    && first.adjustedNanos - big.nanos <= FRAGMENTS_WITHIN_NANOS) {
+                big.tooBigFor = first.reportedMtu;
+            }
+        }
         if (first.fragment && !candidatesByIpId.isEmpty()) {
             Candidate whole = candidatesByIpId.get(first.ipId << 8 | first.protocol);
             if (whole != null && first.adjustedNanos >= whole.nanos
@@ -194,6 +210,9 @@ final class LossAnalysis {
                 return;
             }
             stats.network++;
+            if (previousHop.badChecksum) {
+                stats.damaged++;
+            }
             sample(stats.evidence, previousHop);
             candidate(stats, first, previousNanos);
             return;
@@ -238,6 +257,10 @@ final class LossAnalysis {
         int startRank = start.rank();
         if (startRank < 0) {
             return 0;
+        }
+        if (first.outerOnly || last.outerOnly) {
+            // The capture cut the inner packet off: only the tunnel's way over the underlay is known.
+            return receiver != null && receiver != sender ? add(0, single(receiver, 4)) : 0;
         }
         int tunnelRole = tunnel == null ? 0 : tunnel.encapsulation == Encapsulation.FLANNEL_UDP ? 2 : 1;
         int source = ipv4OrZero(first.srcHigh, first.srcLow);
@@ -471,8 +494,12 @@ final class LossAnalysis {
             return;
         }
         boolean segment = first.tcpSequence >= 0 && (first.tcpPayload > 0 || (first.tcpFlags & 0x03) != 0);
+        if (!segment && first.ipLength <= MIN_LINK_MTU) {
+            // Nothing to judge again: not TCP data, and too small to be fragmented on any link.
+            return;
+        }
         if (!segment) {
-            Candidate candidate = new Candidate(pair, 0, -1, nanos);
+            Candidate candidate = new Candidate(pair, 0, -1, -1, nanos);
             candidates.add(candidate);
             if (first.ipId >= 0 && !first.fragment) {
                 candidatesByIpId.put(first.ipId << 8 | first.protocol, candidate);
@@ -482,14 +509,13 @@ final class LossAnalysis {
         long flow = flowHash(first.srcHigh, first.srcLow, first.sourcePort, first.dstHigh, first.dstLow,
                 first.destinationPort);
         long length = first.tcpPayload + ((first.tcpFlags & 0x03) != 0 ? 1 : 0);
-        Candidate candidate = new Candidate(pair, flow, (first.tcpSequence + length) & 0xFFFF_FFFFL, nanos);
+        Candidate candidate = new Candidate(pair, flow, first.tcpSequence,
+                (first.tcpSequence + length) & 0xFFFF_FFFFL, nanos);
         candidates.add(candidate);
         if (first.ipId >= 0 && !first.fragment) {
             candidatesByIpId.put(first.ipId << 8 | first.protocol, candidate);
         }
-        candidateKey[0] = flow;
-        candidateKey[1] = first.tcpSequence;
-        candidate.earlier = candidatesBySequence.put(candidateKey, candidate);
+        candidate.earlier = candidatesByFlow.put(flow, candidate);
     }
 
     /**
@@ -501,12 +527,16 @@ final class LossAnalysis {
         if (first.tcpSequence < 0) {
             return;
         }
-        if (!candidates.isEmpty() && (first.tcpPayload > 0 || (first.tcpFlags & 0x03) != 0)) {
-            candidateKey[0] = flowHash(first.srcHigh, first.srcLow, first.sourcePort, first.dstHigh, first.dstLow,
+        if (!candidatesByFlow.isEmpty() && (first.tcpPayload > 0 || (first.tcpFlags & 0x03) != 0)) {
+            // A later segment that covers some of a lost one's bytes is its retransmission (it may
+            // start elsewhere: after a smaller path MTU the sender cuts the data anew).
+            long flow = flowHash(first.srcHigh, first.srcLow, first.sourcePort, first.dstHigh, first.dstLow,
                     first.destinationPort);
-            candidateKey[1] = first.tcpSequence;
-            for (Candidate lost = candidatesBySequence.get(candidateKey); lost != null; lost = lost.earlier) {
-                if (lost.retransmission == null && first.adjustedNanos > lost.nanos) {
+            long length = Math.max(1, first.tcpPayload);
+            for (Candidate lost = candidatesByFlow.get(flow); lost != null; lost = lost.earlier) {
+                if (lost.retransmission == null && first.adjustedNanos > lost.nanos
+                        && (int) (first.tcpSequence - lost.end) < 0
+                        && (int) ((first.tcpSequence + length) - lost.start) > 0) {
                     CapturePoint point = points.get(first.point);
                     lost.retransmission = point.name + " frame " + first.frame;
                 }
@@ -532,28 +562,35 @@ final class LossAnalysis {
     /** Judges the candidates again, now that every later packet is known. */
     private void rejudge() {
         for (Candidate candidate : candidates) {
+            PairStats pair = candidate.pair;
             if (candidate.fragmented) {
-                candidate.pair.network--;
-                candidate.pair.fragmented++;
+                pair.network--;
+                pair.fragmented++;
+                continue;
+            }
+            if (candidate.tooBigFor >= 0) {
+                pair.tooBig++;
+                pair.tooBigMtu = pair.tooBigMtu < 0 ? candidate.tooBigFor : Math.min(pair.tooBigMtu, candidate.tooBigFor);
                 continue;
             }
             if (candidate.end < 0) {
                 continue;
             }
             if (candidate.retransmission != null) {
-                if (candidate.pair.reason == null) {
-                    candidate.pair.reason = "retransmitted (" + candidate.retransmission + ")";
+                if (pair.reason == null) {
+                    pair.reason = "retransmitted (" + candidate.retransmission + ")";
                 }
                 continue;
             }
             long[] ack = acks.get(candidate.flowHash);
             if (ack != null && (int) (ack[0] - candidate.end) >= 0 && ack[1] > candidate.nanos) {
-                candidate.pair.network--;
-                candidate.pair.capture++;
+                pair.network--;
+                pair.capture++;
             }
         }
         candidates.clear();
         candidatesByIpId.clear();
+        candidatesByFlow.clear();
     }
 
     /** Packets kept for judging again that did not fit (judged as network losses). */
@@ -577,7 +614,10 @@ final class LossAnalysis {
             }
             long network = stats.network;
             long capture = stats.capture;
-            String networkReason = stats.reason;
+            String networkReason = stats.tooBig > 0 && stats.tooBig * 2 >= network
+                    ? "too big: an ICMP error reported MTU " + stats.tooBigMtu
+                    : stats.damaged > 0 && stats.damaged * 2 >= network ? "arrived with a wrong checksum"
+                    : stats.reason;
             if (network > 0 && drops >= network) {
                 capture += network;
                 network = 0;

@@ -46,6 +46,17 @@ final class Observation {
     long ipId = -1;
     /** Whether the innermost IP packet is a fragment (more fragments follow, or an offset). */
     boolean fragment;
+    /** A tunnel packet whose inner IP header the capture cut off: only its outer header is known. */
+    boolean outerOnly;
+    /** Some checksum of the packet is wrong (damage, or an offload still to complete it). */
+    boolean badChecksum;
+    /**
+     * An ICMP error ("fragmentation needed", "packet too big", ...) about another packet: the
+     * identification and protocol of the packet it quotes, and the MTU it reports; else -1.
+     */
+    long quotedIpId = -1;
+    int quotedProtocol = -1;
+    int reportedMtu = -1;
     /** TCP only: sequence and acknowledgment numbers, flags, and payload bytes the headers announce; else -1. */
     long tcpSequence = -1;
     long tcpAcknowledgment = -1;
@@ -71,24 +82,6 @@ final class Observation {
     long linkSource = -1;
     /** The device this sighting is of (an index of the correlation's devices), -1 until placed. */
     int device = -1;
-    /** Cause tags the per-packet rules attached to this sighting ({@link CauseTags}), or null. */
-    long[] tags;
-    int tagCount;
-
-    /** Adds a cause tag (once). */
-    void addTag(long tag) {
-        for (int i = 0; i < tagCount; i++) {
-            if (tags[i] == tag) {
-                return;
-            }
-        }
-        if (tags == null) {
-            tags = new long[2];
-        } else if (tagCount == tags.length) {
-            tags = java.util.Arrays.copyOf(tags, tagCount * 2);
-        }
-        tags[tagCount++] = tag;
-    }
 
     boolean encapsulated() {
         return encapsulation >= 0;

@@ -115,6 +115,16 @@ final class PacketIdentity {
         }
     }
 
+    /**
+     * The identity of a sighting as analyses that count packets use it: the header identity with
+     * the first eight payload bytes when the capture kept them (packets whose headers alone are
+     * alike, such as datagrams with IP ID 0, still count apart); never 0.
+     */
+    static long ofSighting(Observation o) {
+        long h = o.payloadLength >= Long.BYTES ? mix(o.identity, o.payload0) : o.identity;
+        return h == 0 ? 1 : h;
+    }
+
     private static long mix(long h, long value) {
         long x = h ^ (value * 0xBF58476D1CE4E5B9L);
         x ^= x >>> 31;

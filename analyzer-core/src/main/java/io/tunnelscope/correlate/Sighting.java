@@ -1,14 +1,14 @@
 package io.tunnelscope.correlate;
 
 /**
- * The sighting a per-packet listener is shown, as correlation will place it in a journey: a rule
- * that sees a cause in the packet tags the sighting, and the cause is then counted once per packet
- * (journey), however many captures saw it ({@link CauseTags}). Valid only during the listener call.
+ * How correlation knows the packet a per-packet listener is shown: its identity, the same at
+ * every capture that saw it (through tunnels and NAT), so an analysis that sees a packet several
+ * times (once per capture point) can count it once. Valid only during the listener call.
  */
 public interface Sighting {
     /**
-     * Tags this sighting with {@code tag} ({@link CauseTags#tag}); false when the packet is not one
-     * correlation follows (not routable IP), so the caller must count it as a packet itself.
+     * The packet's identity ({@link PacketIdentity}, with the first bytes of its payload when the
+     * capture kept them); 0 when correlation does not follow the packet (not routable IP).
      */
-    boolean tag(long tag);
+    long identity();
 }

@@ -73,7 +73,7 @@ class PerFileAnalysisTest {
             }
         }
         String inline = json(files, false);
-        assertTrue(inline.contains("#2"), "no point was renamed");
+        assertTrue(inline.contains("\"a/") && inline.contains("\"b/"), "points not named by their directories");
         assertEquals(inline, json(files, true));
     }
 

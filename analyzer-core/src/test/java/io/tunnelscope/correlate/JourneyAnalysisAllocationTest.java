@@ -42,7 +42,7 @@ class JourneyAnalysisAllocationTest {
             points.add(point);
         }
         OuterSightings outer = new OuterSightings(Long.MAX_VALUE / 4, 1 << 20);
-        JourneyAnalysis analysis = new JourneyAnalysis(points, model, false, outer, new CauseTags());
+        JourneyAnalysis analysis = new JourneyAnalysis(points, model, false, outer);
         // 100 tunnelled flows (more than a tunnel names), some lost on the way, and one SNAT.
         List<List<Observation>> journeys = new ArrayList<>();
         for (int flow = 0; flow < 100; flow++) {

@@ -165,8 +165,8 @@ class FindingsSamplesTest {
         assertEquals(1, found.size(), found.toString());
         assertEquals(loss.get("missing").asLong(), found.get(0).count());
         assertTrue(found.get(0).summary().startsWith(loss.get("missing").asLong() + " of " + loss.get("sent").asLong()
-                + " tunnel packets that left " + loss.get("from").asText() + " never reached " + loss.get("to").asText()),
-                found.get(0).summary());
+                + " tunnel packets that left host1 ens33 (" + loss.get("from").asText() + ") never reached host2 ens33 ("
+                + loss.get("to").asText() + ")"), found.get(0).summary());
         assertEquals(Severity.ERROR, found.get(0).severity());
         assertEquals(loss.get("missing").asInt(), found.get(0).evidence().size());
     }
@@ -213,6 +213,12 @@ class FindingsSamplesTest {
                     + ")"), found.get(0).summary());
         }
         assertTrue(of(report, "UNDERLAY_LOSS").isEmpty(), "damaged packets arrived: " + of(report, "UNDERLAY_LOSS"));
+        // ... and died in the receiving host, dropped by its kernel for their checksums.
+        List<Finding> lost = of(report, "LOST");
+        assertEquals(1, lost.size(), lost.toString());
+        assertTrue(lost.get(0).summary().contains("in host2 between ens33 and flannel.1")
+                && lost.get(0).summary().contains("wrong checksum"), lost.get(0).summary());
+        assertEquals(Severity.WARNING, lost.get(0).severity());
         assertTrue(of(report, "OFFLOAD_ARTIFACT").isEmpty(), "offloads are off in this scenario");
     }
 
