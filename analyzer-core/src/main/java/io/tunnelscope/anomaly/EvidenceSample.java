@@ -3,140 +3,188 @@ package io.tunnelscope.anomaly;
 import io.tunnelscope.report.Evidence;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first few packets that show something, in the merged order of the captures, each once: a
- * later sighting of a packet already kept (the same identity at another capture point) is added
- * to its sightings instead of taking a place of its own. Two samples gathered from different
- * files merge into the sample one instance would have kept.
+ * later sighting of a packet already kept (the same identity at another capture point) is listed
+ * among its sightings instead of taking a place of its own. Each capture file keeps its own first
+ * packets (with the sightings that file shows of them), and {@link #list} merges them: so a sample
+ * gathered by one instance over every file and samples gathered per file and merged
+ * ({@link #mergeFrom}) give the same list.
  */
 final class EvidenceSample {
     /** Sightings kept per packet, beyond its first. */
     private static final int MAX_SIGHTINGS = 16;
 
     private final int max;
-    private final List<Evidence> evidence = new ArrayList<>();
-    private final List<PacketOrder> orders = new ArrayList<>();
-    private long[] identities = new long[4];
-    /** Per kept packet, its further sightings (null until it has one). */
-    private final List<List<Evidence>> sightings = new ArrayList<>();
+    /** The packets of each capture file, by file. */
+    private final Map<String, Part> parts = new LinkedHashMap<>();
 
     EvidenceSample(int max) {
         this.max = max;
     }
 
-    /** Keeps {@code packet} while the sample is not full, or records it as a packet's further sighting. */
-    void add(PacketContext packet) {
-        long identity = packet.identity();
-        int at = indexOf(identity);
-        if (at >= 0) {
-            sighting(at, packet.evidence());
-        } else if (evidence.size() < max) {
-            keep(packet.evidence(), packet.order(), identity, null);
-        }
+    /** A sighting, and where it stands in the merged order. */
+    private record Seen(Evidence evidence, PacketOrder order) {
     }
 
-    /** Keeps a packet seen earlier while the sample is not full. */
-    void add(Evidence packet, PacketOrder order) {
-        if (evidence.size() < max) {
-            keep(packet, order, 0, null);
-        }
-    }
+    /** The first packets one capture file showed, each with its further sightings in that file. */
+    private final class Part {
+        final List<Seen> firsts = new ArrayList<>();
+        long[] identities = new long[4];
+        /** Per kept packet, its further sightings (null until one). */
+        final List<List<Seen>> more = new ArrayList<>();
 
-    private void keep(Evidence packet, PacketOrder order, long identity, List<Evidence> more) {
-        int n = evidence.size();
-        evidence.add(packet);
-        orders.add(order);
-        if (identities.length == n) {
-            identities = Arrays.copyOf(identities, n * 2);
+        void add(Seen seen, long identity) {
+            int at = indexOf(identity);
+            if (at >= 0) {
+                sighting(at, seen);
+            } else if (firsts.size() < max) {
+                keep(seen, identity, null);
+            }
         }
-        identities[n] = identity;
-        sightings.add(more == null ? null : new ArrayList<>(more));
-    }
 
-    private void sighting(int at, Evidence seen) {
-        List<Evidence> more = sightings.get(at);
-        if (more == null) {
-            more = new ArrayList<>(2);
-            sightings.set(at, more);
+        void keep(Seen seen, long identity, List<Seen> sightings) {
+            int n = firsts.size();
+            firsts.add(seen);
+            if (identities.length == n) {
+                identities = Arrays.copyOf(identities, n * 2);
+            }
+            identities[n] = identity;
+            more.add(sightings == null ? null : new ArrayList<>(sightings));
         }
-        if (more.size() < MAX_SIGHTINGS) {
-            more.add(seen);
-        }
-    }
 
-    private int indexOf(long identity) {
-        if (identity == 0) {
+        void sighting(int at, Seen seen) {
+            List<Seen> list = more.get(at);
+            if (list == null) {
+                list = new ArrayList<>(2);
+                more.set(at, list);
+            }
+            if (list.size() < MAX_SIGHTINGS) {
+                list.add(seen);
+            }
+        }
+
+        int indexOf(long identity) {
+            if (identity == 0) {
+                return -1;
+            }
+            for (int i = 0; i < firsts.size(); i++) {
+                if (identities[i] == identity) {
+                    return i;
+                }
+            }
             return -1;
         }
-        for (int i = 0; i < evidence.size(); i++) {
-            if (identities[i] == identity) {
-                return i;
+    }
+
+    /** Keeps {@code packet} among its file's first packets, or as a further sighting of one. */
+    void add(PacketContext packet) {
+        part(packet.file()).add(new Seen(packet.evidence(), packet.order()), packet.identity());
+    }
+
+    /** Keeps a packet seen earlier (its identity unknown) among its file's first packets. */
+    void add(Evidence packet, PacketOrder order) {
+        part(packet.file()).add(new Seen(packet, order), 0);
+    }
+
+    private Part part(String file) {
+        return parts.computeIfAbsent(file, f -> new Part());
+    }
+
+    /**
+     * The first packets of all files in the merged order, each once with all its sightings (in
+     * that order) when it had several.
+     */
+    List<Evidence> list() {
+        Part merged = new Part();
+        List<Part> all = new ArrayList<>(parts.values());
+        int[] next = new int[all.size()];
+        while (true) {
+            int best = -1;
+            for (int p = 0; p < all.size(); p++) {
+                Part part = all.get(p);
+                if (next[p] < part.firsts.size() && (best < 0 || part.firsts.get(next[p]).order()
+                        .compareTo(all.get(best).firsts.get(next[best]).order()) < 0)) {
+                    best = p;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            Part part = all.get(best);
+            int i = next[best]++;
+            Seen first = part.firsts.get(i);
+            long identity = part.identities[i];
+            List<Seen> sightings = part.more.get(i);
+            int at = merged.indexOf(identity);
+            if (at >= 0) {
+                // The same packet, seen in another file: a sighting of the one kept first.
+                merged.sighting(at, first);
+                if (sightings != null) {
+                    sightings.forEach(seen -> merged.sighting(at, seen));
+                }
+            } else if (merged.firsts.size() < max) {
+                merged.keep(first, identity, sightings);
             }
         }
-        return -1;
-    }
-
-    boolean isFull() {
-        return evidence.size() >= max;
-    }
-
-    int size() {
-        return evidence.size();
-    }
-
-    /** The packets kept, first seen first, each with all its sightings when it had several. */
-    List<Evidence> list() {
-        List<Evidence> out = new ArrayList<>(evidence.size());
-        for (int i = 0; i < evidence.size(); i++) {
-            Evidence first = evidence.get(i);
-            List<Evidence> more = sightings.get(i);
-            if (more == null) {
+        List<Evidence> out = new ArrayList<>(merged.firsts.size());
+        for (int i = 0; i < merged.firsts.size(); i++) {
+            Evidence first = merged.firsts.get(i).evidence();
+            List<Seen> sightings = merged.more.get(i);
+            if (sightings == null) {
                 out.add(first);
-            } else {
-                List<Evidence> all = new ArrayList<>(more.size() + 1);
-                all.add(first);
-                all.addAll(more);
-                out.add(new Evidence(first.point(), first.file(), first.frame(), List.copyOf(all)));
+                continue;
             }
+            List<Seen> sorted = new ArrayList<>(sightings);
+            sorted.sort((a, b) -> a.order().compareTo(b.order()));
+            List<Evidence> listed = new ArrayList<>(sorted.size() + 1);
+            listed.add(first);
+            sorted.forEach(seen -> listed.add(seen.evidence()));
+            out.add(new Evidence(first.point(), first.file(), first.frame(), List.copyOf(listed)));
         }
         return out;
     }
 
-    /** Keeps the first packets of both samples; a packet both kept has the sightings of both. */
-    void mergeFrom(EvidenceSample other) {
-        List<Evidence> mine = new ArrayList<>(evidence);
-        List<PacketOrder> myOrders = new ArrayList<>(orders);
-        long[] myIdentities = Arrays.copyOf(identities, evidence.size());
-        List<List<Evidence>> mySightings = new ArrayList<>(sightings);
-        evidence.clear();
-        orders.clear();
-        sightings.clear();
-        int i = 0;
-        int j = 0;
-        while (i < mine.size() || j < other.evidence.size()) {
-            boolean takeMine = j == other.evidence.size()
-                    || i < mine.size() && myOrders.get(i).compareTo(other.orders.get(j)) <= 0;
-            Evidence packet = takeMine ? mine.get(i) : other.evidence.get(j);
-            PacketOrder order = takeMine ? myOrders.get(i) : other.orders.get(j);
-            long identity = takeMine ? myIdentities[i] : other.identities[j];
-            List<Evidence> more = takeMine ? mySightings.get(i) : other.sightings.get(j);
-            if (takeMine) {
-                i++;
-            } else {
-                j++;
-            }
-            int at = indexOf(identity);
-            if (at >= 0) {
-                // The same packet, seen in the other file: a sighting of the one kept first.
-                sighting(at, packet);
-                if (more != null) {
-                    more.forEach(seen -> sighting(at, seen));
+    /**
+     * The packets two parts of one file kept (packets of a file shared out between instances):
+     * every sighting of both in the merged order, kept again as they come.
+     */
+    private Part merged(Part a, Part b) {
+        List<Seen> all = new ArrayList<>();
+        List<Long> identities = new ArrayList<>();
+        for (Part part : List.of(a, b)) {
+            for (int i = 0; i < part.firsts.size(); i++) {
+                all.add(part.firsts.get(i));
+                identities.add(part.identities[i]);
+                if (part.more.get(i) != null) {
+                    for (Seen seen : part.more.get(i)) {
+                        all.add(seen);
+                        identities.add(part.identities[i]);
+                    }
                 }
-            } else if (evidence.size() < max) {
-                keep(packet, order, identity, more);
             }
         }
+        Integer[] order = new Integer[all.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> all.get(x).order().compareTo(all.get(y).order()));
+        Part out = new Part();
+        for (int i : order) {
+            out.add(all.get(i), identities.get(i));
+        }
+        return out;
+    }
+
+    /** Takes in the packets another sample kept (of other files, or of packets of a file shared out). */
+    void mergeFrom(EvidenceSample other) {
+        other.parts.forEach((file, part) -> {
+            Part mine = parts.get(file);
+            parts.put(file, mine == null ? part : merged(mine, part));
+        });
     }
 }

@@ -10,15 +10,17 @@ import java.nio.ByteOrder;
  * The identity of a packet that survives encapsulation, SNAT/DNAT and routing: a 64-bit digest of
  * the innermost IP packet's header fields that tunnels and NAT leave alone — IP version and
  * protocol, IPv4 identification and fragment fields (or the IPv6 fragment header), total length,
- * and per transport: TCP sequence, acknowledgment and flags; UDP length; ICMP type, code and echo
- * sequence. Addresses, ports, TTL and checksums are left out (NAT and routers rewrite them), and so
+ * and per transport: TCP sequence and acknowledgment; UDP length; ICMP type, code and echo
+ * sequence — all within the first twelve bytes of the transport header, so a capture that keeps 96
+ * bytes of a VXLAN packet still has them. Addresses, ports, TTL and checksums are left out (NAT and routers rewrite them), and so
  * are the ICMP echo identifier (MASQUERADE remaps it as it remaps ports: the vxlan-3host sample
  * shows 10244 become 15623) and the bytes an ICMP error quotes (NAT rewrites the quoted header too).
  *
- * <p>The transport payload is not in the digest: it is kept beside it ({@link #payload}, its first
- * {@value #PAYLOAD_BYTES} bytes as far as the capture has them), so a sighting cut short by a
- * small snaplen still matches the full sighting it is a prefix of ({@link Observation#samePayload}),
- * while two packets with equal headers and different payloads do not. Allocates nothing.
+ * <p>What may be cut off is not in the digest: the TCP flags and the transport payload are kept
+ * beside it ({@link #payload}: the flags byte, then the payload's first bytes, as far as the
+ * capture has them), so a sighting cut short by a small snaplen still matches the full sighting it
+ * is a prefix of ({@link Observation#samePayload}), while two packets with equal headers and
+ * different flags or payloads do not. Allocates nothing.
  */
 final class PacketIdentity {
     /** Payload bytes kept: enough to tell packets apart, few enough to survive small snaplens. */
@@ -43,8 +45,7 @@ final class PacketIdentity {
         switch (stack.type(transport)) {
             case LayerType.TCP:
                 h = mix(h, view.tcpSequence(transport));
-                h = mix(h, view.tcpAcknowledgment(transport));
-                return mix(h, view.tcpFlags(transport));
+                return mix(h, view.tcpAcknowledgment(transport));
             case LayerType.UDP:
                 return mix(h, view.udpLength(transport));
             case LayerType.ICMP:
@@ -67,16 +68,17 @@ final class PacketIdentity {
     }
 
     /**
-     * Keeps in {@code o} the first {@value #PAYLOAD_BYTES} bytes of the payload of the packet
-     * whose innermost IP layer is {@code ip}, as far as the capture has them: the transport payload
-     * (after the ICMP header's 8 bytes), or the IP payload when there is no transport header we
-     * know. ICMP errors keep none (their quote is rewritten by NAT, and the header identity already
-     * names what they quote).
+     * Keeps in {@code o} the first {@value #PAYLOAD_BYTES} bytes of what may be cut off the packet
+     * whose innermost IP layer is {@code ip}, as far as the capture has them: for TCP its flags
+     * byte, then the transport payload (after the ICMP header's 8 bytes), or the IP payload when
+     * there is no transport header we know. ICMP errors keep none (their quote is rewritten by NAT,
+     * and the header identity already names what they quote).
      */
     static void payload(LayerStack stack, PacketView view, int ip, Observation o) {
         int transport = view.transportLayer(ip);
         int from;
         int end;
+        int flags = -1;
         if (transport < 0 || stack.isQuoted(transport)) {
             from = stack.payloadOffset(ip);
             end = stack.end(ip);
@@ -90,24 +92,41 @@ final class PacketIdentity {
                     : type == LayerType.ICMP || type == LayerType.ICMPV6 ? stack.offset(transport) + 8
                     : stack.offset(transport);
             end = stack.end(transport);
+            if (type == LayerType.TCP) {
+                flags = view.tcpFlags(transport);
+            }
         }
         ByteBuffer buffer = stack.buffer();
-        int to = Math.min(Math.min(end, from + PAYLOAD_BYTES), buffer.limit());
-        int length = Math.max(0, to - from);
-        o.payloadLength = length;
         boolean swap = buffer.order() == ByteOrder.LITTLE_ENDIAN;
         int word = 0;
-        int i = from;
-        for (; i + Long.BYTES <= to; i += Long.BYTES) {
-            long w = buffer.getLong(i);
-            o.payloadWord(word++, swap ? Long.reverseBytes(w) : w);
+        int length = 0;
+        long w = 0;
+        int shift = 56;
+        if (flags >= 0) {
+            w = (long) flags << shift;
+            shift -= 8;
+            length = 1;
         }
-        if (i < to) {
-            long w = 0;
-            int shift = 56;
-            for (; i < to; i++, shift -= 8) {
-                w |= (buffer.get(i) & 0xFFL) << shift;
+        int to = Math.min(Math.min(end, from + PAYLOAD_BYTES - length), buffer.limit());
+        int i = from;
+        if (length == 0) {
+            for (; i + Long.BYTES <= to; i += Long.BYTES) {
+                long v = buffer.getLong(i);
+                o.payloadWord(word++, swap ? Long.reverseBytes(v) : v);
             }
+        }
+        for (; i < to; i++) {
+            w |= (buffer.get(i) & 0xFFL) << shift;
+            shift -= 8;
+            if (shift < 0) {
+                o.payloadWord(word++, w);
+                w = 0;
+                shift = 56;
+            }
+        }
+        length += Math.max(0, to - from);
+        o.payloadLength = length;
+        if (shift != 56) {
             o.payloadWord(word++, w);
         }
         for (; word < PAYLOAD_BYTES / Long.BYTES; word++) {
