@@ -411,7 +411,7 @@ final class CaptureCursor implements Closeable {
         o.frame = record.frameNumber();
         o.timestampNanos = record.timestampNanos();
         o.resolutionNanos = resolutionNanos();
-        o.identity = PacketIdentity.of(stack, view, inner);
+        PacketIdentity.identify(stack, view, inner, o);
         PacketIdentity.payload(stack, view, inner, o);
         o.packetType = packetType;
         o.linkSource = linkSource;

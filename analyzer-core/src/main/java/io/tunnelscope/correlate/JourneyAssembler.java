@@ -34,7 +34,14 @@ final class JourneyAssembler {
      * first two hops in fields, so the common journey needs no array).
      */
     private static final class Journey extends AbstractList<Observation> implements RandomAccess {
-        final long identity;
+        /** The key of its chain in {@code open}: the full identity, or the IP digest while only partial sightings came. */
+        long identity;
+        final long ipIdentity;
+        /** Only sightings whose transport fields were cut off joined it so far. */
+        boolean partialOnly;
+        /** Whether it is the one {@code byIp} maps its IP digest to, and the next younger there. */
+        boolean ipHead;
+        Journey ipYounger;
         final long firstNanos;
         private Observation first;
         private Observation second;
@@ -50,8 +57,9 @@ final class JourneyAssembler {
         /** The next younger open journey with the same identity. */
         Journey younger;
 
-        Journey(long identity, long firstNanos) {
+        Journey(long identity, long ipIdentity, long firstNanos) {
             this.identity = identity;
+            this.ipIdentity = ipIdentity;
             this.firstNanos = firstNanos;
         }
 
@@ -115,6 +123,12 @@ final class JourneyAssembler {
     private long repeatsAsked;
     private long repeatingPoints;
     private final Sink sink;
+    /**
+     * The oldest open journey of each IP digest, younger ones hanging off it: made when the first
+     * sighting whose transport fields were cut off comes (null before, so whole captures pay
+     * nothing for it), then kept for every open journey.
+     */
+    private LongObjectMap<Journey> byIp;
     /** The oldest open journey of each identity; younger ones hang off it. */
     private final LongObjectMap<Journey> open = new LongObjectMap<>(1024);
     private final ArrayDeque<Journey> byAge = new ArrayDeque<>();
@@ -130,12 +144,23 @@ final class JourneyAssembler {
 
     void add(Observation o) {
         finishOlderThan(o.adjustedNanos - windowNanos);
-        Journey head = open.get(o.identity);
-        for (Journey j = head; j != null; j = j.younger) {
-            if ((!j.hasPoint(o.point) || repeats(o.point))
-                    && o.adjustedNanos - j.firstNanos <= windowNanos && o.samePayload(j.reference)) {
-                j.add(o);
+        for (Journey j = open.get(o.identity); j != null; j = j.younger) {
+            if (fits(j, o)) {
+                join(j, o);
                 return;
+            }
+        }
+        if (o.partial || byIp != null) {
+            // A sighting cut short joins any journey of its IP digest; a whole one, a journey
+            // only cut-short sightings have joined yet.
+            if (byIp == null) {
+                indexByIp();
+            }
+            for (Journey j = byIp.get(o.ipIdentity); j != null; j = j.ipYounger) {
+                if ((o.partial || j.partialOnly) && fits(j, o)) {
+                    join(j, o);
+                    return;
+                }
             }
         }
         if (openJourneys >= maxOpen) {
@@ -146,23 +171,78 @@ final class JourneyAssembler {
                 }
                 finish(oldest);
             }
-            // A journey closed to make room may have been the head.
-            head = open.get(o.identity);
         }
-        Journey fresh = new Journey(o.identity, o.adjustedNanos);
+        Journey fresh = new Journey(o.identity, o.ipIdentity, o.adjustedNanos);
+        fresh.partialOnly = o.partial;
         fresh.add(o);
-        if (head == null) {
-            fresh.head = true;
-            open.put(o.identity, fresh);
-        } else {
-            Journey tail = head;
-            while (tail.younger != null) {
-                tail = tail.younger;
-            }
-            tail.younger = fresh;
+        link(fresh);
+        if (byIp != null) {
+            linkByIp(fresh);
         }
         byAge.addLast(fresh);
         openJourneys++;
+    }
+
+    private boolean fits(Journey j, Observation o) {
+        return (!j.hasPoint(o.point) || repeats(o.point)) && o.adjustedNanos - j.firstNanos <= windowNanos
+                && o.samePayload(j.reference);
+    }
+
+    /** Adds a sighting; the first whole sighting of a journey files it under its full identity. */
+    private void join(Journey j, Observation o) {
+        j.add(o);
+        if (j.partialOnly && !o.partial) {
+            unlink(j);
+            j.identity = o.identity;
+            j.partialOnly = false;
+            link(j);
+        }
+    }
+
+    /** Appends a journey to the chain of its identity (chains go oldest first). */
+    private void link(Journey journey) {
+        Journey head = open.get(journey.identity);
+        if (head == null) {
+            journey.head = true;
+            open.put(journey.identity, journey);
+            return;
+        }
+        if (journey.firstNanos < head.firstNanos) {
+            head.head = false;
+            journey.head = true;
+            journey.younger = head;
+            open.put(journey.identity, journey);
+            return;
+        }
+        Journey at = head;
+        while (at.younger != null && at.younger.firstNanos <= journey.firstNanos) {
+            at = at.younger;
+        }
+        journey.younger = at.younger;
+        at.younger = journey;
+    }
+
+    private void indexByIp() {
+        byIp = new LongObjectMap<>(1024);
+        for (Journey journey : byAge) {
+            if (!journey.finished) {
+                linkByIp(journey);
+            }
+        }
+    }
+
+    private void linkByIp(Journey journey) {
+        Journey head = byIp.get(journey.ipIdentity);
+        if (head == null) {
+            journey.ipHead = true;
+            byIp.put(journey.ipIdentity, journey);
+            return;
+        }
+        Journey tail = head;
+        while (tail.ipYounger != null) {
+            tail = tail.ipYounger;
+        }
+        tail.ipYounger = journey;
     }
 
     /** Whether {@code point} sees one packet several times: asked once per point below 64. */
@@ -193,6 +273,9 @@ final class JourneyAssembler {
             }
         }
         open.clear();
+        if (byIp != null) {
+            byIp.clear();
+        }
     }
 
     /** Journeys closed before their window ended because too many were open at once. */
@@ -224,6 +307,9 @@ final class JourneyAssembler {
             byAge.pollFirst();
         }
         unlink(journey);
+        if (byIp != null) {
+            unlinkByIp(journey);
+        }
         sink.journey(journey);
     }
 
@@ -238,11 +324,35 @@ final class JourneyAssembler {
                 journey.younger.head = true;
                 open.put(journey.identity, journey.younger);
             }
+            journey.younger = null;
             return;
         }
         for (Journey j = open.get(journey.identity); j != null; j = j.younger) {
             if (j.younger == journey) {
                 j.younger = journey.younger;
+                journey.younger = null;
+                return;
+            }
+        }
+    }
+
+    /** Takes a journey out of its IP digest's chain. */
+    private void unlinkByIp(Journey journey) {
+        if (journey.ipHead) {
+            journey.ipHead = false;
+            if (journey.ipYounger == null) {
+                byIp.remove(journey.ipIdentity);
+            } else {
+                journey.ipYounger.ipHead = true;
+                byIp.put(journey.ipIdentity, journey.ipYounger);
+            }
+            journey.ipYounger = null;
+            return;
+        }
+        for (Journey j = byIp.get(journey.ipIdentity); j != null; j = j.ipYounger) {
+            if (j.ipYounger == journey) {
+                j.ipYounger = journey.ipYounger;
+                journey.ipYounger = null;
                 return;
             }
         }

@@ -16,6 +16,10 @@ final class Observation {
      * share it; whether their payloads agree is {@link #samePayload}'s to say.
      */
     long identity;
+    /** The digest of the IP fields alone: how a sighting whose transport fields were cut off is found. */
+    long ipIdentity;
+    /** The capture cut the transport fields of the identity off: {@code identity} is {@code ipIdentity}. */
+    boolean partial;
     /**
      * The first {@value PacketIdentity#PAYLOAD_BYTES} bytes of the transport payload (fewer when
      * the capture cut the packet, or the payload is shorter), big-endian in eight words.
