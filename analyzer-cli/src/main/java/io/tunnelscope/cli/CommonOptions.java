@@ -1,7 +1,13 @@
 package io.tunnelscope.cli;
 
+import io.tunnelscope.correlate.Correlator;
+import io.tunnelscope.correlate.PointMapping;
 import io.tunnelscope.decode.DecodeAs;
 import io.tunnelscope.decode.DecodeTables;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -27,6 +33,55 @@ final class CommonOptions {
             }
         }
         return builder.build();
+    }
+
+    /**
+     * {@code --point FILE[:IFACE]=HOST[:DEVICE]} (repeatable), {@code --points FILE} (one such line
+     * each) and {@code --cluster-cidr CIDR}: where captures were taken, and the pod network.
+     */
+    static void addPlacement(Options options) {
+        options.addOption(Option.builder().longOpt("point").hasArg().argName("FILE[:IFACE]=HOST[:DEVICE]")
+                .desc("the capture FILE (or its interface IFACE) was taken on HOST's DEVICE (repeatable)").build());
+        options.addOption(Option.builder().longOpt("points").hasArg().argName("FILE")
+                .desc("a file of FILE[:IFACE]=HOST[:DEVICE] lines ('#' comments)").build());
+        options.addOption(Option.builder().longOpt("cluster-cidr").hasArg().argName("CIDR")
+                .desc("the cluster's pod network (e.g. 10.244.0.0/16): its addresses are pods").build());
+    }
+
+    /** The placements of {@code --point} and {@code --points}. */
+    static List<PointMapping> pointMappings(CommandLine line) throws IOException {
+        List<PointMapping> mappings = new ArrayList<>();
+        if (line.hasOption("points")) {
+            mappings.addAll(PointMapping.read(Path.of(line.getOptionValue("points"))));
+        }
+        String[] specs = line.getOptionValues("point");
+        if (specs != null) {
+            for (String spec : specs) {
+                mappings.add(PointMapping.parse(spec));
+            }
+        }
+        return List.copyOf(mappings);
+    }
+
+    /** The {@code --cluster-cidr}, checked, or null. */
+    static String clusterCidr(CommandLine line) {
+        String cidr = line.getOptionValue("cluster-cidr");
+        if (cidr != null && !cidr.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+            throw new IllegalArgumentException("--cluster-cidr takes an IPv4 network such as 10.244.0.0/16, not '"
+                    + cidr + "'");
+        }
+        return cidr;
+    }
+
+    /** Applies the placement options to a correlation. */
+    static void placement(CommandLine line, Correlator.Options options) {
+        try {
+            options.pointMappings = pointMappings(line);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--points: cannot read " + line.getOptionValue("points") + ": "
+                    + e.getMessage(), e);
+        }
+        options.clusterCidr = clusterCidr(line);
     }
 
     /** {@code --window MS}: how far apart two sightings of one packet may be. */

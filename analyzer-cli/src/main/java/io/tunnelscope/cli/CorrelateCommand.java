@@ -37,6 +37,7 @@ final class CorrelateCommand {
         options.addOption(Option.builder().longOpt("journeys").desc("include every packet's journey").build());
         CommonOptions.addWindow(options);
         CommonOptions.addDecodeAs(options);
+        CommonOptions.addPlacement(options);
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
         return options;
     }
@@ -63,6 +64,7 @@ final class CorrelateCommand {
             options.tables = CommonOptions.tables(line);
             options.keepJourneys = line.hasOption("journeys");
             options.windowNanos = CommonOptions.windowNanos(line, options.windowNanos);
+            CommonOptions.placement(line, options);
             files = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope correlate: " + e.getMessage());
@@ -102,7 +104,7 @@ final class CorrelateCommand {
     void printText(CorrelationReport report) {
         out.println("Hosts (one clock each) and their devices (one hop each)");
         for (CorrelationReport.CaptureHost h : report.hosts()) {
-            out.printf(Locale.ROOT, "  %s  (named by %s; clock %s, %s)%n", h.name(), h.source(),
+            out.printf(Locale.ROOT, "  %s  (known by %s; clock %s, %s)%n", h.name(), source(h.source()),
                     signed(h.clockOffsetNanos()), h.clockBasis());
             for (CorrelationReport.CaptureDevice d : h.devices()) {
                 out.printf(Locale.ROOT, "      %-14s %-14s %s%n", d.name(), d.role(), String.join(", ", d.points()));
@@ -201,6 +203,17 @@ final class CorrelateCommand {
             text.append(hop.device());
         }
         return text.toString();
+    }
+
+    /** How a host was recognised, as a reader would say it. */
+    static String source(String source) {
+        switch (source) {
+            case "given": return "--point";
+            case "capture": return "the node named in its captures";
+            case "directory": return "its directory";
+            case "file name": return "the capture file names";
+            default: return "its captures' addresses and timing (no name given)";
+        }
     }
 
     private static String signed(long nanos) {

@@ -55,6 +55,7 @@ final class ReportCommand {
                 .desc("info|warning|error|never: exit 1 when a finding is at or above it (default error)").build());
         CommonOptions.addWindow(options);
         CommonOptions.addDecodeAs(options);
+        CommonOptions.addPlacement(options);
         options.addOption(Option.builder().longOpt("no-progress").desc("no progress bar on a terminal").build());
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
         return options;
@@ -86,6 +87,7 @@ final class ReportCommand {
             failOn = level.equalsIgnoreCase("never") ? null : Severity.parse(level);
             options.correlation.tables = CommonOptions.tables(line);
             options.correlation.windowNanos = CommonOptions.windowNanos(line, options.correlation.windowNanos);
+            CommonOptions.placement(line, options.correlation);
             files = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope report: " + e.getMessage());

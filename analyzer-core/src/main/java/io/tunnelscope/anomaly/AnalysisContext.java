@@ -55,6 +55,12 @@ public final class AnalysisContext {
                 podSubnets.add(new int[] {IpText.ipv4(parts[0]), prefix});
             }
         }
+        String cluster = correlation.topology().clusterCidr();
+        if (cluster != null) {
+            // After the hosts' own subnets, so an address names its host's /24 when one is known.
+            String[] parts = cluster.split("/");
+            podSubnets.add(new int[] {IpText.ipv4(parts[0]), Integer.parseInt(parts[1])});
+        }
         Map<String, Long> encaps = new HashMap<>();
         for (CorrelationReport.Tunnel tunnel : correlation.tunnels()) {
             vteps.add(tunnel.outerSrc());

@@ -20,6 +20,12 @@ final class Calibration {
     /** A journey's sightings on two points at once: same instant, TTL and tunnel state. */
     private static final double SAME_INSTANT_SHARE = 0.5;
     /**
+     * The share of a pair's journeys seen at nearly the same instant for two captures to be one
+     * machine's: high, since hosts of a lab share one clock and their NICs may see a packet a few
+     * microseconds apart now and then.
+     */
+    private static final double HOST_SHARE = 0.8;
+    /**
      * Two captures of one device timestamp a packet a few microseconds apart (each packet socket
      * reads the clock itself); two devices a packet crosses one after the other are further apart.
      */
@@ -32,6 +38,15 @@ final class Calibration {
     private final Set<Long> vtepMacs;
     private int[][] same;
     private int[][] near;
+    /**
+     * Near-instant sightings of a pair (p, q) with p later than q, by the journey's address class
+     * (X, Y): two captures of one device see a packet in either order whichever way it goes; two
+     * devices it crosses one after the other see it in the order of its direction.
+     */
+    private int[][] laterX;
+    private int[][] laterY;
+    private int[][] nearX;
+    private int[][] nearY;
     private int[][] shared;
 
     Calibration(List<CapturePoint> points, HostModel model, CompactJourneys journeys, Set<Long> vtepMacs) {
@@ -47,7 +62,7 @@ final class Calibration {
         placeUnnamedHosts();
         nameAnyInterfaces();
         for (Device device : model.devices) {
-            if (!device.points.isEmpty()) {
+            if (!device.points.isEmpty() && !device.given) {
                 device.role = Roles.early(device.primary(), vtepMacs);
             }
         }
@@ -72,6 +87,10 @@ final class Calibration {
             bases.put(host.name, host.clockBasis);
         }
         Map<String, long[]> vteps = vteps();
+        if (placeBySubnet()) {
+            // Files joined the hosts their pods' subnets belong to: their clocks are those hosts'.
+            return decide();
+        }
         Map<String, HostModel.Placement> placements = new HashMap<>();
         for (CapturePoint point : points) {
             placements.put(point.name, new HostModel.Placement(point.host.name, point.host.source,
@@ -89,6 +108,10 @@ final class Calibration {
         int n = points.size();
         same = new int[n][n];
         near = new int[n][n];
+        laterX = new int[n][n];
+        laterY = new int[n][n];
+        nearX = new int[n][n];
+        nearY = new int[n][n];
         shared = new int[n][n];
         for (int j = 0; j < journeys.size(); j++) {
             int hops = journeys.hops(j);
@@ -103,8 +126,10 @@ final class Calibration {
                     shared[q][p]++;
                     long unit = Math.max(journeys.resolution(j, a), journeys.resolution(j, b));
                     long apart = Math.abs(journeys.time(j, a) - journeys.time(j, b));
-                    if (journeys.ttl(j, a) != journeys.ttl(j, b)
-                            || journeys.encapsulated(j, a) != journeys.encapsulated(j, b)) {
+                    if (journeys.ttl(j, a) != journeys.ttl(j, b)) {
+                        continue;
+                    }
+                    if (journeys.encapsulated(j, a) != journeys.encapsulated(j, b)) {
                         continue;
                     }
                     if (apart < Math.max(unit, 1)) {
@@ -114,6 +139,17 @@ final class Calibration {
                     if (apart <= Math.max(unit, 1) + NEAR_NANOS) {
                         near[p][q]++;
                         near[q][p]++;
+                        int[][] count = journeys.classX(j) ? nearX : nearY;
+                        int[][] later = journeys.classX(j) ? laterX : laterY;
+                        count[p][q]++;
+                        count[q][p]++;
+                        if (apart >= Math.max(unit, 1)) {
+                            if (journeys.time(j, a) > journeys.time(j, b)) {
+                                later[p][q]++;
+                            } else {
+                                later[q][p]++;
+                            }
+                        }
                     }
                 }
             }
@@ -121,8 +157,9 @@ final class Calibration {
     }
 
     /**
-     * A host nothing named (a file of its own) joins the host whose captures saw its packets at
-     * the same instants: the same kernel timestamped them. Named hosts never merge.
+     * A host nothing named (a file of its own) joins the host one of whose captures saw its
+     * packets at nearly the same instants, with the same TTL and tunnel state: the same device
+     * seen twice, on one machine. Named hosts never merge.
      */
     private void placeUnnamedHosts() {
         boolean merged = true;
@@ -134,26 +171,26 @@ final class Calibration {
                 }
                 Host best = null;
                 double bestShare = 0;
-                int bestSame = 0;
+                int bestNear = 0;
                 for (Host other : model.hosts) {
                     if (other == unnamed || other.points.isEmpty()) {
                         continue;
                     }
-                    int together = 0;
-                    int atOnce = 0;
+                    // The best pair of captures: one device seen twice (by an any capture, say)
+                    // shows nearly every packet at nearly the same instant.
                     for (CapturePoint p : unnamed.points) {
                         for (CapturePoint q : other.points) {
-                            together += shared[p.index][q.index];
-                            atOnce += same[p.index][q.index];
+                            int together = shared[p.index][q.index];
+                            int atOnce = near[p.index][q.index];
+                            double share = together == 0 ? 0 : (double) atOnce / together;
+                            boolean strong = atOnce >= 3 || atOnce == together && atOnce > 0;
+                            if (strong && share >= HOST_SHARE && !inDirectionOrder(p.index, q.index)
+                                    && (share > bestShare || share == bestShare && atOnce > bestNear)) {
+                                best = other;
+                                bestShare = share;
+                                bestNear = atOnce;
+                            }
                         }
-                    }
-                    double share = together == 0 ? 0 : (double) atOnce / together;
-                    boolean strong = atOnce >= 2 || atOnce == together && atOnce > 0;
-                    if (strong && share >= SAME_INSTANT_SHARE
-                            && (share > bestShare || share == bestShare && atOnce > bestSame)) {
-                        best = other;
-                        bestShare = share;
-                        bestSame = atOnce;
                     }
                 }
                 if (best != null) {
@@ -164,6 +201,20 @@ final class Calibration {
                 }
             }
         }
+    }
+
+    /**
+     * Whether two captures see packets in the order the packets go (one always first one way,
+     * the other first the other way): two devices a packet crosses in turn, not one device seen
+     * twice. Needs near-instant sightings both ways; with one way only it cannot tell (false).
+     */
+    private boolean inDirectionOrder(int p, int q) {
+        if (nearX[p][q] < 2 || nearY[p][q] < 2) {
+            return false;
+        }
+        double laterInX = (double) laterX[p][q] / nearX[p][q];
+        double laterInY = (double) laterY[p][q] / nearY[p][q];
+        return Math.abs(laterInX - laterInY) > 0.6;
     }
 
     /**
@@ -351,10 +402,64 @@ final class Calibration {
         return vteps;
     }
 
+    /**
+     * A host nothing named (a file of its own) whose pod-side capture shows a pod of a subnet joins
+     * the host that sends that subnet's tunnel packets (its VTEP's inner sources), or whose pods'
+     * captures show the same subnet; a nameless NIC capture joins the named host whose pods it
+     * carries. True when a file moved.
+     */
+    private boolean placeBySubnet() {
+        Map<Host, Set<Integer>> subnets = new HashMap<>();
+        for (CapturePoint point : points) {
+            // A pod-side capture's fresh sources (packets with an initial TTL) are its pods; a NIC's
+            // tunnel packets carry routed (not fresh) inner packets.
+            Integer own = "underlay".equals(point.device.role) ? null : point.mostFreshSource();
+            if (own != null) {
+                subnets.computeIfAbsent(point.host, h -> new HashSet<>()).add(own & 0xFFFFFF00);
+            }
+        }
+        for (CapturePoint point : points) {
+            Set<Integer> sent = point.ownTunnelSubnets();
+            if (!sent.isEmpty()) {
+                subnets.computeIfAbsent(point.host, h -> new HashSet<>()).addAll(sent);
+            }
+        }
+        for (Host unnamed : model.hosts) {
+            if (!unnamed.source.equals("file") || unnamed.points.isEmpty() || !subnets.containsKey(unnamed)) {
+                continue;
+            }
+            List<Host> named = new ArrayList<>();
+            Host unnamedHome = null;
+            for (Map.Entry<Host, Set<Integer>> other : subnets.entrySet()) {
+                Host host = other.getKey();
+                if (host == unnamed || host.points.isEmpty()
+                        || java.util.Collections.disjoint(other.getValue(), subnets.get(unnamed))) {
+                    continue;
+                }
+                if (!host.source.equals("file")) {
+                    named.add(host);
+                } else if (host.index < unnamed.index && (unnamedHome == null || host.index < unnamedHome.index)) {
+                    unnamedHome = host;
+                }
+            }
+            // One named host of that subnet takes it; several would be ambiguous. Nameless files of
+            // one subnet gather in the first of them.
+            Host home = named.size() == 1 ? named.get(0) : named.isEmpty() ? unnamedHome : null;
+            if (home != null) {
+                for (CapturePoint p : new ArrayList<>(unnamed.points)) {
+                    model.move(p, home, model.device(home, p.device.name, p.device.role));
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void vote(Map<Host, Map<String, long[]>> votes, Observation hop, boolean sender) {
         long high = sender ? hop.outerSrcHigh : hop.outerDstHigh;
         long low = sender ? hop.outerSrcLow : hop.outerDstLow;
         Host host = points.get(hop.point).host;
+
         votes.computeIfAbsent(host, k -> new HashMap<>())
                 .computeIfAbsent(high + "/" + low, k -> new long[] {high, low, 0})[2]++;
     }

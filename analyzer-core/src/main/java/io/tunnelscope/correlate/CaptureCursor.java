@@ -397,6 +397,10 @@ final class CaptureCursor implements Closeable {
         }
         if (o.encapsulation >= 0) {
             point.encapsulatedPackets++;
+            if (IpAddresses.isIpv4(o.outerSrcHigh, o.outerSrcLow) && IpAddresses.isIpv4(o.srcHigh, o.srcLow)) {
+                point.sawTunnel(IpAddresses.ipv4(o.outerSrcLow), IpAddresses.ipv4(o.outerDstLow),
+                        IpAddresses.ipv4(o.srcLow));
+            }
             if (o.encapsulation == Encapsulation.VXLAN) {
                 point.vxlanPackets++;
             } else if (o.encapsulation == Encapsulation.FLANNEL_UDP) {

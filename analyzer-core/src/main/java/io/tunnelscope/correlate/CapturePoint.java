@@ -58,6 +58,12 @@ final class CapturePoint {
     private final LongCounter freshSourceCounts = new LongCounter(MAX_TRACKED);
     /** Outermost Ethernet source and destination MACs seen, with counts (bounded). */
     private final LongCounter macCounts = new LongCounter(MAX_TRACKED);
+    /** Tunnel packets by outer source and destination ({@code source << 32 | destination}). */
+    private final LongCounter tunnelPairs = new LongCounter(MAX_TRACKED);
+    /** Tunnel packets by outer source and inner source /24 ({@code outer << 32 | subnet}). */
+    private final LongCounter tunnelSources = new LongCounter(MAX_TRACKED);
+    /** IPv4 tunnel packets counted in {@link #tunnelPairs}. */
+    long tunnelPackets;
     /** IPv4 addresses seen in ARP (sender and target), bounded. */
     final Map<Integer, Long> arpAddresses = new HashMap<>();
 
@@ -83,6 +89,11 @@ final class CapturePoint {
                 otherHostPackets++;
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 
     void sawTime(long nanos) {
@@ -134,6 +145,52 @@ final class CapturePoint {
             map.put(macCounts.key(n), macCounts.count(n));
         }
         return map;
+    }
+
+    /** Counts an IPv4 tunnel packet: its outer addresses and the /24 of its inner source. */
+    void sawTunnel(int outerSource, int outerDestination, int innerSource) {
+        tunnelPackets++;
+        tunnelPairs.add((outerSource & 0xFFFF_FFFFL) << 32 | (outerDestination & 0xFFFF_FFFFL));
+        tunnelSources.add((outerSource & 0xFFFF_FFFFL) << 32 | (innerSource & 0xFFFFFF00 & 0xFFFF_FFFFL));
+    }
+
+    /**
+     * The pod subnets behind this NIC's own VTEP, as its tunnel packets alone show them: the own
+     * VTEP is the one address all its conversations share (tunnels with traffic both ways: a NIC
+     * also sees packets flooded to others), which only tells when it talks to two peers or more;
+     * its subnets are the inner sources of what it sends. Empty otherwise.
+     */
+    java.util.Set<Integer> ownTunnelSubnets() {
+        java.util.Set<Integer> subnets = new java.util.HashSet<>();
+        java.util.Set<Long> pairs = new java.util.HashSet<>();
+        for (int n = 0; n < tunnelPairs.size(); n++) {
+            pairs.add(tunnelPairs.key(n));
+        }
+        java.util.Set<Long> common = null;
+        int conversations = 0;
+        for (long pair : pairs) {
+            long a = pair >>> 32;
+            long b = pair & 0xFFFF_FFFFL;
+            if (a < b && pairs.contains(b << 32 | a)) {
+                conversations++;
+                java.util.Set<Long> ends = new java.util.HashSet<>(java.util.List.of(a, b));
+                if (common == null) {
+                    common = ends;
+                } else {
+                    common.retainAll(ends);
+                }
+            }
+        }
+        if (conversations < 2 || common == null || common.size() != 1) {
+            return subnets;
+        }
+        long own = common.iterator().next();
+        for (int n = 0; n < tunnelSources.size(); n++) {
+            if (tunnelSources.key(n) >>> 32 == own) {
+                subnets.add((int) tunnelSources.key(n));
+            }
+        }
+        return subnets;
     }
 
     void sawArpAddress(int address) {

@@ -6,13 +6,14 @@ import java.util.List;
 /**
  * Journeys of the calibration pass, kept in primitive arrays for what is decided once they are
  * all seen (hosts of unnamed captures, names of {@code any} interfaces, clock offsets, VTEPs):
- * per hop its point, raw time, resolution, TTL, tunnel and outer addresses, and per journey the
+ * per hop its point, raw time, resolution, TTL, tunnel and outer addresses, inner IPv4 source, and
+ * per journey the
  * order of its inner addresses. At most {@code maxHops} hops in all: memory stays bounded however
  * many and large the captures are.
  */
 final class CompactJourneys {
     private static final int INTS = 5;
-    private static final int LONGS = 5;
+    private static final int LONGS = 6;
 
     private final int maxHops;
     private int[] starts = new int[64];
@@ -57,6 +58,7 @@ final class CompactJourneys {
             longs[l + 2] = hop.outerSrcLow;
             longs[l + 3] = hop.outerDstHigh;
             longs[l + 4] = hop.outerDstLow;
+            longs[l + 5] = IpAddresses.isIpv4(hop.srcHigh, hop.srcLow) ? IpAddresses.ipv4(hop.srcLow) & 0xFFFF_FFFFL : -1;
             hops++;
         }
         journeys++;
@@ -118,6 +120,9 @@ final class CompactJourneys {
             o.outerSrcLow = longs[l + 2];
             o.outerDstHigh = longs[l + 3];
             o.outerDstLow = longs[l + 4];
+            long source = longs[l + 5];
+            o.srcHigh = 0;
+            o.srcLow = source < 0 ? 0 : IpAddresses.mapped((int) source);
         }
     }
 }

@@ -39,6 +39,11 @@ public final class Correlator {
          * are up to half of it apart are matched (and so the skew found).
          */
         public long calibrationWindowNanos = 65_000_000_000L;
+        /**
+         * The cluster's pod network ({@code --cluster-cidr}, e.g. {@code 10.244.0.0/16}): its
+         * addresses are pods even where no capture showed their subnet; null when not given.
+         */
+        public String clusterCidr;
         /** Capture points the user placed on hosts and devices ({@code --point}). */
         public List<PointMapping> pointMappings = List.of();
         /** Most journeys open at once; the oldest is closed early beyond it (and counted). */
@@ -92,6 +97,7 @@ public final class Correlator {
         List<String> errors = new ArrayList<>();
         OuterSightings outer = new OuterSightings(3 * options.windowNanos, 2 * options.maxOpenJourneys);
         JourneyAnalysis analysis = new JourneyAnalysis(registry.points, model, options.keepJourneys, outer);
+        analysis.clusterCidr(options.clusterCidr);
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);

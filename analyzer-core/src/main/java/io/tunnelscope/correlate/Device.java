@@ -16,6 +16,8 @@ final class Device {
     final List<CapturePoint> points = new ArrayList<>();
     /** The role the name or the calibration gave it, or null until the report decides. */
     String role;
+    /** The user gave the role ({@link PointMapping}): nothing overrides it. */
+    boolean given;
     /**
      * The device a Linux cooked v1 capture cannot tell this one from (this one is seen there as
      * a second sighting: {@link HostModel#sibling}); null for devices a capture names.

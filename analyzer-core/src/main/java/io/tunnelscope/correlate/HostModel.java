@@ -87,28 +87,33 @@ final class HostModel {
         return twin;
     }
 
-    /** Places a new point: as planned, else as its names say. */
+    /** Places a new point: as planned, else as its names say; a role the user gave always holds. */
     void place(CapturePoint point, PointFacts facts) {
         point.nodeComment = facts.nodeComment();
-        Placement planned = plan.points().get(point.name);
-        if (planned != null) {
-            Host host = host(planned.host(), planned.hostSource());
-            assign(point, host, device(host, planned.device(), planned.role()));
-            hostsByFile.putIfAbsent(facts.file(), host);
-            return;
-        }
         Placement named = byNames(facts);
+        Placement planned = plan.points().get(point.name);
         Host host;
-        if (named.host() != null) {
-            host = host(named.host(), named.hostSource());
+        Device device;
+        if (planned != null) {
+            host = host(planned.host(), planned.hostSource());
+            device = device(host, planned.device(), planned.role());
         } else {
-            host = hostsByFile.get(facts.file());
-            if (host == null) {
-                host = host(uniqueHostName(facts.stem()), "file");
+            if (named.host() != null) {
+                host = host(named.host(), named.hostSource());
+            } else {
+                host = hostsByFile.get(facts.file());
+                if (host == null) {
+                    host = host(uniqueHostName(facts.stem()), "file");
+                }
             }
+            device = device(host, named.device(), named.role());
+        }
+        if (named.role() != null) {
+            device.role = named.role();
+            device.given = true;
         }
         hostsByFile.putIfAbsent(facts.file(), host);
-        assign(point, host, device(host, named.device(), null));
+        assign(point, host, device);
     }
 
     /** Moves a point to another host and device (the calibration's decisions). */
@@ -182,7 +187,7 @@ final class HostModel {
             }
         }
         if (best != null) {
-            return new Placement(best.host(), "given", best.device() != null ? best.device() : device, null);
+            return new Placement(best.host(), "given", best.device() != null ? best.device() : device, best.role());
         }
         if (facts.nodeComment() != null) {
             return new Placement(facts.nodeComment(), "capture", device, null);

@@ -17,6 +17,11 @@ final class IpAddresses {
         return high == 0 && (low & 0xFFFF_FFFF_0000_0000L) == MAPPED;
     }
 
+    /** The low half of the IPv4-mapped form of {@code address} (the high half is 0). */
+    static long mapped(int address) {
+        return MAPPED | (address & 0xFFFF_FFFFL);
+    }
+
     /** The IPv4 address as an int (for IPv4-mapped values). */
     static int ipv4(long low) {
         return (int) low;

@@ -76,6 +76,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     /** Inner IPv4 addresses seen (as ints), up to 65536 and a few. */
     private final LongHashSet ipv4Seen = new LongHashSet(1024);
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
+    /** The cluster's pod network as the user gave it, or null. */
+    private String clusterCidr;
 
     JourneyAnalysis(List<CapturePoint> points, HostModel model, boolean keepJourneys, OuterSightings outer) {
         this.points = points;
@@ -83,6 +85,11 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         this.keepJourneys = keepJourneys;
         this.order = new CausalOrder(points, model.devices);
         this.losses = new LossAnalysis(points, model, outer, order);
+    }
+
+    /** The cluster's pod network ({@code --cluster-cidr}), or null. */
+    void clusterCidr(String cidr) {
+        this.clusterCidr = cidr;
     }
 
     @Override
@@ -383,7 +390,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         }
         String[] roles = new String[model.devices.size()];
         for (Device device : model.devices) {
-            roles[device.index] = !device.points.isEmpty() ? Roles.of(device.primary(), vtepMacs)
+            roles[device.index] = device.given ? device.role : !device.points.isEmpty() ? Roles.of(device.primary(), vtepMacs)
                     : device.role != null ? device.role : "unknown";
         }
         List<CorrelationReport.Point> pointReports = new ArrayList<>();
@@ -556,7 +563,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 out.add(host(point.host.name, own & 0xFFFFFF00, null, null, null));
             }
         }
-        return new CorrelationReport.Topology(out);
+        return new CorrelationReport.Topology(clusterCidr, out);
     }
 
     private CorrelationReport.Host host(String captured, Integer subnet, String vtep, String vtepMac,

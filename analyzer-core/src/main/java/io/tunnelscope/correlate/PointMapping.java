@@ -8,28 +8,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A capture point placed by the user: {@code FILE[:IFACE]=HOST:DEVICE} says that the capture file
- * {@code FILE} (its path, its name, or its name without extension), or only its interface
+ * A capture point placed by the user: {@code FILE[:IFACE]=HOST:DEVICE[:ROLE]} says that the capture
+ * file {@code FILE} (its path, its name, or its name without extension), or only its interface
  * {@code IFACE} (pcapng interface name, {@code ifindexN} of an {@code any} capture), was taken on
- * {@code HOST}'s device {@code DEVICE}. Given placements win over everything the names and the
- * packets suggest.
+ * {@code HOST}'s device {@code DEVICE}, whose role on the path is {@code ROLE} ({@code pod},
+ * {@code veth}, {@code bridge}, {@code overlay-vxlan}, {@code overlay-tun}, {@code underlay};
+ * needed where the name misleads, as a pod's own {@code eth0} does). Given placements win over
+ * everything the names and the packets suggest.
  *
  * @param file      the file as given (path, file name or stem)
  * @param iface     the interface, or null for every interface of the file
  * @param host      the host
  * @param device    the device, or null to keep what the capture says
+ * @param role      the device's role, or null to infer it
  */
-public record PointMapping(String file, String iface, String host, String device) {
+public record PointMapping(String file, String iface, String host, String device, String role) {
+    /** The roles a mapping may give. */
+    public static final java.util.Set<String> ROLES = java.util.Set.of("pod", "veth", "bridge", "overlay-vxlan",
+            "overlay-tun", "underlay");
 
     public PointMapping {
         if (file == null || file.isEmpty() || host == null || host.isEmpty()) {
             throw new IllegalArgumentException("a point mapping needs a file and a host");
         }
+        if (role != null && !ROLES.contains(role)) {
+            throw new IllegalArgumentException("unknown role '" + role + "' (" + String.join(", ", new java.util.TreeSet<>(ROLES))
+                    + ")");
+        }
     }
 
     /**
-     * Parses {@code FILE[:IFACE]=HOST[:DEVICE]}; the file is everything before the last {@code =}
-     * (an interface after its last {@code :}, when {@code :} is there).
+     * Parses {@code FILE[:IFACE]=HOST[:DEVICE[:ROLE]]}; the file is everything before the last
+     * {@code =} (an interface after its last {@code :}, when {@code :} is there).
      *
      * @throws IllegalArgumentException with what is wrong, for the user
      */
@@ -47,13 +57,18 @@ public record PointMapping(String file, String iface, String host, String device
             file = left.substring(0, colon);
             iface = left.substring(colon + 1);
         }
-        int sep = right.indexOf(':');
-        String host = sep < 0 ? right : right.substring(0, sep);
-        String device = sep < 0 || sep == right.length() - 1 ? null : right.substring(sep + 1);
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException("point mapping '" + spec + "' names no host");
+        String[] parts = right.split(":", -1);
+        String host = parts[0];
+        String device = parts.length > 1 && !parts[1].isEmpty() ? parts[1] : null;
+        String role = parts.length > 2 && !parts[2].isEmpty() ? parts[2] : null;
+        if (host.isEmpty() || parts.length > 3) {
+            throw new IllegalArgumentException("point mapping '" + spec + "' is not FILE[:IFACE]=HOST:DEVICE[:ROLE]");
         }
-        return new PointMapping(file, iface, host, device);
+        try {
+            return new PointMapping(file, iface, host, device, role);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("point mapping '" + spec + "': " + e.getMessage(), e);
+        }
     }
 
     /**
