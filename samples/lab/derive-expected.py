@@ -500,6 +500,12 @@ def main():
                 order = exp
             elif order and order == exp[:len(order)]:
                 truncated.append((label, direction, point[order[-1]]))
+            elif order == [e for e in exp if e in order] and all(
+                    next(c for c in caps if c["file"] == e).get("startedLate") or
+                    next(c for c in caps if c["file"] == e).get("filter") for e in exp if e not in order):
+                # the points missing are captures that started late or were filtered: the packet
+                # went through, the capture did not see it
+                missed.setdefault((label, direction), [point[e] for e in exp if e not in order])
             else:
                 problems.append(f"{label} {direction}: seen {[point[o] for o in order]}, "
                                 f"topology says {[point[e] for e in exp]}")
@@ -513,6 +519,7 @@ def main():
         return order, hops
 
     paths, nat, traffic_out, rewritten = [], {}, [], {}
+    missed = {}
     pair_idx = {}
     service = sc.get("service")
     for t in sc["traffic"]:
@@ -659,9 +666,21 @@ def main():
                 e = supers.setdefault(p, {"frames": 0, "maxFrameLen": 0, "deviceMtu": dev_mtu})
                 e["frames"] += 1
                 e["maxFrameLen"] = max(e["maxFrameLen"], f["len"])
+    for p in paths:
+        if (p["traffic"], p["direction"]) in missed:
+            p["missedAt"] = missed[(p["traffic"], p["direction"])]
     for label, direction, last in truncated:
         t = next(x for x in sc["traffic"] if x["label"] == label)
         why = [e for e in frag_needed_list(frag_needed) if e["quoted"] == {"src": t["src"], "dst": t["dst"]}]
+        host = next((c["host"] for c in caps if point[c["file"]] == last), None)
+        rules = [f for f in sc.get("faults", []) if f.get("kind") == "iptables" and f.get("host") == host
+                 and f"--dport {t.get('dstPort')}" in f.get("rule", "")]
+        if not why and rules:
+            for p in paths:
+                if p["traffic"] == label and p["direction"] == direction:
+                    p["stopsAfter"] = last
+                    p["reason"] = f"dropped in {host} by '{rules[0]['rule']}'"
+            continue
         if not why:
             problems.append(f"{label} {direction}: stops after {last} without a frag-needed to explain it")
             continue

@@ -31,6 +31,9 @@ SERVICE_JSON=""        # scenario.json "service" (a ClusterIP service the scenar
 HOSTS=()               # host names in order
 declare -A UL_DEV UL_IP UL_MAC SUBNET BR_DEV BR_MAC POD_MAC POD_VETH VTEP_MAC
 EXTRA_CAPTURES=()      # extra capture specs, see capture_plan
+declare -A CAPTURE_FILTER  # capture file -> BPF filter it is taken with (a capture that misses packets)
+declare -A LATE_CAPTURE    # capture file -> 1: not started with the others; the traffic starts it
+                           # (start_late_capture), so it misses what went before
 
 # Runtime bookkeeping.
 OUT=""
@@ -293,9 +296,11 @@ capture_plan() {
         fi
     done
     CAPS+=("$first-any.pcap|$first|any|any|$(host_ns "$first")|tcpdump|LINUX_SLL2")
-    local multi="${BR_DEV[$last]}"
-    if [[ -n $ov ]]; then multi+=",$ov"; else multi+=",${UL_DEV[$last]}"; fi
-    CAPS+=("$last-multi.pcapng|$last|$multi|any|$(host_ns "$last")|tshark|")
+    if [[ -z ${NO_MULTI:-} ]]; then
+        local multi="${BR_DEV[$last]}"
+        if [[ -n $ov ]]; then multi+=",$ov"; else multi+=",${UL_DEV[$last]}"; fi
+        CAPS+=("$last-multi.pcapng|$last|$multi|any|$(host_ns "$last")|tshark|")
+    fi
     local e
     for e in "${EXTRA_CAPTURES[@]}"; do CAPS+=("$e"); done
 }
@@ -304,6 +309,7 @@ start_capture() { # spec
     local file host dev role ns tool lt snap pid logf n args=()
     IFS='|' read -r file host dev role ns tool lt snap <<<"$1"
     logf="$LOGDIR/cap-$file.log"
+    local filter=${CAPTURE_FILTER[$file]:-}
     if [[ $tool == tcpdump ]]; then
         # -B: the default ring drops packets on the TUN device under a short TCP burst
         # -s: the snapshot length (0: whole packets) unless the plan asks for a short one
@@ -314,6 +320,7 @@ start_capture() { # spec
         [[ $dev == any ]] && args+=(-B 65536)
         # shellcheck disable=SC2206
         args+=(${TSL_TCPDUMP_OPTS:-})
+        [[ -n $filter ]] && args+=("$filter")
         ip netns exec "$ns" tcpdump "${args[@]}" >"$logf" 2>&1 &
         pid=$!
         for n in $(seq 100); do grep -q "listening on" "$logf" 2>/dev/null && break; sleep 0.05; done
@@ -323,6 +330,8 @@ start_capture() { # spec
         IFS=',' read -ra devs <<<"$dev"
         for d in "${devs[@]}"; do args+=(-i "$d"); done
         [[ -n $snap ]] && args+=(-s "$snap")
+        [[ -n $lt ]] && args+=(-y "$lt")
+        [[ -n $filter ]] && args+=(-f "$filter")
         # tshark runs dumpcap; -F pcapng writes one IDB (with if_name) per interface.
         ip netns exec "$ns" tshark "${args[@]}" -n -q -F pcapng -w "$OUT/$file" >"$logf" 2>&1 &
         pid=$!
@@ -335,8 +344,24 @@ start_capture() { # spec
 start_captures() {
     local c
     capture_plan
-    for c in "${CAPS[@]}"; do start_capture "$c"; done
+    for c in "${CAPS[@]}"; do
+        [[ -n ${LATE_CAPTURE[${c%%|*}]:-} ]] || start_capture "$c"
+    done
     sleep 0.5
+}
+
+# start_late_capture <file>: starts a capture of the plan that start_captures left out.
+start_late_capture() {
+    local c
+    for c in "${CAPS[@]}"; do
+        if [[ ${c%%|*} == "$1" ]]; then
+            log "starting the capture $1 late"
+            start_capture "$c"
+            sleep 0.3
+            return
+        fi
+    done
+    die "no capture $1 in the plan"
 }
 
 stop_captures() {
@@ -408,17 +433,17 @@ t_tcp() {
 
 # t_udp <label> <from host> <to host> <count> [interval]  -- one-shot datagrams with socat
 t_udp() {
-    local label=$1 from=$2 to=$3 count=$4 gap=${5:-0.2} dst rpid i got
+    local label=$1 from=$2 to=$3 count=$4 gap=${5:-0.2} port=${6:-9000} dst rpid i got
     dst=$(pod_ip "$to")
-    log "udp $label: $(pod_ip "$from"):40200 -> $dst:9000 x$count (socat)"
+    log "udp $label: $(pod_ip "$from"):40200 -> $dst:$port x$count (socat)"
     : >"$LOGDIR/udp-recv-$label.txt"
-    timeout $((10 + count / 5)) ip netns exec "$(pod_ns "$to")" socat -u "UDP4-RECV:9000,bind=$dst" \
+    timeout $((10 + count / 5)) ip netns exec "$(pod_ns "$to")" socat -u "UDP4-RECV:$port,bind=$dst" \
         "OPEN:$LOGDIR/udp-recv-$label.txt,append" 2>>"$LOGDIR/traffic.log" &
     rpid=$!; PIDS+=("$rpid")
     sleep 0.3
     for i in $(seq "$count"); do
         printf 'tunnelscope %s datagram %d\n' "$label" "$i" |
-            timeout 5 ip netns exec "$(pod_ns "$from")" socat -u - "UDP4-SENDTO:$dst:9000,sourceport=40200,reuseaddr" ||
+            timeout 5 ip netns exec "$(pod_ns "$from")" socat -u - "UDP4-SENDTO:$dst:$port,sourceport=40200,reuseaddr" ||
             true
         sleep "$gap"
     done
@@ -427,8 +452,8 @@ t_udp() {
     wait "$rpid" 2>/dev/null || true
     got=$(wc -l <"$LOGDIR/udp-recv-$label.txt")
     record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
-        --arg d "$dst" --argjson c "$count" --argjson g "$got" \
-        '{label:$l, type:"udp", tool:"socat", from:$f, src:$s, dst:$d, srcPort:40200, dstPort:9000,
+        --arg d "$dst" --argjson c "$count" --argjson g "$got" --argjson p "$port" \
+        '{label:$l, type:"udp", tool:"socat", from:$f, src:$s, dst:$d, srcPort:40200, dstPort:$p,
           count:$c, received:$g}')"
 }
 
@@ -614,11 +639,14 @@ captures_json() {
         fmt=pcap; [[ $file == *.pcapng ]] && fmt=pcapng
         jq -cn --arg f "$file" --arg h "$host" --arg d "$dev" --arg r "$role" --arg t "$tool" \
             --arg fmt "$fmt" --argjson lts "$lts" --argjson ifs "$ifs" --arg ns "$ns" --arg snap "$snap" \
+            --arg filter "${CAPTURE_FILTER[$file]:-}" --arg late "${LATE_CAPTURE[$file]:-}" \
             '{file: $f, host: $h, device: $d, role: $r, namespace: $ns, linkType: $lts[0],
               linkTypeName: ({"1":"EN10MB","101":"RAW","113":"LINUX_SLL","276":"LINUX_SLL2"}[($lts[0]|tostring)] // null),
               format: $fmt, writer: $t}
              + (if $fmt == "pcapng" then {interfaces: [range(0; $lts|length) as $i | {name: $ifs[$i], linkType: $lts[$i]}]} else {} end)
-             + (if $snap != "" then {snaplen: ($snap | tonumber)} else {} end)'
+             + (if $snap != "" then {snaplen: ($snap | tonumber)} else {} end)
+             + (if $filter != "" then {filter: $filter} else {} end)
+             + (if $late != "" then {startedLate: true} else {} end)'
     done | jq -sc '.'
 }
 

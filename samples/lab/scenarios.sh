@@ -4,7 +4,7 @@
 
 SCENARIOS=(vxlan-masq k8s-vxlan mtu-trouble udp-masq hostgw-masq vxlan-3host
            underlay-loss pmtu-blackhole stale-vtep bad-checksum bad-checksum-nocsum
-           k8s-service-dnat short-snaplen)
+           k8s-service-dnat short-snaplen hostgw-sparse drop-in-host capture-gap any-snaplen)
 
 describe() {
     case $1 in
@@ -21,6 +21,10 @@ describe() {
         bad-checksum-nocsum) echo "FAULT: as bad-checksum (10.115.0.0/16) but flannel.1 sends outer UDP checksum 0 (noudpcsum, what RFC 7348 recommends): the inner corruption is decapsulated and reaches pod2" ;;
         k8s-service-dnat) echo "Kubernetes layout: flannel vxlan 10.244.0.0/16, 2 workers 10.0.1.2/.3, kube-proxy-style DNAT of ClusterIP 10.96.0.10:80 to the worker2 pod :8080 on worker1, offloads off" ;;
         short-snaplen) echo "flannel vxlan 10.116.0.0/16 on 2 docker hosts (172.16.116.21/.22), underlays captured with snaplen 64: outer and VXLAN headers kept, inner IP/TCP headers cut" ;;
+        hostgw-sparse) echo "flannel host-gw 10.120.0.0/16 (172.16.120.21/.22), docker ip-masq, and only 3 pings pod1 -> pod2: the pod-to-pod SNAT from a handful of packets" ;;
+        drop-in-host) echo "FAULT: flannel vxlan 10.121.0.0/16, host2's FORWARD chain drops UDP to pod2 port 9001: the packets die in host2 between flannel.1 and docker0" ;;
+        capture-gap) echo "flannel vxlan 10.122.0.0/16, host2's docker0 capture starts late and skips echoes of odd sequence numbers: packets missing from a capture, not from the network" ;;
+        any-snaplen) echo "flannel vxlan 10.123.0.0/16, besides the per-device captures: any captures of host1 with -s 96 and -s 128 (tcpdump, Linux cooked v2) and of host2 whole and with -s 128 (dumpcap pcapng, Linux cooked v1: no interface index)" ;;
         *) return 1 ;;
     esac
 }
@@ -301,4 +305,68 @@ scenario_short-snaplen() {
 traffic_short-snaplen() {
     t_ping ping-1to2 host1 host2 3
     t_tcp tcp-1to2 host1 host2 16K
+}
+
+# ------------------------------------------------------------ harder cases ----
+
+scenario_hostgw-sparse() {
+    BACKEND=host-gw; LAYOUT=docker; NETWORK=10.120.0.0/16; MASQ=docker
+    def_docker_host host1 1 10.120.1 ens33 172.16.120.21 00:0c:29:6e:20:21
+    def_docker_host host2 2 10.120.2 ens33 172.16.120.22 00:0c:29:6e:20:22
+}
+traffic_hostgw-sparse() {
+    t_ping ping-1to2 host1 host2 3
+}
+
+scenario_drop-in-host() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.121.0.0/16; MASQ=off
+    def_docker_host host1 1 10.121.1 ens33 172.16.121.21 00:0c:29:6e:21:21
+    def_docker_host host2 2 10.121.2 ens33 172.16.121.22 00:0c:29:6e:21:22
+}
+fault_drop-in-host() {
+    # What a NetworkPolicy or a stray rule does: forwarded UDP to one pod port never reaches the
+    # bridge. The packet is decapsulated on flannel.1, then dropped in FORWARD.
+    local rule=(-I FORWARD -d "$(pod_ip host2)" -p udp --dport 9001 -j DROP)
+    ipt host2 "${rule[@]}"
+    record_fault "$(jq -cn --arg r "iptables ${rule[*]}" \
+        '{host:"host2", kind:"iptables", rule:$r, effect:"UDP to pod2 port 9001 dies in host2 between flannel.1 and docker0"}')"
+}
+traffic_drop-in-host() {
+    t_ping ping-1to2 host1 host2 3
+    t_udp udp-1to2 host1 host2 3
+    t_udp udp-1to2-blocked host1 host2 4 0.2 9001
+}
+
+scenario_capture-gap() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.122.0.0/16; MASQ=off
+    def_docker_host host1 1 10.122.1 ens33 172.16.122.21 00:0c:29:6e:22:21
+    def_docker_host host2 2 10.122.2 ens33 172.16.122.22 00:0c:29:6e:22:22
+    # host2's bridge is captured by its own file only (no multi-interface capture), which starts
+    # after the first pings and skips echo requests and replies of odd sequence numbers.
+    NO_MULTI=1
+    LATE_CAPTURE[host2-docker0.pcap]=1
+    CAPTURE_FILTER[host2-docker0.pcap]='not (icmp and (icmp[7] & 1) = 1)'
+}
+traffic_capture-gap() {
+    t_ping_n ping-1to2-early host1 host2 4 0.2
+    start_late_capture host2-docker0.pcap
+    t_ping_n ping-1to2 host1 host2 6 0.2
+}
+
+scenario_any-snaplen() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.123.0.0/16; MASQ=off
+    def_docker_host host1 1 10.123.1 ens33 172.16.123.21 00:0c:29:6e:23:21
+    def_docker_host host2 2 10.123.2 ens33 172.16.123.22 00:0c:29:6e:23:22
+    EXTRA_CAPTURES=(
+        "host1-any96.pcap|host1|any|any|$(host_ns host1)|tcpdump|LINUX_SLL2|96"
+        "host1-any128.pcap|host1|any|any|$(host_ns host1)|tcpdump|LINUX_SLL2|128"
+        "host2-anyv1.pcapng|host2|any|any|$(host_ns host2)|tshark|LINUX_SLL|"
+        "host2-anyv1s128.pcapng|host2|any|any|$(host_ns host2)|tshark|LINUX_SLL|128"
+    )
+}
+traffic_any-snaplen() {
+    t_ping ping-1to2 host1 host2 3
+    t_ping ping-2to1 host2 host1 2
+    t_tcp tcp-1to2 host1 host2 16K
+    t_udp udp-1to2 host1 host2 3
 }

@@ -160,12 +160,18 @@ final class ReportCommand {
         long warnings = report.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
         long infos = report.findings().size() - errors - warnings;
         long packets = report.captures().stream().mapToLong(CorrelationReport.Point::packets).sum();
-        out.printf(Locale.ROOT, "Tunnelscope report: %d capture points, %d packets; %d errors, %d warnings, %d notes%n%n",
-                report.captures().size(), packets, errors, warnings, infos);
+        long devices = report.hosts().stream().mapToLong(h -> h.devices().size()).sum();
+        out.printf(Locale.ROOT, "Tunnelscope report: %d hosts, %d devices, %d capture points, %d packets; %d errors, "
+                + "%d warnings, %d notes%n%n", report.hosts().size(), devices, report.captures().size(), packets, errors,
+                warnings, infos);
 
-        out.println("Captures");
-        for (CorrelationReport.Point p : report.captures()) {
-            out.printf(Locale.ROOT, "  %-28s %-14s %-10s %8d packets%n", p.name(), p.role(), p.linkType(), p.packets());
+        out.println("Hosts and devices");
+        for (CorrelationReport.CaptureHost h : report.hosts()) {
+            out.printf(Locale.ROOT, "  %s  (known by %s; clock %s, %s)%n", h.name(), CorrelateCommand.source(h.source()),
+                    CorrelateCommand.duration(h.clockOffsetNanos()), h.clockBasis());
+            for (CorrelationReport.CaptureDevice d : h.devices()) {
+                out.printf(Locale.ROOT, "      %-14s %-14s %s%n", d.name(), d.role(), String.join(", ", d.points()));
+            }
         }
         out.println();
         out.println("Topology");
@@ -173,8 +179,9 @@ final class ReportCommand {
             out.println("  (no hosts recognised)");
         }
         for (CorrelationReport.Host h : report.topology().hosts()) {
-            out.printf(Locale.ROOT, "  subnet %-16s overlay %-14s gateway %-14s vtep %-16s mac %s%n",
-                    dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()), dash(h.vtep()), dash(h.vtepMac()));
+            out.printf(Locale.ROOT, "  %-10s subnet %-16s overlay %-14s gateway %-14s vtep %-16s mac %s%n",
+                    dash(h.host()), dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()), dash(h.vtep()),
+                    dash(h.vtepMac()));
         }
         out.println();
         out.println("Tunnels");
@@ -194,10 +201,10 @@ final class ReportCommand {
         out.println();
         out.println("Paths");
         for (CorrelationReport.Path path : report.paths()) {
-            if (path.points().size() < 2) {
+            if (path.hops().size() < 2) {
                 continue;
             }
-            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), String.join(" -> ", path.points()));
+            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), CorrelateCommand.route(path.hops()));
         }
         out.println();
         out.println("NAT");
@@ -217,7 +224,8 @@ final class ReportCommand {
             out.printf(Locale.ROOT, "  %-7s %s: %s%n", f.severity().jsonName().toUpperCase(Locale.ROOT), f.kind(), f.summary());
             List<String> evidence = new ArrayList<>();
             for (Evidence e : f.evidence()) {
-                evidence.add(e.toString());
+                int more = e.sightings() == null ? 0 : e.sightings().size() - 1;
+                evidence.add(e + (more > 0 ? " (+" + more + " sighting" + (more == 1 ? "" : "s") + ")" : ""));
             }
             if (!evidence.isEmpty()) {
                 out.println("          evidence: " + String.join(", ", evidence));

@@ -15,6 +15,9 @@ import java.util.List;
 public final class TruncatedCaptureRule implements Rule {
     private final FirstSeen<String, long[]> byPoint = new FirstSeen<>();
     private final EvidenceSample evidence = new EvidenceSample(6);
+    /** Packets whose headers are whole but whose payload the snapshot length cut, by point. */
+    private final FirstSeen<String, long[]> payloadByPoint = new FirstSeen<>();
+    private final EvidenceSample payloadEvidence = new EvidenceSample(6);
 
     @Override
     public String kind() {
@@ -36,27 +39,43 @@ public final class TruncatedCaptureRule implements Rule {
         for (int n = 0; n < stack.noteCount(); n++) {
             headerCut |= stack.note(n) == Note.HEADER_TRUNCATED;
         }
-        if (!headerCut) {
-            return;
-        }
-        long[] counts = byPoint.computeIfAbsent(packet.point(), packet, k -> new long[2]);
+        long[] counts = (headerCut ? byPoint : payloadByPoint).computeIfAbsent(packet.point(), packet, k -> new long[2]);
         counts[0]++;
         counts[1] = Math.max(counts[1], packet.record().capturedLength());
-        evidence.add(packet);
+        (headerCut ? evidence : payloadEvidence).add(packet);
     }
 
     @Override
     public void mergeFrom(Rule other) {
         TruncatedCaptureRule theirs = (TruncatedCaptureRule) other;
-        byPoint.mergeFrom(theirs.byPoint, (mine, more) -> {
-            mine[0] += more[0];
-            mine[1] = Math.max(mine[1], more[1]);
-        }, Integer.MAX_VALUE);
+        for (boolean header : new boolean[] {true, false}) {
+            (header ? byPoint : payloadByPoint).mergeFrom(header ? theirs.byPoint : theirs.payloadByPoint,
+                    (mine, more) -> {
+                        mine[0] += more[0];
+                        mine[1] = Math.max(mine[1], more[1]);
+                    }, Integer.MAX_VALUE);
+        }
         evidence.mergeFrom(theirs.evidence);
+        payloadEvidence.mergeFrom(theirs.payloadEvidence);
     }
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
+        if (!payloadByPoint.isEmpty()) {
+            long count = 0;
+            long snap = 0;
+            for (long[] c : payloadByPoint.map().values()) {
+                count += c[0];
+                snap = Math.max(snap, c[1]);
+            }
+            findings.add(new Finding(kind(), Severity.INFO,
+                    "The snapshot length (at most " + snap + " bytes kept) cut the payload of " + count
+                            + " packets at " + String.join(", ", payloadByPoint.keys()) + ": their headers are "
+                            + "whole, so the analysis is not affected, but the packets' contents are not all there.",
+                    List.copyOf(payloadByPoint.keys()), payloadEvidence.list(), count,
+                    "Nothing to fix for this analysis. Capture with '-s 0' when the payload matters (to follow a "
+                            + "protocol, or to tell damaged packets from their originals)."));
+        }
         if (byPoint.isEmpty()) {
             return;
         }

@@ -253,12 +253,17 @@ final class Calibration {
         for (int[] pq : pairs) {
             CapturePoint p = points.get(pq[0]);
             CapturePoint q = points.get(pq[1]);
+            // An interface index is one device; Linux cooked v1 splits a device by direction and
+            // address, so several of its points may be one device.
+            boolean indexed = p.linkType != io.tunnelscope.capture.LinkType.LINUX_SLL;
             String claim = p.file + '\u0000' + q.device.index;
-            if (named.contains(p.index) || taken.contains(claim)) {
+            if (named.contains(p.index) || indexed && taken.contains(claim)) {
                 continue;
             }
             named.add(p.index);
-            taken.add(claim);
+            if (indexed) {
+                taken.add(claim);
+            }
             model.move(p, q.host, q.device);
         }
         for (CapturePoint p : points) {
@@ -266,7 +271,7 @@ final class Calibration {
                 continue;
             }
             String role = Roles.byContent(p, vtepMacs);
-            if (role == null && p.ipPackets > 0) {
+            if (role == null && p.ipPackets > 0 && !p.loopback) {
                 role = "bridge";
             }
             if (role == null) {
@@ -286,7 +291,8 @@ final class Calibration {
                     candidates++;
                 }
             }
-            if (candidates == 1 && taken.add(p.file + '\u0000' + only.index)) {
+            boolean indexed = p.linkType != io.tunnelscope.capture.LinkType.LINUX_SLL;
+            if (candidates == 1 && (!indexed || taken.add(p.file + '\u0000' + only.index))) {
                 model.move(p, p.host, only);
                 continue;
             }

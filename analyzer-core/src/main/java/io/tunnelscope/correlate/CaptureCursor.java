@@ -47,6 +47,7 @@ final class CaptureCursor implements Closeable {
     private int packetType;
     private long linkSource;
     private boolean rawLink;
+    private boolean loopbackLink;
     private final Map<Long, CapturePoint> pointsByInterface = new HashMap<>();
     /** The point of the previous packet (most files have one). */
     private CapturePoint lastPoint;
@@ -283,8 +284,8 @@ final class CaptureCursor implements Closeable {
                 case 4: direction = "out"; break;
                 default: direction = "type" + cooked.packetType(); break;
             }
-            label = direction + "-" + (cooked.arphrdType() == 1 && cooked.addressLength() == 6
-                    ? IpAddresses.formatMac(mac(stack, cooked.addressOffset())) : "raw");
+            label = cooked.arphrdType() == 772 ? "lo" : direction + "-" + (cooked.arphrdType() == 1
+                    && cooked.addressLength() == 6 ? IpAddresses.formatMac(mac(stack, cooked.addressOffset())) : "raw");
         }
         cookedLabels.put(key, label);
         return label;
@@ -333,6 +334,7 @@ final class CaptureCursor implements Closeable {
         packetType = -1;
         linkSource = -1;
         rawLink = false;
+        loopbackLink = false;
         if (stack.count() == 0) {
             return;
         }
@@ -343,6 +345,7 @@ final class CaptureCursor implements Closeable {
             cooked.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0));
             packetType = cooked.packetType();
             rawLink = cooked.arphrdType() != 1 && cooked.arphrdType() != 772;
+            loopbackLink = cooked.arphrdType() == 772;
             if (!rawLink && cooked.addressLength() == 6) {
                 linkSource = mac(stack, cooked.addressOffset());
             }
@@ -350,6 +353,7 @@ final class CaptureCursor implements Closeable {
             cooked2.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0));
             packetType = cooked2.packetType();
             rawLink = cooked2.arphrdType() != 1 && cooked2.arphrdType() != 772;
+            loopbackLink = cooked2.arphrdType() == 772;
             if (!rawLink && cooked2.addressLength() == 6) {
                 linkSource = mac(stack, cooked2.addressOffset());
             }
@@ -362,6 +366,10 @@ final class CaptureCursor implements Closeable {
         if (rawLink) {
             point.rawIpPackets++;
         }
+        if (packetType >= 0 && linkSource >= 0) {
+            point.sawMac(linkSource); // a cooked header's address: the frame's source MAC
+        }
+        point.loopback |= loopbackLink;
     }
 
     private void collectLinkFacts(CapturePoint point, LayerStack stack) {
@@ -503,6 +511,8 @@ final class CaptureCursor implements Closeable {
     private static final int MACS = 1;
     private static final int ARP = 2;
     private static final int RAW = 4;
+    private static final int LOOPBACK = 8;
+    private static final int COOKED_MAC = 16;
     /** A batch entry that only registers a new point (its packet follows in a later entry). */
     private static final int REGISTRATION_ONLY = -1;
 
@@ -629,6 +639,13 @@ final class CaptureCursor implements Closeable {
                     if (rawLink) {
                         flags |= RAW;
                     }
+                    if (loopbackLink) {
+                        flags |= LOOPBACK;
+                    }
+                    if (packetType >= 0 && linkSource >= 0) {
+                        flags |= COOKED_MAC;
+                        out.sourceMac[n] = linkSource;
+                    }
                     out.packetType[n] = (byte) packetType;
                     out.flags[n] = flags;
                     int inner = view.innerIpLayer();
@@ -737,6 +754,12 @@ final class CaptureCursor implements Closeable {
             point.sawPacketType(batch.packetType[n]);
             if ((flags & RAW) != 0) {
                 point.rawIpPackets++;
+            }
+            if ((flags & LOOPBACK) != 0) {
+                point.loopback = true;
+            }
+            if ((flags & COOKED_MAC) != 0) {
+                point.sawMac(batch.sourceMac[n]);
             }
             if ((flags & MACS) != 0) {
                 point.sawMac(batch.sourceMac[n]);

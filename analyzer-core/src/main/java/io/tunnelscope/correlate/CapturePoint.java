@@ -30,6 +30,8 @@ final class CapturePoint {
     long ipPackets;
     /** Packets a Linux cooked capture shows without an Ethernet header (TUN devices: raw IP). */
     long rawIpPackets;
+    /** A cooked capture's loopback device (ARPHRD_LOOPBACK): traffic that never leaves the host. */
+    boolean loopback;
     /** Cooked-capture packets received (not outgoing), and those marked for another host. */
     long incomingPackets;
     long otherHostPackets;

@@ -22,7 +22,7 @@ final class Roles {
      * Names that look like a Linux network device (or the {@code any}, {@code multi} and {@code pod}
      * words the lab and users name captures with): {@code HOST-DEVICE} file names end in one.
      */
-    private static final Pattern DEVICE = Pattern.compile("(?i)(any|multi|pod\\d*|nic\\d*|underlay|lo"
+    private static final Pattern DEVICE = Pattern.compile("(?i)(any\\w*|multi|pod\\d*|nic\\d*|underlay|lo"
             + "|eth\\d+(\\.\\d+)?|en[opsx]\\w+|wl\\w+|ib\\d+|bond\\d+|team\\d+|vlan\\d+"
             + "|veth\\w*|cali\\w+|lxc\\w+|container\\w*"
             + "|docker\\d+|cni\\d+|cbr\\d+|br(\\d+|-\\w+)|virbr\\d+|bridge\\d*"
@@ -46,6 +46,9 @@ final class Roles {
         String shown = byContent(point, vtepMacs);
         if (shown != null) {
             return shown;
+        }
+        if (point.ipPackets == 0 && point.anyCapture()) {
+            return "unknown"; // an any capture's interface that carried no IP (broadcast ARP, say)
         }
         return point.journeys > 0 && point.firstHops * 4 >= point.journeys ? "pod" : "bridge";
     }
@@ -121,6 +124,9 @@ final class Roles {
         String d = device.toLowerCase(Locale.ROOT).replaceFirst("@.*", "");
         if (d.equals("any")) {
             return "any";
+        }
+        if (d.equals("lo")) {
+            return "loopback";
         }
         if (d.matches("flannel(-v6)?\\.\\d+|vxlan(\\d+|\\.\\w+)?|cilium_vxlan")) {
             return "overlay-vxlan";

@@ -128,7 +128,9 @@ class CorrelationSamplesTest {
             "pmtu-blackhole", List.of("host1 docker0 -> flannel.1: retransmitted"),
             // One bit flipped on the switch: the receiving kernel drops the packet for its checksum.
             "bad-checksum", List.of("host2 ens33 -> flannel.1: wrong checksum"),
-            "bad-checksum-nocsum", List.of("host2 ens33 -> flannel.1: wrong checksum"));
+            "bad-checksum-nocsum", List.of("host2 ens33 -> flannel.1: wrong checksum"),
+            // host2's FORWARD chain drops UDP to pod2 port 9001 after decapsulation: nothing says why.
+            "drop-in-host", List.of("host2 flannel.1 -> docker0: dropped"));
 
     /**
      * Losses equal what the lab verified and the faults it injected: every pair of underlay
@@ -140,7 +142,9 @@ class CorrelationSamplesTest {
     @ParameterizedTest
     @MethodSource("scenarios")
     void lossesAreExactlyTheVerifiedAndInjectedOnes(Path scenario) throws Exception {
-        CorrelationReport report = correlate(scenario, false);
+        // Every capture: a pcapng says when it stopped, so a packet lost after a pcap's last one
+        // is known to be lost, not merely not captured.
+        CorrelationReport report = Correlator.correlate(SampleCaptures.capturesOf(scenario), new Correlator.Options());
         String name = scenario.getFileName().toString();
         JsonNode expected = SampleCaptures.expected(scenario).get("losses");
         Set<String> verified = new TreeSet<>();
@@ -162,17 +166,23 @@ class CorrelationSamplesTest {
         if (truncated != null) {
             truncated.forEach(c -> cut.add(c.get("point").asText()));
         }
+        for (JsonNode capture : SampleCaptures.scenario(scenario).get("captures")) {
+            if (capture.has("startedLate") || capture.has("filter")) {
+                String file = capture.get("file").asText();
+                cut.add(file.substring(0, file.lastIndexOf('.')));
+            }
+        }
         for (CorrelationReport.Loss loss : report.losses()) {
             if (loss.missing() == 0 || verified.contains(loss.from() + " -> " + loss.to())) {
                 continue;
             }
             if (loss.kind().equals("capture")) {
-                assertTrue(cut.contains(loss.to()), name + ": a capture that was not cut missed packets: " + loss);
+                assertTrue(cut.contains(loss.to()), name + ": a capture that was neither cut, late nor filtered "
+                        + "missed packets: " + loss);
                 continue;
             }
             assertEquals(loss.lastSeen().host(), loss.firstMissing().host(), name + ": lost between hosts " + loss);
-            assertTrue(loss.reason() != null, name + ": no cause for " + loss);
-            String cause = loss.reason().startsWith("too big") ? "too big"
+            String cause = loss.reason() == null ? "dropped" : loss.reason().startsWith("too big") ? "too big"
                     : loss.reason().startsWith("retransmitted") ? "retransmitted"
                     : loss.reason().contains("wrong checksum") ? "wrong checksum" : loss.reason();
             inHost.add(loss.lastSeen() + " -> " + loss.firstMissing().device() + ": " + cause);
