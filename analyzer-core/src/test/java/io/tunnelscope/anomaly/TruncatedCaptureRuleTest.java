@@ -55,8 +55,22 @@ class TruncatedCaptureRuleTest {
     void aWholeCaptureIsNot(@TempDir Path dir) throws Exception {
         AnalysisReport whole = Analyzer.analyze(List.of(Corpus.tcpdump("vxlan.pcap")), new Analyzer.Options());
         assertTrue(truncated(whole).isEmpty(), whole.findings().toString());
-        // A snaplen that keeps every header (VXLAN + inner Ethernet, IP and ICMP) is no problem either.
+        // A snaplen that keeps every header (VXLAN + inner Ethernet, IP and ICMP) is no problem for
+        // the analysis: only a note that the payloads were cut, with the snaplen and the packets.
         Path file = cut(Corpus.tcpdump("vxlan.pcap"), dir.resolve("headers-enp0s8.pcapng"), 100);
-        assertTrue(truncated(Analyzer.analyze(List.of(file), new Analyzer.Options())).isEmpty());
+        List<Finding> notes = truncated(Analyzer.analyze(List.of(file), new Analyzer.Options()));
+        assertEquals(1, notes.size(), notes.toString());
+        assertEquals(io.tunnelscope.report.Severity.INFO, notes.get(0).severity());
+        long longer = 0;
+        PacketRecord record = new PacketRecord();
+        try (CaptureReader reader = CaptureReaders.open(Corpus.tcpdump("vxlan.pcap"))) {
+            while (reader.next(record)) {
+                longer += record.capturedLength() > 100 ? 1 : 0;
+            }
+        }
+        assertTrue(longer > 0);
+        assertEquals(longer, notes.get(0).count());
+        assertTrue(notes.get(0).summary().contains("100 bytes kept") && notes.get(0).summary().contains("payload of "
+                + longer), notes.get(0).summary());
     }
 }
