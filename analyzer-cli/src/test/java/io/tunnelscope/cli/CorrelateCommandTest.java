@@ -48,9 +48,10 @@ class CorrelateCommandTest {
         assertEquals(0, run(devicePoints()));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("SNAT 10.102.20.2 -> 10.102.20.0 between host1-docker0 and host1-flannel.1"), text);
-        assertTrue(text.contains("host1-pod -> host1-docker0 -> host1-flannel.1 -> host1-ens33 -> host2-ens33 "
-                + "-> host2-flannel.1 -> host2-docker0 -> host2-pod"), text);
-        assertTrue(text.contains("host1-ens33 -> host2-ens33: 76 sent, 0 missing"), text);
+        assertTrue(text.contains("host1: pod > docker0 > flannel.1 > ens33 | host2: ens33 > flannel.1 > docker0 > pod"),
+                text);
+        assertTrue(text.contains("network  between host1 ens33 and host2 ens33: 0 of 76 missing"), text);
+        assertTrue(text.contains("  host1  (known by the capture file names; clock 0 ns, reference)"), text);
     }
 
     @Test
@@ -58,7 +59,7 @@ class CorrelateCommandTest {
         assertEquals(0, run(devicePoints("--json", "--journeys")));
         JsonNode report = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         JsonNode point = report.get("points").get(0);
-        for (String key : List.of("name", "file", "role", "linkType", "packets")) {
+        for (String key : List.of("name", "file", "host", "device", "role", "linkType", "packets")) {
             assertTrue(point.has(key), key);
         }
         JsonNode path = report.get("paths").get(0);

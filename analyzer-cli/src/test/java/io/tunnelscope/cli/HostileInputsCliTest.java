@@ -184,7 +184,7 @@ class HostileInputsCliTest {
             assertEquals(1, errors.stream().filter(l -> l.startsWith(file + ": offset ")
                     && ERROR_LINE.matcher(l).matches()).count(), file + " in\n" + String.join("\n", errors));
         }
-        assertTrue(stdout().startsWith("Capture points"), stdout());
+        assertTrue(stdout().startsWith("Hosts"), stdout());
 
         assertEquals(2, run("correlate", "--json", dir.toString()));
         JsonNode report = new ObjectMapper().readTree(stdout());
