@@ -1,8 +1,8 @@
 package io.tunnelscope.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.correlate.Correlator;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.CorrelationReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,7 +65,7 @@ final class CorrelateCommand {
             options.windowNanos = CommonOptions.windowNanos(line, options.windowNanos);
             files = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
-            err.println("tunnelscope correlate: " + e.getMessage());
+            err.println("tunnelscope correlate: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
@@ -73,19 +73,19 @@ final class CorrelateCommand {
         try {
             report = Correlator.correlate(files, options);
         } catch (IOException e) {
-            err.println("tunnelscope correlate: " + e.getMessage());
+            err.println("tunnelscope correlate: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
-        inputProblems.forEach(err::println);
+        inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
         for (String error : report.errors()) {
-            err.println(error);
+            err.println(Escape.terminal(error));
         }
         for (String limit : report.limits()) {
-            err.println("note: " + limit);
+            err.println("note: " + Escape.terminal(limit));
         }
         if (line.hasOption("json")) {
             try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
+                Escape.jsonMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
                 out.println();
             } catch (IOException e) {
                 err.println("tunnelscope correlate: cannot write JSON: " + e.getMessage());
@@ -102,8 +102,8 @@ final class CorrelateCommand {
     void printText(CorrelationReport report) {
         out.println("Capture points");
         for (CorrelationReport.Point p : report.points()) {
-            out.printf(Locale.ROOT, "  %-28s %-14s %-10s %8d packets  %s%n", p.name(), p.role(), p.linkType(),
-                    p.packets(), p.file());
+            out.printf(Locale.ROOT, "  %-28s %-14s %-10s %8d packets  %s%n", Escape.terminal(p.name()), p.role(),
+                    p.linkType(), p.packets(), Escape.terminal(p.file()));
         }
         out.println();
         out.println("Topology");
@@ -118,10 +118,11 @@ final class CorrelateCommand {
         out.println();
         out.println("Paths");
         for (CorrelationReport.Path path : report.paths()) {
-            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), String.join(" -> ", path.points()));
+            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(),
+                    Escape.terminal(String.join(" -> ", path.points())));
             for (CorrelationReport.HopLatency hop : path.hopLatencyNanos()) {
-                out.printf(Locale.ROOT, "                  %s -> %s  p50 %s  p99 %s%n", hop.from(), hop.to(),
-                        duration(hop.p50()), duration(hop.p99()));
+                out.printf(Locale.ROOT, "                  %s -> %s  p50 %s  p99 %s%n", Escape.terminal(hop.from()),
+                        Escape.terminal(hop.to()), duration(hop.p50()), duration(hop.p99()));
             }
         }
         out.println();
@@ -131,7 +132,8 @@ final class CorrelateCommand {
         }
         for (CorrelationReport.Nat n : report.nat()) {
             out.printf(Locale.ROOT, "  %s %s -> %s between %s and %s: %d packets, %d replies translated back%n",
-                    n.kind(), n.original(), n.translated(), n.from(), n.to(), n.packets(), n.replyPackets());
+                    n.kind(), n.original(), n.translated(), Escape.terminal(n.from()), Escape.terminal(n.to()),
+                    n.packets(), n.replyPackets());
         }
         out.println();
         out.println("Tunnels");
@@ -151,12 +153,13 @@ final class CorrelateCommand {
             out.println("  no pair of underlay captures to compare");
         }
         for (CorrelationReport.Loss l : report.losses()) {
-            out.printf(Locale.ROOT, "  %s -> %s: %d sent, %d missing%n", l.from(), l.to(), l.sent(), l.missing());
+            out.printf(Locale.ROOT, "  %s -> %s: %d sent, %d missing%n", Escape.terminal(l.from()),
+                    Escape.terminal(l.to()), l.sent(), l.missing());
         }
         out.println();
         out.println("Clock offsets (relative to the first point)");
         for (CorrelationReport.ClockOffset c : report.clockOffsets()) {
-            out.printf(Locale.ROOT, "  %-28s %s%n", c.point(), duration(c.offsetNanos()));
+            out.printf(Locale.ROOT, "  %-28s %s%n", Escape.terminal(c.point()), duration(c.offsetNanos()));
         }
     }
 

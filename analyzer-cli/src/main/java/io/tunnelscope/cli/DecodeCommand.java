@@ -6,6 +6,7 @@ import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
@@ -66,7 +67,7 @@ final class DecodeCommand {
         try {
             line = new DefaultParser().parse(options(), args);
         } catch (ParseException e) {
-            err.println("tunnelscope decode: " + e.getMessage());
+            err.println("tunnelscope decode: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
         if (line.hasOption("help")) {
@@ -81,8 +82,8 @@ final class DecodeCommand {
         try {
             filter = Filter.compile(line.getOptionValue("filter", ""));
         } catch (FilterSyntaxException e) {
-            err.println("tunnelscope decode: --filter: " + e.getMessage());
-            err.println("  " + e.expression());
+            err.println("tunnelscope decode: --filter: " + Escape.terminal(e.getMessage()));
+            err.println("  " + Escape.terminal(e.expression()));
             err.println("  " + " ".repeat(e.position()) + "^");
             return Main.EXIT_INPUT;
         }
@@ -102,10 +103,10 @@ final class DecodeCommand {
             }
             files = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (NumberFormatException e) {
-            err.println("tunnelscope decode: --count takes a number: " + line.getOptionValue("count"));
+            err.println("tunnelscope decode: --count takes a number: " + Escape.terminal(line.getOptionValue("count")));
             return Main.EXIT_INPUT;
         } catch (IllegalArgumentException | CaptureInputs.BadInputException e) {
-            err.println("tunnelscope decode: " + e.getMessage());
+            err.println("tunnelscope decode: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
@@ -116,7 +117,7 @@ final class DecodeCommand {
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();
         PacketView view = new PacketView();
-        inputProblems.forEach(err::println);
+        inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
         boolean allRead = inputProblems.isEmpty();
         long printed = 0;
         try {
@@ -143,14 +144,14 @@ final class DecodeCommand {
                     }
                 } catch (CaptureFormatException e) {
                     sink.flush();
-                    err.println(e.getMessage());
+                    err.println(Escape.terminal(e.getMessage()));
                     allRead = false;
                 } catch (IOException e) {
                     sink.flush();
-                    err.println(name + ": " + describe(e));
+                    err.println(Escape.terminal(name + ": " + describe(e)));
                     allRead = false;
                 }
-                undecoded.forEach((type, count) -> err.println(name + ": " + count
+                undecoded.forEach((type, count) -> err.println(Escape.terminal(name) + ": " + count
                         + " packets of link type " + LinkType.name(type) + " (" + type + ") not decoded"));
             }
         } finally {
@@ -205,7 +206,7 @@ final class DecodeCommand {
         @Override
         public void beginFile(Path file) {
             if (headers) {
-                out.println("==> " + file + " <==");
+                out.println("==> " + Escape.terminal(file.toString()) + " <==");
             }
         }
 

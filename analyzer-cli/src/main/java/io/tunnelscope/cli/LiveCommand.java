@@ -11,6 +11,7 @@ import io.tunnelscope.correlate.Correlator;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.CorrelationReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,7 +53,7 @@ final class LiveCommand {
 
     private final PrintStream out;
     private final PrintStream err;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Escape.jsonMapper();
 
     LiveCommand(PrintStream out, PrintStream err) {
         this.out = out;

@@ -1,5 +1,6 @@
 package io.tunnelscope.cli;
 
+import io.tunnelscope.escape.Escape;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -52,7 +53,7 @@ public final class Main {
                 out.println("tunnelscope " + version());
                 return EXIT_OK;
             default:
-                err.println("tunnelscope: unknown command '" + args[0] + "'");
+                err.println("tunnelscope: unknown command '" + Escape.terminal(args[0]) + "'");
                 usage(err);
                 return EXIT_INPUT;
         }

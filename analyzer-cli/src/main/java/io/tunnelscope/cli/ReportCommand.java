@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.anomaly.Analyzer;
 import io.tunnelscope.anomaly.Rule;
 import io.tunnelscope.anomaly.Rules;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
@@ -88,7 +89,7 @@ final class ReportCommand {
             options.correlation.windowNanos = CommonOptions.windowNanos(line, options.correlation.windowNanos);
             files = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
-            err.println("tunnelscope report: " + e.getMessage());
+            err.println("tunnelscope report: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
@@ -99,19 +100,19 @@ final class ReportCommand {
         try {
             report = Analyzer.analyze(files, options);
         } catch (IOException e) {
-            err.println("tunnelscope report: " + e.getMessage());
+            err.println("tunnelscope report: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         } finally {
             if (progress != null) {
                 progress.done();
             }
         }
-        inputProblems.forEach(err::println);
+        inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
         for (String error : report.errors()) {
-            err.println(error);
+            err.println(Escape.terminal(error));
         }
         for (String limit : report.limits()) {
-            err.println("note: " + limit);
+            err.println("note: " + Escape.terminal(limit));
         }
         String json = line.getOptionValue("json");
         try {
@@ -127,7 +128,7 @@ final class ReportCommand {
                         StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            err.println("tunnelscope report: cannot write: " + e.getMessage());
+            err.println("tunnelscope report: cannot write: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
         if (!"-".equals(json)) {
@@ -143,7 +144,7 @@ final class ReportCommand {
     }
 
     private void writeJson(AnalysisReport report, String target) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        ObjectMapper mapper = Escape.jsonMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         if (target.equals("-")) {
             mapper.writeValue((OutputStream) out, report);
@@ -163,7 +164,8 @@ final class ReportCommand {
 
         out.println("Captures");
         for (CorrelationReport.Point p : report.captures()) {
-            out.printf(Locale.ROOT, "  %-28s %-14s %-10s %8d packets%n", p.name(), p.role(), p.linkType(), p.packets());
+            out.printf(Locale.ROOT, "  %-28s %-14s %-10s %8d packets%n", Escape.terminal(p.name()), p.role(),
+                    p.linkType(), p.packets());
         }
         out.println();
         out.println("Topology");
@@ -195,7 +197,8 @@ final class ReportCommand {
             if (path.points().size() < 2) {
                 continue;
             }
-            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), String.join(" -> ", path.points()));
+            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(),
+                    Escape.terminal(String.join(" -> ", path.points())));
         }
         out.println();
         out.println("NAT");
@@ -204,7 +207,8 @@ final class ReportCommand {
         }
         for (CorrelationReport.Nat n : report.nat()) {
             out.printf(Locale.ROOT, "  %s %s -> %s between %s and %s: %d packets, %d replies%n", n.kind(), n.original(),
-                    n.translated(), n.from(), n.to(), n.packets(), n.replyPackets());
+                    n.translated(), Escape.terminal(n.from()), Escape.terminal(n.to()), n.packets(),
+                    n.replyPackets());
         }
         out.println();
         out.println("Findings" + (failOn == null ? "" : " (failing at " + failOn.jsonName() + ")"));
@@ -212,15 +216,16 @@ final class ReportCommand {
             out.println("  none: nothing wrong found");
         }
         for (Finding f : report.findings()) {
-            out.printf(Locale.ROOT, "  %-7s %s: %s%n", f.severity().jsonName().toUpperCase(Locale.ROOT), f.kind(), f.summary());
+            out.printf(Locale.ROOT, "  %-7s %s: %s%n", f.severity().jsonName().toUpperCase(Locale.ROOT), f.kind(),
+                    Escape.terminal(f.summary()));
             List<String> evidence = new ArrayList<>();
             for (Evidence e : f.evidence()) {
                 evidence.add(e.toString());
             }
             if (!evidence.isEmpty()) {
-                out.println("          evidence: " + String.join(", ", evidence));
+                out.println("          evidence: " + Escape.terminal(String.join(", ", evidence)));
             }
-            out.println("          fix: " + f.recommendation());
+            out.println("          fix: " + Escape.terminal(f.recommendation()));
         }
     }
 
