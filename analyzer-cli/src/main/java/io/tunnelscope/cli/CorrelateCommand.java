@@ -6,7 +6,6 @@ import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.CorrelationReport;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
@@ -44,7 +43,7 @@ final class CorrelateCommand {
     int run(String[] args) {
         CommandLine line;
         Correlator.Options options = new Correlator.Options();
-        List<Path> files;
+        List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
         try {
             line = new DefaultParser().parse(options(), args);
@@ -63,15 +62,16 @@ final class CorrelateCommand {
             options.tables = CommonOptions.tables(line);
             options.keepJourneys = line.hasOption("journeys");
             options.windowNanos = CommonOptions.windowNanos(line, options.windowNanos);
-            files = CaptureInputs.expand(line.getArgList(), inputProblems);
+            inputs = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope correlate: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
         CorrelationReport report;
-        try {
-            report = Correlator.correlate(files, options);
+        try (CaptureInputs.Spool spool = CaptureInputs.Spool.of(inputs, inputProblems)) {
+            options.names = spool.names();
+            report = Correlator.correlate(spool.files(), options);
         } catch (IOException e) {
             err.println("tunnelscope correlate: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;

@@ -2,7 +2,6 @@ package io.tunnelscope.cli;
 
 import io.tunnelscope.capture.CaptureFormatException;
 import io.tunnelscope.capture.CaptureReader;
-import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
@@ -93,7 +92,7 @@ final class DecodeCommand {
         }
         DecodeTables tables;
         long limit;
-        List<Path> files;
+        List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
         try {
             tables = CommonOptions.tables(line);
@@ -101,7 +100,7 @@ final class DecodeCommand {
             if (limit <= 0) {
                 throw new IllegalArgumentException("--count must be a positive number");
             }
-            files = CaptureInputs.expand(line.getArgList(), inputProblems);
+            inputs = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (NumberFormatException e) {
             err.println("tunnelscope decode: --count takes a number: " + Escape.terminal(line.getOptionValue("count")));
             return Main.EXIT_INPUT;
@@ -113,7 +112,7 @@ final class DecodeCommand {
         ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
         PacketSink sink = line.hasOption("json")
                 ? new DecodeJsonWriter(out, false, line.hasOption("include-payload"))
-                : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
+                : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), inputs.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();
         PacketView view = new PacketView();
@@ -121,15 +120,16 @@ final class DecodeCommand {
         boolean allRead = inputProblems.isEmpty();
         long printed = 0;
         try {
-            for (Path file : files) {
+            for (CaptureInputs.Input input : inputs) {
                 if (printed >= limit) {
                     break;
                 }
                 TreeMap<Integer, Long> undecoded = new TreeMap<>();
-                String name = file.toString();
+                String name = input.name();
+                Path file = input.displayPath();
                 sink.beginFile(file);
                 String stem = PointNames.stem(file.getFileName().toString());
-                try (CaptureReader reader = CaptureReaders.open(file)) {
+                try (CaptureReader reader = input.open()) {
                     while (printed < limit && reader.next(record)) {
                         LayerStack stack = decoder.decode(record);
                         if (!LinkType.isSupported(record.linkType())) {

@@ -65,7 +65,7 @@ final class ReportCommand {
         CommandLine line;
         Analyzer.Options options = new Analyzer.Options();
         Severity failOn;
-        List<Path> files;
+        List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
         try {
             line = new DefaultParser().parse(options(), args);
@@ -87,18 +87,20 @@ final class ReportCommand {
             failOn = level.equalsIgnoreCase("never") ? null : Severity.parse(level);
             options.correlation.tables = CommonOptions.tables(line);
             options.correlation.windowNanos = CommonOptions.windowNanos(line, options.correlation.windowNanos);
-            files = CaptureInputs.expand(line.getArgList(), inputProblems);
+            inputs = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope report: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
-        Progress progress = !line.hasOption("no-progress") && System.console() != null
-                ? Progress.forFiles(files, err) : null;
-        options.progress = progress;
         AnalysisReport report;
-        try {
-            report = Analyzer.analyze(files, options);
+        Progress progress = null;
+        try (CaptureInputs.Spool spool = CaptureInputs.Spool.of(inputs, inputProblems)) {
+            options.correlation.names = spool.names();
+            progress = !line.hasOption("no-progress") && System.console() != null
+                    ? Progress.forFiles(spool.files(), spool.names(), err) : null;
+            options.progress = progress;
+            report = Analyzer.analyze(spool.files(), options);
         } catch (IOException e) {
             err.println("tunnelscope report: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;

@@ -31,15 +31,26 @@ public final class CaptureReaders {
      * @throws CaptureFormatException when the file is empty or not a capture file
      */
     public static CaptureReader open(Path path) throws IOException {
-        return open(path, ByteInput.Mapped.DEFAULT_WINDOW);
+        return open(path, path.toString(), ByteInput.Mapped.DEFAULT_WINDOW);
+    }
+
+    /**
+     * As {@link #open(Path)}, with messages naming the file {@code name}: what the user knows it
+     * by, e.g. {@code -} for standard input that was spooled to {@code path}.
+     */
+    public static CaptureReader open(Path path, String name) throws IOException {
+        return open(path, name, ByteInput.Mapped.DEFAULT_WINDOW);
     }
 
     /** As {@link #open(Path)}, mapping uncompressed files in windows of {@code window} bytes. */
     static CaptureReader open(Path path, int window) throws IOException {
+        return open(path, path.toString(), window);
+    }
+
+    private static CaptureReader open(Path path, String name, int window) throws IOException {
         if (window < 4096) {
             throw new IllegalArgumentException("window " + window + " below 4096 bytes");
         }
-        String name = path.toString();
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         ByteInput in = null;
         boolean opened = false;

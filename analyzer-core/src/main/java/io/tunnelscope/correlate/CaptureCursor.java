@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutionException;
  */
 final class CaptureCursor implements Closeable {
     private final Path path;
+    /** What reports and messages call the file. */
+    private final String name;
     private final String baseName;
     private final CaptureReader reader;
     private final PacketDecoder decoder;
@@ -62,10 +64,12 @@ final class CaptureCursor implements Closeable {
         long offset(int point);
     }
 
-    CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
+    CaptureCursor(Path path, String name, DecodeTables tables, PointRegistry registry, long limit)
+            throws IOException {
         this.path = path;
-        this.baseName = PointNames.stem(path.getFileName().toString());
-        this.reader = CaptureReaders.open(path);
+        this.name = name;
+        this.baseName = PointNames.stem(PointNames.fileName(name));
+        this.reader = CaptureReaders.open(path, name);
         this.decoder = new PacketDecoder(tables);
         this.registry = registry;
         this.limit = limit;
@@ -193,7 +197,7 @@ final class CaptureCursor implements Closeable {
             List<CaptureInterface> interfaces = reader.interfaces();
             int id = record.interfaceId();
             String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
-            point = registry.create(PointNames.of(baseName, interfaces, id, ifIndex), path.toString(),
+            point = registry.create(PointNames.of(baseName, interfaces, id, ifIndex), name,
                     record.linkType(), interfaceName);
             point.interfaceId = id;
             pointsByInterface.put(key, point);
@@ -358,7 +362,7 @@ final class CaptureCursor implements Closeable {
         long lastKey = 0;
         Integer lastLocal = null;
         List<RegisteredPoint> registeredByLocal = new ArrayList<>();
-        String file = path.toString();
+        String file = name;
         long released = Long.MIN_VALUE;
         Batch out = emptyBatch();
         long seen = 0;
@@ -495,7 +499,7 @@ final class CaptureCursor implements Closeable {
             int n = batchAt++;
             PointSpec spec = batch.newPoint[n];
             if (spec != null) {
-                CapturePoint point = registry.create(spec.name(), path.toString(), spec.linkType(),
+                CapturePoint point = registry.create(spec.name(), name, spec.linkType(),
                         spec.interfaceName());
                 point.interfaceId = spec.interfaceId();
                 pointsByInterface.put(spec.key(), point);

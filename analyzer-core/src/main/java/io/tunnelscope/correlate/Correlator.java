@@ -55,6 +55,12 @@ public final class Correlator {
          */
         public FilePacketListener.Factory fileListeners;
         /**
+         * What reports and messages call a file instead of its path (and what its capture points
+         * are named after), e.g. {@code "-"} for standard input spooled to a temporary file;
+         * files not in the map go by their path.
+         */
+        public Map<Path, String> names = Map.of();
+        /**
          * Calibrate and match even when the captures are a single point that sees each packet
          * once (see {@link SinglePoint}); only tests set it, to check that the shortcut changes
          * nothing.
@@ -285,13 +291,16 @@ public final class Correlator {
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             try {
-                CaptureCursor cursor = new CaptureCursor(file, options.tables, registry, limit);
+                CaptureCursor cursor = new CaptureCursor(file, options.names.getOrDefault(file, file.toString()),
+                        options.tables, registry, limit);
                 cursor.fileIndex = i;
                 cursors.add(cursor);
             } catch (IOException e) {
-                String message = e.getMessage();
-                errors.add(message != null && message.startsWith(file.toString()) ? message
-                        : file + ": " + message);
+                String name = options.names.getOrDefault(file, file.toString());
+                String problem = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+                errors.add(e instanceof io.tunnelscope.capture.CaptureFormatException ? e.getMessage()
+                        : name + ": " + problem);
             }
         }
         return cursors;
