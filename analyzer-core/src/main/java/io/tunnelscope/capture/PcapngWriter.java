@@ -96,7 +96,7 @@ public final class PcapngWriter implements Closeable, Flushable {
      * {@code interfaceId} (its index in the list given at creation) at {@code timestampNanos}.
      */
     public void write(int interfaceId, long timestampNanos, ByteBuffer data, int offset, int capturedLength,
-                      int originalLength) throws IOException {
+                      long originalLength) throws IOException {
         if (closed) {
             throw new IOException("pcapng writer closed");
         }
@@ -111,7 +111,7 @@ public final class PcapngWriter implements Closeable, Flushable {
         begin(PcapngReader.EPB);
         block.putInt(interfaceId);
         block.putInt((int) (timestampNanos >>> 32)).putInt((int) timestampNanos);
-        block.putInt(capturedLength).putInt(Math.max(originalLength, capturedLength));
+        block.putInt(capturedLength).putInt((int) Math.min(Math.max(originalLength, capturedLength), 0xFFFFFFFFL));
         block.put(block.position(), data, offset, capturedLength);
         block.position(block.position() + capturedLength);
         padTo4();
