@@ -68,9 +68,12 @@ final class CaptureInputs {
             return CaptureReaders.open(name, openStream());
         }
 
-        /** The bytes of a stream input. */
+        /**
+         * The bytes of a stream input. A FileInputStream, not Files.newInputStream: the latter's
+         * channel answers available() with a seek, which fails on a pipe ("Illegal seek").
+         */
         InputStream openStream() throws IOException {
-            return path == null ? new FileInputStream(FileDescriptor.in) : Files.newInputStream(path);
+            return path == null ? new FileInputStream(FileDescriptor.in) : new FileInputStream(path.toFile());
         }
     }
 
