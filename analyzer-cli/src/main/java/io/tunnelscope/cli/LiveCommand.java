@@ -713,7 +713,7 @@ final class LiveCommand {
                                 + "the kernel + %d dropped by tunnelscope", s.received(), s.packets(), s.dropped(),
                                 s.droppedByQueue()));
                         if (s.unread() > 0) {
-                            row.append(String.format(Locale.ROOT, " + %d not read out", s.unread()));
+                            row.append(String.format(Locale.ROOT, " + %d not handed out by libpcap", s.unread()));
                         }
                         row.append(String.format(Locale.ROOT, "; %d dropped by the interface", s.droppedByInterface()));
                     } else if (s.droppedByQueue() > 0) {

@@ -45,9 +45,9 @@ import org.pcap4j.core.Pcaps;
  * <p>Counters are read once, at the end: the reader stops, makes the kernel drop every further
  * packet without counting it (a BPF program that accepts nothing), reads libpcap's statistics and
  * then reads the ring out until it holds nothing the statistics count. So for every interface
- * {@code received = packets + droppedByQueue + dropped} (+ {@code unread}, packets that could not
- * be read out: only when an interface failed), also for an interface that was deleted under the
- * capture.
+ * {@code received = packets + droppedByQueue + dropped + unread}, also for an interface that was
+ * deleted under the capture ({@code unread}: what libpcap never hands out, see
+ * {@link InterfaceStats}).
  *
  * <p>An interface that fails while capturing (it went down or was deleted) is reported once to
  * {@link #onInterfaceFailure} and the others go on; the capture ends when every interface has
@@ -145,8 +145,10 @@ public final class LiveCapture implements CaptureReader {
      * @param packets        packets read from libpcap and handed to the consumer
      * @param droppedByQueue packets read from libpcap and dropped because the consumer's queue
      *                       was full
-     * @param unread         packets libpcap counted as received but that could not be read out
-     *                       at the end (only when the interface failed); 0 normally
+     * @param unread         packets the kernel counted as received that libpcap never handed out:
+     *                       the outgoing copies on a loopback device (libpcap skips them, as
+     *                       tcpdump's "received by filter" shows), or what was left in the ring
+     *                       when the interface failed; 0 on other interfaces
      * @param error          why the interface stopped early, or null
      */
     public record InterfaceStats(CaptureInterface iface, long packets, long received, long dropped,
@@ -336,7 +338,12 @@ public final class LiveCapture implements CaptureReader {
                 }
             }
             Memory stat = new Memory(12);
-            long guard = System.nanoTime() + DRAIN_GUARD_NANOS;
+            long start = System.nanoTime();
+            long lastPacket = start;
+            // The kernel hands over a partly filled block when its timeout expires: quiet for
+            // three timeouts, the ring holds nothing more (libpcap itself skips some packets the
+            // kernel counted, such as the outgoing copies on loopback, so counts alone cannot say).
+            long quiet = 3L * Math.max(1, readTimeoutMillis) * 1_000_000L + 10_000_000L;
             while (true) {
                 if (Libpcap.pcap_stats(pcap, stat) != 0) {
                     return batch;
@@ -345,17 +352,19 @@ public final class LiveCapture implements CaptureReader {
                 dropped = stat.getInt(4) & 0xFFFFFFFFL;
                 droppedByInterface = stat.getInt(8) & 0xFFFFFFFFL;
                 long left = received - dropped - read;
-                if (left <= 0 || !readable || !frozen || System.nanoTime() - guard > 0) {
+                long now = System.nanoTime();
+                if (left <= 0 || !readable || !frozen || now - lastPacket > quiet
+                        || now - start > DRAIN_GUARD_NANOS) {
                     unread = Math.max(0, left);
                     return batch;
                 }
                 int result = Libpcap.pcap_next_ex(pcap, out, dataSlot);
                 while (result == 1) {
                     batch = keep(batch, out, header, packet, headerBytes);
+                    lastPacket = System.nanoTime();
                     result = Libpcap.pcap_next_ex(pcap, out, dataSlot);
                 }
                 if (result == 0) {
-                    // The kernel hands over a partly filled block when its timeout expires.
                     Libpcap.C.poll(new Pointer(0), new NativeLong(0), 2);
                 } else if (result < 0) {
                     readable = false;
