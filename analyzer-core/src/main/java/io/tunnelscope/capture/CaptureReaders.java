@@ -62,19 +62,13 @@ public final class CaptureReaders {
             while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
                 // fill
             }
-            if (head.position() == 2 && (head.get(0) & 0xFF) == 0x1F && (head.get(1) & 0xFF) == 0x8B) {
-                InputStream stream;
-                try {
-                    stream = new GZIPInputStream(
-                            new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), 1 << 16);
-                } catch (java.io.EOFException | java.util.zip.ZipException e) {
-                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
-                }
-                in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
+            CaptureReader reader;
+            if (head.position() == 2 && isGzip(head.get(0), head.get(1))) {
+                reader = openStreamed(name, new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), true);
             } else {
                 in = new ByteInput.Mapped(channel, window);
+                reader = open(name, in);
             }
-            CaptureReader reader = open(name, in);
             opened = true;
             return reader;
         } finally {
@@ -95,24 +89,8 @@ public final class CaptureReaders {
         if (data.length == 0) {
             throw new CaptureFormatException(name, 0, "empty file");
         }
-        if (data.length >= 2 && (data[0] & 0xFF) == 0x1F && (data[1] & 0xFF) == 0x8B) {
-            InputStream stream;
-            try {
-                stream = new GZIPInputStream(new java.io.ByteArrayInputStream(data), 1 << 16);
-            } catch (java.io.EOFException | java.util.zip.ZipException e) {
-                throw new CaptureFormatException(name, 0, "corrupt gzip header");
-            }
-            ByteInput in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
-            boolean opened = false;
-            try {
-                CaptureReader reader = open(name, in);
-                opened = true;
-                return reader;
-            } finally {
-                if (!opened) {
-                    in.close();
-                }
-            }
+        if (data.length >= 2 && isGzip(data[0], data[1])) {
+            return openStreamed(name, new java.io.ByteArrayInputStream(data), true);
         }
         return open(name, new ByteInput.Heap(data));
     }
@@ -144,21 +122,41 @@ public final class CaptureReaders {
             if (first < 0) {
                 throw new CaptureFormatException(name, 0, "empty stream");
             }
-            InputStream source = buffered;
-            if (first == 0x1F && second == 0x8B) {
-                try {
-                    source = new GZIPInputStream(buffered, 1 << 16);
-                } catch (java.io.EOFException | java.util.zip.ZipException e) {
-                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
-                }
-            }
-            ByteInput input = new ByteInput.Streamed(name, source, MAX_BLOCK);
-            CaptureReader reader = open(name, input);
+            CaptureReader reader = openStreamed(name, buffered, isGzip((byte) first, (byte) second));
             opened = true;
             return reader;
         } finally {
             if (!opened) {
                 buffered.close();
+            }
+        }
+    }
+
+    private static boolean isGzip(byte first, byte second) {
+        return (first & 0xFF) == 0x1F && (second & 0xFF) == 0x8B;
+    }
+
+    /**
+     * Reads {@code stream} front to back as the capture {@code name}, through gzip when
+     * {@code gzip}; closes the stream when that fails.
+     */
+    private static CaptureReader openStreamed(String name, InputStream stream, boolean gzip) throws IOException {
+        boolean opened = false;
+        try {
+            InputStream source = stream;
+            if (gzip) {
+                try {
+                    source = new GZIPInputStream(stream, 1 << 16);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
+                }
+            }
+            CaptureReader reader = open(name, new ByteInput.Streamed(name, source, MAX_BLOCK));
+            opened = true;
+            return reader;
+        } finally {
+            if (!opened) {
+                stream.close();
             }
         }
     }
