@@ -15,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.pcap4j.core.PcapAddress;
 import org.pcap4j.core.PcapHandle;
@@ -238,6 +239,7 @@ public final class LiveCapture implements CaptureReader {
             Memory out = new Memory(2L * Native.POINTER_SIZE);
             Pointer dataSlot = out.share(Native.POINTER_SIZE);
             Memory pollFd = new Memory(8);
+            NativeLong one = new NativeLong(1);
             Pointer header = new Pointer(0);
             Pointer packet = new Pointer(0);
             ByteBuffer headerBytes = ByteBuffer.allocate(Libpcap.PKTHDR_SIZE).order(ByteOrder.nativeOrder());
@@ -260,7 +262,7 @@ public final class LiveCapture implements CaptureReader {
                             batch = null;
                         }
                         pollFd.setShort(6, (short) 0);
-                        Libpcap.C.poll(pollFd, new NativeLong(1), readTimeoutMillis);
+                        Libpcap.C.poll(pollFd, one, readTimeoutMillis);
                     } else {
                         if (result != Libpcap.ERROR_BREAK) {
                             fail(describe(Libpcap.error(pcap)));
@@ -365,7 +367,7 @@ public final class LiveCapture implements CaptureReader {
                     result = Libpcap.pcap_next_ex(pcap, out, dataSlot);
                 }
                 if (result == 0) {
-                    Libpcap.C.poll(new Pointer(0), new NativeLong(0), 2);
+                    LockSupport.parkNanos(2_000_000L);
                 } else if (result < 0) {
                     readable = false;
                 }
