@@ -220,12 +220,15 @@ public final class PcapngWriter implements Closeable, Flushable {
         return failure;
     }
 
-    /** Writes the buffered blocks; the file then ends on a block boundary. */
+    /** Writes the buffered blocks; the file then ends on a block boundary. Nothing once closed. */
     @Override
     public void flush() throws IOException {
         lastFlush = System.nanoTime();
         if (failure != null) {
             throw failure;
+        }
+        if (!out.isOpen()) {
+            return;
         }
         pending.flip();
         try {
