@@ -82,6 +82,11 @@ class StreamInputsTest {
         assertEquals(fromFile.out, devStdin.out, devStdin.err);
         Result substituted = shell("$TS decode <(gzip -c < \"$1\")", file.toString());
         assertEquals(fromFile.out, substituted.out, substituted.err);
+        Path pcapng = SAMPLE.resolve("host2-multi.pcapng");
+        Result ngFile = shell("$TS decode \"$@\"", pcapng.toString());
+        Result ngPiped = shell("cat \"$1\" | $TS decode -", pcapng.toString());
+        assertEquals(0, ngPiped.code, ngPiped.err);
+        assertEquals(ngFile.out, ngPiped.out, "a pcapng on standard input");
         Result json = shell("tcpdump -r \"$1\" -w - 2>/dev/null | $TS decode --json -", file.toString());
         JsonNode first = JSON.readTree(json.out.lines().findFirst().orElseThrow());
         assertEquals("-", first.get("file").asText());
