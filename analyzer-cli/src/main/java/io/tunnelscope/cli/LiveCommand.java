@@ -358,7 +358,8 @@ final class LiveCommand {
 
         int run() {
             capture.onInterfaceFailure((iface, message) -> err.println("tunnelscope live: "
-                    + Escape.terminal(iface.name()) + ": " + Escape.terminal(message) + " — capture goes on without it"));
+                    + Escape.terminal(iface.name()) + ": " + Escape.terminal(message)
+                    + " — capture goes on without it"));
             AtomicInteger exitCode = new AtomicInteger(Main.EXIT_OK);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
