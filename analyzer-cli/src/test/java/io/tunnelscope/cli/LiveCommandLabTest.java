@@ -274,7 +274,6 @@ class LiveCommandLabTest {
             long[] captured = countByInterface(ours, 2);
             for (int i = 0; i < 2; i++) {
                 long reference = count(theirs.get(i));
-                assertTrue(reference >= 39_000, "tcpdump saw the flood on fl" + (i + 1) + ": " + reference);
                 assertTrue(captured[i] * 1000 >= reference * 999, "fl" + (i + 1) + ": live captured " + captured[i]
                         + " of the " + reference + " tcpdump captured\n" + closing(result.out));
             }
@@ -290,6 +289,8 @@ class LiveCommandLabTest {
                 long queue = Long.parseLong(row.group(6));
                 assertEquals(received, inFile + kernel + queue, row.group());
                 assertEquals(captured[i], inFile, "every captured packet is in the file: " + row.group());
+                // The flood reached the interface (ping -f may lose a few): the comparison means something.
+                assertTrue(received >= 39_000, "the flood on " + row.group());
                 rows++;
             }
             assertEquals(2, rows, closing(result.out));
