@@ -1,12 +1,11 @@
 package io.tunnelscope.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.correlate.Correlator;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.CorrelationReport;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
@@ -45,7 +44,7 @@ final class CorrelateCommand {
     int run(String[] args) {
         CommandLine line;
         Correlator.Options options = new Correlator.Options();
-        List<Path> files;
+        List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
         try {
             line = new DefaultParser().parse(options(), args);
@@ -65,29 +64,30 @@ final class CorrelateCommand {
             options.keepJourneys = line.hasOption("journeys");
             options.windowNanos = CommonOptions.windowNanos(line, options.windowNanos);
             CommonOptions.placement(line, options);
-            files = CaptureInputs.expand(line.getArgList(), inputProblems);
+            inputs = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
-            err.println("tunnelscope correlate: " + e.getMessage());
+            err.println("tunnelscope correlate: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
         CorrelationReport report;
-        try {
-            report = Correlator.correlate(files, options);
+        try (CaptureInputs.Spool spool = CaptureInputs.Spool.of(inputs, inputProblems)) {
+            options.names = spool.names();
+            report = Correlator.correlate(spool.files(), options);
         } catch (IOException e) {
-            err.println("tunnelscope correlate: " + e.getMessage());
+            err.println("tunnelscope correlate: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
-        inputProblems.forEach(err::println);
+        inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
         for (String error : report.errors()) {
-            err.println(error);
+            err.println(Escape.terminal(error));
         }
         for (String limit : report.limits()) {
-            err.println("note: " + limit);
+            err.println("note: " + Escape.terminal(limit));
         }
         if (line.hasOption("json")) {
             try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
+                Escape.jsonMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
                 out.println();
             } catch (IOException e) {
                 err.println("tunnelscope correlate: cannot write JSON: " + e.getMessage());
@@ -104,17 +104,19 @@ final class CorrelateCommand {
     void printText(CorrelationReport report) {
         out.println("Hosts (one clock each) and their devices (one hop each)");
         for (CorrelationReport.CaptureHost h : report.hosts()) {
-            out.printf(Locale.ROOT, "  %s  (known by %s; clock %s, %s)%n", h.name(), source(h.source()),
-                    signed(h.clockOffsetNanos()), h.clockBasis());
+            out.printf(Locale.ROOT, "  %s  (known by %s; clock %s, %s)%n", Escape.terminal(h.name()),
+                    source(h.source()), signed(h.clockOffsetNanos()), h.clockBasis());
             for (CorrelationReport.CaptureDevice d : h.devices()) {
-                out.printf(Locale.ROOT, "      %-14s %-14s %s%n", d.name(), d.role(), String.join(", ", d.points()));
+                out.printf(Locale.ROOT, "      %-14s %-14s %s%n", Escape.terminal(d.name()), d.role(),
+                        Escape.terminal(String.join(", ", d.points())));
             }
         }
         out.println();
         out.println("Capture points");
         for (CorrelationReport.Point p : report.points()) {
-            out.printf(Locale.ROOT, "  %-28s %-10s %-14s %-14s %-10s %8d packets  %s%n", p.name(), p.host(), p.device(),
-                    p.role(), p.linkType(), p.packets(), p.file());
+            out.printf(Locale.ROOT, "  %-28s %-10s %-14s %-14s %-10s %8d packets  %s%n", Escape.terminal(p.name()),
+                    Escape.terminal(p.host()), Escape.terminal(p.device()), p.role(), p.linkType(), p.packets(),
+                    Escape.terminal(p.file()));
         }
         out.println();
         out.println("Topology");
@@ -123,18 +125,18 @@ final class CorrelateCommand {
         }
         for (CorrelationReport.Host h : report.topology().hosts()) {
             out.printf(Locale.ROOT, "  %-10s subnet %-16s overlay %-14s gateway %-14s vtep %-16s mac %-17s %s%n",
-                    dash(h.host()), dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()), dash(h.vtep()),
+                    Escape.terminal(dash(h.host())), dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()), dash(h.vtep()),
                     dash(h.vtepMac()), h.backend() == null ? "" : h.backend());
         }
         out.println();
         out.println("Paths (one hop per device, in the order packets crossed them)");
         for (CorrelationReport.Path path : report.paths()) {
-            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), route(path.hops()));
+            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), Escape.terminal(route(path.hops())));
             for (int i = 0; i < path.hopLatencyNanos().size(); i++) {
                 CorrelationReport.HopLatency hop = path.hopLatencyNanos().get(i);
                 CorrelationReport.PathHop from = path.hops().get(i);
                 CorrelationReport.PathHop to = path.hops().get(i + 1);
-                String step = from.host() + " " + from.device() + " -> " + to.host() + " " + to.device();
+                String step = Escape.terminal(from.host() + " " + from.device() + " -> " + to.host() + " " + to.device());
                 StringBuilder line = new StringBuilder();
                 if (hop.p50() != null) {
                     line.append("p50 ").append(duration(hop.p50())).append("  p99 ").append(duration(hop.p99()));
@@ -154,7 +156,8 @@ final class CorrelateCommand {
         }
         for (CorrelationReport.Nat n : report.nat()) {
             out.printf(Locale.ROOT, "  %s %s -> %s between %s and %s: %d packets, %d replies translated back%n",
-                    n.kind(), n.original(), n.translated(), n.from(), n.to(), n.packets(), n.replyPackets());
+                    n.kind(), n.original(), n.translated(), Escape.terminal(n.from()), Escape.terminal(n.to()),
+                    n.packets(), n.replyPackets());
         }
         out.println();
         out.println("Tunnels");
@@ -177,15 +180,16 @@ final class CorrelateCommand {
             String where = l.lastSeen().host().equals(l.firstMissing().host())
                     ? "in " + l.lastSeen().host() + " between " + l.lastSeen().device() + " and " + l.firstMissing().device()
                     : "between " + l.lastSeen() + " and " + l.firstMissing();
-            out.printf(Locale.ROOT, "  %-8s %s: %d of %d missing%s%n", l.kind(), where, l.missing(), l.sent(),
-                    l.reason() == null ? "" : " (" + l.reason() + ")");
+            out.printf(Locale.ROOT, "  %-8s %s: %d of %d missing%s%n", l.kind(), Escape.terminal(where), l.missing(),
+                    l.sent(), l.reason() == null ? "" : " (" + Escape.terminal(l.reason()) + ")");
         }
         out.println();
         String reference = report.hosts().stream().filter(h -> h.clockBasis().equals("reference"))
                 .map(CorrelationReport.CaptureHost::name).findFirst().orElse("the first host");
-        out.println("Clock offsets (per host, relative to " + reference + ")");
+        out.println("Clock offsets (per host, relative to " + Escape.terminal(reference) + ")");
         for (CorrelationReport.CaptureHost h : report.hosts()) {
-            out.printf(Locale.ROOT, "  %-28s %-12s %s%n", h.name(), signed(h.clockOffsetNanos()), h.clockBasis());
+            out.printf(Locale.ROOT, "  %-28s %-12s %s%n", Escape.terminal(h.name()), signed(h.clockOffsetNanos()),
+                    h.clockBasis());
         }
     }
 

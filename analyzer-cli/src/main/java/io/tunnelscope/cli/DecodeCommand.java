@@ -2,10 +2,10 @@ package io.tunnelscope.cli;
 
 import io.tunnelscope.capture.CaptureFormatException;
 import io.tunnelscope.capture.CaptureReader;
-import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
@@ -66,7 +66,7 @@ final class DecodeCommand {
         try {
             line = new DefaultParser().parse(options(), args);
         } catch (ParseException e) {
-            err.println("tunnelscope decode: " + e.getMessage());
+            err.println("tunnelscope decode: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
         if (line.hasOption("help")) {
@@ -81,8 +81,8 @@ final class DecodeCommand {
         try {
             filter = Filter.compile(line.getOptionValue("filter", ""));
         } catch (FilterSyntaxException e) {
-            err.println("tunnelscope decode: --filter: " + e.getMessage());
-            err.println("  " + e.expression());
+            err.println("tunnelscope decode: --filter: " + Escape.terminal(e.getMessage()));
+            err.println("  " + Escape.terminal(e.expression()));
             err.println("  " + " ".repeat(e.position()) + "^");
             return Main.EXIT_INPUT;
         }
@@ -92,7 +92,7 @@ final class DecodeCommand {
         }
         DecodeTables tables;
         long limit;
-        List<Path> files;
+        List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
         try {
             tables = CommonOptions.tables(line);
@@ -100,35 +100,36 @@ final class DecodeCommand {
             if (limit <= 0) {
                 throw new IllegalArgumentException("--count must be a positive number");
             }
-            files = CaptureInputs.expand(line.getArgList(), inputProblems);
+            inputs = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (NumberFormatException e) {
-            err.println("tunnelscope decode: --count takes a number: " + line.getOptionValue("count"));
+            err.println("tunnelscope decode: --count takes a number: " + Escape.terminal(line.getOptionValue("count")));
             return Main.EXIT_INPUT;
         } catch (IllegalArgumentException | CaptureInputs.BadInputException e) {
-            err.println("tunnelscope decode: " + e.getMessage());
+            err.println("tunnelscope decode: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
         ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
         PacketSink sink = line.hasOption("json")
                 ? new DecodeJsonWriter(out, false, line.hasOption("include-payload"))
-                : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
+                : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), inputs.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();
         PacketView view = new PacketView();
-        inputProblems.forEach(err::println);
+        inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
         boolean allRead = inputProblems.isEmpty();
         long printed = 0;
         try {
-            for (Path file : files) {
+            for (CaptureInputs.Input input : inputs) {
                 if (printed >= limit) {
                     break;
                 }
                 TreeMap<Integer, Long> undecoded = new TreeMap<>();
-                String name = file.toString();
+                String name = input.name();
+                Path file = input.displayPath();
                 sink.beginFile(file);
                 String stem = PointNames.stem(file.getFileName().toString());
-                try (CaptureReader reader = CaptureReaders.open(file)) {
+                try (CaptureReader reader = input.open()) {
                     while (printed < limit && reader.next(record)) {
                         LayerStack stack = decoder.decode(record);
                         if (!LinkType.isSupported(record.linkType())) {
@@ -143,14 +144,14 @@ final class DecodeCommand {
                     }
                 } catch (CaptureFormatException e) {
                     sink.flush();
-                    err.println(e.getMessage());
+                    err.println(Escape.terminal(e.getMessage()));
                     allRead = false;
                 } catch (IOException e) {
                     sink.flush();
-                    err.println(name + ": " + describe(e));
+                    err.println(Escape.terminal(name + ": " + describe(e)));
                     allRead = false;
                 }
-                undecoded.forEach((type, count) -> err.println(name + ": " + count
+                undecoded.forEach((type, count) -> err.println(Escape.terminal(name) + ": " + count
                         + " packets of link type " + LinkType.name(type) + " (" + type + ") not decoded"));
             }
         } finally {
@@ -205,7 +206,7 @@ final class DecodeCommand {
         @Override
         public void beginFile(Path file) {
             if (headers) {
-                out.println("==> " + file + " <==");
+                out.println("==> " + Escape.terminal(file.toString()) + " <==");
             }
         }
 

@@ -1,7 +1,6 @@
 package io.tunnelscope.cli;
 
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import io.tunnelscope.capture.CaptureInterface;
@@ -12,6 +11,7 @@ import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.escape.Escape;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -53,7 +53,7 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
         this.terminateLines = terminateLines;
         this.includePayload = includePayload;
         try {
-            json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
+            json = Escape.jsonFactory().createGenerator(out, JsonEncoding.UTF8)
                     .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             json.setPrettyPrinter(new MinimalPrettyPrinter(terminateLines ? "" : "\n"));
         } catch (IOException e) {

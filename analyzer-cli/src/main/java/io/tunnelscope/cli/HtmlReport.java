@@ -1,5 +1,6 @@
 package io.tunnelscope.cli;
 
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.report.ChartData;
 import io.tunnelscope.report.CorrelationReport;
@@ -137,14 +138,14 @@ final class HtmlReport {
         if (!report.errors().isEmpty()) {
             html.append("<h2>Inputs not fully read</h2>\n<ul>");
             for (String error : report.errors()) {
-                html.append("<li>").append(Markup.escape(error)).append("</li>");
+                html.append("<li>").append(Escape.html(error)).append("</li>");
             }
             html.append("</ul>\n");
         }
         if (!report.limits().isEmpty()) {
             html.append("<h2>Tables that reached their bounds</h2>\n<ul>");
             for (String limit : report.limits()) {
-                html.append("<li>").append(Markup.escape(limit)).append("</li>");
+                html.append("<li>").append(Escape.html(limit)).append("</li>");
             }
             html.append("</ul>\n");
         }
@@ -247,13 +248,13 @@ final class HtmlReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        html.append("<h3>").append(Markup.escape(title)).append("</h3>\n<img id=\"").append(id).append("\" alt=\"")
-                .append(Markup.escape(title)).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+        html.append("<h3>").append(Escape.html(title)).append("</h3>\n<img id=\"").append(id).append("\" alt=\"")
+                .append(Escape.html(title)).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
                 .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
                 .append("\">\n");
     }
 
     private static String cell(String text) {
-        return "<td>" + (text == null ? "" : Markup.escape(text)) + "</td>";
+        return "<td>" + (text == null ? "" : Escape.html(text)) + "</td>";
     }
 }

@@ -1,6 +1,7 @@
 package io.tunnelscope.cli;
 
 import io.tunnelscope.anomaly.Rule;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
@@ -29,16 +30,16 @@ final class JunitReport {
                     (failOn != null && finding.severity().compareTo(failOn) >= 0 ? failing : passing).add(finding);
                 }
             }
-            cases.append("    <testcase classname=\"tunnelscope.rules\" name=\"").append(Markup.escape(rule.kind()))
-                    .append(": ").append(Markup.escape(rule.description())).append("\">\n");
+            cases.append("    <testcase classname=\"tunnelscope.rules\" name=\"").append(Escape.xml(rule.kind()))
+                    .append(": ").append(Escape.xml(rule.description())).append("\">\n");
             if (!failing.isEmpty()) {
                 failures++;
-                cases.append("      <failure type=\"").append(Markup.escape(failing.get(0).severity().jsonName()))
-                        .append("\" message=\"").append(Markup.escape(failing.get(0).summary())).append("\">")
-                        .append(Markup.escape(describe(failing))).append("</failure>\n");
+                cases.append("      <failure type=\"").append(Escape.xml(failing.get(0).severity().jsonName()))
+                        .append("\" message=\"").append(Escape.xml(failing.get(0).summary())).append("\">")
+                        .append(Escape.xml(describe(failing))).append("</failure>\n");
             }
             if (!passing.isEmpty()) {
-                cases.append("      <system-out>").append(Markup.escape(describe(passing))).append("</system-out>\n");
+                cases.append("      <system-out>").append(Escape.xml(describe(passing))).append("</system-out>\n");
             }
             cases.append("    </testcase>\n");
         }
@@ -47,10 +48,10 @@ final class JunitReport {
         xml.append(String.format(Locale.ROOT, "  <testsuite name=\"tunnelscope\" tests=\"%d\" failures=\"%d\" "
                 + "errors=\"%d\" skipped=\"0\">%n", rules.size(), failures, report.errors().isEmpty() ? 0 : 1));
         if (!report.errors().isEmpty()) {
-            xml.append("    <system-err>").append(Markup.escape(String.join("\n", report.errors()))).append("</system-err>\n");
+            xml.append("    <system-err>").append(Escape.xml(String.join("\n", report.errors()))).append("</system-err>\n");
         }
         if (!report.limits().isEmpty()) {
-            xml.append("    <system-out>").append(Markup.escape(String.join("\n", report.limits()))).append("</system-out>\n");
+            xml.append("    <system-out>").append(Escape.xml(String.join("\n", report.limits()))).append("</system-out>\n");
         }
         xml.append(cases);
         xml.append("  </testsuite>\n</testsuites>\n");

@@ -11,9 +11,13 @@ import io.tunnelscope.correlate.Correlator;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
+import io.tunnelscope.decode.PointNames;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.CorrelationReport;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -40,8 +44,11 @@ import org.apache.commons.cli.ParseException;
  * object, whose {@code iface} names the interface), merged in timestamp order; writes everything to
  * a pcapng file (a temporary one, deleted at the end, without {@code --write}); every few seconds
  * correlates what was written so far and prints what is new (paths, NAT, tunnels); ends on Ctrl-C,
- * {@code --count} or {@code --duration} with a closing report: packets and libpcap drops per
- * interface, and the final correlation.
+ * {@code --count} or {@code --duration} with a closing report: per interface what libpcap received
+ * and how it adds up (captured, dropped by the kernel, dropped because tunnelscope's queue was
+ * full), what the file kept, and the final correlation. Reading never waits for decoding and
+ * printing (see {@link LiveCapture}); packet lines go out through a buffer flushed every 100 ms.
+ * Every interface name and file name is printed through {@link Escape}.
  *
  * <p>In {@code --json} mode, stdout is JSON Lines: packet objects (the decode keys), and objects
  * with an {@code event} key: {@code "summary"} (the periodic correlation) and {@code "end"} (the
@@ -52,7 +59,7 @@ final class LiveCommand {
 
     private final PrintStream out;
     private final PrintStream err;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Escape.jsonMapper();
 
     LiveCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -72,6 +79,12 @@ final class LiveCommand {
                 .desc("stop after S seconds").build());
         options.addOption(Option.builder("w").longOpt("write").hasArg().argName("FILE")
                 .desc("write the packets to FILE (pcapng, one interface block per interface)").build());
+        options.addOption(Option.builder("q").longOpt("quiet")
+                .desc("no line per packet (as tcpdump -w): only the summaries and the closing report").build());
+        options.addOption(Option.builder("B").longOpt("buffer-size").hasArg().argName("SIZE")
+                .desc("libpcap's buffer per interface, which absorbs bursts: KiB as tcpdump -B takes it, "
+                        + "or with a suffix (64M, 1G); default " + (LiveCapture.DEFAULT_BUFFER_BYTES >> 20) + "M")
+                .build());
         options.addOption(Option.builder().longOpt("json").desc("JSON Lines (decode --json keys; events)").build());
         options.addOption(Option.builder().longOpt("summary-every").hasArg().argName("S")
                 .desc("correlate what was captured and print what is new every S seconds; default 5, 0 never").build());
@@ -120,6 +133,7 @@ final class LiveCommand {
                 throw new IllegalArgumentException("name at least one interface with -i (--list shows them)");
             }
             captureOptions.interfaces(names);
+            captureOptions.bufferBytes = bufferBytes(line);
             captureOptions.filter = line.getOptionValue("filter");
             captureOptions.promiscuous = line.hasOption("promisc");
             limit = positive(line, "count", Long.MAX_VALUE);
@@ -127,7 +141,7 @@ final class LiveCommand {
             summaryNanos = seconds(line, "summary-every", 5 * NANOS, true);
             correlation.tables = CommonOptions.tables(line);
         } catch (ParseException | IllegalArgumentException e) {
-            err.println("tunnelscope live: " + e.getMessage());
+            err.println("tunnelscope live: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
@@ -136,7 +150,7 @@ final class LiveCommand {
         try {
             capture = LiveCapture.open(captureOptions);
         } catch (LiveCaptureException e) {
-            err.println("tunnelscope live: " + e.getMessage());
+            err.println("tunnelscope live: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
         Path file = written;
@@ -149,8 +163,8 @@ final class LiveCommand {
             writer = new PcapngWriter(file, capture.interfaces());
         } catch (IOException e) {
             capture.close();
-            err.println("tunnelscope live: cannot write " + (file == null ? "a temporary file" : file) + ": "
-                    + e.getMessage());
+            err.println("tunnelscope live: cannot write " + (file == null ? "a temporary file"
+                    : Escape.terminal(file.toString())) + ": " + Escape.terminal(e.getMessage()));
             deleteTemporary(written, file);
             return Main.EXIT_INPUT;
         }
@@ -169,7 +183,8 @@ final class LiveCommand {
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(file.getParent());
             } catch (IOException e) {
-                err.println("tunnelscope live: cannot delete the temporary file " + file + ": " + e.getMessage());
+                err.println("tunnelscope live: cannot delete the temporary file " + Escape.terminal(file.toString())
+                        + ": " + Escape.terminal(e.getMessage()));
             }
         }
     }
@@ -188,6 +203,36 @@ final class LiveCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + option + " takes a number: " + value);
         }
+    }
+
+    /** {@code --buffer-size}: a bare number is KiB (tcpdump's -B); k, M, G suffixes. */
+    private static int bufferBytes(CommandLine line) {
+        if (!line.hasOption("buffer-size")) {
+            return LiveCapture.DEFAULT_BUFFER_BYTES;
+        }
+        String value = line.getOptionValue("buffer-size").trim();
+        long unit = 1024;
+        String digits = value;
+        if (!value.isEmpty()) {
+            switch (Character.toLowerCase(value.charAt(value.length() - 1))) {
+                case 'k': unit = 1L << 10; break;
+                case 'm': unit = 1L << 20; break;
+                case 'g': unit = 1L << 30; break;
+                default: unit = 0; break;
+            }
+            digits = unit == 0 ? value : value.substring(0, value.length() - 1);
+            unit = unit == 0 ? 1024 : unit;
+        }
+        long bytes;
+        try {
+            bytes = Long.parseLong(digits) * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--buffer-size takes KiB or a size like 64M: " + value);
+        }
+        if (bytes < 64 * 1024 || bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--buffer-size must be between 64 KiB and 2 GiB: " + value);
+        }
+        return (int) bytes;
     }
 
     private static long seconds(CommandLine line, String option, long absent, boolean zeroAllowed) {
@@ -212,12 +257,12 @@ final class LiveCommand {
         try {
             devices = LiveCapture.devices();
         } catch (LiveCaptureException e) {
-            err.println("tunnelscope live: " + e.getMessage());
+            err.println("tunnelscope live: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
         int width = 4;
         for (LiveCapture.Device d : devices) {
-            width = Math.max(width, d.name().length());
+            width = Math.max(width, Escape.terminal(d.name()).length());
         }
         boolean unknown = false;
         for (LiveCapture.Device d : devices) {
@@ -234,11 +279,11 @@ final class LiveCommand {
                 }
             }
             StringBuilder text = new StringBuilder();
-            text.append(String.format(Locale.ROOT, "%-" + width + "s  %-12s  %-4s  ", d.name(), type,
+            text.append(String.format(Locale.ROOT, "%-" + width + "s  %-12s  %-4s  ", Escape.terminal(d.name()), type,
                     d.up() ? "up" : "down"));
             text.append(d.addresses().isEmpty() ? "-" : String.join(" ", d.addresses()));
             if (d.description() != null) {
-                text.append("  (").append(d.description()).append(')');
+                text.append("  (").append(Escape.terminal(d.description())).append(')');
             }
             out.println(text);
         }
@@ -258,13 +303,18 @@ final class LiveCommand {
         private final Path written;
         private final Correlator.Options correlation;
         private final boolean json;
+        private final boolean quiet;
         private final long limit;
         private final long durationNanos;
         private final long summaryNanos;
         private final PacketDecoder decoder;
         private final PacketLineFormatter formatter;
+        /** Packet lines and events: buffered, flushed every 100 ms and at the end. */
+        private final PrintStream lines;
         private final DecodeJsonWriter jsonWriter;
         private final String stem;
+        /** Interface names as printed (escaped), padded to one width. */
+        private final String[] prefixes;
         private final int width;
         private final long[] shown;
         private final StringBuilder text = new StringBuilder(256);
@@ -284,27 +334,32 @@ final class LiveCommand {
             this.written = written;
             this.correlation = correlation;
             this.json = line.hasOption("json");
+            this.quiet = line.hasOption("quiet");
             this.limit = limit;
             this.durationNanos = durationNanos;
             this.summaryNanos = summaryNanos;
             this.decoder = new PacketDecoder(correlation.tables);
             ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
             this.formatter = new PacketLineFormatter(zone, line.hasOption("nano"));
-            this.jsonWriter = json ? new DecodeJsonWriter(out, true, false) : null;
-            String name = file.getFileName().toString();
-            int dot = name.lastIndexOf('.');
-            this.stem = dot > 0 ? name.substring(0, dot) : name;
+            this.lines = new PrintStream(new BufferedOutputStream(out, 1 << 16), false, StandardCharsets.UTF_8);
+            this.jsonWriter = json ? new DecodeJsonWriter(lines, true, false) : null;
+            this.stem = PointNames.stem(file.getFileName().toString());
             int w = 0;
             for (CaptureInterface iface : capture.interfaces()) {
-                w = Math.max(w, iface.name().length());
+                w = Math.max(w, Escape.terminal(iface.name()).length());
             }
             this.width = w;
+            this.prefixes = new String[capture.interfaces().size()];
+            for (CaptureInterface iface : capture.interfaces()) {
+                prefixes[iface.id()] = String.format(Locale.ROOT, "%-" + (w + 1) + "s", Escape.terminal(iface.name()));
+            }
             this.shown = new long[capture.interfaces().size()];
         }
 
         int run() {
-            capture.onInterfaceFailure((iface, message) -> err.println("tunnelscope live: " + iface.name()
-                    + ": " + message + " — capture goes on without it"));
+            capture.onInterfaceFailure((iface, message) -> err.println("tunnelscope live: "
+                    + Escape.terminal(iface.name()) + ": " + Escape.terminal(message)
+                    + " — capture goes on without it"));
             AtomicInteger exitCode = new AtomicInteger(Main.EXIT_OK);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -325,12 +380,12 @@ final class LiveCommand {
             try {
                 StringBuilder what = new StringBuilder();
                 for (CaptureInterface iface : capture.interfaces()) {
-                    what.append(what.length() == 0 ? "" : ", ").append(iface.name()).append(" (")
+                    what.append(what.length() == 0 ? "" : ", ").append(Escape.terminal(iface.name())).append(" (")
                             .append(LinkType.name(iface.linkType())).append(')');
                 }
                 err.println("tunnelscope live: capturing on " + what + "; "
-                        + (written != null ? "writing " + written : "packets kept in a temporary file until the end")
-                        + "; Ctrl-C ends");
+                        + (written != null ? "writing " + Escape.terminal(written.toString())
+                                : "packets kept in a temporary file until the end") + "; Ctrl-C ends");
                 err.flush();
                 capture.start();
                 End end = loop();
@@ -338,11 +393,8 @@ final class LiveCommand {
                 return exitCode.get();
             } finally {
                 capture.close();
-                try {
-                    writer.close();
-                } catch (IOException e) {
-                    err.println("tunnelscope live: cannot write " + file + ": " + e.getMessage());
-                }
+                closeWriter();
+                lines.flush();
                 out.flush();
                 finished.countDown();
                 try {
@@ -361,11 +413,10 @@ final class LiveCommand {
             End end = null;
             PacketRecord record = new PacketRecord();
             while (true) {
-                LiveCapture.Poll poll = capture.poll(record, 200_000_000L);
+                LiveCapture.Poll poll = capture.poll(record, 100_000_000L);
                 if (poll == LiveCapture.Poll.ENDED) {
                     break;
                 }
-                long now = System.nanoTime();
                 if (poll == LiveCapture.Poll.PACKET && end != End.COUNT) {
                     packet(record);
                     if (printed >= limit) {
@@ -373,25 +424,28 @@ final class LiveCommand {
                         capture.stop();
                     }
                 }
-                if (poll == LiveCapture.Poll.IDLE || now - lastFlush > 100_000_000L) {
-                    flushOutput();
-                    lastFlush = now;
-                    if (end == null && out.checkError()) {
-                        // stdout went away (| head): end as tcpdump does on a broken pipe
-                        end = End.OUTPUT;
+                if (poll == LiveCapture.Poll.IDLE || (printed & 255) == 0) {
+                    long now = System.nanoTime();
+                    if (poll == LiveCapture.Poll.IDLE || now - lastFlush > 100_000_000L) {
+                        flushOutput();
+                        lastFlush = now;
+                        if (end == null && (lines.checkError() || out.checkError())) {
+                            // stdout went away (| head): end as tcpdump does on a broken pipe
+                            end = End.OUTPUT;
+                            capture.stop();
+                        }
+                    }
+                    if (end == null && now - deadline >= 0) {
+                        end = End.DURATION;
                         capture.stop();
                     }
-                }
-                if (end == null && now - deadline >= 0) {
-                    end = End.DURATION;
-                    capture.stop();
-                }
-                if (end == null && interrupted) {
-                    end = End.INTERRUPTED;
-                }
-                if (end == null && now - nextSummary >= 0) {
-                    summary();
-                    nextSummary = System.nanoTime() + summaryNanos;
+                    if (end == null && interrupted) {
+                        end = End.INTERRUPTED;
+                    }
+                    if (end == null && now - nextSummary >= 0) {
+                        summary();
+                        nextSummary = System.nanoTime() + summaryNanos;
+                    }
                 }
             }
             flushOutput();
@@ -406,48 +460,69 @@ final class LiveCommand {
                 try {
                     writer.write(record);
                 } catch (IOException e) {
-                    writeError = e.getMessage();
-                    err.println("tunnelscope live: cannot write " + file + ": " + writeError
-                            + " — capture goes on, not written");
+                    writeFailed(e);
                 }
+            }
+            shown[record.interfaceId()]++;
+            printed++;
+            if (quiet) {
+                return;
             }
             LayerStack stack = decoder.decode(record);
             if (json) {
                 jsonWriter.packet(written, capture, record, stack);
             } else {
                 text.setLength(0);
-                String name = capture.interfaces().get(record.interfaceId()).name();
-                text.append(name);
-                for (int n = name.length(); n <= width; n++) {
-                    text.append(' ');
-                }
+                text.append(prefixes[record.interfaceId()]);
                 formatter.format(record.timestampNanos(), stack, text);
-                out.append(text).append('\n');
+                text.append('\n');
+                lines.append(text);
             }
-            shown[record.interfaceId()]++;
-            printed++;
+        }
+
+        private void writeFailed(IOException e) {
+            writeError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            err.println("tunnelscope live: cannot write " + Escape.terminal(file.toString()) + ": "
+                    + Escape.terminal(writeError) + " — it keeps the first " + writer.packets()
+                    + " packets and ends at the last whole block; capture goes on, not written");
+            err.flush();
+        }
+
+        private void closeWriter() {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                if (writeError == null) {
+                    writeFailed(e);
+                }
+            }
         }
 
         private void flushOutput() {
             if (jsonWriter != null) {
                 jsonWriter.flush();
             }
+            lines.flush();
             out.flush();
         }
 
-        /** Correlates the pcapng written so far (null when it cannot). */
+        /** Correlates the pcapng written so far (null when it holds nothing or cannot be read). */
         private CorrelationReport correlate() {
-            if (writeError != null) {
+            try {
+                if (writeError == null) {
+                    writer.flush();
+                }
+            } catch (IOException e) {
+                writeFailed(e);
+            }
+            if (writer.packets() == 0) {
                 return null;
             }
             try {
-                writer.flush();
-                if (writer.packets() == 0) {
-                    return null;
-                }
                 return Correlator.correlate(List.of(file), correlation);
             } catch (IOException | RuntimeException e) {
-                err.println("tunnelscope live: cannot correlate " + file + ": " + e.getMessage());
+                err.println("tunnelscope live: cannot correlate " + Escape.terminal(file.toString()) + ": "
+                        + Escape.terminal(e.getMessage()));
                 return null;
             }
         }
@@ -534,25 +609,29 @@ final class LiveCommand {
                 formatter.appendTime(now, head);
                 head.append("  ").append(printed).append(" packets so far");
                 if (report == null) {
-                    head.append(writeError != null ? "; not correlated (the capture file could not be written)"
-                            : "; nothing to correlate yet");
+                    head.append("; nothing to correlate yet");
                 } else if (nothingNew) {
                     head.append("; nothing new correlated");
                 } else {
                     head.append("; new since the last summary:");
                 }
-                out.println(head);
+                if (writeError != null) {
+                    head.append(" (the capture file stopped at ").append(writer.packets()).append(" packets)");
+                }
+                lines.println(head);
                 for (Map<String, Object> p : paths) {
-                    out.printf(Locale.ROOT, "--   path   %s: %d journeys (+%d)%n",
-                            String.join(" -> ", asStrings(p.get("points"))), p.get("packets"), p.get("new"));
+                    lines.printf(Locale.ROOT, "--   path   %s: %d journeys (+%d)%n",
+                            Escape.terminal(String.join(" -> ", asStrings(p.get("points")))), p.get("packets"),
+                            p.get("new"));
                 }
                 for (Map<String, Object> n : nats) {
-                    out.printf(Locale.ROOT, "--   nat    %s %s -> %s between %s and %s: %d packets, %d replies (+%d)%n",
-                            n.get("kind"), n.get("original"), n.get("translated"), n.get("from"), n.get("to"),
+                    lines.printf(Locale.ROOT, "--   nat    %s %s -> %s between %s and %s: %d packets, %d replies (+%d)%n",
+                            n.get("kind"), n.get("original"), n.get("translated"),
+                            Escape.terminal((String) n.get("from")), Escape.terminal((String) n.get("to")),
                             n.get("packets"), n.get("replyPackets"), n.get("new"));
                 }
                 for (Map<String, Object> t : tunnels) {
-                    out.printf(Locale.ROOT, "--   tunnel %s%s %s -> %s port %s: %d packets (+%d)%n", t.get("encap"),
+                    lines.printf(Locale.ROOT, "--   tunnel %s%s %s -> %s port %s: %d packets (+%d)%n", t.get("encap"),
                             t.get("vni") == null ? "" : " vni " + t.get("vni"), t.get("outerSrc"), t.get("outerDst"),
                             t.get("outerPorts"), t.get("packets"), t.get("new"));
                 }
@@ -573,10 +652,13 @@ final class LiveCommand {
         /** The closing report; returns the exit code. */
         private int closing(End end) {
             capture.close();
+            closeWriter();
             List<LiveCapture.InterfaceStats> stats = capture.stats();
             boolean allFailed = !stats.isEmpty();
+            long captured = 0;
             for (LiveCapture.InterfaceStats s : stats) {
                 allFailed &= s.error() != null;
+                captured += s.packets();
             }
             CorrelationReport report = correlate();
             if (json) {
@@ -590,44 +672,73 @@ final class LiveCommand {
                     m.put("iface", s.iface().name());
                     m.put("linkType", LinkType.name(s.iface().linkType()));
                     m.put("packets", shown[s.iface().id()]);
-                    m.put("read", s.packets());
+                    m.put("captured", s.packets());
+                    m.put("read", s.packets() + s.droppedByQueue());
                     m.put("received", s.received() < 0 ? null : s.received());
                     m.put("dropped", s.dropped() < 0 ? null : s.dropped());
+                    m.put("droppedByQueue", s.droppedByQueue());
                     m.put("droppedByInterface", s.droppedByInterface() < 0 ? null : s.droppedByInterface());
+                    m.put("unread", s.unread());
                     m.put("error", s.error());
                     interfaces.add(m);
                 }
                 event.put("interfaces", interfaces);
-                event.put("written", written == null || writeError != null ? null : written.toString());
+                event.put("written", written == null ? null : written.toString());
+                event.put("writtenPackets", writer.packets());
+                event.put("lostPackets", Math.max(0, printed - writer.packets()));
+                event.put("writeError", writeError);
                 event.put("report", report);
                 printJson(event);
             } else {
-                out.println();
-                out.println("Capture ended: " + end.text + ", " + printed + " packets"
-                        + (written != null && writeError == null ? ", written to " + written : ""));
-                out.println("Interfaces");
+                lines.println();
+                lines.println("Capture ended: " + end.text + ", " + captured + " packets captured"
+                        + (printed != captured ? ", " + printed + " shown" : ""));
+                if (written != null) {
+                    lines.println(writeError == null
+                            ? "Written to " + Escape.terminal(written.toString()) + ": " + writer.packets() + " packets"
+                            : "Written to " + Escape.terminal(written.toString()) + ": " + writer.packets()
+                                    + " packets kept, " + (printed - writer.packets()) + " not written ("
+                                    + Escape.terminal(writeError) + "); the file ends at its last whole block");
+                }
+                lines.println("Interfaces (received by the filter = captured + dropped by the kernel + dropped by "
+                        + "tunnelscope's queue)");
                 for (LiveCapture.InterfaceStats s : stats) {
                     StringBuilder row = new StringBuilder();
-                    row.append(String.format(Locale.ROOT, "  %-" + width + "s  %-10s %8d packets",
-                            s.iface().name(), LinkType.name(s.iface().linkType()), shown[s.iface().id()]));
+                    row.append(String.format(Locale.ROOT, "  %-" + width + "s  %-10s %8d captured",
+                            Escape.terminal(s.iface().name()), LinkType.name(s.iface().linkType()), s.packets()));
+                    if (shown[s.iface().id()] != s.packets()) {
+                        row.append(String.format(Locale.ROOT, " (%d shown)", shown[s.iface().id()]));
+                    }
                     if (s.received() >= 0) {
-                        row.append(String.format(Locale.ROOT, "  libpcap: %d received, %d dropped, %d dropped by "
-                                + "the interface", s.received(), s.dropped(), s.droppedByInterface()));
+                        row.append(String.format(Locale.ROOT, "  libpcap: %d received = %d captured + %d dropped by "
+                                + "the kernel + %d dropped by tunnelscope", s.received(), s.packets(), s.dropped(),
+                                s.droppedByQueue()));
+                        if (s.unread() > 0) {
+                            row.append(String.format(Locale.ROOT, " + %d not handed out by libpcap", s.unread()));
+                        }
+                        row.append(String.format(Locale.ROOT, "; %d dropped by the interface", s.droppedByInterface()));
+                    } else if (s.droppedByQueue() > 0) {
+                        row.append(String.format(Locale.ROOT, "  %d dropped by tunnelscope", s.droppedByQueue()));
                     }
                     if (s.error() != null) {
-                        row.append("  stopped early: ").append(s.error());
+                        row.append("  stopped early: ").append(Escape.terminal(s.error()));
                     }
-                    out.println(row);
+                    lines.println(row);
                 }
-                out.println();
+                lines.println();
                 if (report == null) {
-                    out.println("Correlation: nothing captured");
+                    lines.println(captured == 0 ? "Correlation: nothing captured"
+                            : "Correlation: nothing written to correlate");
                 } else {
-                    new CorrelateCommand(out, err).printText(report);
+                    if (writeError != null) {
+                        lines.println("Correlation of the " + writer.packets() + " packets the file kept:");
+                    }
+                    lines.flush();
+                    new CorrelateCommand(lines, err).printText(report);
                 }
                 if (written == null) {
-                    out.println();
-                    out.println("(The packets were kept in a temporary file, deleted now: --write FILE keeps them.)");
+                    lines.println();
+                    lines.println("(The packets were kept in a temporary file, deleted now: --write FILE keeps them.)");
                 }
             }
             flushOutput();

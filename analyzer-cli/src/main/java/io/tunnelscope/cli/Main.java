@@ -1,5 +1,6 @@
 package io.tunnelscope.cli;
 
+import io.tunnelscope.escape.Escape;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -13,7 +14,7 @@ public final class Main {
     public static final int EXIT_OK = 0;
     /** Exit code: findings at or above the chosen severity. */
     public static final int EXIT_FINDINGS = 1;
-    /** Exit code: bad usage, or an input that could not be (fully) read. */
+    /** Exit code: bad usage, an input that could not be (fully) read, or an internal error. */
     public static final int EXIT_INPUT = 2;
 
     private final PrintStream out;
@@ -37,6 +38,17 @@ public final class Main {
             usage(args.length == 0 ? err : out);
             return args.length == 0 ? EXIT_INPUT : EXIT_OK;
         }
+        try {
+            return dispatch(args);
+        } catch (RuntimeException e) {
+            // A bug must not pass for findings (exit 1) in CI: say so, exit 2, keep the trace.
+            err.println("tunnelscope: internal error (please report it): " + Escape.terminal(String.valueOf(e)));
+            e.printStackTrace(err);
+            return EXIT_INPUT;
+        }
+    }
+
+    private int dispatch(String[] args) {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "decode":
@@ -52,7 +64,7 @@ public final class Main {
                 out.println("tunnelscope " + version());
                 return EXIT_OK;
             default:
-                err.println("tunnelscope: unknown command '" + args[0] + "'");
+                err.println("tunnelscope: unknown command '" + Escape.terminal(args[0]) + "'");
                 usage(err);
                 return EXIT_INPUT;
         }

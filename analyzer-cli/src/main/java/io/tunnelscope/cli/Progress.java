@@ -34,17 +34,21 @@ final class Progress implements PacketListener {
         this.sizes.putAll(sizes);
     }
 
-    /** A bar for these inputs, or null when they are too small to need one. */
-    static Progress forFiles(List<Path> files, PrintStream err) {
+    /**
+     * A bar for these inputs, or null when they are too small to need one; {@code names} are what
+     * the analysis calls the files (the path when absent).
+     */
+    static Progress forFiles(List<Path> files, Map<Path, String> names, PrintStream err) {
         Map<String, Long> sizes = new HashMap<>();
         long total = 0;
         for (Path file : files) {
+            String name = names.getOrDefault(file, file.toString());
             try {
                 long size = Files.size(file);
-                sizes.put(file.toString(), size);
+                sizes.put(name, size);
                 total += size;
             } catch (IOException e) {
-                sizes.put(file.toString(), 0L);
+                sizes.put(name, 0L);
             }
         }
         return total >= LARGE ? new Progress(err, total, sizes) : null;

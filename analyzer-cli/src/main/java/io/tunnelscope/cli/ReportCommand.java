@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.anomaly.Analyzer;
 import io.tunnelscope.anomaly.Rule;
 import io.tunnelscope.anomaly.Rules;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
@@ -65,7 +66,7 @@ final class ReportCommand {
         CommandLine line;
         Analyzer.Options options = new Analyzer.Options();
         Severity failOn;
-        List<Path> files;
+        List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
         try {
             line = new DefaultParser().parse(options(), args);
@@ -88,32 +89,34 @@ final class ReportCommand {
             options.correlation.tables = CommonOptions.tables(line);
             options.correlation.windowNanos = CommonOptions.windowNanos(line, options.correlation.windowNanos);
             CommonOptions.placement(line, options.correlation);
-            files = CaptureInputs.expand(line.getArgList(), inputProblems);
+            inputs = CaptureInputs.expand(line.getArgList(), inputProblems);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
-            err.println("tunnelscope report: " + e.getMessage());
+            err.println("tunnelscope report: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
 
-        Progress progress = !line.hasOption("no-progress") && System.console() != null
-                ? Progress.forFiles(files, err) : null;
-        options.progress = progress;
         AnalysisReport report;
-        try {
-            report = Analyzer.analyze(files, options);
+        Progress progress = null;
+        try (CaptureInputs.Spool spool = CaptureInputs.Spool.of(inputs, inputProblems)) {
+            options.correlation.names = spool.names();
+            progress = !line.hasOption("no-progress") && System.console() != null
+                    ? Progress.forFiles(spool.files(), spool.names(), err) : null;
+            options.progress = progress;
+            report = Analyzer.analyze(spool.files(), options);
         } catch (IOException e) {
-            err.println("tunnelscope report: " + e.getMessage());
+            err.println("tunnelscope report: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         } finally {
             if (progress != null) {
                 progress.done();
             }
         }
-        inputProblems.forEach(err::println);
+        inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
         for (String error : report.errors()) {
-            err.println(error);
+            err.println(Escape.terminal(error));
         }
         for (String limit : report.limits()) {
-            err.println("note: " + limit);
+            err.println("note: " + Escape.terminal(limit));
         }
         String json = line.getOptionValue("json");
         try {
@@ -129,7 +132,7 @@ final class ReportCommand {
                         StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            err.println("tunnelscope report: cannot write: " + e.getMessage());
+            err.println("tunnelscope report: cannot write: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
         if (!"-".equals(json)) {
@@ -145,7 +148,7 @@ final class ReportCommand {
     }
 
     private void writeJson(AnalysisReport report, String target) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        ObjectMapper mapper = Escape.jsonMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         if (target.equals("-")) {
             mapper.writeValue((OutputStream) out, report);
@@ -167,10 +170,11 @@ final class ReportCommand {
 
         out.println("Hosts and devices");
         for (CorrelationReport.CaptureHost h : report.hosts()) {
-            out.printf(Locale.ROOT, "  %s  (known by %s; clock %s, %s)%n", h.name(), CorrelateCommand.source(h.source()),
-                    CorrelateCommand.duration(h.clockOffsetNanos()), h.clockBasis());
+            out.printf(Locale.ROOT, "  %s  (known by %s; clock %s, %s)%n", Escape.terminal(h.name()),
+                    CorrelateCommand.source(h.source()), CorrelateCommand.duration(h.clockOffsetNanos()), h.clockBasis());
             for (CorrelationReport.CaptureDevice d : h.devices()) {
-                out.printf(Locale.ROOT, "      %-14s %-14s %s%n", d.name(), d.role(), String.join(", ", d.points()));
+                out.printf(Locale.ROOT, "      %-14s %-14s %s%n", Escape.terminal(d.name()), d.role(),
+                        Escape.terminal(String.join(", ", d.points())));
             }
         }
         out.println();
@@ -180,8 +184,8 @@ final class ReportCommand {
         }
         for (CorrelationReport.Host h : report.topology().hosts()) {
             out.printf(Locale.ROOT, "  %-10s subnet %-16s overlay %-14s gateway %-14s vtep %-16s mac %s%n",
-                    dash(h.host()), dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()), dash(h.vtep()),
-                    dash(h.vtepMac()));
+                    Escape.terminal(dash(h.host())), dash(h.subnet()), dash(h.overlayAddress()), dash(h.gateway()),
+                    dash(h.vtep()), dash(h.vtepMac()));
         }
         out.println();
         out.println("Tunnels");
@@ -204,7 +208,8 @@ final class ReportCommand {
             if (path.hops().size() < 2) {
                 continue;
             }
-            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(), CorrelateCommand.route(path.hops()));
+            out.printf(Locale.ROOT, "  %6d packets  %s%n", path.packets(),
+                    Escape.terminal(CorrelateCommand.route(path.hops())));
         }
         out.println();
         out.println("NAT");
@@ -213,7 +218,8 @@ final class ReportCommand {
         }
         for (CorrelationReport.Nat n : report.nat()) {
             out.printf(Locale.ROOT, "  %s %s -> %s between %s and %s: %d packets, %d replies%n", n.kind(), n.original(),
-                    n.translated(), n.from(), n.to(), n.packets(), n.replyPackets());
+                    n.translated(), Escape.terminal(n.from()), Escape.terminal(n.to()), n.packets(),
+                    n.replyPackets());
         }
         out.println();
         out.println("Findings" + (failOn == null ? "" : " (failing at " + failOn.jsonName() + ")"));
@@ -221,16 +227,17 @@ final class ReportCommand {
             out.println("  none: nothing wrong found");
         }
         for (Finding f : report.findings()) {
-            out.printf(Locale.ROOT, "  %-7s %s: %s%n", f.severity().jsonName().toUpperCase(Locale.ROOT), f.kind(), f.summary());
+            out.printf(Locale.ROOT, "  %-7s %s: %s%n", f.severity().jsonName().toUpperCase(Locale.ROOT), f.kind(),
+                    Escape.terminal(f.summary()));
             List<String> evidence = new ArrayList<>();
             for (Evidence e : f.evidence()) {
                 int more = e.sightings() == null ? 0 : e.sightings().size() - 1;
                 evidence.add(e + (more > 0 ? " (+" + more + " sighting" + (more == 1 ? "" : "s") + ")" : ""));
             }
             if (!evidence.isEmpty()) {
-                out.println("          evidence: " + String.join(", ", evidence));
+                out.println("          evidence: " + Escape.terminal(String.join(", ", evidence)));
             }
-            out.println("          fix: " + f.recommendation());
+            out.println("          fix: " + Escape.terminal(f.recommendation()));
         }
     }
 

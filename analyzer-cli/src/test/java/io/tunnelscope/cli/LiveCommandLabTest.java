@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,10 +175,14 @@ class LiveCommandLabTest {
 
     @Test
     void anInterfaceThatGoesAwayIsReportedOnceAndTheOthersGoOn() throws Exception {
-        Live live = startLive("-i", "gone0", "-i", "lo", "--count", "4", "--json");
+        Live live = startLive("-i", "gone0", "-i", "lo", "--json");
+        // Traffic on gone0 before it goes: ARP requests for an address nobody has.
+        exec(inH1(List.of("ping", "-c", "3", "-i", "0.2", "-W", "1", "-I", "gone0", "10.99.1.2")));
         assertEquals(0, exec(List.of("ip", "-n", h1, "link", "del", "gone0")).code);
         live.awaitErr("gone0: ");
         assertEquals(0, exec(inH1(List.of("ping", "-c", "2", "-i", "0.2", "-W", "2", "127.0.0.1"))).code);
+        Thread.sleep(300);
+        live.process.destroy();
         Result result = live.await();
         assertEquals(0, result.code, result.err);
         long reports = result.err.lines().filter(l -> l.contains("gone0: ")).count();
@@ -192,9 +198,14 @@ class LiveCommandLabTest {
         JsonNode gone = end.get("interfaces").get(0);
         assertEquals("gone0", gone.get("iface").asText());
         assertFalse(gone.get("error").isNull(), gone.toString());
+        // Counted at the end, after the interface went: they add up (the probe saw read > received).
+        assertTrue(gone.get("captured").asLong() > 0, gone.toString());
+        assertCountsAddUp(gone);
         JsonNode lo = end.get("interfaces").get(1);
         assertEquals(4, lo.get("packets").asInt(), lo.toString());
         assertTrue(lo.get("error").isNull(), lo.toString());
+        // Loopback: the kernel counts the outgoing copies libpcap skips; they add up all the same.
+        assertCountsAddUp(lo);
     }
 
     @Test
@@ -220,7 +231,210 @@ class LiveCommandLabTest {
         assertTrue(unknown.err.contains("cannot capture on nosuch0: no such interface"), unknown.err);
     }
 
+    /**
+     * The probe of issue 19: {@code ping -f -c 20000} into each of two veths while tcpdump -w
+     * records each of them. {@code live -i fl1 -i fl2 --write} (packet lines printed, as a user
+     * runs it) must capture at least 99.9% of what tcpdump captured on each, and its counters
+     * must add up. Run with the JVM options the tunnelscope launcher gives live (none).
+     */
+    @Test
+    void aPingFloodIntoTwoVethsIsCapturedAsTcpdumpCapturesIt() throws Exception {
+        Assumptions.assumeTrue(succeeds("tcpdump", "--version"), "tcpdump needed as the reference");
+        Path ours = dir.resolve("flood.pcapng");
+        List<Process> tcpdumps = new ArrayList<>();
+        List<Path> theirs = new ArrayList<>();
+        try {
+            for (String iface : List.of("fl1", "fl2")) {
+                Path file = dir.resolve("tcpdump-" + iface + ".pcap");
+                Path said = dir.resolve("tcpdump-" + iface + ".err");
+                theirs.add(file);
+                tcpdumps.add(new ProcessBuilder(inH1(List.of("tcpdump", "-i", iface, "-s", "262144", "-w",
+                        file.toString()))).redirectError(said.toFile()).start());
+                awaitText(said, "listening on");
+            }
+            Live live = startLive(List.of(), "-i", "fl1", "-i", "fl2", "--write", ours.toString(), "--summary-every", "0");
+            List<Process> pings = new ArrayList<>();
+            for (String address : List.of("10.78.1.2", "10.78.2.2")) {
+                pings.add(new ProcessBuilder(inH1(List.of("ping", "-f", "-q", "-c", "20000", address)))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            for (Process ping : pings) {
+                assertTrue(ping.waitFor(120, TimeUnit.SECONDS), "ping -f ended");
+            }
+            // tcpdump's kernel blocks time out after a second: let it read its last one.
+            Thread.sleep(2500);
+            for (Process tcpdump : tcpdumps) {
+                tcpdump.destroy();
+                assertTrue(tcpdump.waitFor(GUARD_SECONDS, TimeUnit.SECONDS));
+            }
+            live.process.destroy();
+            Result result = live.await();
+            assertEquals(0, result.code, result.err);
+
+            long[] captured = countByInterface(ours, 2);
+            for (int i = 0; i < 2; i++) {
+                long reference = count(theirs.get(i));
+                assertTrue(captured[i] * 1000 >= reference * 999, "fl" + (i + 1) + ": live captured " + captured[i]
+                        + " of the " + reference + " tcpdump captured\n" + closing(result.out));
+            }
+            Matcher row = Pattern.compile("(?m)^  (fl[12]) +EN10MB +(\\d+) captured .*libpcap: (\\d+) received = "
+                    + "(\\d+) captured \\+ (\\d+) dropped by the kernel \\+ (\\d+) dropped by tunnelscope;")
+                    .matcher(result.out);
+            int rows = 0;
+            while (row.find()) {
+                int i = row.group(1).equals("fl1") ? 0 : 1;
+                long received = Long.parseLong(row.group(3));
+                long inFile = Long.parseLong(row.group(4));
+                long kernel = Long.parseLong(row.group(5));
+                long queue = Long.parseLong(row.group(6));
+                assertEquals(received, inFile + kernel + queue, row.group());
+                assertEquals(captured[i], inFile, "every captured packet is in the file: " + row.group());
+                // The flood reached the interface (ping -f may lose a few): the comparison means something.
+                assertTrue(received >= 39_000, "the flood on " + row.group());
+                rows++;
+            }
+            assertEquals(2, rows, closing(result.out));
+        } finally {
+            tcpdumps.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /** The other half of the probe: stopping during a flood leaves no packet unaccounted for. */
+    @Test
+    void stoppingDuringAFloodLeavesCountersThatAddUp() throws Exception {
+        Path file = dir.resolve("stopped.pcapng");
+        Live live = startLive(List.of(), "-i", "fl1", "--write", file.toString(), "--quiet", "--json",
+                "--summary-every", "0");
+        Process ping = new ProcessBuilder(inH1(List.of("ping", "-f", "-q", "-c", "2000000", "10.78.1.2")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Thread.sleep(1500);
+            live.process.destroy();
+            Result result = live.await();
+            assertEquals(0, result.code, result.err);
+            JsonNode end = endEvent(result.out);
+            JsonNode fl1 = end.get("interfaces").get(0);
+            assertTrue(fl1.get("captured").asLong() > 1000, fl1.toString());
+            assertCountsAddUp(fl1);
+            assertEquals(0, fl1.get("unread").asLong(), fl1.toString());
+            assertEquals(fl1.get("captured").asLong(), countByInterface(file, 1)[0]);
+            assertEquals(fl1.get("captured").asLong(), end.get("writtenPackets").asLong());
+        } finally {
+            ping.destroyForcibly();
+        }
+    }
+
+    /** A 1 MiB tmpfs as the --write target: the file ends at its last whole block, tshark reads it. */
+    @Test
+    void aFullDiskEndsTheFileAtItsLastWholeBlock() throws Exception {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        Assumptions.assumeTrue(exec(List.of("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString())).code == 0,
+                "cannot mount a tmpfs");
+        try {
+            Path file = small.resolve("full.pcapng");
+            Live live = startLive(List.of(), "-i", "fl2", "--write", file.toString(), "--json", "--quiet",
+                    "--summary-every", "0");
+            Result ping = exec(inH1(List.of("ping", "-f", "-q", "-c", "6000", "-s", "300", "10.78.2.2")));
+            assertEquals(0, ping.code, ping.err);
+            live.process.destroy();
+            Result result = live.await();
+            assertEquals(0, result.code, result.err);
+            assertTrue(result.err.contains("No space left on device"), result.err);
+            assertTrue(result.err.contains("ends at the last whole block"), result.err);
+            JsonNode end = endEvent(result.out);
+            long kept = end.get("writtenPackets").asLong();
+            long lost = end.get("lostPackets").asLong();
+            long captured = end.get("interfaces").get(0).get("captured").asLong();
+            assertTrue(kept > 1000 && lost > 1000, end.toString());
+            assertEquals(captured, kept + lost, end.toString());
+            assertEquals("No space left on device", end.get("writeError").asText());
+            assertTrue(end.get("report").get("points").get(0).get("packets").asLong() > 0,
+                    "the closing correlation counts what the file kept, not 'nothing captured'");
+            assertEquals(kept, countByInterface(file, 1)[0], "the file reads cleanly to its last packet");
+            if (succeeds("tshark", "--version")) {
+                Result tshark = exec(List.of("tshark", "-r", file.toString(), "-T", "fields", "-e", "frame.number"));
+                assertEquals(0, tshark.code, tshark.err);
+                assertFalse(tshark.err.contains("cut short"), tshark.err);
+                assertEquals(kept, tshark.out.lines().filter(l -> !l.isBlank()).count());
+            }
+        } finally {
+            exec(List.of("umount", "-l", small.toString()));
+        }
+    }
+
+    /** An interface whose name holds ESC, BEL and the 8-bit CSI: every line shows it escaped. */
+    @Test
+    void interfaceNamesWithControlCharactersAreEscapedEverywhere() throws Exception {
+        String evil = "t\u001b[1m\u0007\u009b";
+        Live live = startLive("-i", evil, "--duration", "1", "--summary-every", "0");
+        exec(inH1(List.of("ping", "-c", "2", "-i", "0.2", "-W", "1", "-I", evil, "10.99.2.2")));
+        Result result = live.await();
+        assertEquals(0, result.code, result.err);
+        HostileNamesCliTest.assertTerminalSafe("live stdout", result.out, true);
+        HostileNamesCliTest.assertTerminalSafe("live stderr", result.err, true);
+        assertTrue(result.err.contains("capturing on t\\x1b[1m\\x07\\x9b (EN10MB)"), result.err);
+        assertTrue(result.out.contains("\n  t\\x1b[1m\\x07\\x9b  EN10MB"), result.out);
+        assertTrue(result.out.lines().anyMatch(l -> l.startsWith("t\\x1b[1m\\x07\\x9b ") && l.contains("ARP")),
+                result.out);
+        Result list = exec(inH1(javaCommand("live", "--list")));
+        assertEquals(0, list.code, list.err);
+        HostileNamesCliTest.assertTerminalSafe("live --list", list.out, true);
+        assertTrue(list.out.contains("t\\x1b[1m\\x07\\x9b "), list.out);
+    }
+
     // ------------------------------------------------------------------------------ helpers ----
+
+    /** received = captured + dropped by the kernel + dropped by the queue + not read out. */
+    private static void assertCountsAddUp(JsonNode iface) {
+        long received = iface.get("received").asLong();
+        long sum = iface.get("captured").asLong() + iface.get("dropped").asLong()
+                + iface.get("droppedByQueue").asLong() + iface.get("unread").asLong();
+        assertEquals(received, sum, iface.toString());
+        assertEquals(iface.get("read").asLong(), iface.get("captured").asLong() + iface.get("droppedByQueue").asLong(),
+                iface.toString());
+    }
+
+    private static JsonNode endEvent(String out) throws IOException {
+        JsonNode end = null;
+        for (String line : out.split("\n")) {
+            if (line.contains("\"event\":\"end\"")) {
+                end = JSON.readTree(line);
+            }
+        }
+        assertNotNull(end, out);
+        return end;
+    }
+
+    private static String closing(String out) {
+        int at = out.indexOf("Capture ended");
+        return at < 0 ? "(no closing report)" : out.substring(at, Math.min(out.length(), at + 2000));
+    }
+
+    private static long count(Path file) throws IOException {
+        return countByInterface(file, 1)[0];
+    }
+
+    /** Packets per interface id of a capture (pcap: all under 0). */
+    private static long[] countByInterface(Path file, int interfaces) throws IOException {
+        long[] counts = new long[interfaces];
+        try (CaptureReader reader = CaptureReaders.open(file)) {
+            PacketRecord record = new PacketRecord();
+            while (reader.next(record)) {
+                counts[Math.max(0, record.interfaceId())]++;
+            }
+        }
+        return counts;
+    }
+
+    private static void awaitText(Path file, String text) throws Exception {
+        long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
+        while (!Files.readString(file).contains(text)) {
+            if (System.nanoTime() - guard > 0) {
+                fail("no '" + text + "' in " + file + ": " + Files.readString(file));
+            }
+            Thread.sleep(20);
+        }
+    }
 
     private static String lineStarting(String text, String start) {
         return text.lines().filter(l -> l.startsWith(start)).findFirst()
@@ -238,23 +452,33 @@ class LiveCommandLabTest {
         return all;
     }
 
+    /** Quick-starting JVM options for short runs. */
+    private static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
+
     private static List<String> javaCommand(String... args) {
+        return javaCommand(QUICK_JVM, args);
+    }
+
+    private static List<String> javaCommand(List<String> jvm, String... args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                "-cp", classpath, Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", classpath, Main.class.getName()));
         command.addAll(List.of(args));
         return command;
     }
 
     /** A running {@code tunnelscope live} inside host 1, ready (its handles open) when returned. */
     private Live startLive(String... args) throws Exception {
+        return startLive(QUICK_JVM, args);
+    }
+
+    private Live startLive(List<String> jvm, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("live"));
         command.addAll(List.of(args));
         Path stdout = Files.createTempFile(dir, "live", ".out");
         Path stderr = Files.createTempFile(dir, "live", ".err");
-        Process process = new ProcessBuilder(inH1(javaCommand(command.toArray(String[]::new))))
+        Process process = new ProcessBuilder(inH1(javaCommand(jvm, command.toArray(String[]::new))))
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         Live live = new Live(process, stdout, stderr);
         live.awaitErr("capturing on");

@@ -33,7 +33,7 @@ class ReportCommandTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
     }
 
-    private static String scenario(String name) {
+    static String scenario(String name) {
         return Path.of(System.getProperty("tunnelscope.root", ".."), "samples", "captures", name).toString();
     }
 
@@ -140,7 +140,7 @@ class ReportCommandTest {
         assertTrue(varied, "the screenshot shows something");
     }
 
-    private static String findChromium() {
+    static String findChromium() {
         for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
             if (new File(candidate).canExecute()) {
                 return candidate;
@@ -149,7 +149,7 @@ class ReportCommandTest {
         return null;
     }
 
-    private static String runBrowser(String chromium, List<String> flags, String... args) throws Exception {
+    static String runBrowser(String chromium, List<String> flags, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>();
         command.add(chromium);
         command.addAll(flags);

@@ -28,11 +28,12 @@ public final class InnerFragmentationRule implements Rule {
         final List<Evidence> evidence = new ArrayList<>();
     }
 
-    /**
-     * By point, with a NUL appended when the fragment was not inside a tunnel. A point's packets
-     * all come from one file, so merging is a union of keys.
-     */
-    private final FirstSeen<String, Fragments> byPoint = new FirstSeen<>();
+    /** A capture point and whether its fragments were inside a tunnel. */
+    private record PointKey(String point, boolean tunnelled) {
+    }
+
+    /** By point and tunnelling. A point's packets all come from one file, so merging is a union of keys. */
+    private final FirstSeen<PointKey, Fragments> byPoint = new FirstSeen<>();
     private final StringBuilder text = new StringBuilder();
 
     @Override
@@ -58,7 +59,7 @@ public final class InnerFragmentationRule implements Rule {
         text.append(" > ");
         view.appendDestination(ip, text);
         String flow = text.toString();
-        String key = packet.point() + (tunnelled ? "" : "\u0000");
+        PointKey key = new PointKey(packet.point(), tunnelled);
         Fragments fragments = byPoint.computeIfAbsent(key, packet, k -> new Fragments());
         if (fragments.packets.size() < MAX_PACKETS) {
             fragments.packets.add(((long) flow.hashCode() << 32) ^ view.ipId(ip));
@@ -89,9 +90,9 @@ public final class InnerFragmentationRule implements Rule {
         List<String> points = new ArrayList<>();
         Set<String> flows = new LinkedHashSet<>();
         List<Evidence> evidence = new ArrayList<>();
-        for (Map.Entry<String, Fragments> entry : byPoint.map().entrySet()) {
-            boolean tunnelled = !entry.getKey().endsWith("\u0000");
-            String point = tunnelled ? entry.getKey() : entry.getKey().substring(0, entry.getKey().length() - 1);
+        for (Map.Entry<PointKey, Fragments> entry : byPoint.map().entrySet()) {
+            boolean tunnelled = entry.getKey().tunnelled();
+            String point = entry.getKey().point();
             if (!tunnelled && context.role(point).equals("underlay")) {
                 continue;
             }

@@ -34,8 +34,12 @@ public final class MssMismatchRule implements Rule {
         }
     }
 
-    /** By "source destination mss": the first {@value #MAX_KEYS} seen. */
-    private final FirstSeen<String, Announcement> announcements = new FirstSeen<>();
+    /** An announcement's key: numbers, never text parsed back. */
+    private record AnnouncementKey(int source, int destination, int mss) {
+    }
+
+    /** By source, destination and MSS: the first {@value #MAX_KEYS} seen. */
+    private final FirstSeen<AnnouncementKey, Announcement> announcements = new FirstSeen<>();
     private final TcpHeader tcp = new TcpHeader();
 
     @Override
@@ -62,7 +66,7 @@ public final class MssMismatchRule implements Rule {
         if (mss <= 0) {
             return;
         }
-        String key = view.ipv4Source(ip) + " " + view.ipv4Destination(ip) + " " + mss;
+        AnnouncementKey key = new AnnouncementKey(view.ipv4Source(ip), view.ipv4Destination(ip), mss);
         if (announcements.size() >= MAX_KEYS && !announcements.contains(key)) {
             return;
         }
@@ -88,11 +92,10 @@ public final class MssMismatchRule implements Rule {
         Map<Integer, Set<String>> points = new LinkedHashMap<>();
         Map<Integer, List<Evidence>> evidence = new LinkedHashMap<>();
         Map<Integer, List<PacketCount>> syns = new LinkedHashMap<>();
-        for (Map.Entry<String, Announcement> entry : announcements.map().entrySet()) {
-            String[] parts = entry.getKey().split(" ");
-            int source = Integer.parseInt(parts[0]);
-            int destination = Integer.parseInt(parts[1]);
-            int mss = Integer.parseInt(parts[2]);
+        for (Map.Entry<AnnouncementKey, Announcement> entry : announcements.map().entrySet()) {
+            int source = entry.getKey().source();
+            int destination = entry.getKey().destination();
+            int mss = entry.getKey().mss();
             String sourceNet = context.podSubnet(source);
             String destinationNet = context.podSubnet(destination);
             boolean crossesOverlay = sourceNet != null && destinationNet != null && !sourceNet.equals(destinationNet);

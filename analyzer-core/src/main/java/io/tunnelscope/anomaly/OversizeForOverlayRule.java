@@ -32,8 +32,12 @@ public final class OversizeForOverlayRule implements Rule {
         }
     }
 
-    /** The first {@value #MAX_KEYS} keys (point, source /24, destination /24, size, destination). */
-    private final FirstSeen<String, Sized> sizes = new FirstSeen<>();
+    /** What packets are counted by: a capture point's name is data, never parsed back out of a key. */
+    private record SizeKey(String point, int sourceNet, int destinationNet, int length, int destination) {
+    }
+
+    /** The first {@value #MAX_KEYS} keys. */
+    private final FirstSeen<SizeKey, Sized> sizes = new FirstSeen<>();
     /** The same entries by number (point, source /24 and destination, size): no text per packet. */
     private LongTupleMap<Sized> byNumbers = new LongTupleMap<>(3);
     private final long[] numbers = new long[3];
@@ -66,8 +70,8 @@ public final class OversizeForOverlayRule implements Rule {
         numbers[2] = length;
         Sized sized = byNumbers.get(numbers);
         if (sized == null) {
-            String key = packet.point() + " " + (view.ipv4Source(ip) & 0xFFFFFF00) + " "
-                    + (view.ipv4Destination(ip) & 0xFFFFFF00) + " " + length + " " + view.ipv4Destination(ip);
+            SizeKey key = new SizeKey(packet.point(), view.ipv4Source(ip) & 0xFFFFFF00,
+                    view.ipv4Destination(ip) & 0xFFFFFF00, length, view.ipv4Destination(ip));
             if (sizes.size() >= MAX_KEYS && !sizes.contains(key)) {
                 return;
             }
@@ -94,13 +98,12 @@ public final class OversizeForOverlayRule implements Rule {
         int largest = 0;
         Set<String> points = new LinkedHashSet<>();
         List<Evidence> samples = new ArrayList<>();
-        for (Map.Entry<String, Sized> entry : sizes.map().entrySet()) {
-            String[] parts = entry.getKey().split(" ");
-            String point = parts[0];
-            int sourceNet = Integer.parseInt(parts[1]);
-            int destinationNet = Integer.parseInt(parts[2]);
-            int length = Integer.parseInt(parts[3]);
-            int destination = Integer.parseInt(parts[4]);
+        for (Map.Entry<SizeKey, Sized> entry : sizes.map().entrySet()) {
+            String point = entry.getKey().point();
+            int sourceNet = entry.getKey().sourceNet();
+            int destinationNet = entry.getKey().destinationNet();
+            int length = entry.getKey().length();
+            int destination = entry.getKey().destination();
             boolean crossesOverlay = sourceNet != destinationNet && context.isPodAddress(destination);
             if (!context.podSide(point) || !crossesOverlay || length <= overlay.value()) {
                 continue;

@@ -31,15 +31,26 @@ public final class CaptureReaders {
      * @throws CaptureFormatException when the file is empty or not a capture file
      */
     public static CaptureReader open(Path path) throws IOException {
-        return open(path, ByteInput.Mapped.DEFAULT_WINDOW);
+        return open(path, path.toString(), ByteInput.Mapped.DEFAULT_WINDOW);
+    }
+
+    /**
+     * As {@link #open(Path)}, with messages naming the file {@code name}: what the user knows it
+     * by, e.g. {@code -} for standard input that was spooled to {@code path}.
+     */
+    public static CaptureReader open(Path path, String name) throws IOException {
+        return open(path, name, ByteInput.Mapped.DEFAULT_WINDOW);
     }
 
     /** As {@link #open(Path)}, mapping uncompressed files in windows of {@code window} bytes. */
     static CaptureReader open(Path path, int window) throws IOException {
+        return open(path, path.toString(), window);
+    }
+
+    private static CaptureReader open(Path path, String name, int window) throws IOException {
         if (window < 4096) {
             throw new IllegalArgumentException("window " + window + " below 4096 bytes");
         }
-        String name = path.toString();
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         ByteInput in = null;
         boolean opened = false;
@@ -51,19 +62,13 @@ public final class CaptureReaders {
             while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
                 // fill
             }
-            if (head.position() == 2 && (head.get(0) & 0xFF) == 0x1F && (head.get(1) & 0xFF) == 0x8B) {
-                InputStream stream;
-                try {
-                    stream = new GZIPInputStream(
-                            new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), 1 << 16);
-                } catch (java.io.EOFException | java.util.zip.ZipException e) {
-                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
-                }
-                in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
+            CaptureReader reader;
+            if (head.position() == 2 && isGzip(head.get(0), head.get(1))) {
+                reader = openStreamed(name, new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), true);
             } else {
                 in = new ByteInput.Mapped(channel, window);
+                reader = open(name, in);
             }
-            CaptureReader reader = open(name, in);
             opened = true;
             return reader;
         } finally {
@@ -84,26 +89,76 @@ public final class CaptureReaders {
         if (data.length == 0) {
             throw new CaptureFormatException(name, 0, "empty file");
         }
-        if (data.length >= 2 && (data[0] & 0xFF) == 0x1F && (data[1] & 0xFF) == 0x8B) {
-            InputStream stream;
-            try {
-                stream = new GZIPInputStream(new java.io.ByteArrayInputStream(data), 1 << 16);
-            } catch (java.io.EOFException | java.util.zip.ZipException e) {
-                throw new CaptureFormatException(name, 0, "corrupt gzip header");
-            }
-            ByteInput in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
-            boolean opened = false;
-            try {
-                CaptureReader reader = open(name, in);
-                opened = true;
-                return reader;
-            } finally {
-                if (!opened) {
-                    in.close();
-                }
-            }
+        if (data.length >= 2 && isGzip(data[0], data[1])) {
+            return openStreamed(name, new java.io.ByteArrayInputStream(data), true);
         }
         return open(name, new ByteInput.Heap(data));
+    }
+
+    /**
+     * Opens a capture arriving on a stream: standard input, a pipe or FIFO, a socket, e.g. the
+     * output of {@code tcpdump -U -w -} or {@code ssh node tcpdump -U -w -}. Classic pcap (either
+     * byte order, micro- or nanosecond), pcapng (any number of sections), or either of them
+     * gzip-compressed, recognised by the magic number.
+     *
+     * <p>Reading is incremental: a packet is returned as soon as its record has arrived, and only
+     * the current record (at most {@link #MAX_RECORD} bytes plus its block) is held in memory, so
+     * a stream of any length can be read. The reader owns {@code in} and closes it on
+     * {@link CaptureReader#close()}. Messages ({@link CaptureFormatException}) name the input
+     * {@code name} and the offset in the (uncompressed) stream; a stream that ends inside a record
+     * is a truncated record at that record's offset, after every whole packet before it.
+     *
+     * @param name what messages call the input, e.g. {@code "-"} or {@code "node1: tcpdump"}
+     * @throws CaptureFormatException when the stream is empty or does not start as a capture
+     */
+    public static CaptureReader open(String name, InputStream in) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        boolean opened = false;
+        try {
+            buffered.mark(2);
+            int first = buffered.read();
+            int second = first < 0 ? -1 : buffered.read();
+            buffered.reset();
+            if (first < 0) {
+                throw new CaptureFormatException(name, 0, "empty stream");
+            }
+            CaptureReader reader = openStreamed(name, buffered, isGzip((byte) first, (byte) second));
+            opened = true;
+            return reader;
+        } finally {
+            if (!opened) {
+                buffered.close();
+            }
+        }
+    }
+
+    private static boolean isGzip(byte first, byte second) {
+        return (first & 0xFF) == 0x1F && (second & 0xFF) == 0x8B;
+    }
+
+    /**
+     * Reads {@code stream} front to back as the capture {@code name}, through gzip when
+     * {@code gzip}; closes the stream when that fails.
+     */
+    private static CaptureReader openStreamed(String name, InputStream stream, boolean gzip) throws IOException {
+        boolean opened = false;
+        try {
+            InputStream source = stream;
+            if (gzip) {
+                try {
+                    source = new GZIPInputStream(stream, 1 << 16);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
+                }
+            }
+            CaptureReader reader = open(name, new ByteInput.Streamed(name, source, MAX_BLOCK));
+            opened = true;
+            return reader;
+        } finally {
+            if (!opened) {
+                stream.close();
+            }
+        }
     }
 
     private static CaptureReader open(String name, ByteInput in) throws IOException {

@@ -12,24 +12,37 @@ import java.nio.ByteBuffer;
  * must outlive that call ({@link #copyBytes()}).
  */
 public final class PacketRecord {
+    /** {@link #timestampProblems()}: the fraction of a second field holds a second or more. */
+    public static final int TIMESTAMP_FRACTION_INVALID = 1;
+    /**
+     * {@link #timestampProblems()}: the time (with the interface's offset) lies outside what 64-bit
+     * nanoseconds since 1970 hold (years 1678 to 2262); the nearest representable time is given.
+     */
+    public static final int TIMESTAMP_OUT_OF_RANGE = 2;
+
     private ByteBuffer buffer;
     private int offset;
     private int capturedLength;
-    private int originalLength;
+    private long originalLength;
+    private int timestampProblems;
     private long timestampNanos;
     private int linkType;
     private int interfaceId = -1;
     private long frameNumber;
     private long fileOffset;
 
-    /** Refills this record; called by readers and live sources. */
-    public PacketRecord set(ByteBuffer buffer, int offset, int capturedLength, int originalLength,
+    /**
+     * Refills this record; called by readers and live sources. {@code originalLength} is the
+     * unsigned 32-bit field's value (0 to 2^32 - 1). Clears the timestamp problems.
+     */
+    public PacketRecord set(ByteBuffer buffer, int offset, int capturedLength, long originalLength,
                             long timestampNanos, int linkType, int interfaceId, long frameNumber,
                             long fileOffset) {
         this.buffer = buffer;
         this.offset = offset;
         this.capturedLength = capturedLength;
         this.originalLength = originalLength;
+        this.timestampProblems = 0;
         this.timestampNanos = timestampNanos;
         this.linkType = linkType;
         this.interfaceId = interfaceId;
@@ -47,11 +60,23 @@ public final class PacketRecord {
     /** Bytes present in the capture (the caplen / incl_len field). */
     public int capturedLength() { return capturedLength; }
 
-    /** Bytes the packet had on the wire (the len / orig_len field). */
-    public int originalLength() { return originalLength; }
+    /** Bytes the packet had on the wire (the unsigned len / orig_len field, as the file says). */
+    public long originalLength() { return originalLength; }
 
     /** Capture time in nanoseconds since the Unix epoch. */
     public long timestampNanos() { return timestampNanos; }
+
+    /**
+     * What is implausible about the timestamp as the file gives it: a combination of
+     * {@link #TIMESTAMP_FRACTION_INVALID} and {@link #TIMESTAMP_OUT_OF_RANGE}, 0 when nothing.
+     */
+    public int timestampProblems() { return timestampProblems; }
+
+    /** Notes implausible timestamp fields of the packet just {@link #set}; readers call it. */
+    public PacketRecord timestampProblems(int problems) {
+        this.timestampProblems = problems;
+        return this;
+    }
 
     /** The LINKTYPE_ value of the packet's interface (see {@link LinkType}). */
     public int linkType() { return linkType; }

@@ -68,7 +68,7 @@ final class PcapReader implements CaptureReader {
         long seconds = u32(h) & 0xFFFFFFFFL;
         long fraction = u32(h + 4) & 0xFFFFFFFFL;
         long caplen = u32(h + 8) & 0xFFFFFFFFL;
-        int origlen = u32(h + 12);
+        long origlen = u32(h + 12) & 0xFFFFFFFFL;
         long size = in.size();
         if (size >= 0 && at + RECORD_HEADER + caplen > size) {
             throw fail(at, "record length " + caplen + " exceeds the file ("
@@ -83,8 +83,12 @@ final class PcapReader implements CaptureReader {
             throw fail(at, "truncated record (" + got + " of " + need + " bytes)");
         }
         pos = at + need;
+        // At most (2^32 - 1) s + (2^32 - 1) us: well inside 64-bit nanoseconds, even when implausible.
         record.set(in.buf, in.index(at) + RECORD_HEADER, (int) caplen, origlen,
                 seconds * 1_000_000_000L + fraction * nanosPerTick, linkType, -1, ++frame, at);
+        if (fraction * nanosPerTick >= 1_000_000_000L) {
+            record.timestampProblems(PacketRecord.TIMESTAMP_FRACTION_INVALID);
+        }
         return true;
     }
 

@@ -1,6 +1,7 @@
 package io.tunnelscope.capture;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +49,8 @@ final class PcapngReader implements CaptureReader {
     private long[] ticksPerSecond = new long[4];
     private byte[] tsKind = new byte[4];
     private long[] tsFactor = new long[4];
-    private long[] tsOffsetNanos = new long[4];
+    /** if_tsoffset per interface: seconds added to every timestamp (a signed 64-bit value). */
+    private long[] tsOffsetSeconds = new long[4];
     /** isb_ifdrop + isb_osdrop per interface, -1 when the file does not say. */
     private long[] drops = new long[0];
     /** isb_endtime per interface, 0 when the file does not say. */
@@ -56,6 +58,8 @@ final class PcapngReader implements CaptureReader {
     /** The last packet's time per interface, to read isb_endtime's unit. */
     private long[] lastPacketNanos = new long[4];
 
+    /** Set by {@link #nanos} when the time did not fit and was clamped. */
+    private boolean clamped;
     private boolean bigEndian;
     private int sectionBase;
     private long pos;
@@ -294,7 +298,7 @@ final class PcapngReader implements CaptureReader {
             ticksPerSecond = Arrays.copyOf(ticksPerSecond, n);
             tsKind = Arrays.copyOf(tsKind, n);
             tsFactor = Arrays.copyOf(tsFactor, n);
-            tsOffsetNanos = Arrays.copyOf(tsOffsetNanos, n);
+            tsOffsetSeconds = Arrays.copyOf(tsOffsetSeconds, n);
         }
         long tps;
         if ((tsresol & 0x80) == 0) {
@@ -321,7 +325,7 @@ final class PcapngReader implements CaptureReader {
         linkTypes[id] = linkType;
         snapLengths[id] = snapLength;
         ticksPerSecond[id] = tps;
-        tsOffsetNanos[id] = offsetSeconds * 1_000_000_000L;
+        tsOffsetSeconds[id] = offsetSeconds;
         interfaces.add(new CaptureInterface(id, linkType, ifName, description, snapLength, tps));
     }
 
@@ -331,7 +335,7 @@ final class PcapngReader implements CaptureReader {
         int id = interfaceId(at, localId);
         long ticks = (u32(h + tsAt) << 32) | u32(h + tsAt + 4);
         long caplen = u32(h + 20);
-        int origlen = i32(h + 24);
+        long origlen = u32(h + 24);
         int room = len - dataAt - 4;
         if (caplen > room) {
             throw fail(at, "captured length " + caplen + " exceeds the block (" + room + " bytes of data)");
@@ -345,6 +349,9 @@ final class PcapngReader implements CaptureReader {
         }
         lastPacketNanos[id] = nanos;
         record.set(in.buf, h + dataAt, (int) caplen, origlen, nanos, linkTypes[id], id, ++frame, at);
+        if (clamped) {
+            record.timestampProblems(PacketRecord.TIMESTAMP_OUT_OF_RANGE);
+        }
         return true;
     }
 
@@ -356,7 +363,7 @@ final class PcapngReader implements CaptureReader {
         if (snap > 0 && caplen > snap) {
             caplen = snap;
         }
-        record.set(in.buf, h + 12, (int) caplen, (int) origlen, 0L, linkTypes[id], id, ++frame, at);
+        record.set(in.buf, h + 12, (int) caplen, origlen, 0L, linkTypes[id], id, ++frame, at);
     }
 
     /**
@@ -450,8 +457,13 @@ final class PcapngReader implements CaptureReader {
         return sectionBase + (int) localId;
     }
 
-    /** Converts ticks (unsigned) of interface {@code id} to epoch nanoseconds without overflow. */
+    /**
+     * Converts ticks (unsigned) of interface {@code id} to epoch nanoseconds, plus the interface's
+     * {@code if_tsoffset}. A time outside what 64-bit nanoseconds hold is clamped to the nearest
+     * end and {@link #clamped} set.
+     */
     private long nanos(int id, long ticks) {
+        clamped = false;
         long tps = ticksPerSecond[id];
         long seconds = Long.divideUnsigned(ticks, tps);
         long rem = Long.remainderUnsigned(ticks, tps);
@@ -471,7 +483,22 @@ final class PcapngReader implements CaptureReader {
                 break;
             }
         }
-        return seconds * 1_000_000_000L + fraction + tsOffsetNanos[id];
+        long offsetSeconds = tsOffsetSeconds[id];
+        if (seconds >= 0) {
+            try {
+                return Math.addExact(Math.multiplyExact(Math.addExact(seconds, offsetSeconds), 1_000_000_000L),
+                        fraction);
+            } catch (ArithmeticException e) {
+                // beyond 64-bit nanoseconds somewhere: exactly below
+            }
+        }
+        BigInteger exact = new BigInteger(Long.toUnsignedString(seconds)).add(BigInteger.valueOf(offsetSeconds))
+                .multiply(BigInteger.valueOf(1_000_000_000L)).add(BigInteger.valueOf(fraction));
+        if (exact.bitLength() < 64) {
+            return exact.longValue();
+        }
+        clamped = true;
+        return exact.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
 
     private void checkOption(long at, int h, int o, int optLen, int end) throws CaptureFormatException {

@@ -1,34 +1,51 @@
 package io.tunnelscope.capture;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
  * Writes a pcapng file: one Section Header Block, one Interface Description Block per interface
  * ({@code if_name}, {@code if_description}, {@code if_tsresol} 9 = nanoseconds, the link type as
- * given), then an Enhanced Packet Block per packet. Little-endian. The stream is flushed at least
- * once a second while packets are written, and on {@link #flush()}: what a reader opens after a
- * flush ends on a block boundary.
+ * given), then an Enhanced Packet Block per packet. Little-endian. Whole blocks are buffered and
+ * written at least once a second while packets come, and on {@link #flush()}: what a reader opens
+ * after a flush ends on a block boundary.
+ *
+ * <p>A write that fails (disk full, the reader of a pipe gone) ends the file at its last whole
+ * block: a regular file is cut back to it, so it reads cleanly to its last packet. The failure is
+ * thrown once; from then on {@link #packets()} is what the file keeps, {@link #lost()} what it
+ * does not (the packets of the failed write and every later one), and {@link #failure()} says
+ * why; later writes throw it again and count as lost.
  *
  * <p>Not thread-safe: one thread writes.
  */
 public final class PcapngWriter implements Closeable, Flushable {
     private static final int SHB_USERAPPL = 4;
     private static final long FLUSH_EVERY_NANOS = 1_000_000_000L;
+    private static final int BUFFER = 1 << 16;
 
-    private final OutputStream out;
+    private final WritableByteChannel out;
+    /** The same channel when it is a regular file that can be cut back, else null. */
+    private final FileChannel file;
     private final int interfaceCount;
     private ByteBuffer block = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    /** Whole blocks not yet written, and how many of them are packets. */
+    private ByteBuffer pending = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    private long pendingPackets;
+    /** Bytes of whole blocks written. */
+    private long written;
     private long packets;
+    private long lost;
+    private IOException failure;
     private long lastFlush = System.nanoTime();
     private boolean closed;
 
@@ -37,12 +54,17 @@ public final class PcapngWriter implements Closeable, Flushable {
      * position in the list is the interface id packets refer to.
      */
     public PcapngWriter(Path path, List<CaptureInterface> interfaces) throws IOException {
-        this(Files.newOutputStream(path), interfaces);
+        this(open(path), interfaces);
     }
 
     /** As {@link #PcapngWriter(Path, List)} onto a stream, which {@link #close()} closes. */
     public PcapngWriter(OutputStream stream, List<CaptureInterface> interfaces) throws IOException {
-        this.out = new BufferedOutputStream(stream, 1 << 16);
+        this(new StreamChannel(stream), interfaces);
+    }
+
+    private PcapngWriter(WritableByteChannel channel, List<CaptureInterface> interfaces) throws IOException {
+        this.out = channel;
+        this.file = channel instanceof FileChannel f && isRegular(f) ? f : null;
         this.interfaceCount = interfaces.size();
         boolean ok = false;
         try {
@@ -50,12 +72,60 @@ public final class PcapngWriter implements Closeable, Flushable {
             for (CaptureInterface iface : interfaces) {
                 writeInterface(iface);
             }
-            out.flush();
+            flush();
             ok = true;
         } finally {
             if (!ok) {
                 out.close();
             }
+        }
+    }
+
+    private static WritableByteChannel open(Path path) throws IOException {
+        return FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** A regular file has a size it can be cut back to; a FIFO or device does not. */
+    private static boolean isRegular(FileChannel channel) {
+        try {
+            channel.size();
+            channel.position();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A stream as a channel of heap buffers that advances a buffer only past bytes the stream
+     * took (a failed write leaves it where it was, so the blocks counted as kept were sent).
+     */
+    private static final class StreamChannel implements WritableByteChannel {
+        private final OutputStream stream;
+        private boolean open = true;
+
+        StreamChannel(OutputStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            int n = source.remaining();
+            stream.write(source.array(), source.arrayOffset() + source.position(), n);
+            source.position(source.position() + n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() throws IOException {
+            open = false;
+            stream.close();
         }
     }
 
@@ -96,9 +166,13 @@ public final class PcapngWriter implements Closeable, Flushable {
      * {@code interfaceId} (its index in the list given at creation) at {@code timestampNanos}.
      */
     public void write(int interfaceId, long timestampNanos, ByteBuffer data, int offset, int capturedLength,
-                      int originalLength) throws IOException {
+                      long originalLength) throws IOException {
         if (closed) {
             throw new IOException("pcapng writer closed");
+        }
+        if (failure != null) {
+            lost++;
+            throw failure;
         }
         if (interfaceId < 0 || interfaceId >= interfaceCount) {
             throw new IllegalArgumentException("interface " + interfaceId + " not described (" + interfaceCount
@@ -111,33 +185,111 @@ public final class PcapngWriter implements Closeable, Flushable {
         begin(PcapngReader.EPB);
         block.putInt(interfaceId);
         block.putInt((int) (timestampNanos >>> 32)).putInt((int) timestampNanos);
-        block.putInt(capturedLength).putInt(Math.max(originalLength, capturedLength));
+        block.putInt(capturedLength).putInt((int) Math.min(Math.max(originalLength, capturedLength), 0xFFFFFFFFL));
         block.put(block.position(), data, offset, capturedLength);
         block.position(block.position() + capturedLength);
         padTo4();
-        end();
-        packets++;
+        try {
+            end();
+        } catch (IOException e) {
+            lost++;
+            throw e;
+        }
+        pendingPackets++;
         long now = System.nanoTime();
         if (now - lastFlush >= FLUSH_EVERY_NANOS) {
             flush();
         }
     }
 
-    /** Packets written so far. */
+    /**
+     * Packets written or buffered to be written; after a failure, the packets the file keeps
+     * (every one before them is in it too).
+     */
     public long packets() {
-        return packets;
+        return packets + pendingPackets;
     }
 
+    /** Packets given to {@link #write} that the file does not hold because a write failed. */
+    public long lost() {
+        return lost;
+    }
+
+    /** Why writing stopped, or null while it works. */
+    public IOException failure() {
+        return failure;
+    }
+
+    /** Writes the buffered blocks; the file then ends on a block boundary. Nothing once closed. */
     @Override
     public void flush() throws IOException {
         lastFlush = System.nanoTime();
-        out.flush();
+        if (failure != null) {
+            throw failure;
+        }
+        if (!out.isOpen()) {
+            return;
+        }
+        pending.flip();
+        try {
+            while (pending.hasRemaining()) {
+                out.write(pending);
+            }
+        } catch (IOException e) {
+            failed(e);
+            throw e;
+        }
+        written += pending.limit();
+        packets += pendingPackets;
+        pendingPackets = 0;
+        pending.clear();
     }
 
+    /**
+     * A write stopped part way through the buffer: keeps the whole blocks that made it, cuts a
+     * regular file back to them, and counts the packets of the rest as lost.
+     */
+    private void failed(IOException e) {
+        int reached = pending.position();
+        int at = 0;
+        long kept = 0;
+        while (at + 8 <= pending.limit()) {
+            int length = pending.getInt(at + 4);
+            if (at + length > reached) {
+                break;
+            }
+            if (pending.getInt(at) == PcapngReader.EPB) {
+                kept++;
+            }
+            at += length;
+        }
+        if (file != null) {
+            try {
+                file.truncate(written + at);
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+            }
+        }
+        written += at;
+        packets += kept;
+        lost += pendingPackets - kept;
+        pendingPackets = 0;
+        pending.clear();
+        failure = e;
+    }
+
+    /** Writes what is buffered and closes the file; a failure of that last write is thrown. */
     @Override
     public void close() throws IOException {
-        if (!closed) {
-            closed = true;
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (failure == null) {
+                flush();
+            }
+        } finally {
             out.close();
         }
     }
@@ -147,11 +299,18 @@ public final class PcapngWriter implements Closeable, Flushable {
         block.putInt(type).putInt(0); // length patched by end()
     }
 
+    /** Closes the block being built and queues it; the buffer is written first when it is full. */
     private void end() throws IOException {
         int length = block.position() + 4;
         block.putInt(length);
         block.putInt(4, length);
-        out.write(block.array(), 0, length);
+        if (pending.remaining() < length) {
+            flush();
+            if (pending.capacity() < length) {
+                pending = ByteBuffer.allocate(Integer.highestOneBit(length) << 1).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+        pending.put(block.array(), 0, length);
     }
 
     private void option(int code, String value) {

@@ -34,6 +34,8 @@ import java.util.concurrent.ExecutionException;
  */
 final class CaptureCursor implements Closeable {
     private final Path path;
+    /** What reports and messages call the file. */
+    private final String name;
     private final String baseName;
     private final CaptureReader reader;
     private final PacketDecoder decoder;
@@ -78,16 +80,21 @@ final class CaptureCursor implements Closeable {
         long offset(int point);
     }
 
-    CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
-        this(path, PointNames.stem(path.getFileName().toString()), tables, registry, limit);
+    /** A cursor named after its file: {@code name} is what reports call it (its path, or {@code -}). */
+    CaptureCursor(Path path, String name, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
+        this(path, name, PointNames.stem(PointNames.fileName(name)), tables, registry, limit);
     }
 
-    /** A cursor whose points are named after {@code baseName} (the file's stem, unless that is ambiguous). */
-    CaptureCursor(Path path, String baseName, DecodeTables tables, PointRegistry registry, long limit)
+    /**
+     * A cursor whose points are named after {@code baseName} (the file's stem, unless that is
+     * ambiguous); {@code name} is what reports call the file.
+     */
+    CaptureCursor(Path path, String name, String baseName, DecodeTables tables, PointRegistry registry, long limit)
             throws IOException {
         this.path = path;
+        this.name = name;
         this.baseName = baseName;
-        this.reader = CaptureReaders.open(path);
+        this.reader = CaptureReaders.open(path, name);
         this.nodeComment = nodeComment(reader.comments());
         this.decoder = new PacketDecoder(tables);
         this.registry = registry;
@@ -298,18 +305,17 @@ final class CaptureCursor implements Closeable {
         String interfaceName = id >= 0 && id < interfaces.size() ? interfaces.get(id).name() : null;
         int ifIndex = PointNames.sll2IfIndex(stack);
         String suffix;
-        String name = PointNames.of(baseName, interfaces, id, ifIndex);
+        String pointName = PointNames.of(baseName, interfaces, id, ifIndex);
         if (ifIndex >= 0) {
             suffix = "ifindex" + ifIndex;
         } else if (stack.linkType() == LinkType.LINUX_SLL) {
             suffix = cookedLabel(stack, (key & 0xFFFF_FFFFL) ^ 0x8000_0000L);
-            name = name + ":" + suffix;
+            pointName = pointName + ":" + suffix;
         } else {
             suffix = interfaces.size() > 1 ? (interfaceName != null ? interfaceName : "if" + id) : null;
         }
-        return new HostModel.PointFacts(name, path, PointNames.stem(path.getFileName().toString()),
-                record.linkType(), interfaceName, interfaces.size(),
-                suffix, nodeComment);
+        return new HostModel.PointFacts(pointName, Path.of(name), PointNames.stem(PointNames.fileName(name)),
+                record.linkType(), interfaceName, interfaces.size(), suffix, nodeComment);
     }
 
     /** The node a capture file names in a comment {@code tunnelscope-node=NAME}, or null. */
@@ -582,7 +588,7 @@ final class CaptureCursor implements Closeable {
         long lastKey = 0;
         Integer lastLocal = null;
         List<RegisteredPoint> registeredByLocal = new ArrayList<>();
-        String file = path.toString();
+        String file = name;
         long released = Long.MIN_VALUE;
         Batch out = emptyBatch();
         long seen = 0;

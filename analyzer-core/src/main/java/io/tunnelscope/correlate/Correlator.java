@@ -68,6 +68,12 @@ public final class Correlator {
          */
         public FilePacketListener.Factory fileListeners;
         /**
+         * What reports and messages call a file instead of its path (and what its capture points
+         * are named after), e.g. {@code "-"} for standard input spooled to a temporary file;
+         * files not in the map go by their path.
+         */
+        public Map<Path, String> names = Map.of();
+        /**
          * Calibrate and match even when the captures are a single point that sees each packet
          * once (see {@link SinglePoint}); only tests set it, to check that the shortcut changes
          * nothing.
@@ -247,24 +253,27 @@ public final class Correlator {
         List<CaptureCursor> cursors = new ArrayList<>();
         Map<String, Integer> stems = new HashMap<>();
         for (Path file : files) {
-            stems.merge(PointNames.stem(file.getFileName().toString()), 1, Integer::sum);
+            stems.merge(PointNames.stem(PointNames.fileName(options.names.getOrDefault(file, file.toString()))), 1,
+                    Integer::sum);
         }
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
-            String stem = PointNames.stem(file.getFileName().toString());
-            Path parent = file.toAbsolutePath().getParent();
+            String name = options.names.getOrDefault(file, file.toString());
+            String stem = PointNames.stem(PointNames.fileName(name));
+            Path parent = Path.of(name).toAbsolutePath().getParent();
             if (stems.get(stem) > 1 && parent != null && parent.getFileName() != null) {
                 // Files of one name in several directories (DIR/NODE/eth0.pcapng): the directory tells them apart.
                 stem = parent.getFileName() + "/" + stem;
             }
             try {
-                CaptureCursor cursor = new CaptureCursor(file, stem, options.tables, registry, limit);
+                CaptureCursor cursor = new CaptureCursor(file, name, stem, options.tables, registry, limit);
                 cursor.fileIndex = i;
                 cursors.add(cursor);
             } catch (IOException e) {
-                String message = e.getMessage();
-                errors.add(message != null && message.startsWith(file.toString()) ? message
-                        : file + ": " + message);
+                String problem = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+                errors.add(e instanceof io.tunnelscope.capture.CaptureFormatException ? e.getMessage()
+                        : name + ": " + problem);
             }
         }
         return cursors;

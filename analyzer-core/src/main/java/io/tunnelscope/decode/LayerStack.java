@@ -41,11 +41,11 @@ public final class LayerStack {
     private ByteBuffer buffer;
     private int start;
     private int capturedLength;
-    private int originalLength;
+    private long originalLength;
     private int linkType;
 
     /** Starts a new packet: forgets all layers and notes. */
-    public void reset(ByteBuffer buffer, int start, int capturedLength, int originalLength,
+    public void reset(ByteBuffer buffer, int start, int capturedLength, long originalLength,
                       int linkType) {
         this.buffer = buffer;
         this.start = start;
@@ -145,7 +145,7 @@ public final class LayerStack {
     /** Offset of the packet's first byte in {@link #buffer()}. */
     public int start() { return start; }
     public int capturedLength() { return capturedLength; }
-    public int originalLength() { return originalLength; }
+    public long originalLength() { return originalLength; }
     public int linkType() { return linkType; }
 
     /** Index of the first layer of this type, or -1. */

@@ -51,7 +51,15 @@ public enum Note {
     ICMPV6_BAD_CHECKSUM("ICMPv6 checksum wrong (computed 0x%04x)"),
     IP_VERSION_UNKNOWN("IP version %d not decoded"),
     UNKNOWN_ADDRESS_FAMILY("loopback address family %d not decoded"),
-    GRE_ROUTING_PRESENT("GRE routing present (flags 0x%04x), payload not decoded");
+    GRE_ROUTING_PRESENT("GRE routing present (flags 0x%04x), payload not decoded"),
+    /** The record's wire length is below its captured length: the capture contradicts itself. */
+    WIRE_LENGTH_BELOW_CAPTURED("wire length %d below the captured length"),
+    /** A wire length no link carries (above {@link PacketDecoder#PLAUSIBLE_WIRE_LENGTH}). */
+    WIRE_LENGTH_IMPLAUSIBLE("wire length %d implausible (above 16 MiB)"),
+    /** The timestamp's fraction-of-a-second field holds a second or more. */
+    TIMESTAMP_FRACTION_INVALID("timestamp fraction of a second is a second or more"),
+    /** The timestamp (with the interface's offset) lies outside years 1678 to 2262: clamped. */
+    TIMESTAMP_OUT_OF_RANGE("timestamp outside what 64-bit nanoseconds hold, shown as %d");
 
     private final String format;
 

@@ -103,10 +103,26 @@ public final class PacketDecoder {
         return tables;
     }
 
-    /** Decodes a packet as a capture reader hands it out. */
+    /**
+     * Wire lengths above this are noted as implausible: 16 MiB, the largest record the readers
+     * accept, far above any link's frames and super-frames (BIG TCP stays below 512 KiB).
+     */
+    public static final long PLAUSIBLE_WIRE_LENGTH = 16L << 20;
+
+    /** Decodes a packet as a capture reader hands it out (timestamp problems become notes). */
     public LayerStack decode(PacketRecord record) {
-        return decode(record.buffer(), record.offset(), record.capturedLength(),
+        decode(record.buffer(), record.offset(), record.capturedLength(),
             record.originalLength(), record.linkType());
+        int problems = record.timestampProblems();
+        if (problems != 0) {
+            if ((problems & PacketRecord.TIMESTAMP_FRACTION_INVALID) != 0) {
+                stack.note(-1, Note.TIMESTAMP_FRACTION_INVALID, 0);
+            }
+            if ((problems & PacketRecord.TIMESTAMP_OUT_OF_RANGE) != 0) {
+                stack.note(-1, Note.TIMESTAMP_OUT_OF_RANGE, record.timestampNanos());
+            }
+        }
+        return stack;
     }
 
     /**
@@ -115,10 +131,10 @@ public final class PacketDecoder {
      *
      * @return this decoder's stack, valid until the next call
      */
-    public LayerStack decode(ByteBuffer buffer, int offset, int capturedLength, int originalLength,
+    public LayerStack decode(ByteBuffer buffer, int offset, int capturedLength, long originalLength,
                              int packetLinkType) {
         int cap = buffer == null ? 0 : Math.max(0, Math.min(capturedLength, buffer.limit() - offset));
-        int orig = Math.max(originalLength, cap);
+        long orig = Math.max(originalLength, cap);
         stack.reset(buffer, offset, cap, orig, packetLinkType);
         this.buf = buffer;
         this.capEnd = offset + cap;
@@ -132,7 +148,12 @@ public final class PacketDecoder {
         this.firstFragment = false;
         this.partial = false;
         if (cap < orig) {
-            stack.note(-1, Note.SNAPLEN_CUT, (long) orig - cap);
+            stack.note(-1, Note.SNAPLEN_CUT, orig - cap);
+        }
+        if (originalLength < capturedLength) {
+            stack.note(-1, Note.WIRE_LENGTH_BELOW_CAPTURED, originalLength);
+        } else if (originalLength > PLAUSIBLE_WIRE_LENGTH) {
+            stack.note(-1, Note.WIRE_LENGTH_IMPLAUSIBLE, originalLength);
         }
         int next = tables.link(packetLinkType);
         if (next == DecodeTables.STOP || buffer == null || offset < 0) {

@@ -14,8 +14,23 @@ public final class PointNames {
     private PointNames() {
     }
 
-    /** The file name without {@code .gz} and the last extension: {@code host2-ens33.pcapng} → {@code host2-ens33}. */
+    /**
+     * The last element of a path as the user named it ({@code /tmp/host1-ens33.pcap} gives
+     * {@code host1-ens33.pcap}); {@code -} (standard input) stays {@code -}.
+     */
+    public static String fileName(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash >= 0 && slash < path.length() - 1 ? path.substring(slash + 1) : path;
+    }
+
+    /**
+     * The file name without {@code .gz} and the last extension: {@code host2-ens33.pcapng} →
+     * {@code host2-ens33}; standard input ({@code -}) is {@code stdin}.
+     */
     public static String stem(String fileName) {
+        if (fileName.equals("-")) {
+            return "stdin";
+        }
         String name = fileName;
         if (name.endsWith(".gz")) {
             name = name.substring(0, name.length() - 3);

@@ -83,7 +83,7 @@ public final class FlowTable {
     }
 
     /** Counts one packet seen at {@code point}, the packets in the order they are given. */
-    public void packet(String point, long timestampNanos, int wireLength, PacketView view) {
+    public void packet(String point, long timestampNanos, long wireLength, PacketView view) {
         packet(point, timestampNanos, wireLength, view, packetsSeen, 0);
     }
 
@@ -92,7 +92,7 @@ public final class FlowTable {
      * in the order of all packets (compared as a pair). A flow lists its points in the order of
      * their first packets, also when tables filled with parts of the packets are merged.
      */
-    public void packet(String point, long timestampNanos, int wireLength, PacketView view, long release,
+    public void packet(String point, long timestampNanos, long wireLength, PacketView view, long release,
                        long position) {
         packetsSeen++;
         int ip = view.innerIpLayer();

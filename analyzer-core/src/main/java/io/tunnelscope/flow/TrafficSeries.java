@@ -33,7 +33,7 @@ public final class TrafficSeries {
     private long lastSecond;
     private long[] lastBucket;
 
-    public void packet(String point, long timestampNanos, int wireLength, PacketView view) {
+    public void packet(String point, long timestampNanos, long wireLength, PacketView view) {
         long second = Math.floorDiv(timestampNanos, 1_000_000_000L);
         long[] bucket;
         PointSeries series;

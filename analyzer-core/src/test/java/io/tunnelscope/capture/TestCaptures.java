@@ -19,7 +19,7 @@ final class TestCaptures {
     }
 
     /** A packet as tests compare them. */
-    record Packet(long timestampNanos, int originalLength, byte[] data, int linkType, int interfaceId,
+    record Packet(long timestampNanos, long originalLength, byte[] data, int linkType, int interfaceId,
                   long frameNumber, long fileOffset) {
         Packet(long timestampNanos, byte[] data) {
             this(timestampNanos, data.length, data, 0, 0, 0, 0);
@@ -95,10 +95,10 @@ final class TestCaptures {
 
         private final boolean nanos;
 
-        Pcap packet(long timestampNanos, byte[] data, int originalLength) {
+        Pcap packet(long timestampNanos, byte[] data, long originalLength) {
             long seconds = timestampNanos / 1_000_000_000L;
             long frac = timestampNanos % 1_000_000_000L;
-            return record((int) seconds, (int) (nanos ? frac : frac / 1000), data.length, originalLength)
+            return record((int) seconds, (int) (nanos ? frac : frac / 1000), data.length, (int) originalLength)
                     .raw(data);
         }
 

@@ -79,7 +79,7 @@ class SinglePointTest {
     }
 
     private static boolean onePoint(Path file) throws IOException {
-        try (CaptureCursor cursor = new CaptureCursor(file, DecodeTables.defaults(), new Registry(), 0)) {
+        try (CaptureCursor cursor = new CaptureCursor(file, file.toString(), DecodeTables.defaults(), new Registry(), 0)) {
             return cursor.onePoint();
         }
     }

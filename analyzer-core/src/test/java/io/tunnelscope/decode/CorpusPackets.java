@@ -12,7 +12,7 @@ import java.util.List;
 
 /** Packets of a corpus file, copied out of the reader for repeated decoding. */
 final class CorpusPackets {
-    record Packet(byte[] data, int originalLength, int linkType) {
+    record Packet(byte[] data, long originalLength, int linkType) {
     }
 
     private CorpusPackets() {

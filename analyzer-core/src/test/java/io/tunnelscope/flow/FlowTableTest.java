@@ -54,7 +54,7 @@ class FlowTableTest {
     }
 
     private interface TriConsumer {
-        void accept(String point, long nanos, int length, PacketView view);
+        void accept(String point, long nanos, long length, PacketView view);
     }
 
     /** The model: flows by their texts, per-point [packets, bytes], tunnels by text in first-seen order. */

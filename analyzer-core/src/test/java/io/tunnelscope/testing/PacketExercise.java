@@ -70,7 +70,7 @@ public final class PacketExercise {
     }
 
     /** Exercises {@code packet} as a capture of link type {@code linkType}; returns its line. */
-    public String exercise(byte[] packet, int originalLength, int linkType, long timestampNanos) {
+    public String exercise(byte[] packet, long originalLength, int linkType, long timestampNanos) {
         return exercise(ByteBuffer.wrap(packet), 0, packet.length, originalLength, linkType, timestampNanos);
     }
 
@@ -79,7 +79,7 @@ public final class PacketExercise {
      * same bytes are then decoded again at another position of a larger buffer with other bytes
      * around them, which must give the same line (nothing outside the packet is read).
      */
-    public String exercise(ByteBuffer buffer, int offset, int capturedLength, int originalLength,
+    public String exercise(ByteBuffer buffer, int offset, int capturedLength, long originalLength,
                            int linkType, long timestampNanos) {
         String first = decodeAndFormat(buffer, offset, capturedLength, originalLength, linkType,
                 timestampNanos, true);
@@ -102,7 +102,7 @@ public final class PacketExercise {
         return first;
     }
 
-    private String decodeAndFormat(ByteBuffer buffer, int offset, int capturedLength, int originalLength,
+    private String decodeAndFormat(ByteBuffer buffer, int offset, int capturedLength, long originalLength,
                                    int linkType, long timestampNanos, boolean accessors) {
         LayerStack stack = decoder.decode(buffer, offset, capturedLength, originalLength, linkType);
         checkStack(stack);

@@ -79,7 +79,7 @@ final class LiveSession implements LiveCapture.Listener {
             iface[k] = r.interfaceId();
             offset[k] = used;
             captured[k] = len;
-            wire[k] = r.originalLength();
+            wire[k] = (int) Math.min(r.originalLength(), Integer.MAX_VALUE);
             flags[k] = packetFlags;
             vni[k] = packetVni;
             innerLength[k] = inner;

@@ -99,8 +99,9 @@ final class Loader {
                     int flags = flags(view, stack);
                     int inner = view.innerIpLayer();
                     store.add(record.timestampNanos(), (int) record.frameNumber(), point, record.buffer(),
-                            record.offset(), record.capturedLength(), record.originalLength(), flags,
-                            (int) view.vni(), inner >= 0 ? view.ipTotalLength(inner) : 0, protoCode(stack));
+                            record.offset(), record.capturedLength(),
+                            (int) Math.min(record.originalLength(), Integer.MAX_VALUE), flags, (int) view.vni(),
+                            inner >= 0 ? view.ipTotalLength(inner) : 0, protoCode(stack));
                 }
             } catch (CaptureFormatException e) {
                 errors.add(e.getMessage());
