@@ -106,6 +106,52 @@ public final class CaptureReaders {
         return open(name, new ByteInput.Heap(data));
     }
 
+    /**
+     * Opens a capture arriving on a stream: standard input, a pipe or FIFO, a socket, e.g. the
+     * output of {@code tcpdump -U -w -} or {@code ssh node tcpdump -U -w -}. Classic pcap (either
+     * byte order, micro- or nanosecond), pcapng (any number of sections), or either of them
+     * gzip-compressed, recognised by the magic number.
+     *
+     * <p>Reading is incremental: a packet is returned as soon as its record has arrived, and only
+     * the current record (at most {@link #MAX_RECORD} bytes plus its block) is held in memory, so
+     * a stream of any length can be read. The reader owns {@code in} and closes it on
+     * {@link CaptureReader#close()}. Messages ({@link CaptureFormatException}) name the input
+     * {@code name} and the offset in the (uncompressed) stream; a stream that ends inside a record
+     * is a truncated record at that record's offset, after every whole packet before it.
+     *
+     * @param name what messages call the input, e.g. {@code "-"} or {@code "node1: tcpdump"}
+     * @throws CaptureFormatException when the stream is empty or does not start as a capture
+     */
+    public static CaptureReader open(String name, InputStream in) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        boolean opened = false;
+        try {
+            buffered.mark(2);
+            int first = buffered.read();
+            int second = first < 0 ? -1 : buffered.read();
+            buffered.reset();
+            if (first < 0) {
+                throw new CaptureFormatException(name, 0, "empty stream");
+            }
+            InputStream source = buffered;
+            if (first == 0x1F && second == 0x8B) {
+                try {
+                    source = new GZIPInputStream(buffered, 1 << 16);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
+                }
+            }
+            ByteInput input = new ByteInput.Streamed(name, source, MAX_BLOCK);
+            CaptureReader reader = open(name, input);
+            opened = true;
+            return reader;
+        } finally {
+            if (!opened) {
+                buffered.close();
+            }
+        }
+    }
+
     private static CaptureReader open(String name, ByteInput in) throws IOException {
         int got = in.ensure(0, 4);
         if (got == 0) {
