@@ -1,5 +1,6 @@
 package io.tunnelscope.cli;
 
+import io.tunnelscope.state.ClusterState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.util.stream.Stream;
 /**
  * Turns the FILE|DIR arguments of a command into the capture files to read: a file as given, a
  * directory as the capture files directly inside it (by name: .pcap, .pcapng, .cap, .dmp and
- * their .gz), sorted by name.
+ * their .gz), sorted by name; a directory {@code tunnelscope collect} wrote also as the captures of
+ * each node's directory ({@code DIR/NODE/*.pcapng}, node by node).
  */
 final class CaptureInputs {
     private CaptureInputs() {
@@ -35,9 +37,11 @@ final class CaptureInputs {
             Path path = Path.of(argument);
             if (Files.isDirectory(path)) {
                 List<Path> inside = new ArrayList<>();
-                try (Stream<Path> listing = Files.list(path)) {
-                    listing.filter(Files::isRegularFile).filter(CaptureInputs::looksLikeCapture)
-                            .sorted().forEach(inside::add);
+                try {
+                    list(path, inside);
+                    for (Path node : ClusterState.nodeDirectories(path)) {
+                        list(node, inside);
+                    }
                 } catch (IOException e) {
                     problems.add(argument + ": cannot list directory: " + e.getMessage());
                     continue;
@@ -60,6 +64,12 @@ final class CaptureInputs {
             throw new BadInputException(problems.isEmpty() ? "no capture files" : String.join("\n", problems));
         }
         return files;
+    }
+
+    private static void list(Path dir, List<Path> into) throws IOException {
+        try (Stream<Path> listing = Files.list(dir)) {
+            listing.filter(Files::isRegularFile).filter(CaptureInputs::looksLikeCapture).sorted().forEach(into::add);
+        }
     }
 
     static boolean looksLikeCapture(Path file) {

@@ -127,8 +127,8 @@ final class DecodeCommand {
                 TreeMap<Integer, Long> undecoded = new TreeMap<>();
                 String name = file.toString();
                 sink.beginFile(file);
-                String stem = PointNames.stem(file.getFileName().toString());
                 try (CaptureReader reader = CaptureReaders.open(file)) {
+                    String stem = PointNames.stem(file.getFileName().toString(), reader.comments());
                     while (printed < limit && reader.next(record)) {
                         LayerStack stack = decoder.decode(record);
                         if (!LinkType.isSupported(record.linkType())) {

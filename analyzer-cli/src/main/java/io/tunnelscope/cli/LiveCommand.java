@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -268,9 +267,7 @@ final class LiveCommand {
         private final int width;
         private final long[] shown;
         private final StringBuilder text = new StringBuilder(256);
-        private final Map<String, Long> pathsSeen = new HashMap<>();
-        private final Map<String, Long> natSeen = new HashMap<>();
-        private final Map<String, Long> tunnelsSeen = new HashMap<>();
+        private final CorrelationNews news = new CorrelationNews(this::point);
         private volatile boolean interrupted;
         private long printed;
         private long summarized;
@@ -460,61 +457,8 @@ final class LiveCommand {
             flushOutput();
             CorrelationReport report = correlate();
             long now = System.currentTimeMillis() * 1_000_000L;
-            List<Map<String, Object>> paths = new ArrayList<>();
-            List<Map<String, Object>> nats = new ArrayList<>();
-            List<Map<String, Object>> tunnels = new ArrayList<>();
-            if (report != null) {
-                for (CorrelationReport.Path p : report.paths()) {
-                    List<String> points = p.points().stream().map(this::point).toList();
-                    String key = String.join(" -> ", points);
-                    long added = p.packets() - pathsSeen.getOrDefault(key, 0L);
-                    pathsSeen.put(key, p.packets());
-                    if (added > 0) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("points", points);
-                        m.put("packets", p.packets());
-                        m.put("new", added);
-                        paths.add(m);
-                    }
-                }
-                for (CorrelationReport.Nat n : report.nat()) {
-                    String key = n.kind() + " " + n.original() + " -> " + n.translated() + " between "
-                            + point(n.from()) + " and " + point(n.to());
-                    long total = n.packets() + n.replyPackets();
-                    long added = total - natSeen.getOrDefault(key, 0L);
-                    natSeen.put(key, total);
-                    if (added > 0) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("kind", n.kind());
-                        m.put("original", n.original());
-                        m.put("translated", n.translated());
-                        m.put("from", point(n.from()));
-                        m.put("to", point(n.to()));
-                        m.put("packets", n.packets());
-                        m.put("replyPackets", n.replyPackets());
-                        m.put("new", added);
-                        nats.add(m);
-                    }
-                }
-                for (CorrelationReport.Tunnel t : report.tunnels()) {
-                    String key = t.encap() + (t.vni() == null ? "" : " vni " + t.vni()) + " " + t.outerSrc()
-                            + " -> " + t.outerDst() + " port " + t.outerPorts();
-                    long added = t.packets() - tunnelsSeen.getOrDefault(key, 0L);
-                    tunnelsSeen.put(key, t.packets());
-                    if (added > 0) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("encap", t.encap());
-                        m.put("vni", t.vni());
-                        m.put("outerSrc", t.outerSrc());
-                        m.put("outerDst", t.outerDst());
-                        m.put("outerPorts", t.outerPorts());
-                        m.put("packets", t.packets());
-                        m.put("new", added);
-                        tunnels.add(m);
-                    }
-                }
-            }
-            boolean nothingNew = paths.isEmpty() && nats.isEmpty() && tunnels.isEmpty();
+            CorrelationNews.News fresh = news.since(report);
+            boolean nothingNew = fresh.isEmpty();
             if (nothingNew && printed == summarized) {
                 return; // no packet since the last summary: stay quiet
             }
@@ -525,9 +469,9 @@ final class LiveCommand {
                 event.put("tsNanos", now);
                 event.put("packets", printed);
                 event.put("correlated", report != null);
-                event.put("paths", paths);
-                event.put("nat", nats);
-                event.put("tunnels", tunnels);
+                event.put("paths", fresh.paths());
+                event.put("nat", fresh.nat());
+                event.put("tunnels", fresh.tunnels());
                 printJson(event);
             } else {
                 StringBuilder head = new StringBuilder("-- ");
@@ -542,27 +486,9 @@ final class LiveCommand {
                     head.append("; new since the last summary:");
                 }
                 out.println(head);
-                for (Map<String, Object> p : paths) {
-                    out.printf(Locale.ROOT, "--   path   %s: %d journeys (+%d)%n",
-                            String.join(" -> ", asStrings(p.get("points"))), p.get("packets"), p.get("new"));
-                }
-                for (Map<String, Object> n : nats) {
-                    out.printf(Locale.ROOT, "--   nat    %s %s -> %s between %s and %s: %d packets, %d replies (+%d)%n",
-                            n.get("kind"), n.get("original"), n.get("translated"), n.get("from"), n.get("to"),
-                            n.get("packets"), n.get("replyPackets"), n.get("new"));
-                }
-                for (Map<String, Object> t : tunnels) {
-                    out.printf(Locale.ROOT, "--   tunnel %s%s %s -> %s port %s: %d packets (+%d)%n", t.get("encap"),
-                            t.get("vni") == null ? "" : " vni " + t.get("vni"), t.get("outerSrc"), t.get("outerDst"),
-                            t.get("outerPorts"), t.get("packets"), t.get("new"));
-                }
+                CorrelationNews.printText(fresh, out);
             }
             flushOutput();
-        }
-
-        @SuppressWarnings("unchecked")
-        private List<String> asStrings(Object list) {
-            return (List<String>) list;
         }
 
         private void printJson(Object value) {

@@ -42,11 +42,20 @@ public final class PcapngWriter implements Closeable, Flushable {
 
     /** As {@link #PcapngWriter(Path, List)} onto a stream, which {@link #close()} closes. */
     public PcapngWriter(OutputStream stream, List<CaptureInterface> interfaces) throws IOException {
+        this(stream, interfaces, List.of());
+    }
+
+    /**
+     * As {@link #PcapngWriter(OutputStream, List)}, the section header carrying
+     * {@code sectionComments} as {@code opt_comment} options (e.g. {@code tunnelscope-node=node1}).
+     */
+    public PcapngWriter(OutputStream stream, List<CaptureInterface> interfaces, List<String> sectionComments)
+            throws IOException {
         this.out = new BufferedOutputStream(stream, 1 << 16);
         this.interfaceCount = interfaces.size();
         boolean ok = false;
         try {
-            writeSectionHeader();
+            writeSectionHeader(sectionComments);
             for (CaptureInterface iface : interfaces) {
                 writeInterface(iface);
             }
@@ -59,11 +68,14 @@ public final class PcapngWriter implements Closeable, Flushable {
         }
     }
 
-    private void writeSectionHeader() throws IOException {
+    private void writeSectionHeader(List<String> comments) throws IOException {
         begin(PcapngReader.SHB);
         block.putInt(PcapngReader.BYTE_ORDER_MAGIC);
         block.putShort((short) 1).putShort((short) 0);
         block.putLong(-1L); // section length not given
+        for (String comment : comments) {
+            option(PcapngReader.OPT_COMMENT, comment);
+        }
         option(SHB_USERAPPL, "Tunnelscope");
         endOptions();
         end();

@@ -64,8 +64,8 @@ final class CaptureCursor implements Closeable {
 
     CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
         this.path = path;
-        this.baseName = PointNames.stem(path.getFileName().toString());
         this.reader = CaptureReaders.open(path);
+        this.baseName = PointNames.stem(path.getFileName().toString(), reader.comments());
         this.decoder = new PacketDecoder(tables);
         this.registry = registry;
         this.limit = limit;

@@ -73,9 +73,9 @@ final class Loader {
             Path file = files.get(f);
             store.files.add(file);
             store.fileStart[f] = store.size();
-            String stem = PointNames.stem(file.getFileName().toString());
             Map<Long, Integer> pointByKey = new HashMap<>();
             try (CaptureReader reader = CaptureReaders.open(file)) {
+                String stem = PointNames.stem(file.getFileName().toString(), reader.comments());
                 int n = 0;
                 while (reader.next(record)) {
                     if ((++n & 0x3FF) == 0) {
