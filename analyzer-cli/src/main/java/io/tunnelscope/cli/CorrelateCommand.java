@@ -1,9 +1,11 @@
 package io.tunnelscope.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.correlate.Correlator;
 import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.state.AddressNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -37,6 +39,7 @@ final class CorrelateCommand {
         options.addOption(Option.builder().longOpt("journeys").desc("include every packet's journey").build());
         CommonOptions.addWindow(options);
         CommonOptions.addDecodeAs(options);
+        CommonOptions.addNames(options);
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
         return options;
     }
@@ -46,6 +49,7 @@ final class CorrelateCommand {
         Correlator.Options options = new Correlator.Options();
         List<Path> files;
         List<String> inputProblems = new java.util.ArrayList<>();
+        AddressNames names;
         try {
             line = new DefaultParser().parse(options(), args);
             if (line.hasOption("help")) {
@@ -64,6 +68,7 @@ final class CorrelateCommand {
             options.keepJourneys = line.hasOption("journeys");
             options.windowNanos = CommonOptions.windowNanos(line, options.windowNanos);
             files = CaptureInputs.expand(line.getArgList(), inputProblems);
+            names = AddressNames.from(CommonOptions.state(line));
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope correlate: " + e.getMessage());
             return Main.EXIT_INPUT;
@@ -85,14 +90,19 @@ final class CorrelateCommand {
         }
         if (line.hasOption("json")) {
             try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
+                ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                JsonNode tree = mapper.valueToTree(report);
+                JsonNames.annotate(tree, names);
+                mapper.writeValue(out, tree);
                 out.println();
             } catch (IOException e) {
                 err.println("tunnelscope correlate: cannot write JSON: " + e.getMessage());
                 return Main.EXIT_INPUT;
             }
         } else {
-            printText(report);
+            PrintStream text = AddressText.naming(out, names);
+            new CorrelateCommand(text, err).printText(report);
+            text.flush();
         }
         out.flush();
         boolean unread = !inputProblems.isEmpty() || !report.errors().isEmpty();

@@ -1,5 +1,6 @@
 package io.tunnelscope.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.anomaly.Analyzer;
@@ -11,6 +12,7 @@ import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.FlowSummary;
 import io.tunnelscope.report.Severity;
+import io.tunnelscope.state.AddressNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -55,6 +57,7 @@ final class ReportCommand {
                 .desc("info|warning|error|never: exit 1 when a finding is at or above it (default error)").build());
         CommonOptions.addWindow(options);
         CommonOptions.addDecodeAs(options);
+        CommonOptions.addNames(options);
         options.addOption(Option.builder().longOpt("no-progress").desc("no progress bar on a terminal").build());
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
         return options;
@@ -66,6 +69,7 @@ final class ReportCommand {
         Severity failOn;
         List<Path> files;
         List<String> inputProblems = new java.util.ArrayList<>();
+        AddressNames names;
         try {
             line = new DefaultParser().parse(options(), args);
             if (line.hasOption("help")) {
@@ -87,6 +91,8 @@ final class ReportCommand {
             options.correlation.tables = CommonOptions.tables(line);
             options.correlation.windowNanos = CommonOptions.windowNanos(line, options.correlation.windowNanos);
             files = CaptureInputs.expand(line.getArgList(), inputProblems);
+            options.state = CommonOptions.state(line);
+            names = AddressNames.from(options.state);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope report: " + e.getMessage());
             return Main.EXIT_INPUT;
@@ -113,10 +119,13 @@ final class ReportCommand {
         for (String limit : report.limits()) {
             err.println("note: " + limit);
         }
+        for (String problem : options.state.problems()) {
+            err.println("note: state not used: " + problem);
+        }
         String json = line.getOptionValue("json");
         try {
             if (json != null) {
-                writeJson(report, json);
+                writeJson(report, json, names);
             }
             if (line.hasOption("junit")) {
                 Files.writeString(Path.of(line.getOptionValue("junit")), JunitReport.render(report, Rules.all(), failOn),
@@ -131,7 +140,9 @@ final class ReportCommand {
             return Main.EXIT_INPUT;
         }
         if (!"-".equals(json)) {
-            printText(report, failOn);
+            PrintStream text = AddressText.naming(out, names);
+            new ReportCommand(text, err).printText(report, failOn);
+            text.flush();
         }
         out.flush();
         boolean unread = !inputProblems.isEmpty() || !report.errors().isEmpty();
@@ -142,14 +153,16 @@ final class ReportCommand {
         return failOn != null && worst != null && worst.compareTo(failOn) >= 0 ? Main.EXIT_FINDINGS : Main.EXIT_OK;
     }
 
-    private void writeJson(AnalysisReport report, String target) throws IOException {
+    private void writeJson(AnalysisReport report, String target, AddressNames names) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        JsonNode tree = mapper.valueToTree(report);
+        JsonNames.annotate(tree, names);
         if (target.equals("-")) {
-            mapper.writeValue((OutputStream) out, report);
+            mapper.writeValue((OutputStream) out, tree);
             out.println();
         } else {
-            mapper.writeValue(Path.of(target).toFile(), report);
+            mapper.writeValue(Path.of(target).toFile(), tree);
         }
     }
 
@@ -219,6 +232,12 @@ final class ReportCommand {
             }
             if (!evidence.isEmpty()) {
                 out.println("          evidence: " + String.join(", ", evidence));
+            }
+            if (f.state() != null) {
+                out.println("          basis: " + f.state().basis() + ". " + f.state().summary());
+                for (String quote : f.state().quotes()) {
+                    out.println("          state: " + quote);
+                }
             }
             out.println("          fix: " + f.recommendation());
         }
