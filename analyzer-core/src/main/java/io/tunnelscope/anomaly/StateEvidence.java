@@ -147,10 +147,10 @@ final class StateEvidence {
                 quotes.add(node.name() + " subnet.env FLANNEL_MTU=" + node.subnetEnv().mtu());
             }
         }
-        List<String> problems = new ArrayList<>();
+        Set<String> problems = new LinkedHashSet<>();
         for (StateChecks.MtuProblem p : checks.mtuProblems(AnalysisContext::overhead)) {
             if (p.node() == null || nodes.isEmpty() || nodes.contains(p.node())) {
-                problems.add(p.summary());
+                problems.add(p.node() == null ? "between nodes" : p.node());
             }
         }
         if (quotes.isEmpty()) {
@@ -161,8 +161,8 @@ final class StateEvidence {
             return new StateCheck(StateCheck.PACKETS, "Not confirmed by the state: the configured MTUs fit together "
                     + "(the trouble is elsewhere on the path, or the configuration changed since).", quotes);
         }
-        return new StateCheck(StateCheck.PACKETS_AND_STATE, "Confirmed by the configured MTUs: "
-                + String.join(" ", problems), quotes);
+        return new StateCheck(StateCheck.PACKETS_AND_STATE, "Confirmed by the configured MTUs quoted here, which do not "
+                + "fit together on " + String.join(", ", problems) + " (MTU_CONFIG says how).", quotes);
     }
 
     private static StateCheck vtep(AnalysisContext context, StateChecks checks, Finding f) {
