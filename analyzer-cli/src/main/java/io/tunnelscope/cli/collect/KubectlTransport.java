@@ -47,6 +47,11 @@ final class KubectlTransport implements Transport {
     }
 
     @Override
+    public String ownTraffic() {
+        return "kubelet";
+    }
+
+    @Override
     public void setUp() throws IOException {
         String created = run(List.of("kubectl", "debug", "node/" + node, "--image=" + image, "--profile=sysadmin", "--",
                 "sleep", SLEEP_SECONDS), setUpSeconds);

@@ -133,7 +133,7 @@ public final class NodeSession {
                 continue;
             }
             List<String> command = transport.command(RemoteScripts.CAPTURE, "tunnelscope-capture",
-                    List.of(d.name(), settings.filter, String.valueOf(settings.snapLength)));
+                    List.of(d.name(), settings.filter, String.valueOf(settings.snapLength), transport.ownTraffic()));
             captures.add(new DeviceCapture(name, d.name(), d.description(), dir.resolve(d.name() + ".pcapng"),
                     command));
         }

@@ -21,6 +21,15 @@ public interface Transport {
         return "/";
     }
 
+    /**
+     * The transport's own traffic that captures must leave out, as the capture script names it:
+     * {@code ssh} (the sessions streaming captures back), {@code kubelet} (kubectl exec streams), or
+     * empty when the transport uses no network.
+     */
+    default String ownTraffic() {
+        return "";
+    }
+
     /** Prepares the node before any command (e.g. starts a debug pod); throws with the reason when it cannot. */
     default void setUp() throws IOException {
     }

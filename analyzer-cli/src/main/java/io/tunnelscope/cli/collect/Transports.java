@@ -121,6 +121,11 @@ public final class Transports {
         }
 
         @Override
+        public String ownTraffic() {
+            return "ssh";
+        }
+
+        @Override
         public List<String> command(String script, String name, List<String> args) {
             List<String> command = new ArrayList<>(List.of("ssh", "-T", "-o", "BatchMode=yes", "-o",
                     "ConnectTimeout=15", "-o", "ServerAliveInterval=10"));

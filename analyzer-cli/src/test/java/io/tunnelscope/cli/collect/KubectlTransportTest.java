@@ -94,7 +94,7 @@ class KubectlTransportTest {
         for (List<String> call : calls.subList(3, 6)) {
             assertEquals(List.of("exec", "-i", POD, "--", "sh", "-c", RemoteScripts.CAPTURE, "tunnelscope-capture"),
                     call.subList(0, 8));
-            assertEquals(List.of("", "0"), call.subList(9, 11), "no filter, whole packets");
+            assertEquals(List.of("", "0", "kubelet"), call.subList(9, 12), "no filter, whole packets, not the exec streams");
             devices.add(call.get(8));
         }
         assertEquals(List.of("docker0", "ens33", "flannel.1"), devices.stream().sorted().toList());
