@@ -122,7 +122,7 @@ final class DecodeCommand {
         PrintStream printed = names.isEmpty() ? out : line.hasOption("json")
                 ? AddressText.lines(out, json -> JsonNames.annotateLine(json, names)) : AddressText.naming(out, names);
         PacketSink sink = line.hasOption("json")
-                ? new DecodeJsonWriter(printed, false, line.hasOption("include-payload"))
+                ? new DecodeJsonWriter(printed, !names.isEmpty(), line.hasOption("include-payload"))
                 : new TextSink(printed, new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();
