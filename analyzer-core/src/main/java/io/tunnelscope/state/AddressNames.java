@@ -206,4 +206,88 @@ public final class AddressNames {
     public Set<String> namespaces() {
         return namespaces.keySet();
     }
+
+    /**
+     * {@code line} with every named IPv4 address followed by its name in parentheses, after the
+     * address and its port, as tcpdump prints a resolved name beside it
+     * ({@code 10.244.1.2.40100 (pod default/web-1) > 10.244.2.2.5201 (pod default/web-2)},
+     * {@code SNAT 10.244.1.2 (pod default/web-1) -> 10.0.0.2 (node worker1)}); blocks
+     * ({@code 10.244.1.0/24}) keep no name. The line itself when nothing in it has a name.
+     */
+    public String annotate(String line) {
+        StringBuilder out = null;
+        int copied = 0;
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9' || (i > 0 && (isWordChar(line.charAt(i - 1)) || line.charAt(i - 1) == '.'))) {
+                i++;
+                continue;
+            }
+            int[] parsed = dottedQuad(line, i);
+            if (parsed == null) {
+                while (i < n && (Character.isDigit(line.charAt(i)) || line.charAt(i) == '.')) {
+                    i++;
+                }
+                continue;
+            }
+            int end = parsed[1];
+            if (end < n && (line.charAt(end) == '/' || isWordChar(line.charAt(end)) && line.charAt(end) != '.')) {
+                i = end;
+                continue;
+            }
+            Name name = ipv4(parsed[0]);
+            int after = end;
+            if (after + 1 < n && (line.charAt(after) == '.' || line.charAt(after) == ':')
+                    && Character.isDigit(line.charAt(after + 1))) {
+                int p = after + 1;
+                while (p < n && Character.isDigit(line.charAt(p))) {
+                    p++;
+                }
+                after = p;
+            }
+            if (name != null) {
+                if (out == null) {
+                    out = new StringBuilder(n + 32);
+                }
+                out.append(line, copied, after).append(" (").append(name.label()).append(')');
+                copied = after;
+            }
+            i = after;
+        }
+        if (out == null) {
+            return line;
+        }
+        return out.append(line, copied, n).toString();
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+    }
+
+    /** The IPv4 address starting at {@code at} as {value, end}, or null. */
+    private static int[] dottedQuad(String s, int at) {
+        int value = 0;
+        int i = at;
+        for (int part = 0; part < 4; part++) {
+            if (part > 0) {
+                if (i >= s.length() || s.charAt(i) != '.') {
+                    return null;
+                }
+                i++;
+            }
+            int start = i;
+            int v = 0;
+            while (i < s.length() && Character.isDigit(s.charAt(i)) && i - start < 3) {
+                v = v * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || v > 255) {
+                return null;
+            }
+            value = value << 8 | v;
+        }
+        return new int[] {value, i};
+    }
 }
