@@ -82,7 +82,7 @@ public final class DeviceCapture {
     /** Starts the process and the threads that read its output. */
     public void start() {
         try {
-            process = new ProcessBuilder(command).start();
+            process = new ProcessBuilder(Detached.command(command)).start();
         } catch (IOException e) {
             fail("cannot run " + command.get(0) + ": " + e.getMessage());
             listening.countDown();

@@ -176,7 +176,7 @@ public final class NodeSession {
         List<String> args = new ArrayList<>(List.of(boundary, transport.root()));
         args.addAll(items);
         List<String> command = transport.command(RemoteScripts.STATE, "tunnelscope-state", args);
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        Process p = new ProcessBuilder(Detached.command(command)).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "collect-" + name + "-state-stderr");
