@@ -64,7 +64,7 @@ class KubectlTransportTest {
     private List<List<String>> calls() throws IOException {
         List<List<String>> calls = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir.resolve("calls"))) {
-            for (Path f : files.filter(p -> p.getFileName().toString().matches("call-\\d+")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("call-\\d+-\\d+")).sorted().toList()) {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
                 calls.add(List.of(text.substring(0, text.length() - 1).split("\0", -1)));
             }

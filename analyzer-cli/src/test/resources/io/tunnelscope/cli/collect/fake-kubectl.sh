@@ -9,8 +9,8 @@
 #   delete pod POD ...    "pod deleted"
 set -u
 dir=$FAKE_KUBECTL_DIR
-n=$(ls "$dir" | grep -c '^call-' || true)
-call=$(printf '%s/call-%04d' "$dir" "$n")
+# named by the time of the call (then the pid): concurrent calls never share a name
+call=$(printf '%s/call-%s-%08d' "$dir" "$(date +%s%N)" "$$")
 : > "$call.tmp"
 for a in "$@"; do printf '%s\0' "$a" >> "$call.tmp"; done
 mv "$call.tmp" "$call"
