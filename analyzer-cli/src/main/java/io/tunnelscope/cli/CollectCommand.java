@@ -150,10 +150,10 @@ final class CollectCommand {
             }
             settings.pods = line.hasOption("pods");
             settings.filter = line.getOptionValue("filter", "");
-            settings.snapLength = line.hasOption("snaplen") ? (int) positive(line, "snaplen", 0) : 0;
-            durationNanos = seconds(line, "duration", 0, false);
-            limit = positive(line, "count", Long.MAX_VALUE);
-            summaryNanos = seconds(line, "summary-every", 5 * NANOS, true);
+            settings.snapLength = line.hasOption("snaplen") ? (int) CommonOptions.positive(line, "snaplen", 0) : 0;
+            durationNanos = CommonOptions.seconds(line, "duration", 0, false);
+            limit = CommonOptions.positive(line, "count", Long.MAX_VALUE);
+            summaryNanos = CommonOptions.seconds(line, "summary-every", 5 * NANOS, true);
             correlation.tables = CommonOptions.tables(line);
             Map<String, String> seen = new LinkedHashMap<>();
             for (String spec : specs) {
@@ -185,39 +185,6 @@ final class CollectCommand {
             return Main.EXIT_INPUT;
         }
         return new Session(nodes, dir, correlation, line.hasOption("json"), durationNanos, limit, summaryNanos).run();
-    }
-
-    private static long positive(CommandLine line, String option, long absent) {
-        if (!line.hasOption(option)) {
-            return absent;
-        }
-        String value = line.getOptionValue(option);
-        try {
-            long n = Long.parseLong(value);
-            if (n <= 0) {
-                throw new IllegalArgumentException("--" + option + " must be a positive number: " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + option + " takes a number: " + value);
-        }
-    }
-
-    private static long seconds(CommandLine line, String option, long absent, boolean zeroAllowed) {
-        if (!line.hasOption(option)) {
-            return absent;
-        }
-        String value = line.getOptionValue(option);
-        double s;
-        try {
-            s = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + option + " takes a number of seconds: " + value);
-        }
-        if (!(s > 0 || (zeroAllowed && s == 0)) || s > 1e9) {
-            throw new IllegalArgumentException("--" + option + " must be a positive number of seconds: " + value);
-        }
-        return (long) (s * NANOS);
     }
 
     /** One collection: the nodes, the loop, the summaries and the end report. */

@@ -99,4 +99,39 @@ final class CommonOptions {
         }
         return ClusterState.load(directories, k8s);
     }
+
+    /** A positive whole number option ({@code --count N}), or {@code absent} when not given. */
+    static long positive(CommandLine line, String option, long absent) {
+        if (!line.hasOption(option)) {
+            return absent;
+        }
+        String value = line.getOptionValue(option);
+        try {
+            long n = Long.parseLong(value);
+            if (n <= 0) {
+                throw new IllegalArgumentException("--" + option + " must be a positive number: " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + " takes a number: " + value);
+        }
+    }
+
+    /** A number of seconds option ({@code --duration S}) in nanoseconds, or {@code absent} when not given. */
+    static long seconds(CommandLine line, String option, long absent, boolean zeroAllowed) {
+        if (!line.hasOption(option)) {
+            return absent;
+        }
+        String value = line.getOptionValue(option);
+        double s;
+        try {
+            s = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + " takes a number of seconds: " + value);
+        }
+        if (!(s > 0 || (zeroAllowed && s == 0)) || s > 1e9) {
+            throw new IllegalArgumentException("--" + option + " must be a positive number of seconds: " + value);
+        }
+        return (long) (s * 1_000_000_000L);
+    }
 }

@@ -121,9 +121,9 @@ final class LiveCommand {
             captureOptions.interfaces(names);
             captureOptions.filter = line.getOptionValue("filter");
             captureOptions.promiscuous = line.hasOption("promisc");
-            limit = positive(line, "count", Long.MAX_VALUE);
-            durationNanos = seconds(line, "duration", 0, false);
-            summaryNanos = seconds(line, "summary-every", 5 * NANOS, true);
+            limit = CommonOptions.positive(line, "count", Long.MAX_VALUE);
+            durationNanos = CommonOptions.seconds(line, "duration", 0, false);
+            summaryNanos = CommonOptions.seconds(line, "summary-every", 5 * NANOS, true);
             correlation.tables = CommonOptions.tables(line);
         } catch (ParseException | IllegalArgumentException e) {
             err.println("tunnelscope live: " + e.getMessage());
@@ -171,39 +171,6 @@ final class LiveCommand {
                 err.println("tunnelscope live: cannot delete the temporary file " + file + ": " + e.getMessage());
             }
         }
-    }
-
-    private static long positive(CommandLine line, String option, long absent) {
-        if (!line.hasOption(option)) {
-            return absent;
-        }
-        String value = line.getOptionValue(option);
-        try {
-            long n = Long.parseLong(value);
-            if (n <= 0) {
-                throw new IllegalArgumentException("--" + option + " must be a positive number: " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + option + " takes a number: " + value);
-        }
-    }
-
-    private static long seconds(CommandLine line, String option, long absent, boolean zeroAllowed) {
-        if (!line.hasOption(option)) {
-            return absent;
-        }
-        String value = line.getOptionValue(option);
-        double s;
-        try {
-            s = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + option + " takes a number of seconds: " + value);
-        }
-        if (!(s > 0 || (zeroAllowed && s == 0)) || s > 1e9) {
-            throw new IllegalArgumentException("--" + option + " must be a positive number of seconds: " + value);
-        }
-        return (long) (s * NANOS);
     }
 
     private int list() {

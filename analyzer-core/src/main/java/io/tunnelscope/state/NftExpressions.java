@@ -157,18 +157,23 @@ final class NftExpressions {
             return block != null && block.contains(actual);
         }
         if (right.has("set")) {
-            for (JsonNode item : right.get("set")) {
-                Boolean one = containsText(item, actual);
-                if (one == null) {
-                    return null;
-                }
-                if (one) {
-                    return true;
-                }
-            }
-            return false;
+            return anyInSet(right.get("set"), item -> containsText(item, actual));
         }
         return null;
+    }
+
+    /** True when one item of an anonymous set matches, null when one cannot be told before a match. */
+    private static Boolean anyInSet(JsonNode set, java.util.function.Function<JsonNode, Boolean> matches) {
+        for (JsonNode item : set) {
+            Boolean one = matches.apply(item);
+            if (one == null) {
+                return null;
+            }
+            if (one) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Boolean containsNumber(JsonNode right, long actual) {
@@ -191,16 +196,7 @@ final class NftExpressions {
             return actual >= r.get(0).asLong() && actual <= r.get(1).asLong();
         }
         if (right.has("set")) {
-            for (JsonNode item : right.get("set")) {
-                Boolean one = containsNumber(item, actual);
-                if (one == null) {
-                    return null;
-                }
-                if (one) {
-                    return true;
-                }
-            }
-            return false;
+            return anyInSet(right.get("set"), item -> containsNumber(item, actual));
         }
         return null;
     }

@@ -395,8 +395,7 @@ public final class StateChecks {
 
     private static String firstHost(IpBlock subnet) {
         int network = subnet.ipv4Network();
-        int host = subnet.prefixLength() >= 31 ? network : network + 1;
-        return (host >>> 24) + "." + ((host >>> 16) & 0xff) + "." + ((host >>> 8) & 0xff) + "." + (host & 0xff);
+        return host(subnet.prefixLength() >= 31 ? network : network + 1);
     }
 
     /** The address other nodes' tunnel packets come from: the VXLAN local address, else the underlay NIC's. */
