@@ -88,6 +88,37 @@ class CollectPartsTest {
     }
 
     @Test
+    void usageErrorsExitTwoBeforeReachingAnyNode(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("node1"));
+        String[][] cases = {
+            {"--node", "node1=local"},
+            {"--out", dir.toString()},
+            {"--node", "node1=local", "--node", "node1=local", "--out", dir.resolve("x").toString()},
+            {"--node", "../up=local", "--out", dir.resolve("x").toString()},
+            {"--node", "node1=local", "--out", dir.toString()},
+            {"--node", "n=kubectl:worker1", "--out", dir.resolve("x").toString()},
+            {"--node", "n=local", "--duration", "-1", "--out", dir.resolve("x").toString()},
+            {"--node", "n=local", "--out", dir.resolve("x").toString(), "udp port 53"},
+        };
+        String[] messages = {"--out DIR is required", "name at least one --node NAME=TRANSPORT",
+            "--node node1 given twice", "a node name is letters, digits", "node1 exists already",
+            "kubectl nodes need --image IMAGE", "--duration must be a positive number of seconds",
+            "unexpected argument 'udp port 53' (a BPF filter goes after --filter)"};
+        for (int i = 0; i < cases.length; i++) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            String[] args = new String[cases[i].length + 1];
+            args[0] = "collect";
+            System.arraycopy(cases[i], 0, args, 1, cases[i].length);
+            int code = new io.tunnelscope.cli.Main(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                    new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+            assertEquals(2, code, String.join(" ", args));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains(messages[i]), err.toString(StandardCharsets.UTF_8));
+        }
+        assertFalse(java.nio.file.Files.exists(dir.resolve("x")), "nothing created on a usage error");
+    }
+
+    @Test
     void deviceNamesThatAreNotFileNamesAreRefused() {
         for (String ok : List.of("flannel.1", "cni0", "veth6b0c0001", "eth0", "any")) {
             assertTrue(NodeSession.validDeviceName(ok), ok);
