@@ -9,7 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Kubernetes node through {@code kubectl}: one debug pod per node ({@code kubectl debug node/NODE
+ * A Kubernetes node through {@code kubectl}: the cluster's pods, nodes and services listed with the
+ * user's own kubectl, one debug pod per node ({@code kubectl debug node/NODE
  * --image=IMAGE --profile=sysadmin -- sleep 86400}: host network, host PID, the node's root at
  * {@code /host}, privileged), waited for ({@code kubectl wait --for=condition=Ready}), every command
  * run in it with {@code kubectl exec -i POD -- sh -c ...}, and the pod deleted at the end
@@ -49,6 +50,12 @@ final class KubectlTransport implements Transport {
     @Override
     public String ownTraffic() {
         return "kubelet";
+    }
+
+    /** The user's own kubectl lists the cluster's objects: the debug pod has no kubeconfig. */
+    @Override
+    public List<String> kubernetesCommand() {
+        return List.of("kubectl", "get", "pods,nodes,services", "-A", "-o", "json", "--request-timeout=15s");
     }
 
     @Override

@@ -86,6 +86,7 @@ public final class NodeSession {
             failure = e.getMessage();
             return false;
         }
+        recordKubernetesHere(state);
         StateSections.Section link = state.get(NodeState.LINK);
         if (link == null || link.exit() != 0) {
             failure = "cannot list its devices with 'ip -j -d link': " + (link == null ? "no output"
@@ -219,6 +220,46 @@ public final class NodeSession {
         }
         StateIndex.append(state.resolve(StateIndex.FILE), entries);
         return sections;
+    }
+
+    /**
+     * Lists the cluster's objects with the transport's local command when the node could not list
+     * them itself; a failure is a note in the index, never the node's failure.
+     */
+    private void recordKubernetesHere(Map<String, StateSections.Section> state) {
+        List<String> command = transport.kubernetesCommand();
+        StateSections.Section own = state.get(NodeState.KUBERNETES);
+        if (command == null || own != null && own.exit() == 0 && own.content().length > 0) {
+            return;
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("file", NodeState.KUBERNETES);
+        entry.put("command", String.join(" ", command));
+        try {
+            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            p.getOutputStream().close();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "collect-" + name + "-kubectl-get");
+            errReader.setDaemon(true);
+            errReader.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(settings.stateSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            errReader.join(5_000);
+            boolean ok = !p.isAlive() && p.exitValue() == 0 && out.length > 0;
+            if (ok) {
+                Files.write(dir.resolve(ClusterState.STATE_DIRECTORY).resolve(NodeState.KUBERNETES), out);
+            }
+            entry.put("exit", p.isAlive() ? -1 : p.exitValue());
+            entry.put("written", ok);
+            entry.put("stderr", err.toString(StandardCharsets.UTF_8).lines().toList());
+            StateIndex.append(dir.resolve(ClusterState.STATE_DIRECTORY).resolve(StateIndex.FILE), List.of(entry));
+        } catch (IOException e) {
+            notes.add(NodeState.KUBERNETES + " not recorded: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] randomBytes() {

@@ -30,6 +30,14 @@ public interface Transport {
         return "";
     }
 
+    /**
+     * A local command that lists the cluster's pods, nodes and services as JSON when the node
+     * itself cannot (a debug pod has no kubeconfig), or null.
+     */
+    default List<String> kubernetesCommand() {
+        return null;
+    }
+
     /** Prepares the node before any command (e.g. starts a debug pod); throws with the reason when it cannot. */
     default void setUp() throws IOException {
     }

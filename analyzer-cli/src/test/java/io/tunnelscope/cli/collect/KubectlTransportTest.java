@@ -45,8 +45,13 @@ class KubectlTransportTest {
         Path state = dir.resolve("state.txt");
         copy("state-output-vxlan-masq-host1.txt", state);
         Files.createDirectories(dir.resolve("calls"));
+        Path k8s = dir.resolve("k8s.json");
+        try (InputStream in = KubectlTransportTest.class.getResourceAsStream(
+                "/io/tunnelscope/state/kubernetes/k8s-vxlan.json")) {
+            Files.write(k8s, in.readAllBytes());
+        }
         return Map.of("PATH", bin + ":" + System.getenv("PATH"), "FAKE_KUBECTL_DIR", dir.resolve("calls").toString(),
-                "FAKE_STATE", state.toString(), "FAKE_PCAP", samplePcap().toString());
+                "FAKE_STATE", state.toString(), "FAKE_PCAP", samplePcap().toString(), "FAKE_K8S", k8s.toString());
     }
 
     static Path samplePcap() {
@@ -90,18 +95,21 @@ class KubectlTransportTest {
                 state.subList(0, 8));
         assertTrue(state.get(8).matches("tunnelscope-[0-9a-f]{24}"), state.get(8));
         assertEquals(List.of("/host"), state.subList(9, state.size()), "the node's root in a debug pod");
+        assertEquals(List.of("get", "pods,nodes,services", "-A", "-o", "json", "--request-timeout=15s"), calls.get(3),
+                "the debug pod has no kubeconfig: the user's kubectl lists the cluster");
         List<String> devices = new ArrayList<>();
-        for (List<String> call : calls.subList(3, 6)) {
+        for (List<String> call : calls.subList(4, 7)) {
             assertEquals(List.of("exec", "-i", POD, "--", "sh", "-c", RemoteScripts.CAPTURE, "tunnelscope-capture"),
                     call.subList(0, 8));
             assertEquals(List.of("", "0", "kubelet"), call.subList(9, 12), "no filter, whole packets, not the exec streams");
             devices.add(call.get(8));
         }
         assertEquals(List.of("docker0", "ens33", "flannel.1"), devices.stream().sorted().toList());
-        List<String> end = calls.get(6);
+        List<String> end = calls.get(7);
         assertEquals(List.of("/host", "conntrack-end.txt", "ip-neigh-end.json"), end.subList(9, end.size()));
-        assertEquals(List.of("delete", "pod", POD, "--wait=false"), calls.get(7));
-        assertEquals(8, calls.size());
+        assertEquals(List.of("delete", "pod", POD, "--wait=false"), calls.get(8));
+        assertEquals(9, calls.size());
+        assertTrue(Files.readString(out.resolve("worker1/state/kubernetes.json")).contains("\"web-1\""));
 
         // what the fake played back is on disk: the state as recorded, each capture as a pcapng
         String iptables = Files.readString(out.resolve("worker1/state/iptables-save.txt"));

@@ -7,6 +7,7 @@
 #   exec -i POD -- sh -c SCRIPT tunnelscope-capture DEV FILTER SNAP  tcpdump's messages and a pcap,
 #                                                                    until stdin closes
 #   delete pod POD ...    "pod deleted"
+#   get pods,nodes,services -A -o json   the dump in $FAKE_K8S
 set -u
 dir=$FAKE_KUBECTL_DIR
 # named by the time of the call (then the pid): concurrent calls never share a name
@@ -50,6 +51,9 @@ case $1 in
         ;;
     delete)
         echo "pod \"$3\" deleted"
+        ;;
+    get)
+        cat "$FAKE_K8S"
         ;;
     *)
         echo "fake kubectl: unexpected $*" >&2
