@@ -518,9 +518,10 @@ final class CollectCommand {
                 printJson(event);
             } else {
                 out.println();
-                out.println("Collection ended: " + end.text + ", " + packets + " packets from "
-                        + nodes.stream().filter(n -> n.failure() == null).count() + " of " + nodes.size()
-                        + " nodes, written to " + dir);
+                long capturing = nodes.stream().filter(n -> n.failure() == null && n.captures().stream()
+                        .anyMatch(c -> c.written() && c.error() == null)).count();
+                out.println("Collection ended: " + end.text + ", " + packets + " packets from " + capturing + " of "
+                        + nodes.size() + " nodes, written to " + dir);
                 int width = 6;
                 for (DeviceCapture c : captures) {
                     width = Math.max(width, c.device().length());

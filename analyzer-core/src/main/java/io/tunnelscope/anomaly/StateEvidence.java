@@ -83,7 +83,9 @@ final class StateEvidence {
             String source = NatRule.bare(nat.original());
             String translated = NatRule.bare(nat.translated());
             for (String peer : nat.peers()) {
-                StateChecks.NatCheck check = checks.snat(nat.to(), source, NatRule.bare(peer), translated);
+                // the node that sent the packet out rewrote it: the point before the rewrite is on it
+                StateChecks.NatCheck check = checks.snat(checks.state().nodeOfPoint(nat.from()) != null ? nat.from()
+                        : nat.to(), source, NatRule.bare(peer), translated);
                 if (check == null) {
                     continue;
                 }

@@ -144,9 +144,7 @@ public final class DeviceCapture {
                 }
             }
         } catch (IOException e) {
-            // the process is gone; its exit code says the rest
-        } finally {
-            listening.countDown();
+            // the process is gone; its exit code says the rest (readPackets records it, then counts down)
         }
     }
 
@@ -206,7 +204,8 @@ public final class DeviceCapture {
     /** Why a capture produced no stream, from the tool's messages and exit code. */
     private String failure() {
         List<String> text = messages();
-        String last = text.isEmpty() ? "" : text.get(text.size() - 1);
+        // the tool's last words: tcpdump says what and then why, "(socket: Operation not permitted)"
+        String last = String.join(" ", text.subList(Math.max(0, text.size() - 3), text.size()));
         if (exitCode == 255 && command.get(0).equals("ssh")) {
             return "ssh failed" + (last.isEmpty() ? "" : ": " + last);
         }
