@@ -198,6 +198,8 @@ class CollectLabTest {
             if (lab.exitValue() == 0) {
                 String end = Files.readString(out);
                 assertTrue(end.contains("Collection ended: interrupted"), end + Files.readString(log));
+                assertTrue(end.contains("; new since the last summary:") && end.contains("--   path   "),
+                        "the running correlation printed what it found while collect ran:\n" + end);
                 return collected;
             }
             if (!runLog.contains("captures dropped packets")) {
