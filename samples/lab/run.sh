@@ -6,6 +6,11 @@
 #                           [--hosts N] [--ul-mtu N] [--overlay-mtu N] [--bridge-mtu N] [--pod-mtu N]
 #   sudo samples/lab/run.sh --cleanup
 #
+# TSL_BEFORE_TRAFFIC / TSL_AFTER_TRAFFIC: bash commands run (in the foreground) once every capture
+# listens, before the traffic, and after the traffic, before the captures stop; they see
+# TSL_PREFIX, TSL_HOSTS (the host names), TSL_HOST_NAMESPACES and TSL_OUT. A failing hook fails
+# the run. Tests use them to capture the same traffic with another tool.
+#
 # Builds the scenario's hosts as network namespaces (tsl-*), records captures on every hop into
 # DIR together with scenario.json, and tears everything down on exit, also on failure.
 set -euo pipefail
@@ -17,7 +22,7 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_DIR/scenarios.sh"
 
 usage() {
-    sed -n '3,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '3,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit "${1:-2}"
 }
 
@@ -27,6 +32,16 @@ need_tools() {
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     [[ ${#missing[@]} -eq 0 ]] || die "missing tools: ${missing[*]} (see samples/lab/README.md)"
+}
+
+# run_hook VAR: runs the bash command in $VAR, if set, with the lab's names in the environment.
+run_hook() {
+    local var=$1 h namespaces=()
+    [[ -n ${!var:-} ]] || return 0
+    for h in "${HOSTS[@]}"; do namespaces+=("$(host_ns "$h")"); done
+    log "hook $var"
+    TSL_PREFIX=$TSL_PREFIX TSL_HOSTS="${HOSTS[*]}" TSL_HOST_NAMESPACES="${namespaces[*]}" TSL_OUT=$OUT \
+        bash -c "${!var}" || die "hook $var failed"
 }
 
 main() {
@@ -110,7 +125,9 @@ main() {
     if declare -F "setup_$scenario" >/dev/null; then "setup_$scenario"; fi
     if declare -F "fault_$scenario" >/dev/null; then "fault_$scenario"; fi
     start_captures
+    run_hook TSL_BEFORE_TRAFFIC
     "traffic_$scenario"
+    run_hook TSL_AFTER_TRAFFIC
     log "stopping captures"
     stop_captures
     log "writing scenario.json"

@@ -2,6 +2,7 @@ package io.tunnelscope.cli;
 
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
+import io.tunnelscope.state.ClusterState;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -27,6 +28,8 @@ import java.util.stream.Stream;
  * {@code <(...)}) or a device as a stream read once, front to back. A capture-named directory
  * entry that cannot be read (a dangling link, a FIFO, no permission) is a problem named on
  * stderr, never skipped silently.
+ * A directory {@code tunnelscope collect} wrote also stands for the captures of each node's
+ * directory ({@code DIR/NODE/*.pcapng}, node by node).
  */
 final class CaptureInputs {
     /** The argument that stands for standard input. */
@@ -103,7 +106,11 @@ final class CaptureInputs {
                 continue;
             }
             if (Files.isDirectory(path)) {
-                listDirectory(argument, path, inputs, problems);
+                List<Path> nodes = ClusterState.nodeDirectories(path);
+                listDirectory(argument, path, inputs, problems, !nodes.isEmpty());
+                for (Path node : nodes) {
+                    listDirectory(node.toString(), node, inputs, problems, false);
+                }
             } else if (Files.isRegularFile(path)) {
                 if (Files.isReadable(path)) {
                     inputs.add(new Input(argument, path, false));
@@ -128,7 +135,8 @@ final class CaptureInputs {
         return inputs;
     }
 
-    private static void listDirectory(String argument, Path directory, List<Input> inputs, List<String> problems) {
+    private static void listDirectory(String argument, Path directory, List<Input> inputs, List<String> problems,
+                                      boolean mayBeEmpty) {
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory)) {
             for (Path entry : listing) {
@@ -159,7 +167,7 @@ final class CaptureInputs {
                 problems.add(name + ": " + danglingLink(entry) + ", skipped");
             }
         }
-        if (found == 0 && entries.isEmpty()) {
+        if (found == 0 && entries.isEmpty() && !mayBeEmpty) {
             problems.add(argument + ": no capture files (.pcap, .pcapng, .cap) in this directory");
         }
     }
@@ -194,6 +202,12 @@ final class CaptureInputs {
             return "permission denied";
         }
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    private static void list(Path dir, List<Path> into) throws IOException {
+        try (Stream<Path> listing = Files.list(dir)) {
+            listing.filter(Files::isRegularFile).filter(CaptureInputs::looksLikeCapture).sorted().forEach(into::add);
+        }
     }
 
     static boolean looksLikeCapture(Path file) {

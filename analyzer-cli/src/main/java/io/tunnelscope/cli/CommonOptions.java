@@ -4,7 +4,12 @@ import io.tunnelscope.correlate.Correlator;
 import io.tunnelscope.correlate.PointMapping;
 import io.tunnelscope.decode.DecodeAs;
 import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.state.ClusterState;
+import io.tunnelscope.state.KubernetesObjects;
+import io.tunnelscope.state.StateFormatException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,5 +112,77 @@ final class CommonOptions {
             throw new IllegalArgumentException("--window must be a positive number of milliseconds");
         }
         return millis * 1_000_000L;
+    }
+
+    /** {@code --k8s FILE.json}: pod, service and node names from a {@code kubectl get -o json} dump, repeatable. */
+    static void addNames(Options options) {
+        options.addOption(Option.builder().longOpt("k8s").hasArg().argName("FILE.json")
+                .desc("name addresses after pods, services and nodes from this dump of kubectl get "
+                        + "pods,nodes,services -A -o json (repeatable; a directory collect wrote needs none)").build());
+    }
+
+    /**
+     * The recorded state behind the arguments: the node state of every directory {@code collect}
+     * wrote among them, with the {@code --k8s} dumps.
+     *
+     * @throws IllegalArgumentException when a {@code --k8s} file cannot be read or is not a dump
+     */
+    static ClusterState state(CommandLine line) {
+        KubernetesObjects k8s = KubernetesObjects.EMPTY;
+        String[] dumps = line.getOptionValues("k8s");
+        if (dumps != null) {
+            for (String dump : dumps) {
+                try {
+                    k8s = k8s.merge(KubernetesObjects.parse(Files.readString(Path.of(dump), StandardCharsets.UTF_8), dump));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("--k8s " + dump + ": cannot read: " + e.getMessage());
+                } catch (StateFormatException e) {
+                    throw new IllegalArgumentException("--k8s " + e.getMessage());
+                }
+            }
+        }
+        List<Path> directories = new ArrayList<>();
+        for (String argument : line.getArgList()) {
+            Path path = Path.of(argument);
+            if (Files.isDirectory(path)) {
+                directories.add(path);
+            }
+        }
+        return ClusterState.load(directories, k8s);
+    }
+
+    /** A positive whole number option ({@code --count N}), or {@code absent} when not given. */
+    static long positive(CommandLine line, String option, long absent) {
+        if (!line.hasOption(option)) {
+            return absent;
+        }
+        String value = line.getOptionValue(option);
+        try {
+            long n = Long.parseLong(value);
+            if (n <= 0) {
+                throw new IllegalArgumentException("--" + option + " must be a positive number: " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + " takes a number: " + value);
+        }
+    }
+
+    /** A number of seconds option ({@code --duration S}) in nanoseconds, or {@code absent} when not given. */
+    static long seconds(CommandLine line, String option, long absent, boolean zeroAllowed) {
+        if (!line.hasOption(option)) {
+            return absent;
+        }
+        String value = line.getOptionValue(option);
+        double s;
+        try {
+            s = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + " takes a number of seconds: " + value);
+        }
+        if (!(s > 0 || (zeroAllowed && s == 0)) || s > 1e9) {
+            throw new IllegalArgumentException("--" + option + " must be a positive number of seconds: " + value);
+        }
+        return (long) (s * 1_000_000_000L);
     }
 }

@@ -1,9 +1,12 @@
 package io.tunnelscope.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.correlate.Correlator;
 import io.tunnelscope.escape.Escape;
 import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.state.AddressNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -37,6 +40,7 @@ final class CorrelateCommand {
         CommonOptions.addWindow(options);
         CommonOptions.addDecodeAs(options);
         CommonOptions.addPlacement(options);
+        CommonOptions.addNames(options);
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
         return options;
     }
@@ -46,6 +50,7 @@ final class CorrelateCommand {
         Correlator.Options options = new Correlator.Options();
         List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
+        AddressNames names;
         try {
             line = new DefaultParser().parse(options(), args);
             if (line.hasOption("help")) {
@@ -65,6 +70,7 @@ final class CorrelateCommand {
             options.windowNanos = CommonOptions.windowNanos(line, options.windowNanos);
             CommonOptions.placement(line, options);
             inputs = CaptureInputs.expand(line.getArgList(), inputProblems);
+            names = AddressNames.from(CommonOptions.state(line));
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope correlate: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
@@ -87,14 +93,19 @@ final class CorrelateCommand {
         }
         if (line.hasOption("json")) {
             try {
-                Escape.jsonMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
+                ObjectMapper mapper = Escape.jsonMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                JsonNode tree = mapper.valueToTree(report);
+                JsonNames.annotate(tree, names);
+                mapper.writeValue(out, tree);
                 out.println();
             } catch (IOException e) {
                 err.println("tunnelscope correlate: cannot write JSON: " + e.getMessage());
                 return Main.EXIT_INPUT;
             }
         } else {
-            printText(report);
+            PrintStream text = AddressText.naming(out, names);
+            new CorrelateCommand(text, err).printText(report);
+            text.flush();
         }
         out.flush();
         boolean unread = !inputProblems.isEmpty() || !report.errors().isEmpty();

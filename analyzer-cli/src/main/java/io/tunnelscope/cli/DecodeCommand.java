@@ -13,6 +13,7 @@ import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.filter.Filter;
 import io.tunnelscope.filter.FilterSyntaxException;
 import io.tunnelscope.filter.PacketFilter;
+import io.tunnelscope.state.AddressNames;
 import io.tunnelscope.decode.PointNames;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,6 +51,7 @@ final class DecodeCommand {
                         + DecodeJsonWriter.MAX_PAYLOAD + " bytes); without it no payload byte is printed")
                 .build());
         CommonOptions.addDecodeAs(options);
+        CommonOptions.addNames(options);
         options.addOption(Option.builder("c").longOpt("count").hasArg().argName("N")
                 .desc("stop after N packets in all").build());
         options.addOption(Option.builder().longOpt("filter").hasArg().argName("EXPR")
@@ -78,8 +80,15 @@ final class DecodeCommand {
             return Main.EXIT_INPUT;
         }
         PacketFilter filter;
+        AddressNames names;
         try {
-            filter = Filter.compile(line.getOptionValue("filter", ""));
+            names = AddressNames.from(CommonOptions.state(line));
+        } catch (IllegalArgumentException e) {
+            err.println("tunnelscope decode: " + e.getMessage());
+            return Main.EXIT_INPUT;
+        }
+        try {
+            filter = Filter.compile(line.getOptionValue("filter", ""), names);
         } catch (FilterSyntaxException e) {
             err.println("tunnelscope decode: --filter: " + Escape.terminal(e.getMessage()));
             err.println("  " + Escape.terminal(e.expression()));
@@ -110,27 +119,29 @@ final class DecodeCommand {
         }
 
         ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
+        PrintStream printed = names.isEmpty() ? out : line.hasOption("json")
+                ? AddressText.lines(out, json -> JsonNames.annotateLine(json, names)) : AddressText.naming(out, names);
         PacketSink sink = line.hasOption("json")
-                ? new DecodeJsonWriter(out, false, line.hasOption("include-payload"))
-                : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), inputs.size() > 1);
+                ? new DecodeJsonWriter(printed, !names.isEmpty(), line.hasOption("include-payload"))
+                : new TextSink(printed, new PacketLineFormatter(zone, line.hasOption("nano")), inputs.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();
         PacketView view = new PacketView();
         inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
         boolean allRead = inputProblems.isEmpty();
-        long printed = 0;
+        long shown = 0;
         try {
             for (CaptureInputs.Input input : inputs) {
-                if (printed >= limit) {
+                if (shown >= limit) {
                     break;
                 }
                 TreeMap<Integer, Long> undecoded = new TreeMap<>();
                 String name = input.name();
                 Path file = input.displayPath();
                 sink.beginFile(file);
-                String stem = PointNames.stem(file.getFileName().toString());
                 try (CaptureReader reader = input.open()) {
-                    while (printed < limit && reader.next(record)) {
+                    String stem = PointNames.stem(file.getFileName().toString(), reader.comments());
+                    while (shown < limit && reader.next(record)) {
                         LayerStack stack = decoder.decode(record);
                         if (!LinkType.isSupported(record.linkType())) {
                             undecoded.merge(record.linkType(), 1L, Long::sum);
@@ -140,7 +151,7 @@ final class DecodeCommand {
                             continue;
                         }
                         sink.packet(file, reader, record, stack);
-                        printed++;
+                        shown++;
                     }
                 } catch (CaptureFormatException e) {
                     sink.flush();
@@ -178,7 +189,8 @@ final class DecodeCommand {
                 "Decodes pcap/pcapng captures (also .gz), unwrapping VXLAN (8472, 4789), flannel UDP "
                         + "(8285), Geneve, IP-in-IP and GRE without being told.\n\n",
                 options(), 2, 2, "\nFilter fields: outer.|inner.{src,dst,addr,sport,dport,port,proto,ttl}, "
-                        + "src, dst, encap, vni, frame.len, status, point, icmp.type; operators == != < <= > >= "
+                        + "src, dst, encap, vni, frame.len, status, point, icmp.type; with names (--k8s, a collected "
+                        + "directory) pod, service, node, namespace; operators == != < <= > >= "
                         + "in (CIDR or {set}) && || ! ( ).\nExit status: 0 all read, 2 bad usage or an input not fully read.");
         writer.flush();
     }
@@ -193,12 +205,14 @@ final class DecodeCommand {
     }
 
     /** tcpdump-like lines; a {@code ==> file <==} header before each file when there are several. */
-    private final class TextSink implements PacketSink {
+    private static final class TextSink implements PacketSink {
+        private final PrintStream out;
         private final PacketLineFormatter formatter;
         private final boolean headers;
         private final StringBuilder line = new StringBuilder(256);
 
-        TextSink(PacketLineFormatter formatter, boolean headers) {
+        TextSink(PrintStream out, PacketLineFormatter formatter, boolean headers) {
+            this.out = out;
             this.formatter = formatter;
             this.headers = headers;
         }

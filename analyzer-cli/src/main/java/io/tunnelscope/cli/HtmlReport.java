@@ -71,7 +71,10 @@ final class HtmlReport {
                     evidence.add(e.toString());
                 }
                 html.append("<tr class=\"").append(f.severity().jsonName()).append("\">")
-                        .append(cell(f.severity().jsonName())).append(cell(f.kind())).append(cell(f.summary()))
+                        .append(cell(f.severity().jsonName())).append(cell(f.kind()))
+                        .append(cell(f.state() == null ? f.summary() : f.summary() + " Basis: " + f.state().basis() + ". "
+                                + f.state().summary() + (f.state().quotes().isEmpty() ? ""
+                                : " State: " + String.join("; ", f.state().quotes()))))
                         .append(cell(String.join(", ", f.points()))).append(cell(String.join(", ", evidence)))
                         .append(cell(Long.toString(f.count()))).append(cell(f.recommendation())).append("</tr>\n");
             }

@@ -70,6 +70,12 @@ final class JunitReport {
                 }
                 text.append("  evidence: ").append(String.join(", ", evidence)).append('\n');
             }
+            if (f.state() != null) {
+                text.append("  basis: ").append(f.state().basis()).append(". ").append(f.state().summary()).append('\n');
+                for (String quote : f.state().quotes()) {
+                    text.append("  state: ").append(quote).append('\n');
+                }
+            }
             text.append("  fix: ").append(f.recommendation()).append('\n');
         }
         return text.toString();

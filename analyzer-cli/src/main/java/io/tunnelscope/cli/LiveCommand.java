@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -136,9 +135,9 @@ final class LiveCommand {
             captureOptions.bufferBytes = bufferBytes(line);
             captureOptions.filter = line.getOptionValue("filter");
             captureOptions.promiscuous = line.hasOption("promisc");
-            limit = positive(line, "count", Long.MAX_VALUE);
-            durationNanos = seconds(line, "duration", 0, false);
-            summaryNanos = seconds(line, "summary-every", 5 * NANOS, true);
+            limit = CommonOptions.positive(line, "count", Long.MAX_VALUE);
+            durationNanos = CommonOptions.seconds(line, "duration", 0, false);
+            summaryNanos = CommonOptions.seconds(line, "summary-every", 5 * NANOS, true);
             correlation.tables = CommonOptions.tables(line);
         } catch (ParseException | IllegalArgumentException e) {
             err.println("tunnelscope live: " + Escape.terminal(e.getMessage()));
@@ -189,22 +188,6 @@ final class LiveCommand {
         }
     }
 
-    private static long positive(CommandLine line, String option, long absent) {
-        if (!line.hasOption(option)) {
-            return absent;
-        }
-        String value = line.getOptionValue(option);
-        try {
-            long n = Long.parseLong(value);
-            if (n <= 0) {
-                throw new IllegalArgumentException("--" + option + " must be a positive number: " + value);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + option + " takes a number: " + value);
-        }
-    }
-
     /** {@code --buffer-size}: a bare number is KiB (tcpdump's -B); k, M, G suffixes. */
     private static int bufferBytes(CommandLine line) {
         if (!line.hasOption("buffer-size")) {
@@ -233,23 +216,6 @@ final class LiveCommand {
             throw new IllegalArgumentException("--buffer-size must be between 64 KiB and 2 GiB: " + value);
         }
         return (int) bytes;
-    }
-
-    private static long seconds(CommandLine line, String option, long absent, boolean zeroAllowed) {
-        if (!line.hasOption(option)) {
-            return absent;
-        }
-        String value = line.getOptionValue(option);
-        double s;
-        try {
-            s = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + option + " takes a number of seconds: " + value);
-        }
-        if (!(s > 0 || (zeroAllowed && s == 0)) || s > 1e9) {
-            throw new IllegalArgumentException("--" + option + " must be a positive number of seconds: " + value);
-        }
-        return (long) (s * NANOS);
     }
 
     private int list() {
@@ -318,9 +284,7 @@ final class LiveCommand {
         private final int width;
         private final long[] shown;
         private final StringBuilder text = new StringBuilder(256);
-        private final Map<String, Long> pathsSeen = new HashMap<>();
-        private final Map<String, Long> natSeen = new HashMap<>();
-        private final Map<String, Long> tunnelsSeen = new HashMap<>();
+        private final CorrelationNews news = new CorrelationNews(this::point);
         private volatile boolean interrupted;
         private long printed;
         private long summarized;
@@ -535,61 +499,8 @@ final class LiveCommand {
             flushOutput();
             CorrelationReport report = correlate();
             long now = System.currentTimeMillis() * 1_000_000L;
-            List<Map<String, Object>> paths = new ArrayList<>();
-            List<Map<String, Object>> nats = new ArrayList<>();
-            List<Map<String, Object>> tunnels = new ArrayList<>();
-            if (report != null) {
-                for (CorrelationReport.Path p : report.paths()) {
-                    List<String> points = p.points().stream().map(this::point).toList();
-                    String key = String.join(" -> ", points);
-                    long added = p.packets() - pathsSeen.getOrDefault(key, 0L);
-                    pathsSeen.put(key, p.packets());
-                    if (added > 0) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("points", points);
-                        m.put("packets", p.packets());
-                        m.put("new", added);
-                        paths.add(m);
-                    }
-                }
-                for (CorrelationReport.Nat n : report.nat()) {
-                    String key = n.kind() + " " + n.original() + " -> " + n.translated() + " between "
-                            + point(n.from()) + " and " + point(n.to());
-                    long total = n.packets() + n.replyPackets();
-                    long added = total - natSeen.getOrDefault(key, 0L);
-                    natSeen.put(key, total);
-                    if (added > 0) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("kind", n.kind());
-                        m.put("original", n.original());
-                        m.put("translated", n.translated());
-                        m.put("from", point(n.from()));
-                        m.put("to", point(n.to()));
-                        m.put("packets", n.packets());
-                        m.put("replyPackets", n.replyPackets());
-                        m.put("new", added);
-                        nats.add(m);
-                    }
-                }
-                for (CorrelationReport.Tunnel t : report.tunnels()) {
-                    String key = t.encap() + (t.vni() == null ? "" : " vni " + t.vni()) + " " + t.outerSrc()
-                            + " -> " + t.outerDst() + " port " + t.outerPorts();
-                    long added = t.packets() - tunnelsSeen.getOrDefault(key, 0L);
-                    tunnelsSeen.put(key, t.packets());
-                    if (added > 0) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("encap", t.encap());
-                        m.put("vni", t.vni());
-                        m.put("outerSrc", t.outerSrc());
-                        m.put("outerDst", t.outerDst());
-                        m.put("outerPorts", t.outerPorts());
-                        m.put("packets", t.packets());
-                        m.put("new", added);
-                        tunnels.add(m);
-                    }
-                }
-            }
-            boolean nothingNew = paths.isEmpty() && nats.isEmpty() && tunnels.isEmpty();
+            CorrelationNews.News fresh = news.since(report);
+            boolean nothingNew = fresh.isEmpty();
             if (nothingNew && printed == summarized) {
                 return; // no packet since the last summary: stay quiet
             }
@@ -600,9 +511,9 @@ final class LiveCommand {
                 event.put("tsNanos", now);
                 event.put("packets", printed);
                 event.put("correlated", report != null);
-                event.put("paths", paths);
-                event.put("nat", nats);
-                event.put("tunnels", tunnels);
+                event.put("paths", fresh.paths());
+                event.put("nat", fresh.nat());
+                event.put("tunnels", fresh.tunnels());
                 printJson(event);
             } else {
                 StringBuilder head = new StringBuilder("-- ");
@@ -619,29 +530,9 @@ final class LiveCommand {
                     head.append(" (the capture file stopped at ").append(writer.packets()).append(" packets)");
                 }
                 lines.println(head);
-                for (Map<String, Object> p : paths) {
-                    lines.printf(Locale.ROOT, "--   path   %s: %d journeys (+%d)%n",
-                            Escape.terminal(String.join(" -> ", asStrings(p.get("points")))), p.get("packets"),
-                            p.get("new"));
-                }
-                for (Map<String, Object> n : nats) {
-                    lines.printf(Locale.ROOT, "--   nat    %s %s -> %s between %s and %s: %d packets, %d replies (+%d)%n",
-                            n.get("kind"), n.get("original"), n.get("translated"),
-                            Escape.terminal((String) n.get("from")), Escape.terminal((String) n.get("to")),
-                            n.get("packets"), n.get("replyPackets"), n.get("new"));
-                }
-                for (Map<String, Object> t : tunnels) {
-                    lines.printf(Locale.ROOT, "--   tunnel %s%s %s -> %s port %s: %d packets (+%d)%n", t.get("encap"),
-                            t.get("vni") == null ? "" : " vni " + t.get("vni"), t.get("outerSrc"), t.get("outerDst"),
-                            t.get("outerPorts"), t.get("packets"), t.get("new"));
-                }
+                CorrelationNews.printText(fresh, lines);
             }
             flushOutput();
-        }
-
-        @SuppressWarnings("unchecked")
-        private List<String> asStrings(Object list) {
-            return (List<String>) list;
         }
 
         private void printJson(Object value) {

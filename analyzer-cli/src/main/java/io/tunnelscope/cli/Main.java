@@ -59,6 +59,8 @@ public final class Main {
                 return new ReportCommand(out, err).run(rest);
             case "live":
                 return new LiveCommand(out, err).run(rest);
+            case "collect":
+                return new CollectCommand(out, err).run(rest);
             case "--version":
             case "version":
                 out.println("tunnelscope " + version());
@@ -83,6 +85,7 @@ public final class Main {
         s.println("  correlate  follow packets across capture points and hosts: paths, NAT, tunnels, topology");
         s.println("  report     findings (NAT of pod traffic, MTU trouble, offload, loss) as text, JSON, JUnit, HTML");
         s.println("  live       capture on interfaces now: decoded lines, running correlation, --write pcapng");
+        s.println("  collect    capture on several nodes at once (ssh, kubectl, exec, local) with their network state");
         s.println("  version    print the version");
         s.println();
         s.println("'tunnelscope <command> --help' describes a command's options.");

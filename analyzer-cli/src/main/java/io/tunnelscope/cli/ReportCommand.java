@@ -1,5 +1,6 @@
 package io.tunnelscope.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tunnelscope.anomaly.Analyzer;
@@ -12,6 +13,7 @@ import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.FlowSummary;
 import io.tunnelscope.report.Severity;
+import io.tunnelscope.state.AddressNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -57,6 +59,7 @@ final class ReportCommand {
         CommonOptions.addWindow(options);
         CommonOptions.addDecodeAs(options);
         CommonOptions.addPlacement(options);
+        CommonOptions.addNames(options);
         options.addOption(Option.builder().longOpt("no-progress").desc("no progress bar on a terminal").build());
         options.addOption(Option.builder("h").longOpt("help").desc("this help").build());
         return options;
@@ -68,6 +71,7 @@ final class ReportCommand {
         Severity failOn;
         List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
+        AddressNames names;
         try {
             line = new DefaultParser().parse(options(), args);
             if (line.hasOption("help")) {
@@ -90,6 +94,8 @@ final class ReportCommand {
             options.correlation.windowNanos = CommonOptions.windowNanos(line, options.correlation.windowNanos);
             CommonOptions.placement(line, options.correlation);
             inputs = CaptureInputs.expand(line.getArgList(), inputProblems);
+            options.state = CommonOptions.state(line);
+            names = AddressNames.from(options.state);
         } catch (ParseException | IllegalArgumentException | CaptureInputs.BadInputException e) {
             err.println("tunnelscope report: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
@@ -118,10 +124,13 @@ final class ReportCommand {
         for (String limit : report.limits()) {
             err.println("note: " + Escape.terminal(limit));
         }
+        for (String problem : options.state.problems()) {
+            err.println("note: state not used: " + Escape.terminal(problem));
+        }
         String json = line.getOptionValue("json");
         try {
             if (json != null) {
-                writeJson(report, json);
+                writeJson(report, json, names);
             }
             if (line.hasOption("junit")) {
                 Files.writeString(Path.of(line.getOptionValue("junit")), JunitReport.render(report, Rules.all(), failOn),
@@ -136,7 +145,9 @@ final class ReportCommand {
             return Main.EXIT_INPUT;
         }
         if (!"-".equals(json)) {
-            printText(report, failOn);
+            PrintStream text = AddressText.naming(out, names);
+            new ReportCommand(text, err).printText(report, failOn);
+            text.flush();
         }
         out.flush();
         boolean unread = !inputProblems.isEmpty() || !report.errors().isEmpty();
@@ -147,14 +158,16 @@ final class ReportCommand {
         return failOn != null && worst != null && worst.compareTo(failOn) >= 0 ? Main.EXIT_FINDINGS : Main.EXIT_OK;
     }
 
-    private void writeJson(AnalysisReport report, String target) throws IOException {
+    private void writeJson(AnalysisReport report, String target, AddressNames names) throws IOException {
         ObjectMapper mapper = Escape.jsonMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        JsonNode tree = mapper.valueToTree(report);
+        JsonNames.annotate(tree, names);
         if (target.equals("-")) {
-            mapper.writeValue((OutputStream) out, report);
+            mapper.writeValue((OutputStream) out, tree);
             out.println();
         } else {
-            mapper.writeValue(Path.of(target).toFile(), report);
+            mapper.writeValue(Path.of(target).toFile(), tree);
         }
     }
 
@@ -236,6 +249,12 @@ final class ReportCommand {
             }
             if (!evidence.isEmpty()) {
                 out.println("          evidence: " + Escape.terminal(String.join(", ", evidence)));
+            }
+            if (f.state() != null) {
+                out.println("          basis: " + Escape.terminal(f.state().basis() + ". " + f.state().summary()));
+                for (String quote : f.state().quotes()) {
+                    out.println("          state: " + Escape.terminal(quote));
+                }
             }
             out.println("          fix: " + Escape.terminal(f.recommendation()));
         }

@@ -1,6 +1,8 @@
 package io.tunnelscope.anomaly;
 
 import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.state.ClusterState;
+import io.tunnelscope.state.StateChecks;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +42,8 @@ public final class AnalysisContext {
     private final List<int[]> podSubnets = new ArrayList<>();
     private final Set<String> vteps = new HashSet<>();
     private final String backend;
+    /** The checks of the recorded node state, or null when none was given. */
+    private StateChecks state;
 
     AnalysisContext(CorrelationReport correlation, SizeFacts sizes) {
         this.correlation = correlation;
@@ -77,6 +81,15 @@ public final class AnalysisContext {
 
     public CorrelationReport correlation() {
         return correlation;
+    }
+
+    /** What the nodes' recorded state can answer ({@code tunnelscope collect}), or null when none was given. */
+    public StateChecks state() {
+        return state;
+    }
+
+    void useState(ClusterState cluster) {
+        state = cluster == null || cluster.nodes().isEmpty() ? null : new StateChecks(cluster);
     }
 
     SizeFacts sizes() {

@@ -6,6 +6,7 @@ import io.tunnelscope.flow.FlowTable;
 import io.tunnelscope.report.AnalysisReport;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
+import io.tunnelscope.state.ClusterState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +34,12 @@ public final class Analyzer {
         /** Flows tracked at most. */
         public int maxFlows = 200_000;
         /**
+         * The nodes' recorded state ({@code tunnelscope collect}), or null: findings then say whether
+         * the state confirms them, and the state-only rules (rp_filter, bridge netfilter, configured
+         * MTUs) have something to judge.
+         */
+        public ClusterState state;
+        /**
          * Sees every packet too, e.g. for a progress bar (may be null). With read-ahead it is
          * called from the thread reading each file, so from several threads at once; each file's
          * packets come in the file's order.
@@ -55,10 +62,12 @@ public final class Analyzer {
         CorrelationReport correlation = gathered.correlation();
         PacketAnalysis packets = gathered.packets();
         AnalysisContext analysis = new AnalysisContext(correlation, packets.sizes);
+        analysis.useState(options.state);
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : packets.rules) {
             rule.finish(analysis, findings);
         }
+        StateEvidence.annotate(analysis, findings);
         findings.sort(Comparator.comparing(Finding::severity).reversed());
         List<String> limits = new ArrayList<>(correlation.limits());
         FlowTable flows = packets.flows;

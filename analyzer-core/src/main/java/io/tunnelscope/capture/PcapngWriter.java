@@ -54,21 +54,31 @@ public final class PcapngWriter implements Closeable, Flushable {
      * position in the list is the interface id packets refer to.
      */
     public PcapngWriter(Path path, List<CaptureInterface> interfaces) throws IOException {
-        this(open(path), interfaces);
+        this(open(path), interfaces, List.of());
     }
 
     /** As {@link #PcapngWriter(Path, List)} onto a stream, which {@link #close()} closes. */
     public PcapngWriter(OutputStream stream, List<CaptureInterface> interfaces) throws IOException {
-        this(new StreamChannel(stream), interfaces);
+        this(new StreamChannel(stream), interfaces, List.of());
     }
 
-    private PcapngWriter(WritableByteChannel channel, List<CaptureInterface> interfaces) throws IOException {
+    /**
+     * As {@link #PcapngWriter(OutputStream, List)}, the section header carrying
+     * {@code sectionComments} as {@code opt_comment} options (e.g. {@code tunnelscope-node=node1}).
+     */
+    public PcapngWriter(OutputStream stream, List<CaptureInterface> interfaces, List<String> sectionComments)
+            throws IOException {
+        this(new StreamChannel(stream), interfaces, sectionComments);
+    }
+
+    private PcapngWriter(WritableByteChannel channel, List<CaptureInterface> interfaces, List<String> sectionComments)
+            throws IOException {
         this.out = channel;
         this.file = channel instanceof FileChannel f && isRegular(f) ? f : null;
         this.interfaceCount = interfaces.size();
         boolean ok = false;
         try {
-            writeSectionHeader();
+            writeSectionHeader(sectionComments);
             for (CaptureInterface iface : interfaces) {
                 writeInterface(iface);
             }
@@ -129,11 +139,14 @@ public final class PcapngWriter implements Closeable, Flushable {
         }
     }
 
-    private void writeSectionHeader() throws IOException {
+    private void writeSectionHeader(List<String> comments) throws IOException {
         begin(PcapngReader.SHB);
         block.putInt(PcapngReader.BYTE_ORDER_MAGIC);
         block.putShort((short) 1).putShort((short) 0);
         block.putLong(-1L); // section length not given
+        for (String comment : comments) {
+            option(PcapngReader.OPT_COMMENT, comment);
+        }
         option(SHB_USERAPPL, "Tunnelscope");
         endOptions();
         end();

@@ -93,9 +93,11 @@ final class CaptureCursor implements Closeable {
             throws IOException {
         this.path = path;
         this.name = name;
-        this.baseName = baseName;
         this.reader = CaptureReaders.open(path, name);
-        this.nodeComment = nodeComment(reader.comments());
+        // A capture collect wrote names its node: its points are NODE-DEVICE, as the lab's files are.
+        this.baseName = PointNames.node(reader.comments()) != null
+                ? PointNames.stem(PointNames.fileName(name), reader.comments()) : baseName;
+        this.nodeComment = PointNames.node(reader.comments());
         this.decoder = new PacketDecoder(tables);
         this.registry = registry;
         this.limit = limit;
@@ -316,19 +318,6 @@ final class CaptureCursor implements Closeable {
         }
         return new HostModel.PointFacts(pointName, Path.of(name), PointNames.stem(PointNames.fileName(name)),
                 record.linkType(), interfaceName, interfaces.size(), suffix, nodeComment);
-    }
-
-    /** The node a capture file names in a comment {@code tunnelscope-node=NAME}, or null. */
-    static String nodeComment(List<String> comments) {
-        for (String comment : comments) {
-            for (String line : comment.split("\\R")) {
-                String text = line.strip();
-                if (text.startsWith("tunnelscope-node=") && text.length() > "tunnelscope-node=".length()) {
-                    return text.substring("tunnelscope-node=".length()).strip();
-                }
-            }
-        }
-        return null;
     }
 
     /**

@@ -8,10 +8,36 @@ import java.util.List;
  * Names of capture points as {@code correlate} names them (and the {@code point} filter field
  * compares): the file name without {@code .gz} and extension; for a pcapng file with several
  * interfaces {@code stem:ifname} (or {@code stem:ifN} without a name); for a Linux cooked v2
- * ({@code any}) capture also {@code :ifindexN}.
+ * ({@code any}) capture also {@code :ifindexN}. A capture {@code tunnelscope collect} wrote
+ * ({@code DIR/NODE/DEVICE.pcapng}, its section header commented {@code tunnelscope-node=NODE}) is
+ * {@code NODE-DEVICE}, as the lab names its files.
  */
 public final class PointNames {
+    /** The section-header comment that names the node a capture was taken on. */
+    public static final String NODE_COMMENT = "tunnelscope-node=";
+
     private PointNames() {
+    }
+
+    /** The node a capture's comments name ({@link #NODE_COMMENT}), or null. */
+    public static String node(List<String> comments) {
+        for (String comment : comments) {
+            if (comment.startsWith(NODE_COMMENT) && comment.length() > NODE_COMMENT.length()) {
+                return comment.substring(NODE_COMMENT.length());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The stem of a capture file whose (section) comments have been read: {@link #stem(String)},
+     * prefixed with {@code NODE-} when a comment names the node and the file name does not
+     * already start with it ({@code node1/flannel.1.pcapng} gives {@code node1-flannel.1}).
+     */
+    public static String stem(String fileName, List<String> comments) {
+        String stem = stem(fileName);
+        String node = node(comments);
+        return node == null || stem.startsWith(node + "-") ? stem : node + "-" + stem;
     }
 
     /**

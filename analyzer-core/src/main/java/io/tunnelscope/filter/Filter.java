@@ -5,6 +5,8 @@ import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.state.AddressNames;
+import io.tunnelscope.state.IpBlock;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +44,12 @@ import java.util.Map;
  * worst layer), {@code point} (the capture point, see {@link io.tunnelscope.decode.PointNames}; {@code ==} also matches
  * every interface {@code point:iface} of a file), {@code icmp.type}, {@code icmp.code} (the
  * ICMP/ICMPv6 header at the inner level).</li>
+ * <li>With names ({@link #compile(String, AddressNames)}: a {@code kubectl get -o json} dump, the
+ * state {@code tunnelscope collect} recorded): {@code pod} ({@code namespace/name}, or a bare name in
+ * any namespace), {@code service}, {@code node} (its own addresses and its pod subnets, so every pod
+ * on it) and {@code namespace} (its pods and services): true when either address at either level
+ * belongs to it ({@code pod == "default/web-1"}, {@code node == node2}); alone, any pod (service,
+ * node) address.</li>
  * </ul>
  *
  * <h2>Syntax</h2>
@@ -67,12 +75,23 @@ public final class Filter {
      * @throws FilterSyntaxException with the 0-based position of the first problem
      */
     public static PacketFilter compile(String expression) {
+        return compile(expression, AddressNames.NONE);
+    }
+
+    /**
+     * Compiles an expression that may use the name fields ({@code pod}, {@code service},
+     * {@code node}, {@code namespace}), resolved once, here, to the addresses {@code names} gives them.
+     *
+     * @throws FilterSyntaxException with the 0-based position of the first problem, also for a name
+     *                               field without names or a name nobody has
+     */
+    public static PacketFilter compile(String expression, AddressNames names) {
         String text = expression == null ? "" : expression;
         List<Token> tokens = tokenize(text);
         if (tokens.size() == 1) {
             return new PacketFilter(text, null);
         }
-        Parser parser = new Parser(text, tokens);
+        Parser parser = new Parser(text, tokens, names);
         Node root = parser.parseOr();
         Token rest = parser.peek();
         if (rest.type != T.END) {
@@ -133,11 +152,12 @@ public final class Filter {
     private static final int EITHER = 2;
     private static final int PACKET = 3;
 
-    private enum Kind { ADDRESS, NUMBER, ENCAP, STATUS, POINT }
+    private enum Kind { ADDRESS, NUMBER, ENCAP, STATUS, POINT, NAME }
 
     private enum What {
         SRC, DST, ADDR, SPORT, DPORT, PORT, PROTO, TTL, VERSION,
-        ENCAP, VNI, FRAME_LEN, CAP_LEN, FRAME_NUMBER, STATUS, POINT, ICMP_TYPE, ICMP_CODE
+        ENCAP, VNI, FRAME_LEN, CAP_LEN, FRAME_NUMBER, STATUS, POINT, ICMP_TYPE, ICMP_CODE,
+        POD, SERVICE, NODE, NAMESPACE
     }
 
     private record Field(String name, Kind kind, int level, What what) {
@@ -178,6 +198,10 @@ public final class Filter {
         field("point", Kind.POINT, PACKET, What.POINT);
         field("icmp.type", Kind.NUMBER, INNER, What.ICMP_TYPE);
         field("icmp.code", Kind.NUMBER, INNER, What.ICMP_CODE);
+        field("pod", Kind.NAME, EITHER, What.POD);
+        field("service", Kind.NAME, EITHER, What.SERVICE);
+        field("node", Kind.NAME, EITHER, What.NODE);
+        field("namespace", Kind.NAME, EITHER, What.NAMESPACE);
     }
 
     private static final Map<String, Integer> PROTOCOL_NUMBERS = Map.ofEntries(
@@ -481,6 +505,27 @@ public final class Filter {
         }
     }
 
+    /** A name field resolved to the addresses it names: true when either address at either level is one of them. */
+    private static final class Named extends Node {
+        final Node addresses;
+        final String text;
+
+        Named(Node addresses, String text) {
+            this.addresses = addresses;
+            this.text = text;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            return addresses.eval(c);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
     /** A field alone: present. */
     private static final class Present extends Node {
         final Field field;
@@ -669,11 +714,13 @@ public final class Filter {
     private static final class Parser {
         private final String text;
         private final List<Token> tokens;
+        private final AddressNames names;
         private int at;
 
-        Parser(String text, List<Token> tokens) {
+        Parser(String text, List<Token> tokens, AddressNames names) {
             this.text = text;
             this.tokens = tokens;
+            this.names = names;
         }
 
         Token peek() {
@@ -762,8 +809,12 @@ public final class Filter {
                 }
                 throw error("unknown field '" + name.text + "'", name.pos);
             }
+            if (field.kind == Kind.NAME && names.isEmpty()) {
+                throw error("'" + field.name + "' needs names: give --k8s FILE.json (kubectl get pods,nodes,services -A "
+                        + "-o json) or a directory tunnelscope collect wrote", name.pos);
+            }
             if (!isOperator) {
-                return new Present(field);
+                return field.kind == Kind.NAME ? named(field, null, name) : new Present(field);
             }
             next();
             if (op.type == T.WORD && op.text.equalsIgnoreCase("in")) {
@@ -843,6 +894,8 @@ public final class Filter {
         private Node equal(Field field, Token value) {
             String v = value.text;
             switch (field.kind) {
+                case NAME:
+                    return named(field, v, value);
                 case ADDRESS:
                     return address(field, value);
                 case NUMBER:
@@ -866,6 +919,54 @@ public final class Filter {
                 default:
                     return new PointCompare(v, false);
             }
+        }
+
+        /** The addresses {@code value} names in {@code field} (every one of the kind when null), as one node. */
+        private Node named(Field field, String value, Token at) {
+            List<IpBlock> blocks;
+            AddressNames.Kind kind = switch (field.what) {
+                case POD -> AddressNames.Kind.POD;
+                case SERVICE -> AddressNames.Kind.SERVICE;
+                default -> AddressNames.Kind.NODE;
+            };
+            if (value == null) {
+                blocks = field.what == What.NAMESPACE ? new ArrayList<>() : names.all(kind);
+                if (field.what == What.NAMESPACE) {
+                    for (String ns : names.namespaces()) {
+                        blocks.addAll(names.namespace(ns));
+                    }
+                }
+            } else {
+                blocks = switch (field.what) {
+                    case POD -> names.pod(value);
+                    case SERVICE -> names.service(value);
+                    case NODE -> names.node(value);
+                    default -> names.namespace(value);
+                };
+            }
+            if (blocks.isEmpty()) {
+                java.util.Set<String> known = field.what == What.NAMESPACE ? names.namespaces() : names.names(kind);
+                String list = known.isEmpty() ? "none" : String.join(", ", known.stream().limit(8).toList())
+                        + (known.size() > 8 ? ", ..." : "");
+                throw error(value == null ? "no " + field.name + " has an address in the names"
+                        : "no " + field.name + " '" + value + "' in the names (known: " + list + ")", at.pos);
+            }
+            Field addr = FIELDS.get("addr");
+            Node any = null;
+            for (IpBlock block : blocks) {
+                byte[] b = block.bytes();
+                Node one;
+                if (block.ipv4()) {
+                    one = new AddressCompare(addr, false, 0, block.ipv4Network() & 0xFFFF_FFFFL, block.prefixLength(),
+                            block.toString());
+                } else {
+                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+                    one = new AddressCompare(addr, true, buf.getLong(0), buf.getLong(8), block.prefixLength(),
+                            block.toString());
+                }
+                any = any == null ? one : new Or(any, one);
+            }
+            return new Named(any, value == null ? field.name : field.name + " == \"" + value + "\"");
         }
 
         private long number(Field field, Token value) {

@@ -47,7 +47,8 @@ class RuleMergeTest {
             scenariosWithFindings += single.isEmpty() ? 0 : 1;
         }
         String kind = Rules.all().get(rule).kind();
-        if (!kind.equals("DNAT") && !kind.equals("MSS_MISMATCH")) {
+        // the state rules see no packet: the samples carry no node state, so they find nothing
+        if (!kind.equals("DNAT") && !kind.equals("MSS_MISMATCH") && !(Rules.all().get(rule) instanceof StateRule)) {
             assertTrue(scenariosWithFindings > 0, kind + " found nothing to merge in any scenario");
         }
     }

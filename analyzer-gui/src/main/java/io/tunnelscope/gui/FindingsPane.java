@@ -41,6 +41,8 @@ final class FindingsPane {
     final ListView<Evidence> evidence = new ListView<>();
     final Label summary = new Label();
     final Label recommendation = new Label();
+    /** What the nodes' recorded state says (basis, summary, quotes), when state was recorded. */
+    final Label state = new Label();
     final Button showPacket = new Button("Show packet");
     final Tab tab = new Tab("Findings");
     private Consumer<Evidence> onEvidence = e -> { };
@@ -50,6 +52,7 @@ final class FindingsPane {
         table.setId("findingsTable");
         evidence.setId("evidenceList");
         recommendation.setId("recommendation");
+        state.setId("findingState");
         showPacket.setId("showEvidence");
         tab.setClosable(false);
 
@@ -111,7 +114,7 @@ final class FindingsPane {
         showPacket.disableProperty().bind(evidence.getSelectionModel().selectedItemProperty().isNull());
 
         summary.setId("findingSummary");
-        for (Label l : List.of(summary, recommendation)) {
+        for (Label l : List.of(summary, recommendation, state)) {
             l.setWrapText(true);
             l.setMaxWidth(Double.MAX_VALUE);
             l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
@@ -120,7 +123,7 @@ final class FindingsPane {
         Label evidenceTitle = new Label("Evidence (double-click a packet to show it in the packet list)");
         HBox evidenceBar = new HBox(8, evidenceTitle, showPacket);
         evidenceBar.setAlignment(Pos.CENTER_LEFT);
-        VBox details = new VBox(6, summary, recommendation, evidenceBar, evidence);
+        VBox details = new VBox(6, summary, recommendation, state, evidenceBar, evidence);
         VBox.setVgrow(evidence, Priority.ALWAYS);
         details.setPadding(new Insets(6));
         SplitPane split = new SplitPane(table, details);
@@ -157,11 +160,14 @@ final class FindingsPane {
         if (f == null) {
             summary.setText("");
             recommendation.setText("");
+            state.setText("");
             evidence.getItems().clear();
             return;
         }
         summary.setText(nz(f.summary()));
         recommendation.setText(nz(f.recommendation()));
+        state.setText(f.state() == null ? "" : "Basis: " + f.state().basis() + ". " + f.state().summary()
+                + (f.state().quotes().isEmpty() ? "" : "\n  " + String.join("\n  ", f.state().quotes())));
         evidence.setItems(FXCollections.observableArrayList(f.evidence() == null ? List.of() : f.evidence()));
     }
 

@@ -10,6 +10,7 @@ import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.decode.PointNames;
+import io.tunnelscope.state.ClusterState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +32,20 @@ final class Loader {
     private Loader() {
     }
 
-    /** Files as given, directories replaced by the capture files in them (sorted by name). */
+    /**
+     * Files as given, directories replaced by the capture files in them (sorted by name); a
+     * directory {@code tunnelscope collect} wrote also by those of each node ({@code DIR/NODE/}).
+     */
     static List<Path> expand(List<Path> inputs) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.list(p)) {
-                    s.filter(Files::isRegularFile).filter(Loader::looksLikeCapture).sorted().forEach(out::add);
+                List<Path> dirs = new ArrayList<>(List.of(p));
+                dirs.addAll(ClusterState.nodeDirectories(p));
+                for (Path d : dirs) {
+                    try (Stream<Path> s = Files.list(d)) {
+                        s.filter(Files::isRegularFile).filter(Loader::looksLikeCapture).sorted().forEach(out::add);
+                    }
                 }
             } else {
                 out.add(p);
@@ -73,9 +81,9 @@ final class Loader {
             Path file = files.get(f);
             store.files.add(file);
             store.fileStart[f] = store.size();
-            String stem = PointNames.stem(file.getFileName().toString());
             Map<Long, Integer> pointByKey = new HashMap<>();
             try (CaptureReader reader = CaptureReaders.open(file)) {
+                String stem = PointNames.stem(file.getFileName().toString(), reader.comments());
                 int n = 0;
                 while (reader.next(record)) {
                     if ((++n & 0x3FF) == 0) {

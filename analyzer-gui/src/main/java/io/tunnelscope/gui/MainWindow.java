@@ -9,6 +9,9 @@ import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.detail.FieldNode;
 import io.tunnelscope.detail.PacketDetails;
 import io.tunnelscope.filter.Filter;
+import io.tunnelscope.state.AddressNames;
+import io.tunnelscope.state.ClusterState;
+import io.tunnelscope.state.KubernetesObjects;
 import io.tunnelscope.filter.FilterSyntaxException;
 import io.tunnelscope.filter.PacketFilter;
 import io.tunnelscope.report.AnalysisReport;
@@ -265,7 +268,7 @@ final class MainWindow {
         filterField.textProperty().addListener((o, a, b) -> {
             // Live syntax check while typing; applying waits for Enter.
             try {
-                Filter.compile(b);
+                Filter.compile(b, store == null ? AddressNames.NONE : store.names);
                 filterField.getStyleClass().remove("filter-bad");
                 if (!filterField.getStyleClass().contains("filter-good") && !b.isBlank()) {
                     filterField.getStyleClass().add("filter-good");
@@ -439,6 +442,8 @@ final class MainWindow {
         abandonCapture();
         clearAll();
         PacketStore newStore = new PacketStore();
+        newStore.state = ClusterState.load(inputs, KubernetesObjects.EMPTY);
+        newStore.names = AddressNames.from(newStore.state);
         Task<int[]> load = new Task<>() {
             @Override
             protected int[] call() throws Exception {
@@ -538,6 +543,7 @@ final class MainWindow {
                 updateProgress(-1, 1);
                 Analyzer.Options options = new Analyzer.Options();
                 options.correlation.keepJourneys = true;
+                options.state = forStore.state;
                 AtomicLong seen = new AtomicLong();
                 options.progress = (point, file, record, stack, view) -> {
                     long n = seen.incrementAndGet();
@@ -646,7 +652,7 @@ final class MainWindow {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         PacketFilter compiled;
         try {
-            compiled = Filter.compile(expression);
+            compiled = Filter.compile(expression, store == null ? AddressNames.NONE : store.names);
         } catch (FilterSyntaxException e) {
             filterMessage.setText(e.getMessage());
             if (!filterField.getStyleClass().contains("filter-bad")) {

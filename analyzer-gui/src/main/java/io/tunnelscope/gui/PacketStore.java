@@ -1,5 +1,7 @@
 package io.tunnelscope.gui;
 
+import io.tunnelscope.state.AddressNames;
+import io.tunnelscope.state.ClusterState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +25,10 @@ import java.util.List;
  */
 final class PacketStore {
     static final int CLIPPED_BYTES = 320;
+    /** The nodes' recorded state of a directory collect wrote (empty otherwise): evidence for the analysis. */
+    ClusterState state = ClusterState.EMPTY;
+    /** Names on addresses (pods, services, nodes) from that state; none otherwise. */
+    AddressNames names = AddressNames.NONE;
     private static final int CHUNK = 32 << 20;
 
     // flags

@@ -124,13 +124,18 @@ final class RowFormatter {
     private String src(int ip) {
         sb.setLength(0);
         view.appendSource(ip, sb);
-        return sb.toString();
+        return named(sb.toString());
     }
 
     private String dst(int ip) {
         sb.setLength(0);
         view.appendDestination(ip, sb);
-        return sb.toString();
+        return named(sb.toString());
+    }
+
+    /** The address with its pod, service or node name when the store has names. */
+    private String named(String address) {
+        return store.names.isEmpty() ? address : store.names.annotate(address);
     }
 
     String encap() {
