@@ -1,26 +1,15 @@
 package io.tunnelscope.cli;
 
-import io.tunnelscope.capture.CaptureFormatException;
-import io.tunnelscope.capture.CaptureReader;
-import io.tunnelscope.capture.CaptureReaders;
-import io.tunnelscope.capture.LinkType;
-import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
-import io.tunnelscope.decode.LayerStack;
-import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
-import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.filter.Filter;
 import io.tunnelscope.filter.FilterSyntaxException;
-import io.tunnelscope.filter.PacketFilter;
-import io.tunnelscope.decode.PointNames;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -32,6 +21,7 @@ import org.apache.commons.cli.ParseException;
  * {@code tunnelscope decode}: one line per packet, outer and inner headers together, or JSON Lines
  * with {@code --json}. A broken file gives one line {@code file: offset N: what is wrong} on
  * stderr after every packet before it was printed; the other files go on; the exit code is then 2.
+ * The packets are decoded and formatted on every core ({@link DecodePipeline}).
  */
 final class DecodeCommand {
     private final PrintStream out;
@@ -77,9 +67,8 @@ final class DecodeCommand {
             err.println("tunnelscope decode: name at least one capture file or directory");
             return Main.EXIT_INPUT;
         }
-        PacketFilter filter;
         try {
-            filter = Filter.compile(line.getOptionValue("filter", ""));
+            Filter.compile(line.getOptionValue("filter", ""));
         } catch (FilterSyntaxException e) {
             err.println("tunnelscope decode: --filter: " + e.getMessage());
             err.println("  " + e.expression());
@@ -110,63 +99,37 @@ final class DecodeCommand {
         }
 
         ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
-        PacketSink sink = line.hasOption("json")
-                ? new DecodeJsonWriter(out, false, line.hasOption("include-payload"))
-                : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
-        PacketDecoder decoder = new PacketDecoder(tables);
-        PacketRecord record = new PacketRecord();
-        PacketView view = new PacketView();
+        boolean nanos = line.hasOption("nano");
+        boolean includePayload = line.hasOption("include-payload");
+        boolean json = line.hasOption("json");
+        Supplier<DecodePipeline.PacketFormat> formats = json ? () -> jsonLines(includePayload)
+                : () -> textLines(zone, nanos);
         inputProblems.forEach(err::println);
-        boolean allRead = inputProblems.isEmpty();
-        long printed = 0;
-        try {
-            for (Path file : files) {
-                if (printed >= limit) {
-                    break;
-                }
-                TreeMap<Integer, Long> undecoded = new TreeMap<>();
-                String name = file.toString();
-                sink.beginFile(file);
-                String stem = PointNames.stem(file.getFileName().toString());
-                try (CaptureReader reader = CaptureReaders.open(file)) {
-                    while (printed < limit && reader.next(record)) {
-                        LayerStack stack = decoder.decode(record);
-                        if (!LinkType.isSupported(record.linkType())) {
-                            undecoded.merge(record.linkType(), 1L, Long::sum);
-                        }
-                        if (!filter.matchesAll() && !filter.matches(view.wrap(stack), record,
-                                PointNames.of(stem, reader.interfaces(), record.interfaceId(), stack))) {
-                            continue;
-                        }
-                        sink.packet(file, reader, record, stack);
-                        printed++;
-                    }
-                } catch (CaptureFormatException e) {
-                    sink.flush();
-                    err.println(e.getMessage());
-                    allRead = false;
-                } catch (IOException e) {
-                    sink.flush();
-                    err.println(name + ": " + describe(e));
-                    allRead = false;
-                }
-                undecoded.forEach((type, count) -> err.println(name + ": " + count
-                        + " packets of link type " + LinkType.name(type) + " (" + type + ") not decoded"));
-            }
-        } finally {
-            sink.flush();
-        }
-        return allRead ? Main.EXIT_OK : Main.EXIT_INPUT;
+        // JSON Lines separate their objects: no newline after the last one.
+        DecodePipeline pipeline = new DecodePipeline(tables, line.getOptionValue("filter", ""), formats,
+                DecodePipeline.defaultWorkers(), !json && files.size() > 1, !json, out, err);
+        boolean allRead = pipeline.run(files, limit);
+        return allRead && inputProblems.isEmpty() ? Main.EXIT_OK : Main.EXIT_INPUT;
     }
 
-    private static String describe(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /** tcpdump-like lines (one formatter per decoding thread). */
+    private static DecodePipeline.PacketFormat textLines(ZoneId zone, boolean nanos) {
+        PacketLineFormatter formatter = new PacketLineFormatter(zone, nanos);
+        StringBuilder text = new StringBuilder(256);
+        return (file, interfaces, record, stack, out) -> {
+            text.setLength(0);
+            formatter.format(record.timestampNanos(), stack, text);
+            out.appendUtf8(text).append((byte) '\n');
+        };
+    }
+
+    /** JSON Lines (one writer per decoding thread). */
+    private static DecodePipeline.PacketFormat jsonLines(boolean includePayload) {
+        DecodeJsonWriter writer = new DecodeJsonWriter(includePayload);
+        return (file, interfaces, record, stack, out) -> {
+            writer.appendPacket(file, interfaces, record, stack, out);
+            out.append((byte) '\n');
+        };
     }
 
     private void help() {
@@ -180,45 +143,5 @@ final class DecodeCommand {
                         + "src, dst, encap, vni, frame.len, status, point, icmp.type; operators == != < <= > >= "
                         + "in (CIDR or {set}) && || ! ( ).\nExit status: 0 all read, 2 bad usage or an input not fully read.");
         writer.flush();
-    }
-
-    /** Where decoded packets go: text lines or JSON Lines. */
-    interface PacketSink {
-        void beginFile(Path file);
-
-        void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack);
-
-        void flush();
-    }
-
-    /** tcpdump-like lines; a {@code ==> file <==} header before each file when there are several. */
-    private final class TextSink implements PacketSink {
-        private final PacketLineFormatter formatter;
-        private final boolean headers;
-        private final StringBuilder line = new StringBuilder(256);
-
-        TextSink(PacketLineFormatter formatter, boolean headers) {
-            this.formatter = formatter;
-            this.headers = headers;
-        }
-
-        @Override
-        public void beginFile(Path file) {
-            if (headers) {
-                out.println("==> " + file + " <==");
-            }
-        }
-
-        @Override
-        public void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
-            line.setLength(0);
-            formatter.format(record.timestampNanos(), stack, line);
-            out.append(line).append('\n');
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
     }
 }
