@@ -8,6 +8,7 @@ import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
@@ -30,16 +31,23 @@ import java.util.List;
  * <p>An object is written as UTF-8 bytes straight into a {@link LineBuffer}
  * ({@link #appendPacket}), without a JSON library and without allocating per packet: the file
  * and interface names (which come from the capture, through {@link CaptureStrings#shown}) are
- * encoded once per file and interface, notes once per distinct note and argument. One instance
+ * encoded once per file and interface, notes, link types and statuses once each. One instance
  * per thread. The same instance also serves as a sink of its own ({@link #packet}, for
  * {@code live --json}), writing its buffer to a stream.
  */
 final class DecodeJsonWriter {
     /** Most payload bytes written per packet with {@code --include-payload}. */
     static final int MAX_PAYLOAD = 256;
-    /** Distinct notes (note and argument) whose JSON is kept for reuse. */
+    /** Distinct notes (note and argument), and link types, whose JSON is kept for reuse. */
     private static final int NOTE_CACHE = 4096;
     private static final byte[] NULL = ascii("null");
+    private static final byte[][] STATUS_JSON = new byte[LayerStatus.values().length][];
+
+    static {
+        for (LayerStatus status : LayerStatus.values()) {
+            STATUS_JSON[status.ordinal()] = jsonBytes(status.jsonName());
+        }
+    }
     // Keys with their quotes and colon; NEXT_ also with the comma after the value before.
     private static final byte[] NEXT_CAP_LEN = ascii(",\"capLen\":");
     private static final byte[] NEXT_DIRECTION = ascii(",\"direction\":");
@@ -70,6 +78,7 @@ final class DecodeJsonWriter {
     private final LinuxSll2Header sll2 = new LinuxSll2Header();
     private final boolean includePayload;
     private final LongObjectMap<byte[]> notes = new LongObjectMap<>();
+    private final LongObjectMap<byte[]> linkTypes = new LongObjectMap<>();
 
     private Path namedFile;
     private byte[] fileJson = NULL;
@@ -172,7 +181,7 @@ final class DecodeJsonWriter {
         json.append(FIRST_FILE).append(fileJson(file));
         json.append(NEXT_FRAME).append(record.frameNumber());
         json.append(NEXT_TS_NANOS).append(record.timestampNanos());
-        json.append(NEXT_LINK_TYPE).appendJsonString(LinkType.name(record.linkType()));
+        json.append(NEXT_LINK_TYPE).append(linkTypeJson(record.linkType()));
         json.append(NEXT_IFACE);
         appendInterface(interfaces, record, stack, json);
         json.append(NEXT_DIRECTION);
@@ -195,7 +204,7 @@ final class DecodeJsonWriter {
         json.append(NEXT_INNER);
         // A tunnel that carries no IP (ARP inside VXLAN) has no inner IP header.
         appendIp(view.encapsulationCount() > 0 && inner == view.outerIpLayer() ? -1 : inner, json);
-        json.append(NEXT_STATUS).appendJsonString(stack.status().jsonName());
+        json.append(NEXT_STATUS).append(STATUS_JSON[stack.status().ordinal()]);
         json.append(NEXT_NOTES).append((byte) '[');
         for (int n = 0; n < stack.noteCount(); n++) {
             if (n > 0) {
@@ -235,6 +244,17 @@ final class DecodeJsonWriter {
             bytes[i] = encoded.byteAt(i);
         }
         return bytes;
+    }
+
+    private byte[] linkTypeJson(int linkType) {
+        byte[] json = linkTypes.get(linkType);
+        if (json == null) {
+            json = jsonBytes(LinkType.name(linkType));
+            if (linkTypes.size() < NOTE_CACHE) {
+                linkTypes.put(linkType, json);
+            }
+        }
+        return json;
     }
 
     private byte[] noteJson(Note note, long argument) {

@@ -43,10 +43,11 @@ final class DecodePipeline {
                     LineBuffer out);
     }
 
-    private static final int BATCH_PACKETS = 1024;
+    /** Packets per batch: enough to make handing a batch over cheap, few enough to start at once. */
+    static final int BATCH_PACKETS = 1024;
     private static final int ARENA_BYTES = 1 << 20;
     /** The sentinel that ends a worker. */
-    private static final Batch NO_MORE_WORK = new Batch();
+    private static final Batch NO_MORE_WORK = new Batch(1);
 
     private final DecodeTables tables;
     private final String filterExpression;
@@ -54,6 +55,7 @@ final class DecodePipeline {
     private final int workers;
     private final boolean fileHeaders;
     private final boolean lastNewline;
+    private final int batchPackets;
     private final PrintStream out;
     private final PrintStream err;
 
@@ -69,6 +71,16 @@ final class DecodePipeline {
      */
     DecodePipeline(DecodeTables tables, String filterExpression, Supplier<PacketFormat> formats, int workers,
                    boolean fileHeaders, boolean lastNewline, PrintStream out, PrintStream err) {
+        this(tables, filterExpression, formats, workers, fileHeaders, lastNewline, out, err, BATCH_PACKETS);
+    }
+
+    /** As above, with {@code batchPackets} packets per batch (tests use small batches). */
+    DecodePipeline(DecodeTables tables, String filterExpression, Supplier<PacketFormat> formats, int workers,
+                   boolean fileHeaders, boolean lastNewline, PrintStream out, PrintStream err, int batchPackets) {
+        if (batchPackets < 1 || batchPackets > BATCH_PACKETS) {
+            throw new IllegalArgumentException("batch of " + batchPackets + " packets");
+        }
+        this.batchPackets = batchPackets;
         this.tables = tables;
         this.filterExpression = filterExpression;
         this.formats = formats;
@@ -79,9 +91,13 @@ final class DecodePipeline {
         this.err = err;
     }
 
-    /** Decoding threads for this machine: one per core, at most four (the reader feeds no more). */
+    /**
+     * Decoding threads: one per core, at most four (one reading thread feeds no more); the system
+     * property {@code tunnelscope.decode.workers} sets another number (for measurements).
+     */
     static int defaultWorkers() {
-        return Math.min(4, Runtime.getRuntime().availableProcessors());
+        int cores = Math.min(4, Runtime.getRuntime().availableProcessors());
+        return Math.max(1, Integer.getInteger("tunnelscope.decode.workers", cores));
     }
 
     /**
@@ -94,7 +110,7 @@ final class DecodePipeline {
         BlockingQueue<Batch> ordered = new ArrayBlockingQueue<>(pooled);
         BlockingQueue<Batch> work = new ArrayBlockingQueue<>(pooled + workers);
         for (int i = 0; i < pooled; i++) {
-            free.add(new Batch());
+            free.add(new Batch(batchPackets));
         }
         Thread reader = new Thread(() -> read(files, free, ordered, work), "tunnelscope-decode-read");
         reader.setDaemon(true);
@@ -280,9 +296,6 @@ final class DecodePipeline {
             Thread.currentThread().interrupt();
             stop = true;
         }
-        if (newlineHeld && lastNewline) {
-            out.write('\n');
-        }
         out.flush();
         if (failure != null) {
             throw failure;
@@ -299,8 +312,8 @@ final class DecodePipeline {
     }
 
     /**
-     * Writes the first {@code end} bytes of {@code lines}, holding the last newline back until
-     * more follows; returns whether a newline is held.
+     * Writes the first {@code end} bytes of {@code lines}; without a newline after the last line,
+     * the last newline is held back until more follows. Returns whether a newline is held.
      */
     private boolean writeLines(LineBuffer lines, int end, boolean newlineHeld) {
         if (end == 0) {
@@ -308,11 +321,11 @@ final class DecodePipeline {
         }
         writeHeld(newlineHeld);
         try {
-            lines.writeTo(out, 0, end - 1);
+            lines.writeTo(out, 0, lastNewline ? end : end - 1);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return true;
+        return !lastNewline;
     }
 
     private void writeHeader(Path file) {
@@ -355,22 +368,37 @@ final class DecodePipeline {
         private byte[] arena = new byte[0];
         private ByteBuffer arenaBuffer = ByteBuffer.wrap(arena);
         private int arenaUsed;
-        final int[] offset = new int[BATCH_PACKETS];
-        final int[] capturedLength = new int[BATCH_PACKETS];
-        final int[] originalLength = new int[BATCH_PACKETS];
-        final int[] linkType = new int[BATCH_PACKETS];
-        final int[] interfaceId = new int[BATCH_PACKETS];
-        final long[] nanos = new long[BATCH_PACKETS];
-        final long[] frame = new long[BATCH_PACKETS];
-        final long[] fileOffset = new long[BATCH_PACKETS];
+        private final int capacity;
+        final int[] offset;
+        final int[] capturedLength;
+        final int[] originalLength;
+        final int[] linkType;
+        final int[] interfaceId;
+        final long[] nanos;
+        final long[] frame;
+        final long[] fileOffset;
 
         final LineBuffer out = new LineBuffer(1 << 16);
         int lines;
         /** Where each line ends in {@link #out}, and which packet it is. */
-        final int[] lineEnd = new int[BATCH_PACKETS];
-        final int[] linePacket = new int[BATCH_PACKETS];
+        final int[] lineEnd;
+        final int[] linePacket;
 
         private boolean formatted;
+
+        Batch(int capacity) {
+            this.capacity = capacity;
+            offset = new int[capacity];
+            capturedLength = new int[capacity];
+            originalLength = new int[capacity];
+            linkType = new int[capacity];
+            interfaceId = new int[capacity];
+            nanos = new long[capacity];
+            frame = new long[capacity];
+            fileOffset = new long[capacity];
+            lineEnd = new int[capacity];
+            linePacket = new int[capacity];
+        }
 
         Batch start(Path file, String stem, List<CaptureInterface> interfaces, boolean fileStart) {
             this.file = file;
@@ -393,7 +421,7 @@ final class DecodePipeline {
 
         /** Whether the record's bytes still fit (a batch always takes its first record). */
         boolean fits(PacketRecord record) {
-            return count == 0 || count < BATCH_PACKETS && arenaUsed + record.capturedLength() <= arena.length;
+            return count == 0 || count < capacity && arenaUsed + record.capturedLength() <= arena.length;
         }
 
         void add(PacketRecord record) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
  */
 final class LineBuffer {
     private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+    private static final byte[] HEX_UPPER = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
     private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private byte[] bytes;
@@ -153,8 +154,9 @@ final class LineBuffer {
 
     /**
      * Appends {@code text} as a JSON string, quotes included: {@code "} and {@code \} escaped,
-     * control characters as {@code \n}, {@code \t}... or {@code \}{@code u00XX}, the rest as UTF-8
-     * (what Jackson writes).
+     * control characters as {@code \n}, {@code \t}... or {@code \}{@code u00XX}, surrogates (the
+     * halves of characters beyond U+FFFF) as {@code \}{@code uXXXX} each, upper-case hex, the rest
+     * as UTF-8: what Jackson writes.
      */
     LineBuffer appendJsonString(CharSequence text) {
         append((byte) '"');
@@ -164,7 +166,7 @@ final class LineBuffer {
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
                 ensure(1);
                 bytes[length++] = (byte) c;
-            } else if (c >= 0x80) {
+            } else if (c >= 0x80 && !Character.isSurrogate(c)) {
                 i = appendNonAscii(text, i, c);
             } else {
                 appendJsonEscape(c);
@@ -186,10 +188,10 @@ final class LineBuffer {
             case '\f': bytes[length++] = 'f'; break;
             default:
                 bytes[length++] = 'u';
-                bytes[length++] = '0';
-                bytes[length++] = '0';
-                bytes[length++] = HEX[c >> 4 & 0xF];
-                bytes[length++] = HEX[c & 0xF];
+                bytes[length++] = HEX_UPPER[c >> 12 & 0xF];
+                bytes[length++] = HEX_UPPER[c >> 8 & 0xF];
+                bytes[length++] = HEX_UPPER[c >> 4 & 0xF];
+                bytes[length++] = HEX_UPPER[c & 0xF];
                 break;
         }
     }
