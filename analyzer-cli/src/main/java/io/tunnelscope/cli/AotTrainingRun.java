@@ -12,19 +12,20 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The training run of the launcher's AOT cache (JDK 25+: JEP 483, 514, 515). {@code ./tunnelscope}
+ * The training run of the launcher's AOT cache (JDK 25+: JEP 483, 514). {@code ./tunnelscope}
  * runs it once per built jar under {@code -XX:AOTCacheOutput}: every command a user runs most —
  * {@code report} (text, JSON, JUnit, HTML), {@code correlate} (text, JSON with journeys) and
  * {@code decode} (text, JSON) — goes over every sample scenario, so the cache holds the classes
- * they load and link and the method profiles of their per-packet code, and a later run starts
- * with them instead of finding them again. Output goes nowhere; the exit status is 0 when every
- * command could read its inputs and 2 otherwise, so a broken training is seen rather than cached.
+ * they load and link, and a later run starts with them instead of finding, parsing and linking
+ * them again. (The launcher leaves JEP 515's method profiles out of the cache: the samples' were
+ * measured to make C2 compile worse code for real traffic.) Output goes nowhere; the exit status
+ * is 0 when every command could read its inputs and 2 otherwise, so a broken training is seen
+ * rather than cached.
  *
  * <pre>java -XX:AOTCacheOutput=app.aot -cp tunnelscope.jar io.tunnelscope.cli.AotTrainingRun [--passes N] DIR...</pre>
  *
  * <p>Each DIR is a directory of captures or of scenario directories ({@code samples/captures}).
- * {@code --passes} (default 3) repeats the whole round, so the per-packet methods run often enough
- * to be profiled by the tiers whose profiles the cache keeps.
+ * {@code --passes} (default 1) repeats the whole round.
  */
 public final class AotTrainingRun {
     private AotTrainingRun() {
@@ -32,7 +33,7 @@ public final class AotTrainingRun {
 
     /** Runs the training; exits 0 when every command read its inputs, 2 otherwise. */
     public static void main(String[] args) throws IOException {
-        int passes = 3;
+        int passes = 1;
         List<Path> roots = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--passes") && i + 1 < args.length) {
