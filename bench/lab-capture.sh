@@ -86,16 +86,7 @@ bench_transfer() {
           dataSrcPort:40100, bytes:$b, rate:$r, completed:true}')"
 }
 
-mkdir -p "$out"
-OUT=$(cd "$out" && pwd)
-rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/scenario.json
-LOGDIR=$(mktemp -d /tmp/tsb-lab-log.XXXXXX)
-TRAFFIC_JSONL=$LOGDIR/traffic.jsonl
-: >"$TRAFFIC_JSONL"
-FAULTS_JSONL=$LOGDIR/faults.jsonl
-: >"$FAULTS_JSONL"
-trap 'rc=$?; lab_cleanup; [[ $rc -eq 0 ]] || log "failed (rc=$rc), logs in $LOGDIR"; exit $rc' EXIT
-trap 'exit 130' INT TERM
+lab_prepare_run "$out" tsb-lab-log
 
 cleanup_namespaces
 log "$DESCRIPTION"

@@ -248,23 +248,20 @@ final class DecodeJsonWriter {
 
     private byte[] linkTypeJson(int linkType) {
         byte[] json = linkTypes.get(linkType);
-        if (json == null) {
-            json = jsonBytes(LinkType.name(linkType));
-            if (linkTypes.size() < NOTE_CACHE) {
-                linkTypes.put(linkType, json);
-            }
-        }
-        return json;
+        return json != null ? json : remember(linkTypes, linkType, LinkType.name(linkType));
     }
 
     private byte[] noteJson(Note note, long argument) {
         long key = (long) note.ordinal() << 48 ^ argument;
         byte[] json = notes.get(key);
-        if (json == null) {
-            json = jsonBytes(note.describe(argument));
-            if (notes.size() < NOTE_CACHE) {
-                notes.put(key, json);
-            }
+        return json != null ? json : remember(notes, key, note.describe(argument));
+    }
+
+    /** {@code text} as a JSON string, kept under {@code key} while the cache has room. */
+    private static byte[] remember(LongObjectMap<byte[]> cache, long key, String text) {
+        byte[] json = jsonBytes(text);
+        if (cache.size() < NOTE_CACHE) {
+            cache.put(key, json);
         }
         return json;
     }
