@@ -114,7 +114,20 @@ final class LineBuffer {
     LineBuffer appendUtf8(CharSequence text) {
         int n = text.length();
         ensure(n);
-        for (int i = 0; i < n; i++) {
+        // ASCII, all a packet line holds, straight into the array; the rest char by char.
+        byte[] into = bytes;
+        int at = length;
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                break;
+            }
+            into[at++] = (byte) c;
+            i++;
+        }
+        length = at;
+        for (; i < n; i++) {
             char c = text.charAt(i);
             if (c < 0x80) {
                 ensure(1);
