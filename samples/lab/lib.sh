@@ -63,6 +63,22 @@ vtep_ip() { echo "${SUBNET[$1]}.0"; }
 ov_dev() { case $BACKEND in vxlan) echo flannel.1 ;; udp) echo flannel0 ;; *) echo "" ;; esac; }
 net_len() { echo "${NETWORK#*/}"; }
 
+# ----------------------------------------------------------------- run ----
+# lab_prepare_run <out dir> <log dir prefix>: the output directory emptied of captures, a log
+# directory, the traffic/fault logs, and the traps that tear the lab down on any exit.
+lab_prepare_run() {
+    mkdir -p "$1"
+    OUT=$(cd "$1" && pwd)
+    rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/scenario.json
+    LOGDIR=$(mktemp -d "/tmp/$2.XXXXXX")
+    TRAFFIC_JSONL=$LOGDIR/traffic.jsonl
+    : >"$TRAFFIC_JSONL"
+    FAULTS_JSONL=$LOGDIR/faults.jsonl
+    : >"$FAULTS_JSONL"
+    trap 'rc=$?; lab_cleanup; [[ $rc -eq 0 ]] || log "failed (rc=$rc), logs in $LOGDIR"; exit $rc' EXIT
+    trap 'exit 130' INT TERM
+}
+
 # ------------------------------------------------------------- cleanup ----
 # Kill what this run started (by pid), then remove every tsl-* namespace.
 lab_cleanup() {

@@ -102,17 +102,7 @@ main() {
     [[ -n $BR_MTU ]] || BR_MTU=${OV_MTU:-$UL_MTU}
     [[ -n $POD_MTU ]] || POD_MTU=$BR_MTU
 
-    mkdir -p "$out"
-    OUT=$(cd "$out" && pwd)
-    rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/scenario.json
-    LOGDIR=$(mktemp -d /tmp/tsl-lab-log.XXXXXX)
-    TRAFFIC_JSONL=$LOGDIR/traffic.jsonl
-    : >"$TRAFFIC_JSONL"
-    FAULTS_JSONL=$LOGDIR/faults.jsonl
-    : >"$FAULTS_JSONL"
-
-    trap 'rc=$?; lab_cleanup; [[ $rc -eq 0 ]] || log "failed (rc=$rc), logs in $LOGDIR"; exit $rc' EXIT
-    trap 'exit 130' INT TERM
+    lab_prepare_run "$out" tsl-lab-log
 
     # Leftovers of an aborted run would clash with the fixed names.
     cleanup_namespaces

@@ -1,27 +1,16 @@
 package io.tunnelscope.cli;
 
-import io.tunnelscope.capture.CaptureFormatException;
-import io.tunnelscope.capture.CaptureReader;
-import io.tunnelscope.capture.LinkType;
-import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
-import io.tunnelscope.escape.Escape;
-import io.tunnelscope.decode.LayerStack;
-import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
-import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.escape.Escape;
 import io.tunnelscope.filter.Filter;
 import io.tunnelscope.filter.FilterSyntaxException;
-import io.tunnelscope.filter.PacketFilter;
 import io.tunnelscope.state.AddressNames;
-import io.tunnelscope.decode.PointNames;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -79,16 +68,16 @@ final class DecodeCommand {
             err.println("tunnelscope decode: name at least one capture file or directory");
             return Main.EXIT_INPUT;
         }
-        PacketFilter filter;
+        String filterExpression = line.getOptionValue("filter", "");
         AddressNames names;
         try {
             names = AddressNames.from(CommonOptions.state(line));
         } catch (IllegalArgumentException e) {
-            err.println("tunnelscope decode: " + e.getMessage());
+            err.println("tunnelscope decode: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
         try {
-            filter = Filter.compile(line.getOptionValue("filter", ""), names);
+            Filter.compile(filterExpression, names);
         } catch (FilterSyntaxException e) {
             err.println("tunnelscope decode: --filter: " + Escape.terminal(e.getMessage()));
             err.println("  " + Escape.terminal(e.expression()));
@@ -119,66 +108,41 @@ final class DecodeCommand {
         }
 
         ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
-        PrintStream printed = names.isEmpty() ? out : line.hasOption("json")
-                ? AddressText.lines(out, json -> JsonNames.annotateLine(json, names)) : AddressText.naming(out, names);
-        PacketSink sink = line.hasOption("json")
-                ? new DecodeJsonWriter(printed, !names.isEmpty(), line.hasOption("include-payload"))
-                : new TextSink(printed, new PacketLineFormatter(zone, line.hasOption("nano")), inputs.size() > 1);
-        PacketDecoder decoder = new PacketDecoder(tables);
-        PacketRecord record = new PacketRecord();
-        PacketView view = new PacketView();
+        boolean nanos = line.hasOption("nano");
+        boolean includePayload = line.hasOption("include-payload");
+        boolean json = line.hasOption("json");
+        // With names (--k8s, a collected directory) lines are annotated as they are written.
+        PrintStream printed = names.isEmpty() ? out : json
+                ? AddressText.lines(out, object -> JsonNames.annotateLine(object, names)) : AddressText.naming(out, names);
+        Supplier<DecodePipeline.PacketFormat> formats = json ? () -> jsonLines(includePayload)
+                : () -> textLines(zone, nanos);
         inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
-        boolean allRead = inputProblems.isEmpty();
-        long shown = 0;
-        try {
-            for (CaptureInputs.Input input : inputs) {
-                if (shown >= limit) {
-                    break;
-                }
-                TreeMap<Integer, Long> undecoded = new TreeMap<>();
-                String name = input.name();
-                Path file = input.displayPath();
-                sink.beginFile(file);
-                try (CaptureReader reader = input.open()) {
-                    String stem = PointNames.stem(file.getFileName().toString(), reader.comments());
-                    while (shown < limit && reader.next(record)) {
-                        LayerStack stack = decoder.decode(record);
-                        if (!LinkType.isSupported(record.linkType())) {
-                            undecoded.merge(record.linkType(), 1L, Long::sum);
-                        }
-                        if (!filter.matchesAll() && !filter.matches(view.wrap(stack), record,
-                                PointNames.of(stem, reader.interfaces(), record.interfaceId(), stack))) {
-                            continue;
-                        }
-                        sink.packet(file, reader, record, stack);
-                        shown++;
-                    }
-                } catch (CaptureFormatException e) {
-                    sink.flush();
-                    err.println(Escape.terminal(e.getMessage()));
-                    allRead = false;
-                } catch (IOException e) {
-                    sink.flush();
-                    err.println(Escape.terminal(name + ": " + describe(e)));
-                    allRead = false;
-                }
-                undecoded.forEach((type, count) -> err.println(Escape.terminal(name) + ": " + count
-                        + " packets of link type " + LinkType.name(type) + " (" + type + ") not decoded"));
-            }
-        } finally {
-            sink.flush();
-        }
-        return allRead ? Main.EXIT_OK : Main.EXIT_INPUT;
+        // JSON Lines separate their objects: no newline after the last one, unless lines are annotated.
+        DecodePipeline pipeline = new DecodePipeline(tables, filterExpression, names, formats,
+                DecodePipeline.defaultWorkers(), !json && inputs.size() > 1, !json || !names.isEmpty(), printed, err);
+        boolean allRead = pipeline.run(inputs, limit);
+        printed.flush();
+        return allRead && inputProblems.isEmpty() ? Main.EXIT_OK : Main.EXIT_INPUT;
     }
 
-    private static String describe(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /** tcpdump-like lines (one formatter per decoding thread). */
+    private static DecodePipeline.PacketFormat textLines(ZoneId zone, boolean nanos) {
+        PacketLineFormatter formatter = new PacketLineFormatter(zone, nanos);
+        StringBuilder text = new StringBuilder(256);
+        return (file, interfaces, record, stack, out) -> {
+            text.setLength(0);
+            formatter.format(record.timestampNanos(), stack, text);
+            out.appendUtf8(text).append((byte) '\n');
+        };
+    }
+
+    /** JSON Lines (one writer per decoding thread). */
+    private static DecodePipeline.PacketFormat jsonLines(boolean includePayload) {
+        DecodeJsonWriter writer = new DecodeJsonWriter(includePayload);
+        return (file, interfaces, record, stack, out) -> {
+            writer.appendPacket(file, interfaces, record, stack, out);
+            out.append((byte) '\n');
+        };
     }
 
     private void help() {
@@ -193,47 +157,5 @@ final class DecodeCommand {
                         + "directory) pod, service, node, namespace; operators == != < <= > >= "
                         + "in (CIDR or {set}) && || ! ( ).\nExit status: 0 all read, 2 bad usage or an input not fully read.");
         writer.flush();
-    }
-
-    /** Where decoded packets go: text lines or JSON Lines. */
-    interface PacketSink {
-        void beginFile(Path file);
-
-        void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack);
-
-        void flush();
-    }
-
-    /** tcpdump-like lines; a {@code ==> file <==} header before each file when there are several. */
-    private static final class TextSink implements PacketSink {
-        private final PrintStream out;
-        private final PacketLineFormatter formatter;
-        private final boolean headers;
-        private final StringBuilder line = new StringBuilder(256);
-
-        TextSink(PrintStream out, PacketLineFormatter formatter, boolean headers) {
-            this.out = out;
-            this.formatter = formatter;
-            this.headers = headers;
-        }
-
-        @Override
-        public void beginFile(Path file) {
-            if (headers) {
-                out.println("==> " + Escape.terminal(file.toString()) + " <==");
-            }
-        }
-
-        @Override
-        public void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
-            line.setLength(0);
-            formatter.format(record.timestampNanos(), stack, line);
-            out.append(line).append('\n');
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
     }
 }

@@ -1,125 +1,124 @@
 package io.tunnelscope.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import io.tunnelscope.capture.CaptureInterface;
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.LayerStack;
+import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.escape.Escape;
+import io.tunnelscope.proto.sll.LinuxSll2Header;
+import io.tunnelscope.proto.sll.LinuxSllHeader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * {@code decode --json}: JSON Lines, one object per packet. The keys are a contract that CI users
- * and later features rely on: file, frame, tsNanos, linkType, iface, wireLen, capLen, encap, vni,
- * outer, inner, status, notes. Packet payload is never written unless asked for
+ * and later features rely on: file, frame, tsNanos, linkType, iface, direction, wireLen, capLen,
+ * encap, vni, outer, inner, status, notes. Packet payload is never written unless asked for
  * ({@code --include-payload}: key {@code payload}, the hex of the innermost transport payload,
  * at most {@link #MAX_PAYLOAD} bytes).
+ *
+ * <p>An object is written as UTF-8 bytes straight into a {@link LineBuffer}
+ * ({@link #appendPacket}), without a JSON library and without allocating per packet: the file
+ * and interface names (which come from the capture; {@link LineBuffer#appendJsonString} escapes what JSON and a
+ * terminal need) are
+ * encoded once per file and interface, notes, link types and statuses once each. One instance
+ * per thread. The same instance also serves as a sink of its own ({@link #packet}, for
+ * {@code live --json}), writing its buffer to a stream.
  */
-final class DecodeJsonWriter implements DecodeCommand.PacketSink {
+final class DecodeJsonWriter {
     /** Most payload bytes written per packet with {@code --include-payload}. */
     static final int MAX_PAYLOAD = 256;
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Distinct notes (note and argument), and link types, whose JSON is kept for reuse. */
+    private static final int NOTE_CACHE = 4096;
+    private static final byte[] NULL = ascii("null");
+    private static final byte[][] STATUS_JSON = new byte[LayerStatus.values().length][];
 
-    private final JsonGenerator json;
+    static {
+        for (LayerStatus status : LayerStatus.values()) {
+            STATUS_JSON[status.ordinal()] = jsonBytes(status.jsonName());
+        }
+    }
+    // Keys with their quotes and colon; NEXT_ also with the comma after the value before.
+    private static final byte[] NEXT_CAP_LEN = ascii(",\"capLen\":");
+    private static final byte[] NEXT_DIRECTION = ascii(",\"direction\":");
+    private static final byte[] NEXT_DPORT = ascii(",\"dport\":");
+    private static final byte[] NEXT_DST = ascii(",\"dst\":");
+    private static final byte[] NEXT_ENCAP = ascii(",\"encap\":");
+    private static final byte[] FIRST_FILE = ascii("\"file\":");
+    private static final byte[] NEXT_FRAME = ascii(",\"frame\":");
+    private static final byte[] NEXT_IFACE = ascii(",\"iface\":");
+    private static final byte[] NEXT_INNER = ascii(",\"inner\":");
+    private static final byte[] NEXT_IP_ID = ascii(",\"ipId\":");
+    private static final byte[] NEXT_LINK_TYPE = ascii(",\"linkType\":");
+    private static final byte[] NEXT_NOTES = ascii(",\"notes\":");
+    private static final byte[] NEXT_OUTER = ascii(",\"outer\":");
+    private static final byte[] NEXT_PAYLOAD = ascii(",\"payload\":");
+    private static final byte[] NEXT_PROTO = ascii(",\"proto\":");
+    private static final byte[] NEXT_SPORT = ascii(",\"sport\":");
+    private static final byte[] FIRST_SRC = ascii("\"src\":");
+    private static final byte[] NEXT_STATUS = ascii(",\"status\":");
+    private static final byte[] NEXT_TS_NANOS = ascii(",\"tsNanos\":");
+    private static final byte[] NEXT_TTL = ascii(",\"ttl\":");
+    private static final byte[] NEXT_VNI = ascii(",\"vni\":");
+    private static final byte[] NEXT_WIRE_LEN = ascii(",\"wireLen\":");
+
     private final PacketView view = new PacketView();
     private final StringBuilder text = new StringBuilder(64);
-    private final io.tunnelscope.proto.sll.LinuxSllHeader sll = new io.tunnelscope.proto.sll.LinuxSllHeader();
-    private final io.tunnelscope.proto.sll.LinuxSll2Header sll2 = new io.tunnelscope.proto.sll.LinuxSll2Header();
-
-    private final boolean terminateLines;
+    private final LinuxSllHeader sll = new LinuxSllHeader();
+    private final LinuxSll2Header sll2 = new LinuxSll2Header();
     private final boolean includePayload;
-    private final char[] hex = new char[2 * MAX_PAYLOAD];
+    private final LongObjectMap<byte[]> notes = new LongObjectMap<>();
+    private final LongObjectMap<byte[]> linkTypes = new LongObjectMap<>();
 
-    DecodeJsonWriter(OutputStream out) {
-        this(out, false, false);
+    private Path namedFile;
+    private byte[] fileJson = NULL;
+    private List<CaptureInterface> namedInterfaces;
+    private byte[][] interfaceJson = new byte[0][];
+
+    // Sink state (live): where packet() writes, and how objects are separated.
+    private final OutputStream out;
+    private final boolean terminateLines;
+    private final LineBuffer buffer;
+    private boolean first = true;
+
+    /** An encoder for {@link #appendPacket}; no stream of its own. */
+    DecodeJsonWriter(boolean includePayload) {
+        this(null, false, includePayload);
     }
 
     /**
-     * With {@code terminateLines}, every object is followed by its newline at once (a live stream
-     * must not hold the last line back until the next object); otherwise objects are separated.
-     * With {@code includePayload}, each packet carries its innermost payload as hex.
+     * A sink writing to {@code out}. With {@code terminateLines}, every object is followed by its
+     * newline at once (a live stream must not hold the last line back until the next object);
+     * otherwise objects are separated. With {@code includePayload}, each packet carries its
+     * innermost payload as hex.
      */
     DecodeJsonWriter(OutputStream out, boolean terminateLines, boolean includePayload) {
+        this.out = out;
         this.terminateLines = terminateLines;
         this.includePayload = includePayload;
-        try {
-            json = Escape.jsonFactory().createGenerator(out, JsonEncoding.UTF8)
-                    .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            json.setPrettyPrinter(new MinimalPrettyPrinter(terminateLines ? "" : "\n"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.buffer = out == null ? null : new LineBuffer(1 << 16);
     }
 
-    @Override
-    public void beginFile(Path file) {
-        // Every object names its file; nothing to announce.
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    @Override
-    public void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
-        try {
-            write(file, reader, record, stack);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void write(Path file, CaptureReader reader, PacketRecord record, LayerStack stack)
-            throws IOException {
-        view.wrap(stack);
-        json.writeStartObject();
-        if (file == null) {
-            json.writeNullField("file");
-        } else {
-            json.writeStringField("file", file.getFileName().toString());
-        }
-        json.writeNumberField("frame", record.frameNumber());
-        json.writeNumberField("tsNanos", record.timestampNanos());
-        json.writeStringField("linkType", LinkType.name(record.linkType()));
-        writeInterface(reader, record, stack);
-        writeDirection(stack);
-        json.writeNumberField("wireLen", record.originalLength());
-        json.writeNumberField("capLen", record.capturedLength());
-
-        json.writeArrayFieldStart("encap");
-        for (int n = 0; n < view.encapsulationCount(); n++) {
-            json.writeString(Encapsulation.name(view.encapsulation(n)));
-        }
-        json.writeEndArray();
-        long vni = view.vni();
-        if (vni < 0) {
-            json.writeNullField("vni");
-        } else {
-            json.writeNumberField("vni", vni);
-        }
-        writeIp("outer", view.outerIpLayer());
-        int inner = view.innerIpLayer();
-        // A tunnel that carries no IP (ARP inside VXLAN) has no inner IP header.
-        writeIp("inner", view.encapsulationCount() > 0 && inner == view.outerIpLayer() ? -1 : inner);
-        json.writeStringField("status", stack.status().jsonName());
-        json.writeArrayFieldStart("notes");
-        for (int n = 0; n < stack.noteCount(); n++) {
-            json.writeString(stack.note(n).describe(stack.noteArgument(n)));
-        }
-        json.writeEndArray();
-        if (includePayload) {
-            writePayload(stack);
-        }
-        json.writeEndObject();
-        if (terminateLines) {
-            json.writeRaw('\n');
-        }
+    /** Writes the packet's object (buffered until {@link #flush}, or 64 KiB). */
+    void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
+        beforeObject();
+        appendPacket(file, reader.interfaces(), record, stack, buffer);
+        afterObject();
     }
 
     /**
@@ -128,17 +127,148 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
      */
     void event(com.fasterxml.jackson.databind.ObjectMapper mapper, Object value) {
         try {
-            mapper.writeValue(json, value);
-            if (terminateLines) {
-                json.writeRaw('\n');
-            }
+            byte[] json = mapper.writeValueAsBytes(value);
+            beforeObject();
+            buffer.append(json);
+            afterObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Linux cooked v1/v2 packet type as tcpdump names it ({@code In}, {@code Out}...), else null. */
-    private void writeDirection(LayerStack stack) throws IOException {
+    private void beforeObject() {
+        if (!terminateLines && !first) {
+            buffer.append((byte) '\n');
+        }
+        first = false;
+    }
+
+    private void afterObject() {
+        if (terminateLines) {
+            buffer.append((byte) '\n');
+        }
+        if (buffer.length() >= 1 << 16) {
+            drain();
+        }
+    }
+
+    private void drain() {
+        try {
+            buffer.writeTo(out, 0, buffer.length());
+            buffer.clear();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes what is buffered and flushes the stream. */
+    void flush() {
+        drain();
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Appends the packet's JSON object (no line terminator). {@code interfaces} are the reader's
+     * interfaces as of this packet; {@code file} may be null (key {@code file} is then null).
+     */
+    void appendPacket(Path file, List<CaptureInterface> interfaces, PacketRecord record, LayerStack stack,
+                      LineBuffer json) {
+        view.wrap(stack);
+        json.append((byte) '{');
+        json.append(FIRST_FILE).append(fileJson(file));
+        json.append(NEXT_FRAME).append(record.frameNumber());
+        json.append(NEXT_TS_NANOS).append(record.timestampNanos());
+        json.append(NEXT_LINK_TYPE).append(linkTypeJson(record.linkType()));
+        json.append(NEXT_IFACE);
+        appendInterface(interfaces, record, stack, json);
+        json.append(NEXT_DIRECTION);
+        appendDirection(stack, json);
+        json.append(NEXT_WIRE_LEN).append(record.originalLength());
+        json.append(NEXT_CAP_LEN).append(record.capturedLength());
+        json.append(NEXT_ENCAP).append((byte) '[');
+        for (int n = 0; n < view.encapsulationCount(); n++) {
+            if (n > 0) {
+                json.append((byte) ',');
+            }
+            json.appendJsonString(Encapsulation.name(view.encapsulation(n)));
+        }
+        json.append((byte) ']');
+        json.append(NEXT_VNI);
+        appendOptional(json, view.vni());
+        json.append(NEXT_OUTER);
+        appendIp(view.outerIpLayer(), json);
+        int inner = view.innerIpLayer();
+        json.append(NEXT_INNER);
+        // A tunnel that carries no IP (ARP inside VXLAN) has no inner IP header.
+        appendIp(view.encapsulationCount() > 0 && inner == view.outerIpLayer() ? -1 : inner, json);
+        json.append(NEXT_STATUS).append(STATUS_JSON[stack.status().ordinal()]);
+        json.append(NEXT_NOTES).append((byte) '[');
+        for (int n = 0; n < stack.noteCount(); n++) {
+            if (n > 0) {
+                json.append((byte) ',');
+            }
+            json.append(noteJson(stack.note(n), stack.noteArgument(n)));
+        }
+        json.append((byte) ']');
+        if (includePayload) {
+            json.append(NEXT_PAYLOAD);
+            appendPayload(stack, json);
+        }
+        json.append((byte) '}');
+    }
+
+    private static void appendOptional(LineBuffer json, long value) {
+        if (value < 0) {
+            json.append(NULL);
+        } else {
+            json.append(value);
+        }
+    }
+
+    private byte[] fileJson(Path file) {
+        if (file != namedFile) {
+            namedFile = file;
+            fileJson = file == null ? NULL : jsonBytes(file.getFileName().toString());
+        }
+        return fileJson;
+    }
+
+    private static byte[] jsonBytes(String value) {
+        LineBuffer encoded = new LineBuffer(value.length() + 2);
+        encoded.appendJsonString(value);
+        byte[] bytes = new byte[encoded.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = encoded.byteAt(i);
+        }
+        return bytes;
+    }
+
+    private byte[] linkTypeJson(int linkType) {
+        byte[] json = linkTypes.get(linkType);
+        return json != null ? json : remember(linkTypes, linkType, LinkType.name(linkType));
+    }
+
+    private byte[] noteJson(Note note, long argument) {
+        long key = (long) note.ordinal() << 48 ^ argument;
+        byte[] json = notes.get(key);
+        return json != null ? json : remember(notes, key, note.describe(argument));
+    }
+
+    /** {@code text} as a JSON string, kept under {@code key} while the cache has room. */
+    private static byte[] remember(LongObjectMap<byte[]> cache, long key, String text) {
+        byte[] json = jsonBytes(text);
+        if (cache.size() < NOTE_CACHE) {
+            cache.put(key, json);
+        }
+        return json;
+    }
+
+    /** Linux cooked v1/v2 packet type as a word ({@code host}, {@code outgoing}...), else null. */
+    private void appendDirection(LayerStack stack, LineBuffer json) {
         int type = -1;
         if (stack.count() > 0 && stack.type(0) == LayerType.LINUX_SLL && stack.headerLength(0) >= 16) {
             type = sll.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0)).packetType();
@@ -146,9 +276,9 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             type = sll2.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0)).packetType();
         }
         if (type < 0) {
-            json.writeNullField("direction");
+            json.append(NULL);
         } else {
-            json.writeStringField("direction", PACKET_TYPES[Math.min(type, PACKET_TYPES.length - 1)]);
+            json.appendJsonString(PACKET_TYPES[Math.min(type, PACKET_TYPES.length - 1)]);
         }
     }
 
@@ -161,99 +291,85 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
      * ICMP), else of the innermost IP header, at most {@link #MAX_PAYLOAD} bytes; null when there
      * is neither.
      */
-    private void writePayload(LayerStack stack) throws IOException {
+    private void appendPayload(LayerStack stack, LineBuffer json) {
         int inner = view.innerIpLayer();
         int transport = view.transportLayer(inner);
         int layer = transport >= 0 ? transport : inner;
         if (layer < 0) {
-            json.writeNullField("payload");
+            json.append(NULL);
             return;
         }
         int capEnd = stack.start() + stack.capturedLength();
         int from = Math.min(stack.payloadOffset(layer), capEnd);
         int to = Math.min(Math.min(stack.end(layer), capEnd), from + MAX_PAYLOAD);
-        int n = 0;
+        json.append((byte) '"');
         for (int i = from; i < to; i++) {
-            int b = stack.buffer().get(i) & 0xff;
-            hex[n++] = HEX[b >>> 4];
-            hex[n++] = HEX[b & 15];
+            json.appendHex(stack.buffer().get(i));
         }
-        json.writeFieldName("payload");
-        json.writeString(hex, 0, n);
+        json.append((byte) '"');
     }
 
     /** pcapng interface name (or id), the SLL2 interface index, else null. */
-    private void writeInterface(CaptureReader reader, PacketRecord record, LayerStack stack)
-            throws IOException {
+    private void appendInterface(List<CaptureInterface> interfaces, PacketRecord record, LayerStack stack,
+                                 LineBuffer json) {
         int id = record.interfaceId();
         if (id >= 0) {
-            List<CaptureInterface> interfaces = reader.interfaces();
-            String name = id < interfaces.size() ? interfaces.get(id).name() : null;
-            if (name != null) {
-                json.writeStringField("iface", name);
-            } else {
-                json.writeStringField("iface", Integer.toString(id));
-            }
+            json.append(interfaceJson(interfaces, id));
             return;
         }
-        int sll2 = stack.indexOf(LayerType.LINUX_SLL2);
-        if (sll2 >= 0 && stack.headerLength(sll2) >= 8) {
-            json.writeStringField("iface", Integer.toString(stack.buffer().getInt(stack.offset(sll2) + 4)));
+        int sll2Layer = stack.indexOf(LayerType.LINUX_SLL2);
+        if (sll2Layer >= 0 && stack.headerLength(sll2Layer) >= 8) {
+            json.append((byte) '"').append(stack.buffer().getInt(stack.offset(sll2Layer) + 4)).append((byte) '"');
             return;
         }
-        json.writeNullField("iface");
+        json.append(NULL);
     }
 
-    private void writeIp(String key, int ip) throws IOException {
+    /** The JSON string of interface {@code id}: its name from the capture, else its number. */
+    private byte[] interfaceJson(List<CaptureInterface> interfaces, int id) {
+        if (interfaces != namedInterfaces) {
+            namedInterfaces = interfaces;
+            interfaceJson = new byte[Math.max(interfaces.size(), id + 1)][];
+        } else if (id >= interfaceJson.length) {
+            interfaceJson = java.util.Arrays.copyOf(interfaceJson, Math.max(interfaces.size(), id + 1));
+        }
+        byte[] json = interfaceJson[id];
+        if (json == null) {
+            String name = id < interfaces.size() ? interfaces.get(id).name() : null;
+            json = jsonBytes(name != null ? name : Integer.toString(id));
+            interfaceJson[id] = json;
+        }
+        return json;
+    }
+
+    private void appendIp(int ip, LineBuffer json) {
         if (ip < 0) {
-            json.writeNullField(key);
+            json.append(NULL);
             return;
         }
-        json.writeObjectFieldStart(key);
+        json.append((byte) '{');
         text.setLength(0);
         view.appendSource(ip, text);
-        json.writeStringField("src", text.toString());
+        json.append(FIRST_SRC).appendJsonString(text);
         text.setLength(0);
         view.appendDestination(ip, text);
-        json.writeStringField("dst", text.toString());
+        json.append(NEXT_DST).appendJsonString(text);
         int protocol = view.ipProtocol(ip);
-        String name = io.tunnelscope.decode.IpProtocols.name(protocol);
+        String name = IpProtocols.name(protocol);
+        json.append(NEXT_PROTO);
         if (name != null) {
-            json.writeStringField("proto", name);
+            json.appendJsonString(name);
         } else {
-            json.writeNumberField("proto", protocol);
+            json.append(protocol);
         }
         int transport = view.transportLayer(ip);
-        writeOptionalInt("sport", transport < 0 ? -1 : view.sourcePort(transport));
-        writeOptionalInt("dport", transport < 0 ? -1 : view.destinationPort(transport));
-        writeOptionalLong("ipId", view.ipId(ip));
-        json.writeNumberField("ttl", view.ttl(ip));
-        json.writeEndObject();
-    }
-
-    private void writeOptionalLong(String key, long value) throws IOException {
-        if (value < 0) {
-            json.writeNullField(key);
-        } else {
-            json.writeNumberField(key, value);
-        }
-    }
-
-    private void writeOptionalInt(String key, int value) throws IOException {
-        if (value < 0) {
-            json.writeNullField(key);
-        } else {
-            json.writeNumberField(key, value);
-        }
-    }
-
-
-    @Override
-    public void flush() {
-        try {
-            json.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        json.append(NEXT_SPORT);
+        appendOptional(json, transport < 0 ? -1 : view.sourcePort(transport));
+        json.append(NEXT_DPORT);
+        appendOptional(json, transport < 0 ? -1 : view.destinationPort(transport));
+        json.append(NEXT_IP_ID);
+        appendOptional(json, view.ipId(ip));
+        json.append(NEXT_TTL).append(view.ttl(ip));
+        json.append((byte) '}');
     }
 }

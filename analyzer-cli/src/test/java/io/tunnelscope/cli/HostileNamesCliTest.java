@@ -90,7 +90,8 @@ class HostileNamesCliTest {
                     Process cp = new ProcessBuilder("/bin/bash", "-c", "cp \"$0\" \"$1/bad$(printf '\\377\\376') $2\"",
                             file.toString(), hostile.toString(), name).inheritIO().start();
                     assertTrue(cp.waitFor(30, TimeUnit.SECONDS) && cp.exitValue() == 0, "cp with invalid UTF-8");
-                    Files.copy(file, plain.resolve("p_" + name));
+                    // A prefix of its own on both sides: its name makes it a host of its own.
+                    Files.copy(file, plain.resolve("bad_" + name));
                 } else {
                     Files.copy(file, hostile.resolve(HOSTILE + name));
                     Files.copy(file, plain.resolve("p_" + name));
