@@ -23,20 +23,25 @@ public final class PacketView {
     private int encapsulations;
     private int outerIp;
     private int innerIp;
+    private int carriedIp;
 
-    /** Points this view at a freshly decoded stack. */
-    /** True when an IP layer's source and destination addresses were captured. */
-    private boolean addressesCaptured(int layer) {
-        int needed = stack.type(layer) == LayerType.IPV4 ? 20 : 40;
-        return Math.min(stack.end(layer), stack.start() + stack.capturedLength()) - stack.offset(layer) >= needed;
+    /**
+     * True when an IP layer's source and destination addresses were captured and decoded as such:
+     * its header length reaches them (a header whose version contradicted what announced it has
+     * none).
+     */
+    public boolean addressesReadable(int layer) {
+        return isIp(layer, 20, 40);
     }
 
+    /** Points this view at a freshly decoded stack. */
     public PacketView wrap(LayerStack layers) {
         this.stack = layers;
         this.buf = layers.buffer();
         this.encapsulations = 0;
         this.outerIp = -1;
         this.innerIp = -1;
+        this.carriedIp = -1;
         int n = layers.count();
         for (int i = 0; i < n; i++) {
             if (layers.isQuoted(i)) {
@@ -49,7 +54,7 @@ public final class PacketView {
                 case LayerType.GRE: addEncapsulation(Encapsulation.GRE, i); break;
                 case LayerType.FLANNEL_UDP: addEncapsulation(Encapsulation.FLANNEL_UDP, i); break;
                 case LayerType.IPV4, LayerType.IPV6: {
-                    if (!addressesCaptured(i)) {
+                    if (!addressesReadable(i)) {
                         // The snaplen cut this header before its addresses: no IP level to offer.
                         break;
                     }
@@ -70,6 +75,11 @@ public final class PacketView {
                 default:
                     break;
             }
+        }
+        if (encapsulations == 0) {
+            carriedIp = innerIp;
+        } else if (innerIp > encapsulationLayer[encapsulations - 1]) {
+            carriedIp = innerIp;
         }
         return this;
     }
@@ -110,6 +120,14 @@ public final class PacketView {
      * when there is no tunnel, or when the snaplen cut the inner header), or -1.
      */
     public int innerIpLayer() { return innerIp; }
+
+    /**
+     * The IP header the innermost tunnel carries, decoded as such: {@link #innerIpLayer()} when it
+     * lies inside the last encapsulation, -1 when that tunnel carries no IP this decoder reads
+     * (ARP in VXLAN, PPP in GRE inside IP-in-IP) or its header was cut; with no tunnel, the only
+     * IP header. What {@code decode --json} calls {@code inner}.
+     */
+    public int carriedIpLayer() { return carriedIp; }
 
     /** Number of encapsulations, outermost first. */
     public int encapsulationCount() { return encapsulations; }
@@ -494,6 +512,76 @@ public final class PacketView {
     /** TCP header length in bytes, or -1. */
     public int tcpHeaderLength(int layer) {
         return is(layer, LayerType.TCP, 13) ? (u8(layer, 12) >>> 4) * 4 : -1;
+    }
+
+    /**
+     * True when a TCP layer's whole header, options included, was decoded: what option accessors
+     * need. False for a header cut by the snaplen, a fragment or a quote, and for malformed options.
+     */
+    public boolean tcpOptionsReadable(int layer) {
+        if (!is(layer, LayerType.TCP, 20) || stack.status(layer) == LayerStatus.MALFORMED) {
+            return false;
+        }
+        int length = tcpHeaderLength(layer);
+        return length >= 20 && stack.headerLength(layer) == length;
+    }
+
+    /**
+     * Walks a readable TCP header's options for {@code kind}: offset from the header start of the
+     * first option of that kind and its length, packed as {@code offset << 8 | length}, or -1.
+     */
+    private int tcpOption(int layer, int kind) {
+        if (!tcpOptionsReadable(layer)) {
+            return -1;
+        }
+        int end = stack.headerLength(layer);
+        int i = 20;
+        while (i < end) {
+            int type = u8(layer, i);
+            if (type == 0) {
+                return -1;
+            }
+            if (type == 1) {
+                i++;
+                continue;
+            }
+            if (i + 1 >= end) {
+                return -1;
+            }
+            int length = u8(layer, i + 1);
+            if (length < 2 || i + length > end) {
+                return -1;
+            }
+            if (type == kind) {
+                return i << 8 | length;
+            }
+            i += length;
+        }
+        return -1;
+    }
+
+    /** The MSS option's value (RFC 9293 section 3.7.1), or -1 when absent or not readable. */
+    public int tcpMss(int layer) {
+        int option = tcpOption(layer, 2);
+        return option >= 0 && (option & 0xff) == 4 ? u16(layer, (option >>> 8) + 2) : -1;
+    }
+
+    /** Number of SACK blocks (RFC 2018) in a TCP header, 0 when none or not readable. */
+    public int tcpSackBlocks(int layer) {
+        int option = tcpOption(layer, 5);
+        return option < 0 ? 0 : ((option & 0xff) - 2) / 8;
+    }
+
+    /** Left edge of SACK block {@code n} (see {@link #tcpSackBlocks}), or -1. */
+    public long tcpSackLeft(int layer, int n) {
+        int option = tcpOption(layer, 5);
+        return option < 0 || n < 0 || n >= ((option & 0xff) - 2) / 8 ? -1 : u32(layer, (option >>> 8) + 2 + 8 * n);
+    }
+
+    /** Right edge (exclusive) of SACK block {@code n}, or -1. */
+    public long tcpSackRight(int layer, int n) {
+        int option = tcpOption(layer, 5);
+        return option < 0 || n < 0 || n >= ((option & 0xff) - 2) / 8 ? -1 : u32(layer, (option >>> 8) + 6 + 8 * n);
     }
 
     /** TCP payload length by the IP lengths (as tcpdump's "length N"), or -1. */
