@@ -101,6 +101,11 @@ final class ReportCommand {
         } catch (IOException e) {
             err.println("tunnelscope report: " + e.getMessage());
             return Main.EXIT_INPUT;
+        } catch (RuntimeException e) {
+            // A fault of the analysis outside the per-packet guards: no report, and the exit status
+            // says the report is incomplete (2), never "findings" (1).
+            err.println("tunnelscope report: analysis fault, no report: " + e);
+            return Main.EXIT_INPUT;
         } finally {
             if (progress != null) {
                 progress.done();

@@ -2,7 +2,6 @@ package io.tunnelscope.anomaly;
 
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.proto.tcp.TcpHeader;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
@@ -35,7 +34,6 @@ public final class MssMismatchRule implements Rule {
 
     /** By "source destination mss": the first {@value #MAX_KEYS} seen. */
     private final FirstSeen<String, Announcement> announcements = new FirstSeen<>();
-    private final TcpHeader tcp = new TcpHeader();
 
     @Override
     public String kind() {
@@ -53,11 +51,14 @@ public final class MssMismatchRule implements Rule {
         int ip = view.innerIpLayer();
         int transport = ip < 0 ? -1 : view.transportLayer(ip);
         if (transport < 0 || packet.stack().type(transport) != LayerType.TCP || view.ipVersion(ip) != 4
-                || (view.tcpFlags(transport) & 0x02) == 0 || view.encapsulationCount() > 0) {
+                || view.encapsulationCount() > 0) {
             return;
         }
-        int mss = tcp.wrap(packet.stack().buffer(), packet.stack().offset(transport),
-                packet.stack().headerLength(transport)).mss();
+        int flags = view.tcpFlags(transport);
+        if (flags < 0 || (flags & 0x02) == 0) {
+            return;
+        }
+        int mss = view.tcpMss(transport);
         if (mss <= 0) {
             return;
         }
