@@ -111,7 +111,7 @@ final class DecodeCommand {
 
         ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
         PacketSink sink = line.hasOption("json")
-                ? new DecodeJsonWriter(out, false, line.hasOption("include-payload"))
+                ? new DecodeJsonWriter(out, line.hasOption("include-payload"))
                 : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();

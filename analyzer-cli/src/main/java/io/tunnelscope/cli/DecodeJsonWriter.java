@@ -36,26 +36,24 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
     private final io.tunnelscope.proto.sll.LinuxSllHeader sll = new io.tunnelscope.proto.sll.LinuxSllHeader();
     private final io.tunnelscope.proto.sll.LinuxSll2Header sll2 = new io.tunnelscope.proto.sll.LinuxSll2Header();
 
-    private final boolean terminateLines;
     private final boolean includePayload;
     private final char[] hex = new char[2 * MAX_PAYLOAD];
 
     DecodeJsonWriter(OutputStream out) {
-        this(out, false, false);
+        this(out, false);
     }
 
     /**
-     * With {@code terminateLines}, every object is followed by its newline at once (a live stream
-     * must not hold the last line back until the next object); otherwise objects are separated.
-     * With {@code includePayload}, each packet carries its innermost payload as hex.
+     * Every object is followed by its newline at once, the last one too (JSON Lines: two outputs
+     * concatenated stay one object per line, and a live stream never holds a line back until the
+     * next object). With {@code includePayload}, each packet carries its innermost payload as hex.
      */
-    DecodeJsonWriter(OutputStream out, boolean terminateLines, boolean includePayload) {
-        this.terminateLines = terminateLines;
+    DecodeJsonWriter(OutputStream out, boolean includePayload) {
         this.includePayload = includePayload;
         try {
             json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
                     .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            json.setPrettyPrinter(new MinimalPrettyPrinter(terminateLines ? "" : "\n"));
+            json.setPrettyPrinter(new MinimalPrettyPrinter(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -104,9 +102,8 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             json.writeNumberField("vni", vni);
         }
         writeIp("outer", view.outerIpLayer());
-        int inner = view.innerIpLayer();
-        // A tunnel that carries no IP (ARP inside VXLAN) has no inner IP header.
-        writeIp("inner", view.encapsulationCount() > 0 && inner == view.outerIpLayer() ? -1 : inner);
+        // A tunnel that carries no IP we decode (ARP inside VXLAN, PPP in GRE) has no inner IP header.
+        writeIp("inner", view.carriedIpLayer());
         json.writeStringField("status", stack.status().jsonName());
         json.writeArrayFieldStart("notes");
         for (int n = 0; n < stack.noteCount(); n++) {
@@ -117,9 +114,7 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             writePayload(stack);
         }
         json.writeEndObject();
-        if (terminateLines) {
-            json.writeRaw('\n');
-        }
+        json.writeRaw('\n');
     }
 
     /**
@@ -129,9 +124,7 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
     void event(com.fasterxml.jackson.databind.ObjectMapper mapper, Object value) {
         try {
             mapper.writeValue(json, value);
-            if (terminateLines) {
-                json.writeRaw('\n');
-            }
+            json.writeRaw('\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

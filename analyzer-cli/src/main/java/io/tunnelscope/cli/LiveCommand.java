@@ -290,7 +290,7 @@ final class LiveCommand {
             this.decoder = new PacketDecoder(correlation.tables);
             ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
             this.formatter = new PacketLineFormatter(zone, line.hasOption("nano"));
-            this.jsonWriter = json ? new DecodeJsonWriter(out, true, false) : null;
+            this.jsonWriter = json ? new DecodeJsonWriter(out, false) : null;
             String name = file.getFileName().toString();
             int dot = name.lastIndexOf('.');
             this.stem = dot > 0 ? name.substring(0, dot) : name;
