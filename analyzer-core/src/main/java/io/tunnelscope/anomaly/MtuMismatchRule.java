@@ -65,7 +65,7 @@ public final class MtuMismatchRule implements Rule {
         if (outer.largestFragment() > 0 && encap != null) {
             int overhead = AnalysisContext.overhead(encap);
             int underlay = outer.largestFragment();
-            if (overlay.value() + overhead > underlay) {
+            if (OuterFragmentationRule.underlayBelow(underlay, overlay.value() + overhead)) {
                 findings.add(new Finding(kind(), Severity.WARNING,
                         "The overlay MTU " + overlay.value() + " plus " + overhead + " bytes of " + encap
                                 + " overhead exceeds the underlay MTU of about " + underlay + "-" + (underlay + 7)
