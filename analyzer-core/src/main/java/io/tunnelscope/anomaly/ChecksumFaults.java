@@ -62,6 +62,33 @@ final class ChecksumFaults {
         return damaged ? DAMAGED : PARTIAL;
     }
 
+    /**
+     * True when the TCP/UDP checksum of the transport after IP layer {@code ip} is no evidence
+     * against an offload super-frame: it is the partial pseudo-header sum (or, on a tunnel's UDP,
+     * wrong as local checksum offload leaves it), or it could not be verified (cut by the snaplen,
+     * a fragment, a UDP checksum of 0). False when it was verified right or found damaged: then
+     * the packet went on the wire at that size.
+     */
+    static boolean offloadOrUnverified(LayerStack stack, PacketView view, int ip) {
+        int transport = view.transportLayer(ip);
+        if (transport < 0) {
+            return true;
+        }
+        for (int n = 0; n < stack.noteCount(); n++) {
+            if (stack.noteLayer(n) == transport
+                    && (stack.note(n) == Note.TCP_BAD_CHECKSUM || stack.note(n) == Note.UDP_BAD_CHECKSUM)) {
+                return isPartial(stack, view, transport) || carriesTunnel(stack, transport);
+            }
+        }
+        boolean captured = stack.end(transport) >= stack.declaredEnd(transport);
+        boolean fragment = false;
+        for (int i = 0; i <= ip; i++) {
+            fragment |= LayerType.isIp(stack.type(i)) && (view.moreFragments(i) || view.fragmentOffset(i) > 0);
+        }
+        boolean unset = stack.type(transport) == LayerType.UDP && view.udpChecksum(transport) == 0;
+        return !captured || fragment || unset;
+    }
+
     /** True when the UDP layer carries a tunnel (VXLAN, Geneve, flannel UDP). */
     private static boolean carriesTunnel(LayerStack stack, int udp) {
         if (udp < 0 || udp + 1 >= stack.count() || stack.type(udp) != LayerType.UDP) {

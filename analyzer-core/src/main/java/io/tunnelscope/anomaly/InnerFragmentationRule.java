@@ -48,8 +48,10 @@ public final class InnerFragmentationRule implements Rule {
     @Override
     public void packet(PacketContext packet) {
         PacketView view = packet.view();
-        int ip = view.innerIpLayer();
-        if (ip < 0 || !view.moreFragments(ip) && view.fragmentOffset(ip) <= 0) {
+        // The IP the innermost tunnel carries: a tunnel packet whose own outer header is a
+        // fragment (GRE carrying no IP we decode, say) is outer fragmentation.
+        int ip = view.carriedIpLayer();
+        if (ip < 0 || !view.moreFragments(ip) && view.fragmentOffset(ip) <= 0 || isTunnelProtocol(view.ipProtocol(ip))) {
             return;
         }
         boolean tunnelled = view.encapsulationCount() > 0;
@@ -69,6 +71,14 @@ public final class InnerFragmentationRule implements Rule {
         if (fragments.evidence.size() < 2) {
             fragments.evidence.add(packet.evidence());
         }
+    }
+
+    /**
+     * IP-in-IP (4, 41) and GRE (47): a fragment of such a packet is a tunnel packet split in the
+     * underlay, outer fragmentation (its later fragments show no tunnel header to say so).
+     */
+    private static boolean isTunnelProtocol(int protocol) {
+        return protocol == 4 || protocol == 41 || protocol == 47;
     }
 
     @Override

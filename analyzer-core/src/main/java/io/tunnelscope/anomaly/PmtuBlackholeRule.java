@@ -30,12 +30,14 @@ public final class PmtuBlackholeRule implements Rule {
     private static final int MAX_FLOWS = 10_000;
     private static final int MAX_SEGMENTS = 64;
 
-    // A segment's record: sequence number, times seen, IP length, payload length, acknowledged.
+    // A segment's record: sequence number, times seen, IP length, payload length, acknowledged by
+    // SACK, resent smaller.
     private static final int SEQUENCE = 0;
     private static final int SEEN = 1;
     private static final int IP_LENGTH = 2;
     private static final int PAYLOAD = 3;
     private static final int ACKNOWLEDGED = 4;
+    private static final int SHRUNK = 5;
 
     private static final class Flow {
         final String text;
@@ -54,8 +56,8 @@ public final class PmtuBlackholeRule implements Rule {
         PacketOrder first;
         /**
          * Data segments from the first large one on, by sequence number: [sequence number, times
-         * seen, IP length, payload length, acknowledged by SACK] each (the first {@value
-         * #MAX_SEGMENTS}).
+         * seen, IP length, payload length, acknowledged by SACK, resent smaller] each (the first
+         * {@value #MAX_SEGMENTS}).
          */
         final LongObjectMap<long[]> bySequence = new LongObjectMap<>(16);
         /** The same segments, for the finish. */
@@ -136,7 +138,8 @@ public final class PmtuBlackholeRule implements Rule {
         if (payload <= 0) {
             return;
         }
-        Flow flow = flows.isEmpty() ? null : find(packet.point(), view, ip, transport, false);
+        // Also when no flow is known yet: find() leaves the key's fields for a new flow.
+        Flow flow = find(packet.point(), view, ip, transport, false);
         if (flow == null && payload < LARGE) {
             return;
         }
@@ -164,13 +167,14 @@ public final class PmtuBlackholeRule implements Rule {
         long sequence = view.tcpSequence(transport);
         long[] seen = flow.bySequence.get(sequence);
         if (seen == null && flow.segments.size() < MAX_SEGMENTS) {
-            long[] segment = {sequence, 1, view.ipTotalLength(ip), payload, 0};
+            long[] segment = {sequence, 1, view.ipTotalLength(ip), payload, 0, 0};
             flow.bySequence.put(sequence, segment);
             flow.segments.add(segment);
         } else if (seen != null) {
             seen[SEEN]++;
             if (payload < seen[PAYLOAD] && seen[PAYLOAD] >= LARGE) {
                 flow.shrunk = true;
+                seen[SHRUNK] = 1;
             }
             if (flow.evidence.size() < 6 && payload >= LARGE) {
                 flow.evidence.add(packet.evidence());
@@ -299,9 +303,9 @@ public final class PmtuBlackholeRule implements Rule {
         int lost = 0;
         int smallestLost = Integer.MAX_VALUE;
         for (long[] segment : flow.segments) {
-            long ahead = (flow.highestAck - segment[SEQUENCE]) & 0xFFFFFFFFL;
-            boolean started = flow.highestAck >= 0 && ahead > 0 && ahead < (1L << 31);
-            if (segment[SEEN] > 1 && !started && segment[ACKNOWLEDGED] == 0 && segment[IP_LENGTH] > threshold) {
+            // Lost: sent again and again and never acknowledged as a whole, or resent smaller.
+            boolean gone = segment[SEEN] > 1 && (segment[SHRUNK] != 0 || !acknowledged(flow, segment));
+            if (gone && segment[IP_LENGTH] > threshold) {
                 retransmissions += segment[SEEN] - 1;
                 largest = (int) Math.max(largest, segment[IP_LENGTH]);
                 smallestLost = (int) Math.min(smallestLost, segment[IP_LENGTH]);

@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Compares the fast path's decode of every packet of a capture with tshark's: the layer chain,
  * every IPv4/IPv6 source and destination, UDP/TCP ports and VXLAN/Geneve VNIs (quoted headers of
- * ICMP errors included, as tshark dissects them too). Decodes with flannel UDP on 8285 as tshark's
+ * ICMP errors included, as tshark dissects them too), and the checksum verdicts (see
+ * {@link #checksumDisagreements}). Decodes with flannel UDP on 8285 as tshark's
  * {@code -d udp.port==8285,ip} does.
  */
 public final class TsharkOracle {
@@ -58,6 +60,7 @@ public final class TsharkOracle {
                 if (frame.vxlanVni().isEmpty() || frame.geneveVni().isEmpty()) {
                     compare(problems, frame, "vni", ours, tsharkVnis);
                 }
+                compareChecksums(problems, frame, stack);
                 if (problems.size() >= limit) {
                     break;
                 }
@@ -67,6 +70,46 @@ public final class TsharkOracle {
             problems.add("tshark has " + frames.size() + " frames, the reader returned " + index);
         }
         return problems;
+    }
+
+    /**
+     * Only the checksum verdicts, on captures whose layers tshark may decode differently (a
+     * protocol the fast path leaves as payload, a header it refuses): for each of the IPv4 header,
+     * TCP, UDP, ICMP and ICMPv6, the fast path's layers of that protocol (quoted IPv4 headers
+     * included, as both verify them; quoted transport headers left out, as the fast path does not
+     * verify a quote's cut checksum) are paired with tshark's first occurrences, and a checksum the
+     * fast path notes as wrong must be one tshark finds bad, and the other way round.
+     */
+    public static List<String> checksumDisagreements(Path capture, int limit) throws IOException, InterruptedException {
+        List<Tshark.Frame> frames = Tshark.frames(capture);
+        PacketDecoder decoder = new PacketDecoder(DecodeTables.builder()
+                .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build());
+        PacketRecord record = new PacketRecord();
+        List<String> problems = new ArrayList<>();
+        int index = 0;
+        try (CaptureReader reader = CaptureReaders.open(capture)) {
+            while (reader.next(record) && index < frames.size() && problems.size() < limit) {
+                compareChecksums(problems, frames.get(index++), decoder.decode(record));
+            }
+        }
+        return problems;
+    }
+
+    private static void compareChecksums(List<String> problems, Tshark.Frame frame, LayerStack stack) {
+        for (Map.Entry<String, List<Boolean>> entry : DecodedFacts.checksumVerdicts(stack).entrySet()) {
+            List<Boolean> ours = entry.getValue();
+            List<String> theirs = frame.checksums().getOrDefault(entry.getKey(), List.of());
+            List<Boolean> tsharkBad = new ArrayList<>();
+            for (int i = 0; i < ours.size() && i < theirs.size(); i++) {
+                tsharkBad.add(Tshark.CHECKSUM_BAD.equals(theirs.get(i)));
+            }
+            List<Boolean> mine = ours.subList(0, Math.min(ours.size(), theirs.size()));
+            if (!mine.equals(tsharkBad) || ours.size() > theirs.size() && ours.subList(theirs.size(), ours.size())
+                    .contains(Boolean.TRUE)) {
+                problems.add("frame " + frame.number() + " " + entry.getKey() + " checksum wrong: tunnelscope "
+                        + ours + ", tshark " + theirs);
+            }
+        }
     }
 
     private static void compare(List<String> problems, Tshark.Frame frame, String field,
