@@ -125,15 +125,20 @@ public final class DecodedFacts {
     /**
      * Per protocol (ip, tcp, udp, icmp, icmpv6), whether each layer's checksum was noted wrong,
      * outer first: every IPv4 header, quoted ones included; the transport layers outside ICMP
-     * quotes.
+     * quotes, null for those inside a fragment (their segment is not all there: not verified).
      */
     public static Map<String, List<Boolean>> checksumVerdicts(LayerStack stack) {
+        PacketView view = new PacketView().wrap(stack);
         Map<String, List<Boolean>> verdicts = new LinkedHashMap<>();
         for (String protocol : List.of("ip", "tcp", "udp", "icmp", "icmpv6")) {
             verdicts.put(protocol, new ArrayList<>());
         }
+        boolean insideFragment = false;
         for (int i = 0; i < stack.count(); i++) {
             int type = stack.type(i);
+            if (LayerType.isIp(type) && !stack.isQuoted(i) && (view.moreFragments(i) || view.fragmentOffset(i) > 0)) {
+                insideFragment = true;
+            }
             String protocol = type == LayerType.IPV4 ? "ip" : type == LayerType.TCP ? "tcp" : type == LayerType.UDP ? "udp"
                     : type == LayerType.ICMP ? "icmp" : type == LayerType.ICMPV6 ? "icmpv6" : null;
             if (protocol == null || stack.isQuoted(i) && type != LayerType.IPV4) {
@@ -146,7 +151,7 @@ public final class DecodedFacts {
                         || note == Note.UDP_BAD_CHECKSUM || note == Note.ICMP_BAD_CHECKSUM
                         || note == Note.ICMPV6_BAD_CHECKSUM);
             }
-            verdicts.get(protocol).add(wrong);
+            verdicts.get(protocol).add(insideFragment && type != LayerType.IPV4 ? null : wrong);
         }
         return verdicts;
     }
