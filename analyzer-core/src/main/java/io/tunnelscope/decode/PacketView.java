@@ -1,5 +1,6 @@
 package io.tunnelscope.decode;
 
+import io.tunnelscope.proto.tcp.TcpHeader;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,6 +19,7 @@ public final class PacketView {
 
     private LayerStack stack;
     private ByteBuffer buf;
+    private final TcpHeader tcp = new TcpHeader();
     private final int[] encapsulationKind = new int[MAX_ENCAPSULATIONS];
     private final int[] encapsulationLayer = new int[MAX_ENCAPSULATIONS];
     private int encapsulations;
@@ -526,62 +528,29 @@ public final class PacketView {
         return length >= 20 && stack.headerLength(layer) == length;
     }
 
-    /**
-     * Walks a readable TCP header's options for {@code kind}: offset from the header start of the
-     * first option of that kind and its length, packed as {@code offset << 8 | length}, or -1.
-     */
-    private int tcpOption(int layer, int kind) {
-        if (!tcpOptionsReadable(layer)) {
-            return -1;
-        }
-        int end = stack.headerLength(layer);
-        int i = 20;
-        while (i < end) {
-            int type = u8(layer, i);
-            if (type == 0) {
-                return -1;
-            }
-            if (type == 1) {
-                i++;
-                continue;
-            }
-            if (i + 1 >= end) {
-                return -1;
-            }
-            int length = u8(layer, i + 1);
-            if (length < 2 || i + length > end) {
-                return -1;
-            }
-            if (type == kind) {
-                return i << 8 | length;
-            }
-            i += length;
-        }
-        return -1;
+    /** The TCP flyweight over a layer whose options are readable ({@link #tcpOptionsReadable}). */
+    private TcpHeader tcpHeader(int layer) {
+        return tcp.wrap(buf, stack.offset(layer), stack.headerLength(layer));
     }
 
     /** The MSS option's value (RFC 9293 section 3.7.1), or -1 when absent or not readable. */
     public int tcpMss(int layer) {
-        int option = tcpOption(layer, 2);
-        return option >= 0 && (option & 0xff) == 4 ? u16(layer, (option >>> 8) + 2) : -1;
+        return tcpOptionsReadable(layer) ? tcpHeader(layer).mss() : -1;
     }
 
     /** Number of SACK blocks (RFC 2018) in a TCP header, 0 when none or not readable. */
     public int tcpSackBlocks(int layer) {
-        int option = tcpOption(layer, 5);
-        return option < 0 ? 0 : ((option & 0xff) - 2) / 8;
+        return tcpOptionsReadable(layer) ? tcpHeader(layer).sackBlocks() : 0;
     }
 
     /** Left edge of SACK block {@code n} (see {@link #tcpSackBlocks}), or -1. */
     public long tcpSackLeft(int layer, int n) {
-        int option = tcpOption(layer, 5);
-        return option < 0 || n < 0 || n >= ((option & 0xff) - 2) / 8 ? -1 : u32(layer, (option >>> 8) + 2 + 8 * n);
+        return n >= 0 && n < tcpSackBlocks(layer) ? tcp.sackLeft(n) : -1;
     }
 
     /** Right edge (exclusive) of SACK block {@code n}, or -1. */
     public long tcpSackRight(int layer, int n) {
-        int option = tcpOption(layer, 5);
-        return option < 0 || n < 0 || n >= ((option & 0xff) - 2) / 8 ? -1 : u32(layer, (option >>> 8) + 6 + 8 * n);
+        return n >= 0 && n < tcpSackBlocks(layer) ? tcp.sackRight(n) : -1;
     }
 
     /** TCP payload length by the IP lengths (as tcpdump's "length N"), or -1. */

@@ -26,8 +26,17 @@ public final class TsharkOracle {
     private TsharkOracle() {
     }
 
-    /** The disagreements, one line each, at most {@code limit} of them; empty when they agree. */
-    public static List<String> disagreements(Path capture, int limit) throws IOException, InterruptedException {
+    /** Compares one packet as tshark and the fast path decoded it, adding what differs. */
+    private interface PacketComparison {
+        void compare(List<String> problems, Tshark.Frame frame, LayerStack stack);
+    }
+
+    /**
+     * Decodes every packet of the capture (flannel UDP on 8285, no VXLAN heuristic, as tshark is
+     * told) and compares it with tshark's frame; stops at {@code limit} problems.
+     */
+    private static List<String> compareAll(Path capture, int limit, boolean sameFrameCount, PacketComparison comparison)
+            throws IOException, InterruptedException {
         List<Tshark.Frame> frames = Tshark.frames(capture);
         PacketDecoder decoder = new PacketDecoder(DecodeTables.builder()
                 .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build());
@@ -35,41 +44,45 @@ public final class TsharkOracle {
         List<String> problems = new ArrayList<>();
         int index = 0;
         try (CaptureReader reader = CaptureReaders.open(capture)) {
-            while (reader.next(record)) {
+            while (problems.size() < limit && reader.next(record)) {
                 if (index >= frames.size()) {
-                    problems.add("frame " + record.frameNumber() + ": tshark has no such frame");
+                    if (sameFrameCount) {
+                        problems.add("frame " + record.frameNumber() + ": tshark has no such frame");
+                    }
                     break;
                 }
-                Tshark.Frame frame = frames.get(index++);
-                LayerStack stack = decoder.decode(record);
-                compare(problems, frame, "protocols", DecodedFacts.tsharkProtocols(stack),
-                        DecodedFacts.comparableTsharkProtocols(frame.protocols()));
-                compare(problems, frame, "ip.src", DecodedFacts.addresses(stack, LayerType.IPV4, true), frame.ipSrc());
-                compare(problems, frame, "ip.dst", DecodedFacts.addresses(stack, LayerType.IPV4, false), frame.ipDst());
-                compare(problems, frame, "ipv6.src", DecodedFacts.addresses(stack, LayerType.IPV6, true), frame.ipv6Src());
-                compare(problems, frame, "ipv6.dst", DecodedFacts.addresses(stack, LayerType.IPV6, false), frame.ipv6Dst());
-                compare(problems, frame, "udp.srcport", DecodedFacts.ports(stack, LayerType.UDP, true), frame.udpSrcPort());
-                compare(problems, frame, "udp.dstport", DecodedFacts.ports(stack, LayerType.UDP, false), frame.udpDstPort());
-                compare(problems, frame, "tcp.srcport", DecodedFacts.ports(stack, LayerType.TCP, true), frame.tcpSrcPort());
-                compare(problems, frame, "tcp.dstport", DecodedFacts.ports(stack, LayerType.TCP, false), frame.tcpDstPort());
-                List<String> tsharkVnis = new ArrayList<>();
-                frame.vxlanVni().forEach(tsharkVnis::add);
-                frame.geneveVni().forEach(v -> tsharkVnis.add(Long.toString(Long.decode(v))));
-                List<String> ours = new ArrayList<>();
-                DecodedFacts.vnis(stack).forEach(v -> ours.add(Long.toString(v)));
-                if (frame.vxlanVni().isEmpty() || frame.geneveVni().isEmpty()) {
-                    compare(problems, frame, "vni", ours, tsharkVnis);
-                }
-                compareChecksums(problems, frame, stack);
-                if (problems.size() >= limit) {
-                    break;
-                }
+                comparison.compare(problems, frames.get(index++), decoder.decode(record));
             }
         }
-        if (problems.size() < limit && index < frames.size()) {
+        if (sameFrameCount && problems.size() < limit && index < frames.size()) {
             problems.add("tshark has " + frames.size() + " frames, the reader returned " + index);
         }
         return problems;
+    }
+
+    /** The disagreements, one line each, at most {@code limit} of them; empty when they agree. */
+    public static List<String> disagreements(Path capture, int limit) throws IOException, InterruptedException {
+        return compareAll(capture, limit, true, (problems, frame, stack) -> {
+            compare(problems, frame, "protocols", DecodedFacts.tsharkProtocols(stack),
+                    DecodedFacts.comparableTsharkProtocols(frame.protocols()));
+            compare(problems, frame, "ip.src", DecodedFacts.addresses(stack, LayerType.IPV4, true), frame.ipSrc());
+            compare(problems, frame, "ip.dst", DecodedFacts.addresses(stack, LayerType.IPV4, false), frame.ipDst());
+            compare(problems, frame, "ipv6.src", DecodedFacts.addresses(stack, LayerType.IPV6, true), frame.ipv6Src());
+            compare(problems, frame, "ipv6.dst", DecodedFacts.addresses(stack, LayerType.IPV6, false), frame.ipv6Dst());
+            compare(problems, frame, "udp.srcport", DecodedFacts.ports(stack, LayerType.UDP, true), frame.udpSrcPort());
+            compare(problems, frame, "udp.dstport", DecodedFacts.ports(stack, LayerType.UDP, false), frame.udpDstPort());
+            compare(problems, frame, "tcp.srcport", DecodedFacts.ports(stack, LayerType.TCP, true), frame.tcpSrcPort());
+            compare(problems, frame, "tcp.dstport", DecodedFacts.ports(stack, LayerType.TCP, false), frame.tcpDstPort());
+            List<String> tsharkVnis = new ArrayList<>();
+            frame.vxlanVni().forEach(tsharkVnis::add);
+            frame.geneveVni().forEach(v -> tsharkVnis.add(Long.toString(Long.decode(v))));
+            List<String> ours = new ArrayList<>();
+            DecodedFacts.vnis(stack).forEach(v -> ours.add(Long.toString(v)));
+            if (frame.vxlanVni().isEmpty() || frame.geneveVni().isEmpty()) {
+                compare(problems, frame, "vni", ours, tsharkVnis);
+            }
+            compareChecksums(problems, frame, stack);
+        });
     }
 
     /**
@@ -82,18 +95,7 @@ public final class TsharkOracle {
      * checksums inside a fragment, which the fast path does not verify, are left out.
      */
     public static List<String> checksumDisagreements(Path capture, int limit) throws IOException, InterruptedException {
-        List<Tshark.Frame> frames = Tshark.frames(capture);
-        PacketDecoder decoder = new PacketDecoder(DecodeTables.builder()
-                .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build());
-        PacketRecord record = new PacketRecord();
-        List<String> problems = new ArrayList<>();
-        int index = 0;
-        try (CaptureReader reader = CaptureReaders.open(capture)) {
-            while (reader.next(record) && index < frames.size() && problems.size() < limit) {
-                compareChecksums(problems, frames.get(index++), decoder.decode(record));
-            }
-        }
-        return problems;
+        return compareAll(capture, limit, false, TsharkOracle::compareChecksums);
     }
 
     private static void compareChecksums(List<String> problems, Tshark.Frame frame, LayerStack stack) {
