@@ -35,12 +35,21 @@ class ReportOnAnyCaptureTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(args.toArray(String[]::new));
     }
 
+    /**
+     * The regression captures, from the source tree (the test jar of analyzer-core, which
+     * {@code mvn verify} puts on the class path, holds them only as jar entries).
+     */
+    private static Path fixture(String name) {
+        return Path.of(System.getProperty("tunnelscope.root", ".."), "analyzer-core", "src", "test", "resources",
+                "captures", name);
+    }
+
     static Stream<Path> captures() throws IOException {
         List<Path> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(Corpus.root().resolve("tcpdump"))) {
             files.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).forEach(all::add);
         }
-        try (Stream<Path> files = Files.list(Corpus.fixture("README.md").getParent())) {
+        try (Stream<Path> files = Files.list(fixture(""))) {
             files.filter(p -> p.toString().matches(".*\\.pcap(ng)?$")).forEach(all::add);
         }
         return all.stream().sorted();
@@ -84,8 +93,8 @@ class ReportOnAnyCaptureTest {
 
     @Test
     void aTcpHeaderCutByTheSnaplenIsReportedNotACrash() throws IOException {
-        JsonNode json = report(List.of(Corpus.fixture("tcp-header-12-bytes.pcap"), Corpus.fixture("tcp-header-cut.pcapng"),
-                Corpus.fixture("tcpdump-tcp_header_heapoverflow.pcap")));
+        JsonNode json = report(List.of(fixture("tcp-header-12-bytes.pcap"), fixture("tcp-header-cut.pcapng"),
+                fixture("tcpdump-tcp_header_heapoverflow.pcap")));
         List<String> kinds = new ArrayList<>();
         json.get("findings").forEach(f -> kinds.add(f.get("kind").asText()));
         assertTrue(kinds.contains("TRUNCATED_CAPTURE"), json.toString());
@@ -95,7 +104,7 @@ class ReportOnAnyCaptureTest {
     @Test
     void decodeJsonEndsEveryLineSoThatTwoRunsConcatenateIntoJsonLines() throws IOException {
         for (int i = 0; i < 2; i++) {
-            assertEquals(0, run(List.of("decode", "--json", Corpus.fixture("checksum-final-destination.pcap").toString())));
+            assertEquals(0, run(List.of("decode", "--json", fixture("checksum-final-destination.pcap").toString())));
         }
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.endsWith("}\n"), text);
@@ -109,7 +118,7 @@ class ReportOnAnyCaptureTest {
 
     @Test
     void decodeJsonInnerIsNullWhenTheInnermostTunnelCarriesNoIp() throws IOException {
-        assertEquals(0, run(List.of("decode", "--json", Corpus.fixture("ipip-gre-ppp.pcap").toString())));
+        assertEquals(0, run(List.of("decode", "--json", fixture("ipip-gre-ppp.pcap").toString())));
         JsonNode packet = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertEquals("[\"ipip\",\"gre\"]", packet.get("encap").toString());
         assertEquals("192.0.2.10", packet.get("outer").get("src").asText());
