@@ -4,6 +4,7 @@ import io.tunnelscope.correlate.Correlator;
 import io.tunnelscope.correlate.PacketListener;
 import io.tunnelscope.flow.FlowTable;
 import io.tunnelscope.report.AnalysisReport;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
 import java.io.IOException;
@@ -72,6 +73,11 @@ public final class Analyzer {
                         + Failures.describe(e) + "); its findings are missing");
             }
         }
+        // A count above the packets read is a miscount, not a fact: said, and the finding trusted less.
+        long packetsRead = analysis.packetsRead();
+        findings.replaceAll(f -> f.count() <= packetsRead || f.confidence() == Confidence.LOW ? f
+                : f.withConfidence(Confidence.LOW, "the count, " + f.count() + ", against the " + packetsRead
+                        + " packets read: more, so it is a miscount"));
         findings.sort(Comparator.comparing(Finding::severity).reversed());
         List<String> limits = new ArrayList<>(correlation.limits());
         FlowTable flows = packets.flows;

@@ -3,6 +3,8 @@ package io.tunnelscope.anomaly;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
@@ -122,7 +124,11 @@ public final class MssMismatchRule implements Rule {
                     List.copyOf(points.get(mss)), evidence.get(mss), syns.get(mss),
                     "Set the pod MTU to " + overlay.value() + " (the MSS follows it), or clamp it on the hosts: "
                             + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
-                            + "--clamp-mss-to-pmtu'."));
+                            + "--clamp-mss-to-pmtu'.",
+                    overlay.basis(), overlay.confidence(),
+                    List.of("SYNs between pod subnets of different hosts announcing MSS " + mss + ": " + syns.get(mss),
+                            overlay.checked()),
+                    overlay.strongerWith()));
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.tunnelscope.anomaly;
 
 import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
@@ -81,6 +83,13 @@ public final class OffloadArtifactRule implements Rule {
                 "Offload artefacts, not errors: " + String.join("; ", parts) + ".",
                 points, samples, partial + superFrames,
                 "Nothing to fix. To capture packets as they go on the wire, turn offloads off on the capturing "
-                        + "host's interfaces ('ethtool -K <dev> tx off tso off gso off') while debugging."));
+                        + "host's interfaces ('ethtool -K <dev> tx off tso off gso off') while debugging.",
+                Basis.OBSERVED, Confidence.HIGH,
+                List.of("partial checksums: the checksum field equals the pseudo-header sum (with the length, or "
+                                + "without it as TSO/GSO leave it): " + partial + " packets",
+                        "super-frames: TCP/UDP packets over 1500 bytes whose checksum is partial or could not be "
+                                + "verified (a verified or damaged one is a real packet of that size): "
+                                + superFrames + " packets"),
+                List.of("the capturing host's offload settings ('ethtool -k <dev>': tx-checksumming, tso, gso on)")));
     }
 }

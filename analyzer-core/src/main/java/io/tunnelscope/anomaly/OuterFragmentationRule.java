@@ -3,6 +3,8 @@ package io.tunnelscope.anomaly;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
@@ -180,16 +182,31 @@ public final class OuterFragmentationRule implements Rule {
             int largest = pair.largestFragment;
             String fragmented = pair.packets.size() + " " + pair.encap + " packets from " + pair.source + " to "
                     + pair.destination + " were fragmented in the underlay";
-            if (underlayBelow(largest, needed)) {
+            String bracket = "the largest fragment: " + largest + " bytes, so the underlay MTU is " + largest + "-"
+                    + (largest + 7) + " (fragments carry multiples of 8)";
+            String sizeCheck = "the fragment size against what real links carry (" + LinkLimits.describe(false) + "): ";
+            List<String> points = List.copyOf(pair.points.keys());
+            if (!LinkLimits.plausibleFragment(largest)) {
+                findings.add(new Finding(kind(), Severity.WARNING,
+                        fragmented + " in fragments of at most " + largest + " bytes, far below any real link's MTU: "
+                                + "crafted traffic or an attempt to slip past a filter, not an underlay MTU.",
+                        points, pair.evidence.list(), pair.packets.size(),
+                        "No MTU to change. Find who sends these fragments to " + pair.destination + " and have the "
+                                + "edge drop tiny fragments (RFC 1858).",
+                        Basis.OBSERVED, Confidence.HIGH, List.of(bracket, sizeCheck + "impossible"), List.of()));
+            } else if (underlayBelow(largest, needed)) {
                 findings.add(new Finding(kind(), Severity.WARNING,
                         fragmented + " (fragments of at most " + largest + " bytes, so the underlay MTU is about "
                                 + largest + "-" + (largest + 7) + " bytes, below the " + overlay.value() + " + "
                                 + overhead + " = " + needed + " a full overlay packet needs).",
-                        List.copyOf(pair.points.keys()), pair.evidence.list(), pair.packets.size(),
+                        points, pair.evidence.list(), pair.packets.size(),
                         "Raise the underlay MTU to at least " + needed + ", or lower FLANNEL_MTU to the underlay MTU "
                                 + "minus " + overhead + " (about " + (largest - overhead) + ") and the pod and bridge "
                                 + "MTU with it: fragmented tunnel packets cost double headers, reassembly on the "
-                                + "receiving host, and the whole packet when one fragment is lost."));
+                                + "receiving host, and the whole packet when one fragment is lost.",
+                        Basis.OBSERVED, overlay.confidence() == Confidence.LOW ? Confidence.MEDIUM : Confidence.HIGH,
+                        List.of(bracket, sizeCheck + "possible", overlay.checked()),
+                        List.of("the underlay device's configured MTU ('ip link show' on the tunnel's path)")));
             } else {
                 String superFrames = pair.superFrames == 0 ? ""
                         : "; " + pair.superFrames + " of them carried GSO/TSO super-frames, offload artefacts";
@@ -198,11 +215,15 @@ public final class OuterFragmentationRule implements Rule {
                                 + largest + ", enough for a full overlay packet (" + overlay.value() + " + " + overhead
                                 + " = " + needed + "), so what was fragmented was larger than the overlay MTU"
                                 + superFrames + ".",
-                        List.copyOf(pair.points.keys()), pair.evidence.list(), pair.packets.size(),
+                        points, pair.evidence.list(), pair.packets.size(),
                         "No underlay MTU to change. A tunnel that mirrors traffic (ERSPAN, VXLAN mirroring) copies "
                                 + "GSO/TSO super-frames before the NIC segments them: mirror after segmentation or "
                                 + "turn GSO/TSO off on the mirrored interface; otherwise find what sends packets "
-                                + "above the overlay MTU into the tunnel."));
+                                + "above the overlay MTU into the tunnel.",
+                        Basis.OBSERVED, Confidence.HIGH,
+                        List.of(bracket, "first fragments whose inner packet is a GSO/TSO super-frame: "
+                                + pair.superFrames, overlay.checked()),
+                        List.of()));
             }
         }
     }

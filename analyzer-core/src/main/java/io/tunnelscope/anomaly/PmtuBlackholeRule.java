@@ -4,6 +4,8 @@ import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.Evidence;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
@@ -290,7 +292,17 @@ public final class PmtuBlackholeRule implements Rule {
     }
 
     /** What the packets of one flow show, for the finish. */
-    private record Verdict(long retransmissions, int largest, int lostSegments, boolean proven, String proof) {
+    private record Verdict(long retransmissions, int largest, int lostSegments, boolean proven, String proof,
+                           boolean shrunk, int smallerAcknowledged) {
+    }
+
+    /** What was looked for, as a finding's {@code checked}. */
+    private static List<String> checked(Verdict verdict) {
+        return List.of("ICMP fragmentation-needed about the flow: none",
+                "large segments sent again and never acknowledged (ACK or SACK): " + verdict.lostSegments(),
+                "a lost segment resent in smaller ones: " + (verdict.shrunk() ? "yes" : "no"),
+                "a smaller segment of the flow acknowledged while large ones were not: "
+                        + (verdict.smallerAcknowledged() > 0 ? verdict.smallerAcknowledged() + " bytes" : "none"));
     }
 
     /**
@@ -323,13 +335,14 @@ public final class PmtuBlackholeRule implements Rule {
         }
         if (flow.shrunk) {
             return new Verdict(retransmissions, largest, lost, true,
-                    "the sender then sent the same data in smaller segments");
+                    "the sender then sent the same data in smaller segments", true, smallerAcknowledged);
         }
         if (lost >= 2 && smallerAcknowledged > 0) {
             return new Verdict(retransmissions, largest, lost, true, "a segment of " + smallerAcknowledged
-                    + " bytes of the same flow was acknowledged while " + lost + " larger ones never were");
+                    + " bytes of the same flow was acknowledged while " + lost + " larger ones never were", false,
+                    smallerAcknowledged);
         }
-        return new Verdict(retransmissions, largest, lost, false, null);
+        return new Verdict(retransmissions, largest, lost, false, null, false, smallerAcknowledged);
     }
 
     /**
@@ -360,7 +373,8 @@ public final class PmtuBlackholeRule implements Rule {
             byFlow.merge(flow.text, verdict, (a, b) -> {
                 Verdict stronger = a.proven() || !b.proven() ? a : b;
                 return new Verdict(Math.max(a.retransmissions(), b.retransmissions()), Math.max(a.largest(), b.largest()),
-                        Math.max(a.lostSegments(), b.lostSegments()), a.proven() || b.proven(), stronger.proof());
+                        Math.max(a.lostSegments(), b.lostSegments()), a.proven() || b.proven(), stronger.proof(),
+                        a.shrunk() || b.shrunk(), Math.max(a.smallerAcknowledged(), b.smallerAcknowledged()));
             });
             points.computeIfAbsent(flow.text, k -> new ArrayList<>()).add(flow.point);
             List<Evidence> samples = evidence.computeIfAbsent(flow.text, k -> new ArrayList<>());
@@ -374,7 +388,8 @@ public final class PmtuBlackholeRule implements Rule {
             Verdict verdict = entry.getValue();
             String lost = entry.getKey() + " retransmitted segments of " + verdict.largest() + " bytes "
                     + verdict.retransmissions() + " times with no acknowledgment and no ICMP fragmentation-needed";
-            String clamp = "set the pod MTU to " + (mtu == null ? "the path MTU" : Integer.toString(overlay))
+            String clamp = (context.topologyRecognised() ? "set the pod MTU to " : "set the sender's MTU to ")
+                    + (mtu == null ? "the path MTU" : Integer.toString(overlay))
                     + ", or clamp the MSS with 'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN "
                     + "-j TCPMSS --clamp-mss-to-pmtu'.";
             if (verdict.proven()) {
@@ -383,7 +398,8 @@ public final class PmtuBlackholeRule implements Rule {
                                 + (mtu == null ? "." : " (overlay MTU " + overlay + ")."),
                         points.get(entry.getKey()), evidence.get(entry.getKey()), verdict.retransmissions(),
                         "Something drops large packets silently: let ICMP type 3 code 4 through (host firewalls, "
-                                + "security groups), " + clamp));
+                                + "security groups), " + clamp,
+                        Basis.OBSERVED, Confidence.HIGH, checked(verdict), List.of()));
             } else {
                 findings.add(new Finding(kind(), Severity.INFO,
                         lost + ". That may be a path MTU black hole, but these packets do not show it: nothing "
@@ -392,7 +408,11 @@ public final class PmtuBlackholeRule implements Rule {
                         points.get(entry.getKey()), evidence.get(entry.getKey()), verdict.retransmissions(),
                         "Capture on the receiving side too, or longer: if small segments pass there while large "
                                 + "ones never arrive, look for a firewall dropping ICMP type 3 code 4, then "
-                                + clamp));
+                                + clamp,
+                        Basis.OBSERVED, Confidence.LOW, checked(verdict),
+                        List.of("a capture at the receiver, showing whether the large segments arrive",
+                                "a longer capture, showing whether the sender ever shrinks them or smaller segments "
+                                        + "get through")));
             }
         }
     }

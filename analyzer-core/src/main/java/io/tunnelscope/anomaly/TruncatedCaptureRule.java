@@ -3,6 +3,8 @@ package io.tunnelscope.anomaly;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.Note;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.List;
@@ -71,6 +73,10 @@ public final class TruncatedCaptureRule implements Rule {
                         + String.join(", ", byPoint.keys()) + ": inner addresses and ports are missing there.",
                 List.copyOf(byPoint.keys()), evidence.list(), count,
                 "Capture with '-s 0', or at least 256 bytes per packet: a VXLAN packet carries 50 bytes of tunnel "
-                        + "headers before the inner Ethernet, IP and TCP headers."));
+                        + "headers before the inner Ethernet, IP and TCP headers.",
+                Basis.OBSERVED, Confidence.HIGH,
+                List.of("packets whose captured length ends inside a header while the wire length is longer: "
+                        + count),
+                List.of()));
     }
 }
