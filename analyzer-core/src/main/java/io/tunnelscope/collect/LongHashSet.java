@@ -71,6 +71,18 @@ public final class LongHashSet {
         return size;
     }
 
+    /** Adds every value of {@code other} (to merge sets gathered apart). */
+    public void addAll(LongHashSet other) {
+        if (other.hasFree) {
+            add(FREE);
+        }
+        for (long v : other.slots) {
+            if (v != FREE) {
+                add(v);
+            }
+        }
+    }
+
     private void grow() {
         long[] old = slots;
         allocate(old.length * 2);
