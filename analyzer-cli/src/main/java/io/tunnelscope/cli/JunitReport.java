@@ -62,6 +62,11 @@ final class JunitReport {
         for (Finding f : findings) {
             text.append(f.severity().jsonName().toUpperCase(Locale.ROOT)).append(' ').append(f.kind()).append(": ")
                     .append(f.summary()).append('\n');
+            text.append("  basis: ").append(f.basis().jsonName()).append(", ").append(f.confidence().jsonName())
+                    .append(" confidence\n");
+            for (String item : f.checked()) {
+                text.append("  checked: ").append(item).append('\n');
+            }
             if (!f.evidence().isEmpty()) {
                 List<String> evidence = new ArrayList<>();
                 for (Evidence e : f.evidence()) {

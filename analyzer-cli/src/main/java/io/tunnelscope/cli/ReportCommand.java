@@ -51,6 +51,9 @@ final class ReportCommand {
                 .desc("write JUnit XML: one test case per rule, failing at or above --fail-on").build());
         options.addOption(Option.builder().longOpt("html").hasArg().argName("FILE")
                 .desc("write one self-contained HTML page with charts").build());
+        options.addOption(Option.builder().longOpt("explain").hasArg().argName("KIND")
+                .desc("instead of the text report, explain the findings of one kind: what they rest on, what was "
+                        + "checked, the packets, what would make them stronger").build());
         options.addOption(Option.builder().longOpt("fail-on").hasArg().argName("LEVEL")
                 .desc("info|warning|error|never: exit 1 when a finding is at or above it (default error)").build());
         CommonOptions.addWindow(options);
@@ -64,6 +67,7 @@ final class ReportCommand {
         CommandLine line;
         Analyzer.Options options = new Analyzer.Options();
         Severity failOn;
+        Rule explain = null;
         List<Path> files;
         List<String> inputProblems = new java.util.ArrayList<>();
         try {
@@ -81,6 +85,15 @@ final class ReportCommand {
             }
             if (line.getArgList().isEmpty()) {
                 throw new IllegalArgumentException("name at least one capture file or directory");
+            }
+            if (line.hasOption("explain")) {
+                explain = FindingExplanation.rule(Rules.all(), line.getOptionValue("explain"));
+                if (explain == null) {
+                    List<String> kinds = new ArrayList<>();
+                    Rules.all().forEach(r -> kinds.add(r.kind()));
+                    throw new IllegalArgumentException("--explain: no finding kind '" + line.getOptionValue("explain")
+                            + "'; the kinds are " + String.join(", ", kinds));
+                }
             }
             String level = line.getOptionValue("fail-on", "error");
             failOn = level.equalsIgnoreCase("never") ? null : Severity.parse(level);
@@ -135,7 +148,9 @@ final class ReportCommand {
             err.println("tunnelscope report: cannot write: " + e.getMessage());
             return Main.EXIT_INPUT;
         }
-        if (!"-".equals(json)) {
+        if (explain != null) {
+            FindingExplanation.print(report, explain, options.correlation.tables, "-".equals(json) ? err : out);
+        } else if (!"-".equals(json)) {
             printText(report, failOn);
         }
         out.flush();
@@ -218,12 +233,19 @@ final class ReportCommand {
         }
         for (Finding f : report.findings()) {
             out.printf(Locale.ROOT, "  %-7s %s: %s%n", f.severity().jsonName().toUpperCase(Locale.ROOT), f.kind(), f.summary());
+            out.println("          basis: " + f.basis().jsonName() + ", " + f.confidence().jsonName() + " confidence");
+            for (String item : f.checked()) {
+                out.println("          checked: " + item);
+            }
             List<String> evidence = new ArrayList<>();
             for (Evidence e : f.evidence()) {
                 evidence.add(e.toString());
             }
             if (!evidence.isEmpty()) {
                 out.println("          evidence: " + String.join(", ", evidence));
+            }
+            for (String item : f.strongerWith()) {
+                out.println("          stronger with: " + item);
             }
             out.println("          fix: " + f.recommendation());
         }
