@@ -217,3 +217,32 @@ mirrored = Ether(src='02:42:00:00:00:01', dst='02:42:00:00:00:02') / IP(src='10.
 erspan = IP(src='172.31.0.10', dst='172.31.0.20', id=99) / GRE(proto=0x88be, seqnum_present=1, seqence_number=1) / Raw(
     bytes.fromhex('10010064') + bytes(4) + bytes(mirrored))
 write('erspan-gso-fragments.pcap', [Ether(src=MAC_A, dst=MAC_B) / f for f in fragment(erspan, fragsize=1480)])
+
+# Issue 20: values outside what links allow, and VTEPs that cannot be shown silent.
+# 11. Fragmentation-needed messages: one with a next-hop MTU no link has (40), one with 1400.
+quoted = IP(src='10.50.0.2', dst='10.60.0.2', flags='DF', id=7, len=1500) / TCP(sport=40400, dport=443, flags='A', seq=1)
+def frag_needed(router, mtu, at):
+    p = Ether(src=MAC_B, dst=MAC_A) / IP(src=router, dst='10.50.0.2') / ICMP(type=3, code=4, nexthopmtu=mtu) / Raw(bytes(quoted)[:28])
+    p.fixed_time = at
+    return p
+write('frag-needed-impossible-mtu.pcap', [frag_needed('192.0.2.66', 40, T0), frag_needed('192.0.2.67', 1400, T0 + 0.1)])
+
+# 12. A VXLAN packet on 8472 cut into 24-byte IP fragments: fragments no link makes.
+tunnelled = IP(src='192.168.0.11', dst='192.168.0.12', id=4711) / UDP(sport=40001, dport=8472) / VXLAN(vni=1, flags=0x08) / inner
+write('vxlan-tiny-fragments.pcap', [Ether(src=MAC_A, dst=MAC_B) / f for f in fragment(tunnelled, fragsize=24)])
+
+# 13. Pings in VXLAN to 192.168.0.99, which answers with ICMP port unreachable: no VTEP there.
+def vxlan_ping(dst, seq, at):
+    p = Ether(src=MAC_A, dst=MAC_B) / IP(src='192.168.0.11', dst=dst, id=100 + seq) / UDP(sport=40002, dport=8472) / VXLAN(
+        vni=1, flags=0x08) / Ether(src='02:42:0a:f4:01:02', dst='02:42:0a:f4:03:02') / IP(
+        src='10.244.1.2', dst='10.244.3.2', id=200 + seq) / ICMP(id=9, seq=seq) / Raw(b'p' * 56)
+    p.fixed_time = at
+    return p
+unreachable_packets = [vxlan_ping('192.168.0.99', 1, T0)]
+unreachable = Ether(src=MAC_B, dst=MAC_A) / IP(src='192.168.0.99', dst='192.168.0.11') / ICMP(type=3, code=3) / Raw(
+    bytes(unreachable_packets[0][IP])[:28])
+unreachable.fixed_time = T0 + 0.001
+write('vxlan-port-unreachable.pcap', unreachable_packets + [unreachable])
+
+# 14. Pings in VXLAN to 192.168.0.98 for 2 s, unanswered, in a capture that shows no other traffic.
+write('vxlan-unanswered-one-way.pcap', [vxlan_ping('192.168.0.98', s, T0 + s * 0.5) for s in range(1, 5)])

@@ -1,5 +1,6 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.decode.PointNames;
 import io.tunnelscope.report.Basis;
 import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
@@ -99,12 +100,18 @@ public final class AnalysisContext {
     /**
      * True when the captures showed a container network, so that findings may speak of pods,
      * nodes and the overlay: a host of the topology with both a pod subnet and a VTEP (tunnel
-     * traffic between pod subnets), or a pod subnet whose {@code .1} gateway was seen (the
-     * docker/CNI bridge layout). Otherwise findings name addresses and capture points.
+     * traffic between pod subnets), or a pod subnet whose {@code .1} gateway was seen together
+     * with a capture on a container bridge ({@code docker0}, {@code cni0}, {@code cbr0}: the
+     * host-gw layout). Otherwise findings name addresses and capture points.
      */
     public boolean topologyRecognised() {
+        boolean bridgeCaptured = false;
+        for (CorrelationReport.Point point : correlation.points()) {
+            String device = PointNames.device(point.name(), null);
+            bridgeCaptured |= device.equals("docker0") || device.equals("cni0") || device.equals("cbr0");
+        }
         for (CorrelationReport.Host host : correlation.topology().hosts()) {
-            if (host.subnet() != null && (host.vtep() != null || host.seen().contains("gateway"))) {
+            if (host.subnet() != null && (host.vtep() != null || bridgeCaptured && host.seen().contains("gateway"))) {
                 return true;
             }
         }

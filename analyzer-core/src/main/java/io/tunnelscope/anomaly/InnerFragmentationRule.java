@@ -235,7 +235,8 @@ public final class InnerFragmentationRule implements Rule {
                         + "MTU to the path MTU, or let path MTU discovery work (DF set, ICMP let through).";
         findings.add(new Finding(kind(), Severity.WARNING,
                 distinct.size() + " " + what + (distinct.size() == 1 ? " was" : "s were") + " fragmented ("
-                        + String.join(", ", flows) + "), seen at " + points.size() + " capture points.",
+                        + String.join(", ", flows) + "), seen at " + points.size() + " capture point"
+                        + (points.size() == 1 ? "." : "s."),
                 points, evidence, distinct.size(), recommendation,
                 Basis.OBSERVED, Confidence.HIGH,
                 List.of("IP fragments at pod, bridge and overlay points, and inside tunnels: " + distinct.size()
