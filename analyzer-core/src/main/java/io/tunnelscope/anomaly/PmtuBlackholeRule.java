@@ -24,8 +24,10 @@ import java.util.Map;
  * chosen packets, a capture that ends during a retransmission). The black hole is an error only
  * when the packets prove it: the sender shrank a lost segment (it retransmitted the same data in
  * smaller segments: its own black hole detection, RFC 4821), or at least two large segments were
- * never acknowledged while a smaller one of the same flow was (cumulatively or by SACK, RFC 2018).
- * Otherwise it is a note that says what is missing.
+ * never acknowledged while the receiver acknowledged less data than one of them (a SACK block
+ * shorter than the smallest lost segment, RFC 2018, or a smaller segment acknowledged as a whole).
+ * Otherwise it is a note that says what is missing. Segments below {@value #LARGE} bytes are only
+ * looked at once some flow resent a large one (so healthy traffic costs no more lookups).
  */
 public final class PmtuBlackholeRule implements Rule {
     private static final int LARGE = 1000;
@@ -40,6 +42,8 @@ public final class PmtuBlackholeRule implements Rule {
     private static final int PAYLOAD = 3;
     private static final int ACKNOWLEDGED = 4;
     private static final int SHRUNK = 5;
+    /** Flows of this instance with a large segment sent more than once. */
+    private int retransmittingFlows;
 
     private static final class Flow {
         final String text;
@@ -57,9 +61,9 @@ public final class PmtuBlackholeRule implements Rule {
         /** When the flow's first large segment came. */
         PacketOrder first;
         /**
-         * Data segments from the first large one on, by sequence number: [sequence number, times
-         * seen, IP length, payload length, acknowledged by SACK, resent smaller] each (the first
-         * {@value #MAX_SEGMENTS}).
+         * Segments of {@value #LARGE} bytes of payload or more, by sequence number: [sequence
+         * number, times seen, IP length, payload length, acknowledged by SACK, resent smaller]
+         * each (the first {@value #MAX_SEGMENTS}).
          */
         final LongObjectMap<long[]> bySequence = new LongObjectMap<>(16);
         /** The same segments, for the finish. */
@@ -68,6 +72,10 @@ public final class PmtuBlackholeRule implements Rule {
         boolean icmp;
         /** The sender sent the data of a segment again in a smaller one. */
         boolean shrunk;
+        /** A large segment was sent more than once: smaller ones are then looked up as resends. */
+        boolean retransmitted;
+        /** The shortest SACK block the receiver sent back (bytes), or 0 without one. */
+        long shortestSack;
         final List<Evidence> evidence = new ArrayList<>();
 
         Flow(String text, String point) {
@@ -137,7 +145,7 @@ public final class PmtuBlackholeRule implements Rule {
             acknowledged(reverse, view, transport);
         }
         int payload = view.tcpPayloadLength(transport);
-        if (payload <= 0) {
+        if (payload <= 0 || payload < LARGE && retransmittingFlows == 0) {
             return;
         }
         // Also when no flow is known yet: find() leaves the key's fields for a new flow.
@@ -167,6 +175,15 @@ public final class PmtuBlackholeRule implements Rule {
             order.add(flow);
         }
         long sequence = view.tcpSequence(transport);
+        if (payload < LARGE) {
+            // Only a resend of a large segment's data in fewer bytes matters here.
+            long[] large = flow.retransmitted ? flow.bySequence.get(sequence) : null;
+            if (large != null) {
+                large[SEEN]++;
+                shrink(flow, large, payload);
+            }
+            return;
+        }
         long[] seen = flow.bySequence.get(sequence);
         if (seen == null && flow.segments.size() < MAX_SEGMENTS) {
             long[] segment = {sequence, 1, view.ipTotalLength(ip), payload, 0, 0};
@@ -174,13 +191,22 @@ public final class PmtuBlackholeRule implements Rule {
             flow.segments.add(segment);
         } else if (seen != null) {
             seen[SEEN]++;
-            if (payload < seen[PAYLOAD] && seen[PAYLOAD] >= LARGE) {
-                flow.shrunk = true;
-                seen[SHRUNK] = 1;
+            if (!flow.retransmitted) {
+                flow.retransmitted = true;
+                retransmittingFlows++;
             }
-            if (flow.evidence.size() < 6 && payload >= LARGE) {
+            shrink(flow, seen, payload);
+            if (flow.evidence.size() < 6) {
                 flow.evidence.add(packet.evidence());
             }
+        }
+    }
+
+    /** A segment that resends a large one's data in fewer bytes: the sender shrank it. */
+    private static void shrink(Flow flow, long[] large, int payload) {
+        if (payload < large[PAYLOAD]) {
+            flow.shrunk = true;
+            large[SHRUNK] = 1;
         }
     }
 
@@ -199,6 +225,10 @@ public final class PmtuBlackholeRule implements Rule {
                 if (!before(segment[SEQUENCE], left) && !before(right, end)) {
                     segment[ACKNOWLEDGED] = 1;
                 }
+            }
+            long length = (right - left) & 0xFFFFFFFFL;
+            if (length > 0 && (flow.shortestSack == 0 || length < flow.shortestSack)) {
+                flow.shortestSack = length;
             }
         }
     }
@@ -333,6 +363,15 @@ public final class PmtuBlackholeRule implements Rule {
                 smallerAcknowledged = (int) Math.max(smallerAcknowledged, segment[IP_LENGTH]);
             }
         }
+        long smallestLostPayload = Long.MAX_VALUE;
+        for (long[] segment : flow.segments) {
+            if (segment[IP_LENGTH] == smallestLost) {
+                smallestLostPayload = Math.min(smallestLostPayload, segment[PAYLOAD]);
+            }
+        }
+        // A SACK block shorter than any lost segment acknowledges less than one of them: a
+        // smaller segment got through.
+        long sacked = flow.shortestSack > 0 && flow.shortestSack < smallestLostPayload ? flow.shortestSack : 0;
         if (flow.shrunk) {
             return new Verdict(retransmissions, largest, lost, true,
                     "the sender then sent the same data in smaller segments", true, smallerAcknowledged);
@@ -341,6 +380,11 @@ public final class PmtuBlackholeRule implements Rule {
             return new Verdict(retransmissions, largest, lost, true, "a segment of " + smallerAcknowledged
                     + " bytes of the same flow was acknowledged while " + lost + " larger ones never were", false,
                     smallerAcknowledged);
+        }
+        if (lost >= 2 && sacked > 0) {
+            return new Verdict(retransmissions, largest, lost, true, "the receiver acknowledged (SACK) a block of "
+                    + sacked + " bytes of the same flow, less than one of them, while " + lost
+                    + " larger ones never were", false, (int) sacked);
         }
         return new Verdict(retransmissions, largest, lost, false, null, false, smallerAcknowledged);
     }

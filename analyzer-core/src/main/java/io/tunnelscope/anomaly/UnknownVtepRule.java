@@ -23,7 +23,17 @@ import java.util.Locale;
  * ({@link VxlanMirrorRule}), not this.
  */
 public final class UnknownVtepRule implements Rule {
-    private final VxlanDestinations destinations = new VxlanDestinations();
+    private final VxlanDestinations destinations;
+
+    /** With a gatherer of its own. */
+    public UnknownVtepRule() {
+        this(new VxlanDestinations());
+    }
+
+    /** Sharing {@code destinations} with the other rule that judges VXLAN destinations. */
+    UnknownVtepRule(VxlanDestinations destinations) {
+        this.destinations = destinations;
+    }
 
     @Override
     public String kind() {

@@ -8,7 +8,6 @@ import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,11 @@ import java.util.Set;
  * <li>inner traffic of both directions carried to the destination: a copy of a conversation,
  * what a one-way mirroring session to a collector sends.</li>
  * </ul>
- * Bounded: the first {@value #MAX_DESTINATIONS} destinations, {@value #MAX_PAIRS} address pairs
- * of each kind.
+ * Bounded: the first {@value #MAX_DESTINATIONS} destinations, {@value #MAX_PAIRS} answers.
+ * What a destination sent counts from its first VXLAN packet on (at a point that saw that packet).
+ *
+ * <p>One instance serves both rules ({@link Rules#all}): each passes it every packet and merges
+ * it, and it takes each packet and each other instance once.
  */
 final class VxlanDestinations {
     private static final int MAX_DESTINATIONS = 256;
@@ -45,33 +47,41 @@ final class VxlanDestinations {
     /** VXLAN packets to one destination. */
     static final class Destination {
         long packets;
+        /** It sent a packet (any), and one to a VXLAN sender. */
+        boolean sentAnything;
+        boolean sentToSenders;
         long firstNanos = Long.MAX_VALUE;
         long lastNanos = Long.MIN_VALUE;
         final FirstSeen<String, Void> points = new FirstSeen<>();
-        final Set<Long> senders = new HashSet<>();
+        /** The point of the last packet added to {@link #points} (most packets repeat it). */
+        String lastPoint;
+        final LongHashSet senders = new LongHashSet();
         final EvidenceSample evidence = new EvidenceSample(6);
         /**
          * Inner ICMP echo requests and TCP SYNs (without ACK), by inner addresses and IP ID: one
          * request seen at several points counts once.
          */
-        final Set<Long> requests = new HashSet<>();
+        final LongHashSet requests = new LongHashSet();
         /** Inner (source, destination) IPv4 pairs of those requests. */
-        final Set<Long> requestPairs = new HashSet<>();
+        final LongHashSet requestPairs = new LongHashSet();
         /** Inner (source, destination) IPv4 pairs of everything carried to it. */
-        final Set<Long> innerPairs = new HashSet<>();
+        final LongHashSet innerPairs = new LongHashSet();
 
         void mergeFrom(Destination other) {
             packets += other.packets;
+            sentAnything |= other.sentAnything;
+            sentToSenders |= other.sentToSenders;
             firstNanos = Math.min(firstNanos, other.firstNanos);
             lastNanos = Math.max(lastNanos, other.lastNanos);
             points.mergeFrom(other.points, Integer.MAX_VALUE);
-            for (Long sender : other.senders) {
+            lastPoint = null;
+            for (long sender : other.senders.toArray()) {
                 if (senders.size() < MAX_SENDERS) {
                     senders.add(sender);
                 }
             }
             evidence.mergeFrom(other.evidence);
-            for (Long request : other.requests) {
+            for (long request : other.requests.toArray()) {
                 if (requests.size() < MAX_REQUESTS) {
                     requests.add(request);
                 }
@@ -84,23 +94,33 @@ final class VxlanDestinations {
     /** IPv4 VXLAN destinations by address, in the order their first packet came. */
     private final FirstSeen<Long, Destination> destinations = new FirstSeen<>();
     private final LongObjectMap<Destination> byAddress = new LongObjectMap<>(64);
-    /** Outer (source, destination) IPv4 pairs of every packet, and the sources alone. */
-    private final LongHashSet outerPairs = new LongHashSet(256);
-    private final LongHashSet outerSources = new LongHashSet(64);
-    /** Innermost (source, destination) IPv4 pairs of every packet, tunnelled or not. */
-    private final LongHashSet carriedPairs = new LongHashSet(256);
+    /**
+     * Innermost (source, destination) IPv4 pairs of answers (ICMP echo replies, TCP SYN-ACKs),
+     * tunnelled or not, wherever seen.
+     */
+    private final LongHashSet answers = new LongHashSet(64);
     /** Per address, ICMP destination unreachable messages quoting a UDP packet to it. */
     private final Map<Long, long[]> unreachable = new LinkedHashMap<>();
     /** Per point, the outer destinations of the tunnel packets it saw. */
     private final FirstSeen<String, LongHashSet> tunnelDestinations = new FirstSeen<>();
     private String lastPoint;
     private LongHashSet lastPointDestinations;
+    /** The last packet taken (its place in the merged order), so a second rule's call is a no-op. */
+    private long lastRelease = Long.MIN_VALUE;
+    private long lastPosition = Long.MIN_VALUE;
+    /** Instances already merged in, so a second rule's merge is a no-op. */
+    private final Set<VxlanDestinations> merged = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private static long pair(int source, int destination) {
         return (source & 0xFFFF_FFFFL) << 32 | (destination & 0xFFFF_FFFFL);
     }
 
     void packet(PacketContext packet) {
+        if (packet.release == lastRelease && packet.position == lastPosition) {
+            return;
+        }
+        lastRelease = packet.release;
+        lastPosition = packet.position;
         PacketView view = packet.view();
         int outer = view.outerIpLayer();
         if (outer < 0 || view.ipVersion(outer) != 4) {
@@ -108,16 +128,15 @@ final class VxlanDestinations {
         }
         int outerSource = view.ipv4Source(outer);
         int outerDestination = view.ipv4Destination(outer);
-        if (outerPairs.size() < MAX_PAIRS) {
-            outerPairs.add(pair(outerSource, outerDestination));
-        }
-        if (outerSources.size() < MAX_PAIRS) {
-            outerSources.add(outerSource & 0xFFFF_FFFFL);
+        Destination from = byAddress.isEmpty() ? null : byAddress.get(outerSource & 0xFFFF_FFFFL);
+        if (from != null) {
+            from.sentAnything = true;
+            from.sentToSenders |= from.senders.contains(outerDestination & 0xFFFF_FFFFL);
         }
         int carried = view.carriedIpLayer();
         boolean carriedIpv4 = carried >= 0 && view.ipVersion(carried) == 4;
-        if (carriedIpv4 && carriedPairs.size() < MAX_PAIRS) {
-            carriedPairs.add(pair(view.ipv4Source(carried), view.ipv4Destination(carried)));
+        if (carriedIpv4 && answers.size() < MAX_PAIRS && isAnswer(packet, view, carried)) {
+            answers.add(pair(view.ipv4Source(carried), view.ipv4Destination(carried)));
         }
         int transport = view.transportLayer(outer);
         if (transport >= 0 && packet.stack().type(transport) == LayerType.ICMP && view.icmpType(transport) == 3) {
@@ -152,7 +171,10 @@ final class VxlanDestinations {
         long nanos = packet.record().timestampNanos();
         destination.firstNanos = Math.min(destination.firstNanos, nanos);
         destination.lastNanos = Math.max(destination.lastNanos, nanos);
-        destination.points.add(packet.point(), packet);
+        if (packet.point() != destination.lastPoint) {
+            destination.points.add(packet.point(), packet);
+            destination.lastPoint = packet.point();
+        }
         if (destination.senders.size() < MAX_SENDERS) {
             destination.senders.add(outerSource & 0xFFFF_FFFFL);
         }
@@ -174,6 +196,20 @@ final class VxlanDestinations {
         }
     }
 
+    /** An ICMP echo reply, or a TCP SYN-ACK: the answer to a request. */
+    private static boolean isAnswer(PacketContext packet, PacketView view, int ip) {
+        int transport = view.transportLayer(ip);
+        if (transport < 0) {
+            return false;
+        }
+        int type = packet.stack().type(transport);
+        if (type == LayerType.ICMP) {
+            return view.icmpType(transport) == 0;
+        }
+        int flags = view.tcpFlags(transport);
+        return type == LayerType.TCP && flags >= 0 && (flags & 0x12) == 0x12;
+    }
+
     /** An ICMP echo request, or a TCP SYN without ACK: traffic a live peer answers. */
     private static boolean isRequest(PacketContext packet, PacketView view, int ip) {
         int transport = view.transportLayer(ip);
@@ -190,11 +226,12 @@ final class VxlanDestinations {
 
     /** Takes in what another instance gathered from other files. */
     void mergeFrom(VxlanDestinations other) {
+        if (other == this || !merged.add(other)) {
+            return;
+        }
         destinations.mergeFrom(other.destinations, Destination::mergeFrom, MAX_DESTINATIONS);
         byAddress.clear();
-        outerPairs.addAll(other.outerPairs);
-        outerSources.addAll(other.outerSources);
-        carriedPairs.addAll(other.carriedPairs);
+        answers.addAll(other.answers);
         for (Map.Entry<Long, long[]> entry : other.unreachable.entrySet()) {
             unreachable.computeIfAbsent(entry.getKey(), k -> new long[1])[0] += entry.getValue()[0];
         }
@@ -260,38 +297,35 @@ final class VxlanDestinations {
             return new Judgement(text, packets, 0, 0, false, false, 0, false, 0, false, 0, List.of(), List.of(),
                     List.of());
         }
-        boolean sentAnything = false;
-        boolean sentToSenders = false;
-        for (Long sender : d.senders) {
-            sentToSenders |= outerPairs.contains(address << 32 | sender);
-        }
-        sentAnything = sentToSenders || outerSources.contains(address);
         boolean receiveSide = false;
+        long[] senders = d.senders.toArray();
         for (String point : d.points.keys()) {
             LongHashSet seen = tunnelDestinations.get(point);
-            for (Long sender : d.senders) {
+            for (long sender : senders) {
                 receiveSide |= seen != null && seen.contains(sender);
             }
         }
         boolean unanswered = true;
-        for (Long request : d.requestPairs) {
+        for (long request : d.requestPairs.toArray()) {
             long reply = (request & 0xFFFF_FFFFL) << 32 | request >>> 32;
-            unanswered &= !carriedPairs.contains(reply);
+            unanswered &= !answers.contains(reply);
         }
         int twoWay = 0;
         List<String> examples = new ArrayList<>();
-        for (Long inner : d.innerPairs) {
+        long[] inners = d.innerPairs.toArray();
+        java.util.Arrays.sort(inners);
+        for (long inner : inners) {
             long reverse = (inner & 0xFFFF_FFFFL) << 32 | inner >>> 32;
             if (inner < reverse && d.innerPairs.contains(reverse)) {
                 twoWay++;
                 if (examples.size() < 4) {
-                    examples.add(IpText.format((int) (inner >>> 32)) + " <-> " + IpText.format((int) (long) inner));
+                    examples.add(IpText.format((int) (inner >>> 32)) + " <-> " + IpText.format((int) inner));
                 }
             }
         }
         long[] icmp = unreachable.get(address);
-        return new Judgement(text, packets, d.packets, Math.max(0, d.lastNanos - d.firstNanos), sentAnything,
-                sentToSenders, icmp == null ? 0 : icmp[0], receiveSide, d.requests.size(), unanswered, twoWay,
+        return new Judgement(text, packets, d.packets, Math.max(0, d.lastNanos - d.firstNanos), d.sentAnything,
+                d.sentToSenders, icmp == null ? 0 : icmp[0], receiveSide, d.requests.size(), unanswered, twoWay,
                 List.copyOf(d.points.keys()), d.evidence.list(), examples);
     }
 }

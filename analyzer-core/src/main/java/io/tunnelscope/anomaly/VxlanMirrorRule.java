@@ -13,7 +13,17 @@ import java.util.List;
  * answers. Named so, instead of a VTEP that does not answer ({@link UnknownVtepRule}).
  */
 public final class VxlanMirrorRule implements Rule {
-    private final VxlanDestinations destinations = new VxlanDestinations();
+    private final VxlanDestinations destinations;
+
+    /** With a gatherer of its own. */
+    public VxlanMirrorRule() {
+        this(new VxlanDestinations());
+    }
+
+    /** Sharing {@code destinations} with the other rule that judges VXLAN destinations. */
+    VxlanMirrorRule(VxlanDestinations destinations) {
+        this.destinations = destinations;
+    }
 
     @Override
     public String kind() {
