@@ -2,9 +2,9 @@ package io.tunnelscope.anomaly;
 
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Basis;
 import io.tunnelscope.report.Confidence;
+import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.tunnelscope.anomaly;
 
-import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Basis;
 import io.tunnelscope.report.Confidence;
+import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
-import io.tunnelscope.report.Evidence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

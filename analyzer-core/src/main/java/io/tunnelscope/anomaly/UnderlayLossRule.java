@@ -1,8 +1,8 @@
 package io.tunnelscope.anomaly;
 
-import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Basis;
 import io.tunnelscope.report.Confidence;
+import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.List;
