@@ -135,7 +135,7 @@ final class VxlanDestinations {
         }
         int carried = view.carriedIpLayer();
         boolean carriedIpv4 = carried >= 0 && view.ipVersion(carried) == 4;
-        if (carriedIpv4 && answers.size() < MAX_PAIRS && isAnswer(packet, view, carried)) {
+        if (carriedIpv4 && answers.size() < MAX_PAIRS && exchange(packet, view, carried) == ANSWER) {
             answers.add(pair(view.ipv4Source(carried), view.ipv4Destination(carried)));
         }
         int transport = view.transportLayer(outer);
@@ -186,7 +186,7 @@ final class VxlanDestinations {
         if (destination.innerPairs.size() < MAX_INNER_PAIRS) {
             destination.innerPairs.add(inner);
         }
-        if (isRequest(packet, view, carried)) {
+        if (exchange(packet, view, carried) == REQUEST) {
             if (destination.requests.size() < MAX_REQUESTS) {
                 destination.requests.add(inner * 31 + view.ipId(carried));
             }
@@ -196,32 +196,30 @@ final class VxlanDestinations {
         }
     }
 
-    /** An ICMP echo reply, or a TCP SYN-ACK: the answer to a request. */
-    private static boolean isAnswer(PacketContext packet, PacketView view, int ip) {
-        int transport = view.transportLayer(ip);
-        if (transport < 0) {
-            return false;
-        }
-        int type = packet.stack().type(transport);
-        if (type == LayerType.ICMP) {
-            return view.icmpType(transport) == 0;
-        }
-        int flags = view.tcpFlags(transport);
-        return type == LayerType.TCP && flags >= 0 && (flags & 0x12) == 0x12;
-    }
+    private static final int OTHER = 0;
+    private static final int REQUEST = 1;
+    private static final int ANSWER = 2;
 
-    /** An ICMP echo request, or a TCP SYN without ACK: traffic a live peer answers. */
-    private static boolean isRequest(PacketContext packet, PacketView view, int ip) {
+    /**
+     * What the transport after IP layer {@code ip} is in a request/response exchange: a
+     * {@link #REQUEST} (ICMP echo request, TCP SYN without ACK: what a live peer answers), an
+     * {@link #ANSWER} (echo reply, SYN-ACK), or neither.
+     */
+    private static int exchange(PacketContext packet, PacketView view, int ip) {
         int transport = view.transportLayer(ip);
         if (transport < 0) {
-            return false;
+            return OTHER;
         }
         int type = packet.stack().type(transport);
         if (type == LayerType.ICMP) {
-            return view.icmpType(transport) == 8;
+            int icmp = view.icmpType(transport);
+            return icmp == 8 ? REQUEST : icmp == 0 ? ANSWER : OTHER;
         }
         int flags = view.tcpFlags(transport);
-        return type == LayerType.TCP && flags >= 0 && (flags & 0x12) == 0x02;
+        if (type != LayerType.TCP || flags < 0 || (flags & 0x02) == 0) {
+            return OTHER;
+        }
+        return (flags & 0x10) == 0 ? REQUEST : ANSWER;
     }
 
     /** Takes in what another instance gathered from other files. */
