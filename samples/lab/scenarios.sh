@@ -4,7 +4,7 @@
 
 SCENARIOS=(vxlan-masq k8s-vxlan mtu-trouble udp-masq hostgw-masq vxlan-3host
            underlay-loss pmtu-blackhole stale-vtep bad-checksum bad-checksum-nocsum
-           k8s-service-dnat short-snaplen hostgw-sparse drop-in-host capture-gap any-snaplen)
+           k8s-service-dnat short-snaplen vxlan-mirror hostgw-sparse drop-in-host capture-gap any-snaplen)
 
 describe() {
     case $1 in
@@ -20,6 +20,7 @@ describe() {
         bad-checksum) echo "FAULT: the switch corrupts every 10th VXLAN packet host1->host2 in the inner payload and every 10th in the outer IP header (10.113.0.0/16, offloads off)" ;;
         bad-checksum-nocsum) echo "FAULT: as bad-checksum (10.115.0.0/16) but flannel.1 sends outer UDP checksum 0 (noudpcsum, what RFC 7348 recommends): the inner corruption is decapsulated and reaches pod2" ;;
         k8s-service-dnat) echo "Kubernetes layout: flannel vxlan 10.244.0.0/16, 2 workers 10.0.1.2/.3, kube-proxy-style DNAT of ClusterIP 10.96.0.10:80 to the worker2 pod :8080 on worker1, offloads off" ;;
+        vxlan-mirror) echo "flannel vxlan 10.117.0.0/16 on 2 docker hosts (172.16.117.21/.22); host1 mirrors its pod's traffic (both directions, tc mirred) in VXLAN VNI 42 on UDP 4789 to a collector 172.16.117.99 that only listens" ;;
         short-snaplen) echo "flannel vxlan 10.116.0.0/16 on 2 docker hosts (172.16.116.21/.22), underlays captured with snaplen 64: outer and VXLAN headers kept, inner IP/TCP headers cut" ;;
         hostgw-sparse) echo "flannel host-gw 10.120.0.0/16 (172.16.120.21/.22), docker ip-masq, and only 3 pings pod1 -> pod2: the pod-to-pod SNAT from a handful of packets" ;;
         drop-in-host) echo "FAULT: flannel vxlan 10.121.0.0/16, host2's FORWARD chain drops UDP to pod2 port 9001: the packets die in host2 between flannel.1 and docker0" ;;
@@ -305,6 +306,45 @@ scenario_short-snaplen() {
 traffic_short-snaplen() {
     t_ping ping-1to2 host1 host2 3
     t_tcp tcp-1to2 host1 host2 16K
+}
+
+scenario_vxlan-mirror() {
+    BACKEND=vxlan; LAYOUT=docker; NETWORK=10.117.0.0/16; MASQ=off
+    def_docker_host host1 1 10.117.1 ens33 172.16.117.21 00:0c:29:6e:17:21
+    def_docker_host host2 2 10.117.2 ens33 172.16.117.22 00:0c:29:6e:17:22
+    EXTRA_CAPTURES+=("collector-eth0.pcap|collector|eth0|underlay|$(host_ns collector)|tcpdump|")
+}
+setup_vxlan-mirror() {
+    # A traffic-mirroring collector on the underlay switch: it listens on UDP 4789 (so no ICMP
+    # port unreachable goes back) and never sends anything, as cloud mirroring targets behave.
+    local cns hns veth
+    cns=$(host_ns collector); hns=$(host_ns host1); veth=${POD_VETH[host1]}
+    ns_base "$cns"
+    ip -n "$cns" link add eth0 address 00:0c:29:6e:17:99 mtu "$UL_MTU" type veth \
+        peer name sw-collector netns "$SW_NS" mtu "$UL_MTU"
+    ip -n "$SW_NS" link set sw-collector master sw0 up
+    ip -n "$cns" addr add 172.16.117.99/24 dev eth0
+    ip -n "$cns" link set eth0 up
+    ip netns exec "$cns" socat -u UDP4-RECV:4789 OPEN:/dev/null 2>>"$LOGDIR/traffic.log" &
+    PIDS+=("$!")
+    # host1 copies every frame its pod sends and receives into VXLAN VNI 42 towards the collector.
+    ip -n "$hns" link add mirror0 type vxlan id 42 local "${UL_IP[host1]}" remote 172.16.117.99 \
+        dev "${UL_DEV[host1]}" dstport 4789
+    ip -n "$hns" link set mirror0 up
+    nsx "$hns" tc qdisc add dev "$veth" clsact
+    nsx "$hns" tc filter add dev "$veth" ingress u32 match u32 0 0 action mirred egress mirror dev mirror0
+    nsx "$hns" tc filter add dev "$veth" egress u32 match u32 0 0 action mirred egress mirror dev mirror0
+    record_fault "$(jq -cn --arg v "$veth" '{kind:"traffic-mirror", host:"host1",
+        what:"both directions of the pod veth mirrored in VXLAN to a collector that only listens",
+        collector:"172.16.117.99", vni:42, dstPort:4789, device:"mirror0",
+        commands:["ip link add mirror0 type vxlan id 42 local 172.16.117.21 remote 172.16.117.99 dev ens33 dstport 4789",
+                  ("tc qdisc add dev " + $v + " clsact"),
+                  ("tc filter add dev " + $v + " ingress u32 match u32 0 0 action mirred egress mirror dev mirror0"),
+                  ("tc filter add dev " + $v + " egress u32 match u32 0 0 action mirred egress mirror dev mirror0")]}')"
+}
+traffic_vxlan-mirror() {
+    t_ping ping-1to2 host1 host2 4
+    t_ping ping-2to1 host2 host1 3
 }
 
 # ------------------------------------------------------------ harder cases ----

@@ -117,9 +117,9 @@ final class DecodeCommand {
         Supplier<DecodePipeline.PacketFormat> formats = json ? () -> jsonLines(includePayload)
                 : () -> textLines(zone, nanos);
         inputProblems.forEach(problem -> err.println(Escape.terminal(problem)));
-        // JSON Lines separate their objects: no newline after the last one, unless lines are annotated.
+        // Every line ends with its newline, the last one too (JSON Lines concatenate).
         DecodePipeline pipeline = new DecodePipeline(tables, filterExpression, names, formats,
-                DecodePipeline.defaultWorkers(), !json && inputs.size() > 1, !json || !names.isEmpty(), printed, err);
+                DecodePipeline.defaultWorkers(), !json && inputs.size() > 1, true, printed, err);
         boolean allRead = pipeline.run(inputs, limit);
         printed.flush();
         return allRead && inputProblems.isEmpty() ? Main.EXIT_OK : Main.EXIT_INPUT;

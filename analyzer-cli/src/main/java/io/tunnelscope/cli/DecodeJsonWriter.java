@@ -86,26 +86,23 @@ final class DecodeJsonWriter {
     private List<CaptureInterface> namedInterfaces;
     private byte[][] interfaceJson = new byte[0][];
 
-    // Sink state (live): where packet() writes, and how objects are separated.
+    // Sink state (live): where packet() writes.
     private final OutputStream out;
-    private final boolean terminateLines;
     private final LineBuffer buffer;
-    private boolean first = true;
 
     /** An encoder for {@link #appendPacket}; no stream of its own. */
     DecodeJsonWriter(boolean includePayload) {
-        this(null, false, includePayload);
+        this(null, includePayload);
     }
 
     /**
-     * A sink writing to {@code out}. With {@code terminateLines}, every object is followed by its
-     * newline at once (a live stream must not hold the last line back until the next object);
-     * otherwise objects are separated. With {@code includePayload}, each packet carries its
-     * innermost payload as hex.
+     * A sink writing to {@code out}. Every object is followed by its newline at once, the last one
+     * too (JSON Lines: two outputs concatenated stay one object per line, and a live stream never
+     * holds a line back until the next object). With {@code includePayload}, each packet carries
+     * its innermost payload as hex.
      */
-    DecodeJsonWriter(OutputStream out, boolean terminateLines, boolean includePayload) {
+    DecodeJsonWriter(OutputStream out, boolean includePayload) {
         this.out = out;
-        this.terminateLines = terminateLines;
         this.includePayload = includePayload;
         this.buffer = out == null ? null : new LineBuffer(1 << 16);
     }
@@ -116,7 +113,6 @@ final class DecodeJsonWriter {
 
     /** Writes the packet's object (buffered until {@link #flush}, or 64 KiB). */
     void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
-        beforeObject();
         appendPacket(file, reader.interfaces(), record, stack, buffer);
         afterObject();
     }
@@ -128,7 +124,6 @@ final class DecodeJsonWriter {
     void event(com.fasterxml.jackson.databind.ObjectMapper mapper, Object value) {
         try {
             byte[] json = mapper.writeValueAsBytes(value);
-            beforeObject();
             buffer.append(json);
             afterObject();
         } catch (IOException e) {
@@ -136,17 +131,8 @@ final class DecodeJsonWriter {
         }
     }
 
-    private void beforeObject() {
-        if (!terminateLines && !first) {
-            buffer.append((byte) '\n');
-        }
-        first = false;
-    }
-
     private void afterObject() {
-        if (terminateLines) {
-            buffer.append((byte) '\n');
-        }
+        buffer.append((byte) '\n');
         if (buffer.length() >= 1 << 16) {
             drain();
         }
@@ -201,10 +187,9 @@ final class DecodeJsonWriter {
         appendOptional(json, view.vni());
         json.append(NEXT_OUTER);
         appendIp(view.outerIpLayer(), json);
-        int inner = view.innerIpLayer();
         json.append(NEXT_INNER);
-        // A tunnel that carries no IP (ARP inside VXLAN) has no inner IP header.
-        appendIp(view.encapsulationCount() > 0 && inner == view.outerIpLayer() ? -1 : inner, json);
+        // A tunnel that carries no IP we decode (ARP inside VXLAN, PPP in GRE) has no inner IP header.
+        appendIp(view.carriedIpLayer(), json);
         json.append(NEXT_STATUS).append(STATUS_JSON[stack.status().ordinal()]);
         json.append(NEXT_NOTES).append((byte) '[');
         for (int n = 0; n < stack.noteCount(); n++) {

@@ -43,6 +43,15 @@ final class HtmlReport {
     private HtmlReport() {
     }
 
+    /** Items as an HTML list, escaped. */
+    private static String list(List<String> items) {
+        StringBuilder ul = new StringBuilder("<ul>");
+        for (String item : items) {
+            ul.append("<li>").append(Escape.html(item)).append("</li>");
+        }
+        return ul.append("</ul>").toString();
+    }
+
     static String render(AnalysisReport report) {
         System.setProperty("java.awt.headless", "true");
         StringBuilder html = new StringBuilder(64 * 1024);
@@ -63,8 +72,8 @@ final class HtmlReport {
         if (report.findings().isEmpty()) {
             html.append("<p>Nothing wrong found.</p>\n");
         } else {
-            html.append("<table id=\"findings\"><tr><th>Severity</th><th>Kind</th><th>Summary</th><th>Points</th>")
-                    .append("<th>Evidence</th><th>Count</th><th>Recommendation</th></tr>\n");
+            html.append("<table id=\"findings\"><tr><th>Severity</th><th>Kind</th><th>Basis</th><th>Summary</th>")
+                    .append("<th>Points</th><th>Evidence</th><th>Count</th><th>Checked</th><th>Recommendation</th></tr>\n");
             for (Finding f : report.findings()) {
                 List<String> evidence = new ArrayList<>();
                 for (Evidence e : f.evidence()) {
@@ -72,11 +81,16 @@ final class HtmlReport {
                 }
                 html.append("<tr class=\"").append(f.severity().jsonName()).append("\">")
                         .append(cell(f.severity().jsonName())).append(cell(f.kind()))
-                        .append(cell(f.state() == null ? f.summary() : f.summary() + " Basis: " + f.state().basis() + ". "
-                                + f.state().summary() + (f.state().quotes().isEmpty() ? ""
-                                : " State: " + String.join("; ", f.state().quotes()))))
+                        .append(cell(f.basis().jsonName() + ", " + f.confidence().jsonName() + " confidence"))
+                        .append(cell(f.state() == null ? f.summary() : f.summary() + " State: " + f.state().summary()
+                                + (f.state().quotes().isEmpty() ? "" : " " + String.join("; ", f.state().quotes()))))
                         .append(cell(String.join(", ", f.points()))).append(cell(String.join(", ", evidence)))
-                        .append(cell(Long.toString(f.count()))).append(cell(f.recommendation())).append("</tr>\n");
+                        .append(cell(Long.toString(f.count()))).append("<td>").append(list(f.checked())).append("</td>")
+                        .append("<td>").append(Escape.html(f.recommendation()));
+                if (!f.strongerWith().isEmpty()) {
+                    html.append("<br>Stronger with:").append(list(f.strongerWith()));
+                }
+                html.append("</td></tr>\n");
             }
             html.append("</table>\n");
         }

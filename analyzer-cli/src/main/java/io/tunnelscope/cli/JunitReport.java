@@ -63,6 +63,11 @@ final class JunitReport {
         for (Finding f : findings) {
             text.append(f.severity().jsonName().toUpperCase(Locale.ROOT)).append(' ').append(f.kind()).append(": ")
                     .append(f.summary()).append('\n');
+            text.append("  basis: ").append(f.basis().jsonName()).append(", ").append(f.confidence().jsonName())
+                    .append(" confidence\n");
+            for (String item : f.checked()) {
+                text.append("  checked: ").append(item).append('\n');
+            }
             if (!f.evidence().isEmpty()) {
                 List<String> evidence = new ArrayList<>();
                 for (Evidence e : f.evidence()) {
@@ -71,10 +76,12 @@ final class JunitReport {
                 text.append("  evidence: ").append(String.join(", ", evidence)).append('\n');
             }
             if (f.state() != null) {
-                text.append("  basis: ").append(f.state().basis()).append(". ").append(f.state().summary()).append('\n');
                 for (String quote : f.state().quotes()) {
                     text.append("  state: ").append(quote).append('\n');
                 }
+            }
+            for (String item : f.strongerWith()) {
+                text.append("  stronger with: ").append(item).append('\n');
             }
             text.append("  fix: ").append(f.recommendation()).append('\n');
         }

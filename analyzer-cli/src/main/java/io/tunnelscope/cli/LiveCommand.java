@@ -306,7 +306,7 @@ final class LiveCommand {
             ZoneId zone = line.hasOption("utc") ? ZoneOffset.UTC : ZoneId.systemDefault();
             this.formatter = new PacketLineFormatter(zone, line.hasOption("nano"));
             this.lines = new PrintStream(new BufferedOutputStream(out, 1 << 16), false, StandardCharsets.UTF_8);
-            this.jsonWriter = json ? new DecodeJsonWriter(lines, true, false) : null;
+            this.jsonWriter = json ? new DecodeJsonWriter(lines, false) : null;
             this.stem = PointNames.stem(file.getFileName().toString());
             int w = 0;
             for (CaptureInterface iface : capture.interfaces()) {

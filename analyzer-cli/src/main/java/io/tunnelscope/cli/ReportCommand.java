@@ -54,6 +54,9 @@ final class ReportCommand {
                 .desc("write JUnit XML: one test case per rule, failing at or above --fail-on").build());
         options.addOption(Option.builder().longOpt("html").hasArg().argName("FILE")
                 .desc("write one self-contained HTML page with charts").build());
+        options.addOption(Option.builder().longOpt("explain").hasArg().argName("KIND")
+                .desc("instead of the text report, explain the findings of one kind: what they rest on, what was "
+                        + "checked, the packets, what would make them stronger").build());
         options.addOption(Option.builder().longOpt("fail-on").hasArg().argName("LEVEL")
                 .desc("info|warning|error|never: exit 1 when a finding is at or above it (default error)").build());
         CommonOptions.addWindow(options);
@@ -69,6 +72,7 @@ final class ReportCommand {
         CommandLine line;
         Analyzer.Options options = new Analyzer.Options();
         Severity failOn;
+        Rule explain = null;
         List<CaptureInputs.Input> inputs;
         List<String> inputProblems = new java.util.ArrayList<>();
         AddressNames names;
@@ -87,6 +91,15 @@ final class ReportCommand {
             }
             if (line.getArgList().isEmpty()) {
                 throw new IllegalArgumentException("name at least one capture file or directory");
+            }
+            if (line.hasOption("explain")) {
+                explain = FindingExplanation.rule(Rules.all(), line.getOptionValue("explain"));
+                if (explain == null) {
+                    List<String> kinds = new ArrayList<>();
+                    Rules.all().forEach(r -> kinds.add(r.kind()));
+                    throw new IllegalArgumentException("--explain: no finding kind '" + line.getOptionValue("explain")
+                            + "'; the kinds are " + String.join(", ", kinds));
+                }
             }
             String level = line.getOptionValue("fail-on", "error");
             failOn = level.equalsIgnoreCase("never") ? null : Severity.parse(level);
@@ -111,6 +124,11 @@ final class ReportCommand {
             report = Analyzer.analyze(spool.files(), options);
         } catch (IOException e) {
             err.println("tunnelscope report: " + Escape.terminal(e.getMessage()));
+            return Main.EXIT_INPUT;
+        } catch (RuntimeException e) {
+            // A fault of the analysis outside the per-packet guards: no report, and the exit status
+            // says the report is incomplete (2), never "findings" (1).
+            err.println("tunnelscope report: analysis fault, no report: " + e);
             return Main.EXIT_INPUT;
         } finally {
             if (progress != null) {
@@ -144,7 +162,11 @@ final class ReportCommand {
             err.println("tunnelscope report: cannot write: " + Escape.terminal(e.getMessage()));
             return Main.EXIT_INPUT;
         }
-        if (!"-".equals(json)) {
+        if (explain != null) {
+            PrintStream text = AddressText.naming("-".equals(json) ? err : out, names);
+            FindingExplanation.print(report, explain, options.correlation.tables, text);
+            text.flush();
+        } else if (!"-".equals(json)) {
             PrintStream text = AddressText.naming(out, names);
             new ReportCommand(text, err).printText(report, failOn);
             text.flush();
@@ -242,6 +264,10 @@ final class ReportCommand {
         for (Finding f : report.findings()) {
             out.printf(Locale.ROOT, "  %-7s %s: %s%n", f.severity().jsonName().toUpperCase(Locale.ROOT), f.kind(),
                     Escape.terminal(f.summary()));
+            out.println("          basis: " + f.basis().jsonName() + ", " + f.confidence().jsonName() + " confidence");
+            for (String item : f.checked()) {
+                out.println("          checked: " + Escape.terminal(item));
+            }
             List<String> evidence = new ArrayList<>();
             for (Evidence e : f.evidence()) {
                 int more = e.sightings() == null ? 0 : e.sightings().size() - 1;
@@ -251,10 +277,12 @@ final class ReportCommand {
                 out.println("          evidence: " + Escape.terminal(String.join(", ", evidence)));
             }
             if (f.state() != null) {
-                out.println("          basis: " + Escape.terminal(f.state().basis() + ". " + f.state().summary()));
                 for (String quote : f.state().quotes()) {
                     out.println("          state: " + Escape.terminal(quote));
                 }
+            }
+            for (String item : f.strongerWith()) {
+                out.println("          stronger with: " + Escape.terminal(item));
             }
             out.println("          fix: " + Escape.terminal(f.recommendation()));
         }

@@ -1,6 +1,7 @@
 package io.tunnelscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -68,6 +69,31 @@ class ReportCommandTest {
         assertTrue(text.contains("WARNING FRAG_NEEDED: 10.102.20.1 sent 1 fragmentation-needed message with next-hop MTU 1450"),
                 text);
         assertTrue(text.indexOf("Hosts and devices") < text.indexOf("Findings"));
+        assertTrue(text.contains("          basis: observed, high confidence\n          checked: the next-hop MTU"), text);
+    }
+
+    @Test
+    void explainShowsTheReasoningThePacketsAndWhatWouldMakeItStronger() {
+        assertEquals(0, run("report", "--explain", "unknown_vtep", scenario("stale-vtep")));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("UNKNOWN_VTEP: checks that VXLAN packets only go to VTEPs of the topology.\n"), text);
+        assertTrue(text.contains("\nBasis: observed (the packets at a capture point show it directly).\n"
+                + "Confidence: high (the captures could have shown the opposite and did not).\nWhat was checked:\n"), text);
+        assertTrue(text.contains("  - requests inside (pings, SYNs): 4, none answered anywhere, over 1.0 s\n"), text);
+        assertTrue(text.contains("  host1-ens33 frame 14: ") && text.contains(
+                "172.16.113.21.36334 > 172.16.113.99.8472: VXLAN vni 1 | 10.112.1.2 > 10.112.3.2: ICMP echo request, "
+                        + "id 13908, seq 1, length 64\n"), text);
+        assertTrue(text.contains("\nFix: Look for stale entries pointing at 172.16.113.99"), text);
+        assertFalse(text.contains("Top flows"), "the explanation replaces the text report");
+    }
+
+    @Test
+    void explainSaysWhenThereIsNoSuchFindingAndRefusesAnUnknownKind() {
+        assertEquals(0, run("report", "--explain", "PMTU_BLACKHOLE", scenario("stale-vtep")));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("No PMTU_BLACKHOLE finding in these captures."));
+        assertEquals(2, run("report", "--explain", "NO_SUCH_KIND", scenario("stale-vtep")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--explain: no finding kind 'NO_SUCH_KIND'; the kinds are SNAT,"),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -78,9 +104,13 @@ class ReportCommandTest {
             assertTrue(report.has(key), key);
         }
         JsonNode finding = report.get("findings").get(0);
-        for (String key : List.of("kind", "severity", "summary", "points", "evidence", "count", "recommendation")) {
+        for (String key : List.of("kind", "severity", "basis", "confidence", "summary", "points", "evidence", "count",
+                "checked", "strongerWith", "recommendation")) {
             assertTrue(finding.has(key), key);
         }
+        assertEquals("inferred", finding.get("basis").asText(), "a NAT is inferred between two capture points");
+        assertEquals("high", finding.get("confidence").asText());
+        assertTrue(finding.get("checked").get(0).asText().startsWith("the same packet"), finding.toString());
         assertEquals("SNAT", finding.get("kind").asText());
         assertEquals("error", finding.get("severity").asText());
         JsonNode evidence = finding.get("evidence").get(0);
@@ -105,6 +135,7 @@ class ReportCommandTest {
         }
         assertEquals(7, failing, "FRAG_NEEDED, INNER/OUTER_FRAGMENTATION, OVERSIZE, MTU_MISMATCH, MSS_MISMATCH, LOST "
                 + "(packets too big for flannel.1, dropped with frag-needed)");
+        assertTrue(Files.readString(xml).contains("  basis: observed, high confidence\n  checked: "), "basis in JUnit");
         Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
         assertEquals("7", suite.getAttribute("failures"));
     }
@@ -115,6 +146,8 @@ class ReportCommandTest {
         run("report", "--html", html.toString(), scenario("mtu-trouble"));
         String page = Files.readString(html);
         assertTrue(page.contains("<table id=\"findings\">"));
+        assertTrue(page.contains("<th>Basis</th>") && page.contains("<td>observed, high confidence</td>"), "basis shown");
+        assertTrue(page.contains("<li>the next-hop MTU against what links allow"), "what was checked shown");
         assertEquals(3, page.split("<img ", -1).length - 1, "throughput, sizes, latency charts");
         assertTrue(!page.contains("src=\"http"), "nothing fetched from outside");
 

@@ -1,5 +1,8 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.decode.PointNames;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.state.ClusterState;
 import io.tunnelscope.state.StateChecks;
@@ -15,8 +18,28 @@ import java.util.Set;
  * topology, NAT, tunnels, losses) and the sizes seen per point, with the MTUs derived from them.
  */
 public final class AnalysisContext {
-    /** An MTU and how it was learned, said in the findings. */
-    public record Mtu(int value, String source) {
+    /**
+     * An MTU and how it was learned, said in the findings; {@code confidence} says how far the
+     * value can be trusted: reported by the hosts themselves (high), the largest packet the overlay
+     * carried, a lower bound (medium), or only flannel's default (low).
+     */
+    public record Mtu(int value, String source, Confidence confidence) {
+        /** Observed when the hosts reported it, else inferred (from sizes, or flannel's defaults). */
+        public Basis basis() {
+            return confidence == Confidence.HIGH ? Basis.OBSERVED : Basis.INFERRED;
+        }
+
+        /** What a finding judged against, as a {@code checked} item. */
+        public String checked() {
+            return "the overlay MTU: " + value + " (" + source + ")";
+        }
+
+        /** What would pin the overlay MTU down, when the captures did not. */
+        public List<String> strongerWith() {
+            return confidence == Confidence.HIGH ? List.of()
+                    : List.of("the overlay device's configured MTU ('ip link show flannel.1'), or a capture where the "
+                            + "hosts answer an oversized packet with fragmentation-needed");
+        }
     }
 
     /** Bytes a tunnel adds to the inner IP packet over IPv4 (RFC 7348, flannel UDP, RFC 2003). */
@@ -96,6 +119,36 @@ public final class AnalysisContext {
         return sizes;
     }
 
+    /**
+     * True when the captures showed a container network, so that findings may speak of pods,
+     * nodes and the overlay: a host of the topology with both a pod subnet and a VTEP (tunnel
+     * traffic between pod subnets), or a pod subnet whose {@code .1} gateway was seen together
+     * with a capture on a container bridge ({@code docker0}, {@code cni0}, {@code cbr0}: the
+     * host-gw layout). Otherwise findings name addresses and capture points.
+     */
+    public boolean topologyRecognised() {
+        boolean bridgeCaptured = false;
+        for (CorrelationReport.Point point : correlation.points()) {
+            String device = PointNames.device(point.name(), null);
+            bridgeCaptured |= device.equals("docker0") || device.equals("cni0") || device.equals("cbr0");
+        }
+        for (CorrelationReport.Host host : correlation.topology().hosts()) {
+            if (host.subnet() != null && (host.vtep() != null || bridgeCaptured && host.seen().contains("gateway"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Packets read from all capture points. */
+    public long packetsRead() {
+        long packets = 0;
+        for (CorrelationReport.Point point : correlation.points()) {
+            packets += point.packets();
+        }
+        return packets;
+    }
+
     /** The role of a capture point ({@code pod}, {@code bridge}, ...), or "unknown". */
     public String role(String point) {
         return roles.getOrDefault(point, "unknown");
@@ -156,7 +209,7 @@ public final class AnalysisContext {
             }
         }
         if (reported > 0) {
-            return new Mtu(reported, "next-hop MTU the hosts reported");
+            return new Mtu(reported, "next-hop MTU the hosts reported", Confidence.HIGH);
         }
         int carried = 0;
         boolean overlayPoint = false;
@@ -172,9 +225,9 @@ public final class AnalysisContext {
         }
         int fallback = 1500 - overhead(backend == null ? "vxlan" : backend);
         if (carried >= fallback) {
-            return new Mtu(carried, "largest packet the overlay device carried");
+            return new Mtu(carried, "largest packet the overlay device carried", Confidence.MEDIUM);
         }
         return new Mtu(fallback, "flannel's default for " + (backend == null ? "vxlan" : backend)
-                + " on a 1500-byte underlay");
+                + " on a 1500-byte underlay", Confidence.LOW);
     }
 }

@@ -4,6 +4,7 @@ import io.tunnelscope.correlate.Correlator;
 import io.tunnelscope.correlate.PacketListener;
 import io.tunnelscope.flow.FlowTable;
 import io.tunnelscope.report.AnalysisReport;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.state.ClusterState;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The whole analysis behind {@code tunnelscope report}: one correlation run whose packet listeners
@@ -33,6 +35,8 @@ public final class Analyzer {
         public int topFlows = 20;
         /** Flows tracked at most. */
         public int maxFlows = 200_000;
+        /** Makes the rules of a run: fresh instances each call (one set per file with read-ahead). */
+        public Supplier<List<Rule>> rules = Rules::all;
         /**
          * The nodes' recorded state ({@code tunnelscope collect}), or null: findings then say whether
          * the state confirms them, and the state-only rules (rp_filter, bridge netfilter, configured
@@ -64,10 +68,25 @@ public final class Analyzer {
         AnalysisContext analysis = new AnalysisContext(correlation, packets.sizes);
         analysis.useState(options.state);
         List<Finding> findings = new ArrayList<>();
+        List<String> errors = new ArrayList<>(correlation.errors());
+        errors.addAll(packets.failures.describe());
         for (Rule rule : packets.rules) {
-            rule.finish(analysis, findings);
+            // A rule that fails to conclude loses its own findings, not the report.
+            List<Finding> own = new ArrayList<>();
+            try {
+                rule.finish(analysis, own);
+                findings.addAll(own);
+            } catch (RuntimeException e) {
+                errors.add("analysis fault: rule " + rule.kind() + " failed after reading the captures ("
+                        + Failures.describe(e) + "); its findings are missing");
+            }
         }
         StateEvidence.annotate(analysis, findings);
+        // A count above the packets read is a miscount, not a fact: said, and the finding trusted less.
+        long packetsRead = analysis.packetsRead();
+        findings.replaceAll(f -> f.count() <= packetsRead || f.confidence() == Confidence.LOW ? f
+                : f.withConfidence(Confidence.LOW, "the count, " + f.count() + ", against the " + packetsRead
+                        + " packets read: more, so it is a miscount"));
         findings.sort(Comparator.comparing(Finding::severity).reversed());
         List<String> limits = new ArrayList<>(correlation.limits());
         FlowTable flows = packets.flows;
@@ -76,7 +95,7 @@ public final class Analyzer {
         }
         return new AnalysisReport(correlation.hosts(), correlation.points(), correlation.topology(), correlation.tunnels(),
                 flows.top(options.topFlows), correlation.paths(), correlation.nat(), correlation.losses(),
-                correlation.clockOffsets(), findings, correlation.errors(), limits,
+                correlation.clockOffsets(), findings, errors, limits,
                 packets.series.charts(analysis.overlayMtu() == null ? 0 : analysis.overlayMtu().value()),
                 correlation.journeys());
     }
@@ -91,7 +110,7 @@ public final class Analyzer {
         Correlator.Options settings = options.correlation;
         settings.listener = null;
         settings.fileListeners = (index, file) -> {
-            PacketAnalysis part = new PacketAnalysis(options.maxFlows, options.progress);
+            PacketAnalysis part = new PacketAnalysis(options.rules.get(), options.maxFlows, options.progress);
             perFile.set(index, part);
             return part.listener(index);
         };
@@ -104,12 +123,13 @@ public final class Analyzer {
                 merged.mergeFrom(part);
             }
         }
-        return new Gathered(correlation, merged != null ? merged : new PacketAnalysis(options.maxFlows, null));
+        return new Gathered(correlation, merged != null ? merged
+                : new PacketAnalysis(options.rules.get(), options.maxFlows, null));
     }
 
     /** One instance of the per-packet analysis sees every packet in merged order. */
     private static Gathered gatherInline(List<Path> files, Options options) throws IOException {
-        PacketAnalysis packets = new PacketAnalysis(options.maxFlows, options.progress);
+        PacketAnalysis packets = new PacketAnalysis(options.rules.get(), options.maxFlows, options.progress);
         Correlator.Options settings = options.correlation;
         settings.fileListeners = null;
         settings.listener = packets.listener();

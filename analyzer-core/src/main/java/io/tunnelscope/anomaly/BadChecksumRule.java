@@ -1,5 +1,7 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.ArrayList;
@@ -60,6 +62,14 @@ public final class BadChecksumRule implements Rule {
                 List.copyOf(countByPoint.keys()), evidence.list(), count,
                 "The receiver drops these packets. Look for damage on the path before the first point that shows "
                         + "them: NIC and switch error counters ('ethtool -S', 'ip -s link'), a faulty cable or "
-                        + "optic, or a qdisc/middlebox that rewrites packets."));
+                        + "optic, or a qdisc/middlebox that rewrites packets.",
+                Basis.OBSERVED, Confidence.HIGH,
+                List.of("every TCP, UDP, ICMP and IPv4 header checksum recomputed, over the pseudo-header of the final "
+                                + "destination and home address the headers name: these are wrong",
+                        "whether a wrong TCP/UDP checksum is the pseudo-header sum an offloading NIC completes later: "
+                                + "not for these packets",
+                        "whether a wrong tunnel UDP checksum goes with an inner partial checksum (local checksum "
+                                + "offload): not for these packets"),
+                List.of("a capture at each hop before the first point that shows them, to find where they are damaged")));
     }
 }

@@ -1,5 +1,7 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
@@ -40,7 +42,14 @@ public final class CaptureLossRule implements Rule {
                             + ": the capture missed them, the network did not lose them.",
                     List.of(loss.from(), loss.to()), loss.evidence(), loss.missing(),
                     "Capture with full packets ('-s 0'), a larger buffer ('tcpdump -B 8192'), and start every "
-                            + "capture before the traffic and stop it after, so each device shows every packet."));
+                            + "capture before the traffic and stop it after, so each device shows every packet.",
+                    Basis.INFERRED, Confidence.HIGH,
+                    List.of("every packet that passed " + loss.lastSeen() + " looked for at " + loss.firstMissing()
+                                    + ": " + loss.missing() + " of " + loss.sent() + " not in its capture",
+                            "whether the network delivered them anyway (a device further on saw them, later ACKs "
+                                    + "covered them without a retransmission, the capture recorded drops, or it was "
+                                    + "not running then): yes" + (loss.reason() == null ? "" : ", " + loss.reason())),
+                    List.of()));
         }
     }
 }

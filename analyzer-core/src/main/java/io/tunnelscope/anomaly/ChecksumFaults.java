@@ -4,16 +4,21 @@ import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
-import java.nio.ByteBuffer;
+import io.tunnelscope.decode.PseudoHeader;
+import io.tunnelscope.proto.InternetChecksum;
 
 /**
  * Tells the two reasons a captured checksum is wrong apart. With checksum offload the kernel
  * hands the packet over CHECKSUM_PARTIAL: the TCP/UDP checksum field holds the folded sum of the
- * pseudo-header only (Linux {@code ~csum_tcpudp_magic(...)}), and the NIC or veth completes it
- * after the capture point; that exact value (with the length, or without it as TSO/GSO leave it)
- * is the signature of an offload artefact. So is a tunnel's outer UDP checksum computed by local
- * checksum offload over an inner packet still to be completed, and any checksum of a super-frame.
- * Any other wrong checksum (and a wrong IPv4 header checksum) is damage.
+ * pseudo-header only (Linux {@code ~csum_tcpudp_magic(...)}, whose length is 32 bits also over
+ * IPv4), and the NIC or veth completes it
+ * after the capture point; that exact value (with the length, or without it as TSO/GSO leave it),
+ * whatever the packet's size, is the signature of an offload artefact. GSO/TSO and GRO
+ * super-frames carry it too. So is a tunnel's outer UDP checksum computed by local checksum
+ * offload over an inner packet still to be completed. Any other wrong transport checksum, also on
+ * a packet larger than any MTU, and every wrong IPv4 header or ICMP checksum is damage. The
+ * pseudo-header is that of the final destination and home address the headers name
+ * ({@link PseudoHeader}), as the decoder verified it.
  */
 final class ChecksumFaults {
     /** A transport checksum that is the uncompleted pseudo-header sum. */
@@ -51,16 +56,37 @@ final class ChecksumFaults {
         if (!any) {
             return 0;
         }
-        int ip = view.innerIpLayer();
-        if (ip >= 0 && SizeFacts.isSuperFrame(stack, view, ip)) {
-            // GSO/TSO on the sender, GRO on the receiver: the header checksums of a super-frame
-            // belong to no packet that goes on the wire.
-            return PARTIAL;
-        }
         // Local checksum offload computes a tunnel's outer UDP checksum for the packet as it will
         // be once the NIC completes the inner checksum: wrong now, right on the wire.
         damaged |= tunnelChecksum && !partial;
         return damaged ? DAMAGED : PARTIAL;
+    }
+
+    /**
+     * True when the TCP/UDP checksum of the transport after IP layer {@code ip} is no evidence
+     * against an offload super-frame: it is the partial pseudo-header sum (or, on a tunnel's UDP,
+     * wrong as local checksum offload leaves it), or it could not be verified (cut by the snaplen,
+     * a fragment, a UDP checksum of 0). False when it was verified right or found damaged: then
+     * the packet went on the wire at that size.
+     */
+    static boolean offloadOrUnverified(LayerStack stack, PacketView view, int ip) {
+        int transport = view.transportLayer(ip);
+        if (transport < 0) {
+            return true;
+        }
+        for (int n = 0; n < stack.noteCount(); n++) {
+            if (stack.noteLayer(n) == transport
+                    && (stack.note(n) == Note.TCP_BAD_CHECKSUM || stack.note(n) == Note.UDP_BAD_CHECKSUM)) {
+                return isPartial(stack, view, transport) || carriesTunnel(stack, transport);
+            }
+        }
+        boolean captured = stack.end(transport) >= stack.declaredEnd(transport);
+        boolean fragment = false;
+        for (int i = 0; i <= ip; i++) {
+            fragment |= LayerType.isIp(stack.type(i)) && (view.moreFragments(i) || view.fragmentOffset(i) > 0);
+        }
+        boolean unset = stack.type(transport) == LayerType.UDP && view.udpChecksum(transport) == 0;
+        return !captured || fragment || unset;
     }
 
     /** True when the UDP layer carries a tunnel (VXLAN, Geneve, flannel UDP). */
@@ -80,35 +106,18 @@ final class ChecksumFaults {
         while (ip >= 0 && LayerType.isIpv6Extension(stack.type(ip))) {
             ip--;
         }
-        if (ip < 0 || !LayerType.isIp(stack.type(ip))) {
+        if (ip < 0 || !view.addressesReadable(ip)) {
             return false;
         }
         int field = stack.type(transport) == LayerType.TCP ? view.tcpChecksum(transport) : view.udpChecksum(transport);
-        ByteBuffer b = stack.buffer();
-        long sum;
+        if (field < 0) {
+            return false;
+        }
         int length = stack.declaredEnd(ip) - stack.offset(transport);
-        int protocol = view.ipProtocol(ip);
-        if (stack.type(ip) == LayerType.IPV4) {
-            int at = stack.offset(ip);
-            sum = (b.getShort(at + 12) & 0xffff) + (b.getShort(at + 14) & 0xffff)
-                    + (b.getShort(at + 16) & 0xffff) + (b.getShort(at + 18) & 0xffff) + protocol + (length & 0xffff);
-        } else {
-            int at = stack.offset(ip) + 8;
-            sum = 0;
-            for (int i = 0; i < 32; i += 2) {
-                sum += b.getShort(at + i) & 0xffff;
-            }
-            sum += (length >>> 16) + (length & 0xffff) + protocol;
-        }
-        // TSO/GSO leave the length out of the pseudo-header (the segments' lengths differ).
-        return field == fold(sum) || field == fold(sum - (stack.type(ip) == LayerType.IPV4 ? (length & 0xffff)
-                : (length >>> 16) + (length & 0xffff)));
-    }
-
-    private static int fold(long sum) {
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) sum;
+        long sum = PseudoHeader.addressSum(stack, ip) + view.ipProtocol(ip);
+        // The kernel adds the length as 32 bits (a BIG TCP super-frame's carries over); the IPv4
+        // pseudo-header's 16 bits wrap it; TSO/GSO leave it out (the segments' lengths differ).
+        return field == InternetChecksum.fold(sum + (length >>> 16) + (length & 0xffff))
+                || field == InternetChecksum.fold(sum + (length & 0xffff)) || field == InternetChecksum.fold(sum);
     }
 }

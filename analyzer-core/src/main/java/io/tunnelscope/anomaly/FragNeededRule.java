@@ -1,6 +1,8 @@
 package io.tunnelscope.anomaly;
 
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.HashSet;
@@ -95,16 +97,38 @@ public final class FragNeededRule implements Rule {
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
+        boolean overlay = context.topologyRecognised();
         for (Cause cause : causes.map().values()) {
             long count = cause.messages.count();
+            boolean ipv6 = cause.sender.indexOf(':') >= 0;
+            String messages = count + " fragmentation-needed message" + (count == 1 ? "" : "s");
+            String about = String.join(", ", cause.quoted.keys());
+            List<String> checked = List.of("the next-hop MTU against what links allow (" + LinkLimits.describe(ipv6)
+                    + "): " + cause.mtu + (LinkLimits.plausibleNextHopMtu(cause.mtu, ipv6) ? ", possible" : ", impossible"),
+                    "the packets the messages quote: " + (about.isEmpty() ? "none captured" : about));
+            if (!LinkLimits.plausibleNextHopMtu(cause.mtu, ipv6)) {
+                findings.add(new Finding(kind(), Severity.INFO,
+                        cause.sender + " sent " + messages + " with next-hop MTU " + cause.mtu + ", which no link has"
+                                + (about.isEmpty() ? "" : " (about " + about + ")")
+                                + ": forged, broken or crafted ICMP, not an MTU to configure.",
+                        List.copyOf(cause.points.keys()), cause.evidence.list(), count,
+                        "Do not lower any MTU for this. Find who sends these messages; hosts ignore next-hop MTUs this "
+                                + "small (Linux: net.ipv4.route.min_pmtu).",
+                        Basis.OBSERVED, Confidence.LOW, checked, List.of()));
+                continue;
+            }
+            String set = overlay ? "Set the pod and bridge MTU to " + cause.mtu + " (FLANNEL_MTU) so senders start at "
+                    + "the right size." : "Lower the senders' MTU (or the route's 'mtu') to " + cause.mtu
+                    + " so they start at the right size.";
             findings.add(new Finding(kind(), Severity.WARNING,
-                    cause.sender + " sent " + count + " fragmentation-needed message" + (count == 1 ? "" : "s")
-                            + " with next-hop MTU " + cause.mtu + ", about " + String.join(", ", cause.quoted.keys()) + ".",
+                    cause.sender + " sent " + messages + " with next-hop MTU " + cause.mtu
+                            + (about.isEmpty() ? "." : ", about " + about + "."),
                     List.copyOf(cause.points.keys()), cause.evidence.list(), count,
                     "Packets above " + cause.mtu + " bytes with DF set cannot take this path: every new flow loses "
                             + "a round trip to path MTU discovery, and where ICMP is filtered it becomes a black "
-                            + "hole. Set the pod and bridge MTU to " + cause.mtu + " (FLANNEL_MTU) so senders "
-                            + "start at the right size."));
+                            + "hole. " + set,
+                    Basis.OBSERVED, Confidence.HIGH, checked,
+                    List.of("the MTU of the device that sent them ('ip link show' on " + cause.sender + "'s host)")));
         }
     }
 }

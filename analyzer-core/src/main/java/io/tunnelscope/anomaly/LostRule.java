@@ -1,5 +1,7 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
@@ -60,8 +62,20 @@ public final class LostRule implements Rule {
                         + "drop counters ('ip -s link show " + loss.firstMissing().device() + "'), and for tunnel "
                         + "packets the VXLAN port and VNI the device expects.";
             }
+            // A known cause, or several packets, cannot be the edges of two captures' windows.
+            Confidence confidence = reason != null || loss.missing() >= 3 ? Confidence.HIGH : Confidence.MEDIUM;
             findings.add(new Finding(kind(), tooBig || damaged ? Severity.WARNING : Severity.ERROR, summary,
-                    List.of(loss.from(), loss.to()), loss.evidence(), loss.missing(), recommendation));
+                    List.of(loss.from(), loss.to()), loss.evidence(), loss.missing(), recommendation,
+                    Basis.INFERRED, confidence,
+                    List.of("every packet that passed " + loss.lastSeen() + " looked for at " + loss.firstMissing()
+                                    + ", the next device on its way, while that capture was running: " + loss.missing()
+                                    + " of " + loss.sent() + " never came",
+                            "the devices further on, later ACKs covering them, and the drops the captures recorded "
+                                    + "(pcapng statistics): none accounts for them, so the network lost them",
+                            "a cause the captures show (an ICMP frag-needed quoting them, a wrong checksum, a "
+                                    + "retransmission): " + (reason == null ? "none" : reason)),
+                    List.of("the drop counters of " + loss.firstMissing() + " ('ip -s link show "
+                            + loss.firstMissing().device() + "', 'nstat', 'dropwatch') to say who dropped them")));
         }
     }
 }

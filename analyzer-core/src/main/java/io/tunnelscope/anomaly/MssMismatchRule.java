@@ -2,7 +2,8 @@ package io.tunnelscope.anomaly;
 
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.proto.tcp.TcpHeader;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
@@ -40,7 +41,6 @@ public final class MssMismatchRule implements Rule {
 
     /** By source, destination and MSS: the first {@value #MAX_KEYS} seen. */
     private final FirstSeen<AnnouncementKey, Announcement> announcements = new FirstSeen<>();
-    private final TcpHeader tcp = new TcpHeader();
 
     @Override
     public String kind() {
@@ -58,11 +58,14 @@ public final class MssMismatchRule implements Rule {
         int ip = view.innerIpLayer();
         int transport = ip < 0 ? -1 : view.transportLayer(ip);
         if (transport < 0 || packet.stack().type(transport) != LayerType.TCP || view.ipVersion(ip) != 4
-                || (view.tcpFlags(transport) & 0x02) == 0 || view.encapsulationCount() > 0) {
+                || view.encapsulationCount() > 0) {
             return;
         }
-        int mss = tcp.wrap(packet.stack().buffer(), packet.stack().offset(transport),
-                packet.stack().headerLength(transport)).mss();
+        int flags = view.tcpFlags(transport);
+        if (flags < 0 || (flags & 0x02) == 0) {
+            return;
+        }
+        int mss = view.tcpMss(transport);
         if (mss <= 0) {
             return;
         }
@@ -125,7 +128,11 @@ public final class MssMismatchRule implements Rule {
                     List.copyOf(points.get(mss)), evidence.get(mss), PacketCount.union(syns.get(mss)),
                     "Set the pod MTU to " + overlay.value() + " (the MSS follows it), or clamp it on the hosts: "
                             + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
-                            + "--clamp-mss-to-pmtu'."));
+                            + "--clamp-mss-to-pmtu'.",
+                    overlay.basis(), overlay.confidence(),
+                    List.of("SYNs between pod subnets of different hosts announcing MSS " + mss + ": " + syns.get(mss),
+                            overlay.checked()),
+                    overlay.strongerWith()));
         }
     }
 }

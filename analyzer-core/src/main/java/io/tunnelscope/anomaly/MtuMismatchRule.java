@@ -1,5 +1,7 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
@@ -59,20 +61,34 @@ public final class MtuMismatchRule implements Rule {
                     "Pods and bridges use an MTU of at least " + podSide + " (largest packet seen) over an overlay "
                             + "with MTU " + overlay.value() + " (" + overlay.source() + ").",
                     podPoints, podEvidence, podPoints.size(),
-                    "Set the pod and bridge MTU to " + overlay.value() + " to match FLANNEL_MTU."));
+                    "Set the pod and bridge MTU to " + overlay.value() + " to match FLANNEL_MTU.",
+                    overlay.basis(), overlay.confidence(),
+                    List.of("the largest regular packet (super-frames aside) at each pod and bridge point: " + podSide
+                            + " bytes at " + String.join(", ", podPoints), overlay.checked()),
+                    overlay.strongerWith()));
         }
         String encap = context.backend();
         if (outer.largestFragment() > 0 && encap != null) {
             int overhead = AnalysisContext.overhead(encap);
             int underlay = outer.largestFragment();
-            if (overlay.value() + overhead > underlay) {
+            // A fragment below any real link's MTU is crafted traffic (OUTER_FRAGMENTATION says so),
+            // not an underlay to resize.
+            if (OuterFragmentationRule.underlayBelow(underlay, overlay.value() + overhead)
+                    && LinkLimits.plausibleFragment(underlay)) {
                 findings.add(new Finding(kind(), Severity.WARNING,
                         "The overlay MTU " + overlay.value() + " plus " + overhead + " bytes of " + encap
                                 + " overhead exceeds the underlay MTU of about " + underlay + "-" + (underlay + 7)
                                 + " bytes (largest fragment of a tunnel packet).",
                         outer.points(), outer.evidence(), outer.points().size(),
                         "Raise the underlay MTU to " + (overlay.value() + overhead) + " or set FLANNEL_MTU to "
-                                + (underlay - overhead) + " (underlay MTU minus " + overhead + ")."));
+                                + (underlay - overhead) + " (underlay MTU minus " + overhead + ").",
+                        Basis.OBSERVED, overlay.confidence() == Confidence.LOW ? Confidence.MEDIUM : Confidence.HIGH,
+                        List.of("the largest fragment of a tunnel packet: " + underlay + " bytes, so the underlay "
+                                        + "MTU is " + underlay + "-" + (underlay + 7) + " (fragments carry multiples of 8)",
+                                "the fragment size against what real links carry (" + LinkLimits.describe(false)
+                                        + "): possible",
+                                overlay.checked()),
+                        List.of("the underlay device's configured MTU ('ip link show' on the tunnel's path)")));
             }
         }
     }

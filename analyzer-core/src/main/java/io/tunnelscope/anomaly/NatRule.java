@@ -1,9 +1,11 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
+import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
-import io.tunnelscope.report.Evidence;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -76,9 +78,21 @@ abstract class NatRule implements Rule {
                 podPeer |= isIpv4(peer) && context.isPodAddress(IpText.ipv4(peer));
             }
             Severity severity = podOriginal && podPeer ? Severity.ERROR : Severity.INFO;
+            // Replies translated back, or a few packets rewritten alike, leave nothing else to explain
+            // the rewrite; one packet might be a coincidence of the identity fields.
+            Confidence confidence = replies > 0 || packets >= 3 ? Confidence.HIGH : Confidence.MEDIUM;
             findings.add(new Finding(kind, severity, summary(merged, String.join("; ", between), podOriginal, podPeer),
                     List.copyOf(points), evidence, packets + replies,
-                    recommendation(context, merged, original, podOriginal && podPeer)));
+                    recommendation(context, merged, original, podOriginal && podPeer),
+                    Basis.INFERRED, confidence,
+                    List.of("the same packet (IP ID, lengths, TCP sequence, payload) at the two points with the "
+                                    + (kind.equals("SNAT") ? "source" : "destination") + " rewritten: " + packets
+                                    + " packets",
+                            "replies translated back: " + replies,
+                            "whether " + bare(first.original()) + " is a pod address: "
+                                    + (podOriginal ? "yes, in " + context.podSubnet(IpText.ipv4(bare(first.original())))
+                                    : "no")),
+                    List.of("the NAT rule on the host between the two points ('iptables -t nat -S')")));
         }
     }
 

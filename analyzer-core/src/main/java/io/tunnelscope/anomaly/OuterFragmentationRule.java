@@ -2,6 +2,8 @@ package io.tunnelscope.anomaly;
 
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
@@ -17,6 +19,12 @@ import java.util.Set;
  * the overlay MTU plus the tunnel overhead (50 bytes for VXLAN over IPv4, 28 for flannel UDP). A
  * first fragment shows the tunnel inside it; the later fragments of the same outer packet (same
  * source, destination and IP ID) are counted with it.
+ *
+ * <p>The largest fragment brackets the underlay MTU (fragments carry multiples of 8 bytes: the MTU
+ * is that size to 7 bytes more). Only a bracket wholly below what a full overlay packet needs says
+ * the underlay is too small; otherwise the tunnel carried packets larger than a full overlay
+ * packet — GSO/TSO super-frames tunnelled or mirrored (ERSPAN, VXLAN mirroring) before
+ * segmentation, or inner packets above the overlay MTU — and that is a note, not an MTU to change.
  */
 public final class OuterFragmentationRule implements Rule {
     private static final int MAX_TRACKED = 100_000;
@@ -31,6 +39,8 @@ public final class OuterFragmentationRule implements Rule {
         final FirstSeen<String, Void> points = new FirstSeen<>();
         final EvidenceSample evidence = new EvidenceSample(6);
         int largestFragment;
+        /** First fragments whose inner packet is a GSO/TSO or BIG TCP super-frame. */
+        long superFrames;
 
         Pair(String name, String source, String destination, String encap) {
             this.name = name;
@@ -44,6 +54,7 @@ public final class OuterFragmentationRule implements Rule {
             points.mergeFrom(other.points, Integer.MAX_VALUE);
             evidence.mergeFrom(other.evidence);
             largestFragment = Math.max(largestFragment, other.largestFragment);
+            superFrames += other.superFrames;
         }
     }
 
@@ -96,6 +107,10 @@ public final class OuterFragmentationRule implements Rule {
                     k -> new Pair(k, source, destination, encap));
             if (tunnelPackets.size() < MAX_TRACKED && !tunnelPackets.containsKey(key)) {
                 tunnelPackets.put(key, new Tracked(pair.name, packet.order()));
+                int inner = view.carriedIpLayer();
+                if (inner >= 0 && inner != outer && SizeFacts.isSuperFrame(packet.stack(), view, inner)) {
+                    pair.superFrames++;
+                }
             }
         } else {
             Tracked tracked = tunnelPackets.get(key);
@@ -165,16 +180,60 @@ public final class OuterFragmentationRule implements Rule {
             int overhead = AnalysisContext.overhead(pair.encap);
             int needed = overlay.value() + overhead;
             int largest = pair.largestFragment;
-            findings.add(new Finding(kind(), Severity.WARNING,
-                    pair.packets.size() + " " + pair.encap + " packets from " + pair.source + " to " + pair.destination
-                            + " were fragmented in the underlay (fragments of at most " + largest + " bytes, so the "
-                            + "underlay MTU is about " + largest + "-" + (largest + 7) + " bytes, below the "
-                            + overlay.value() + " + " + overhead + " = " + needed + " a full overlay packet needs).",
-                    List.copyOf(pair.points.keys()), pair.evidence.list(), pair.packets.size(),
-                    "Raise the underlay MTU to at least " + needed + ", or lower FLANNEL_MTU to the underlay MTU minus "
-                            + overhead + " (about " + (largest - overhead) + ") and the pod and bridge MTU with it: "
-                            + "fragmented tunnel packets cost double headers, reassembly on the receiving host, and "
-                            + "the whole packet when one fragment is lost."));
+            String fragmented = pair.packets.size() + " " + pair.encap + " packets from " + pair.source + " to "
+                    + pair.destination + " were fragmented in the underlay";
+            String bracket = "the largest fragment: " + largest + " bytes, so the underlay MTU is " + largest + "-"
+                    + (largest + 7) + " (fragments carry multiples of 8)";
+            String sizeCheck = "the fragment size against what real links carry (" + LinkLimits.describe(false) + "): ";
+            List<String> points = List.copyOf(pair.points.keys());
+            if (!LinkLimits.plausibleFragment(largest)) {
+                findings.add(new Finding(kind(), Severity.WARNING,
+                        fragmented + " in fragments of at most " + largest + " bytes, far below any real link's MTU: "
+                                + "crafted traffic or an attempt to slip past a filter, not an underlay MTU.",
+                        points, pair.evidence.list(), pair.packets.size(),
+                        "No MTU to change. Find who sends these fragments to " + pair.destination + " and have the "
+                                + "edge drop tiny fragments (RFC 1858).",
+                        Basis.OBSERVED, Confidence.HIGH, List.of(bracket, sizeCheck + "impossible"), List.of()));
+            } else if (underlayBelow(largest, needed)) {
+                findings.add(new Finding(kind(), Severity.WARNING,
+                        fragmented + " (fragments of at most " + largest + " bytes, so the underlay MTU is about "
+                                + largest + "-" + (largest + 7) + " bytes, below the " + overlay.value() + " + "
+                                + overhead + " = " + needed + " a full overlay packet needs).",
+                        points, pair.evidence.list(), pair.packets.size(),
+                        "Raise the underlay MTU to at least " + needed + ", or lower FLANNEL_MTU to the underlay MTU "
+                                + "minus " + overhead + " (about " + (largest - overhead) + ") and the pod and bridge "
+                                + "MTU with it: fragmented tunnel packets cost double headers, reassembly on the "
+                                + "receiving host, and the whole packet when one fragment is lost.",
+                        Basis.OBSERVED, overlay.confidence() == Confidence.LOW ? Confidence.MEDIUM : Confidence.HIGH,
+                        List.of(bracket, sizeCheck + "possible", overlay.checked()),
+                        List.of("the underlay device's configured MTU ('ip link show' on the tunnel's path)")));
+            } else {
+                String superFrames = pair.superFrames == 0 ? ""
+                        : "; " + pair.superFrames + " of them carried GSO/TSO super-frames, offload artefacts";
+                findings.add(new Finding(kind(), Severity.INFO,
+                        fragmented + " in fragments of up to " + largest + " bytes: the underlay carries at least "
+                                + largest + ", enough for a full overlay packet (" + overlay.value() + " + " + overhead
+                                + " = " + needed + "), so what was fragmented was larger than the overlay MTU"
+                                + superFrames + ".",
+                        points, pair.evidence.list(), pair.packets.size(),
+                        "No underlay MTU to change. A tunnel that mirrors traffic (ERSPAN, VXLAN mirroring) copies "
+                                + "GSO/TSO super-frames before the NIC segments them: mirror after segmentation or "
+                                + "turn GSO/TSO off on the mirrored interface; otherwise find what sends packets "
+                                + "above the overlay MTU into the tunnel.",
+                        Basis.OBSERVED, Confidence.HIGH,
+                        List.of(bracket, "first fragments whose inner packet is a GSO/TSO super-frame: "
+                                + pair.superFrames, overlay.checked()),
+                        List.of()));
+            }
         }
+    }
+
+    /**
+     * True when the largest fragment of tunnel packets shows an underlay MTU below {@code needed}:
+     * fragments carry multiples of 8 bytes, so the MTU is the largest fragment to 7 bytes more,
+     * and all of that bracket must be below.
+     */
+    static boolean underlayBelow(int largestFragment, int needed) {
+        return largestFragment + 7 < needed;
     }
 }

@@ -3,6 +3,8 @@ package io.tunnelscope.anomaly;
 import io.tunnelscope.collect.LongTupleMap;
 import io.tunnelscope.collect.NameIds;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
@@ -125,6 +127,10 @@ public final class OversizeForOverlayRule implements Rule {
                 List.copyOf(points), samples, count,
                 "Set the pod and bridge MTU to " + overlay.value() + " to match FLANNEL_MTU (docker: --mtu="
                         + overlay.value() + "; CNI: \"mtu\": " + overlay.value() + "), so pods never build packets "
-                        + "the overlay has to fragment or refuse."));
+                        + "the overlay has to fragment or refuse.",
+                overlay.basis(), overlay.confidence(),
+                List.of("packets above " + WATCH_FROM + " bytes at pod and bridge points, bound for pods of other "
+                        + "hosts, super-frames aside: " + count + ", up to " + largest + " bytes", overlay.checked()),
+                overlay.strongerWith()));
     }
 }

@@ -17,7 +17,9 @@ import java.util.List;
  * the instances are merged ({@link #mergeFrom}) into what a single one would have gathered.
  */
 final class PacketAnalysis {
-    final List<Rule> rules = Rules.all();
+    final List<Rule> rules;
+    /** Parts that threw on a packet: reported as errors, the rest of the analysis goes on. */
+    final Failures failures = new Failures();
     final SizeFacts sizes = new SizeFacts();
     final FlowTable flows;
     final TrafficSeries series = new TrafficSeries();
@@ -28,8 +30,12 @@ final class PacketAnalysis {
     private String lastPoint;
     private long packets;
 
-    /** {@code progress} (or null) sees every packet too, from several threads when per file. */
-    PacketAnalysis(int maxFlows, PacketListener progress) {
+    /**
+     * {@code rules} are fresh instances for this analysis; {@code progress} (or null) sees every
+     * packet too, from several threads when per file.
+     */
+    PacketAnalysis(List<Rule> rules, int maxFlows, PacketListener progress) {
+        this.rules = rules;
         this.flows = new FlowTable(maxFlows);
         this.progress = progress;
     }
@@ -78,11 +84,28 @@ final class PacketAnalysis {
             points.add(point, context);
             lastPoint = point;
         }
-        sizes.packet(context);
-        flows.packet(point, record.timestampNanos(), record.originalLength(), view, release, position);
-        series.packet(point, record.timestampNanos(), record.originalLength(), view);
+        // A part that throws on this packet leaves it out and the analysis goes on (see Failures).
+        try {
+            sizes.packet(context);
+        } catch (RuntimeException e) {
+            failures.packet("the size facts", context, e);
+        }
+        try {
+            flows.packet(point, record.timestampNanos(), record.originalLength(), view, release, position);
+        } catch (RuntimeException e) {
+            failures.packet("the flow table", context, e);
+        }
+        try {
+            series.packet(point, record.timestampNanos(), record.originalLength(), view);
+        } catch (RuntimeException e) {
+            failures.packet("the chart series", context, e);
+        }
         for (Rule rule : rules) {
-            rule.packet(context);
+            try {
+                rule.packet(context);
+            } catch (RuntimeException e) {
+                failures.packet("rule " + rule.kind(), context, e);
+            }
         }
         if (progress != null) {
             progress.packet(point, file, record, stack, view);
@@ -102,5 +125,6 @@ final class PacketAnalysis {
         for (int i = 0; i < rules.size(); i++) {
             rules.get(i).mergeFrom(other.rules.get(i));
         }
+        failures.mergeFrom(other.failures);
     }
 }

@@ -7,11 +7,17 @@ public final class Rules {
     private Rules() {
     }
 
+    /**
+     * Fresh instances of every rule. The two rules that judge VXLAN destinations share what is
+     * gathered about them (gathered once per packet).
+     */
     public static List<Rule> all() {
+        VxlanDestinations vxlan = new VxlanDestinations();
         return List.of(new SnatRule(), new DnatRule(), new FragNeededRule(), new InnerFragmentationRule(),
                 new OuterFragmentationRule(), new OversizeForOverlayRule(), new MtuMismatchRule(),
                 new MssMismatchRule(), new PmtuBlackholeRule(), new BadChecksumRule(), new OffloadArtifactRule(),
                 new UnderlayLossRule(), new LostRule(), new CaptureLossRule(), new TruncatedCaptureRule(),
-                new UnknownVtepRule(), new ConfiguredMtuRule(), new RpFilterRule(), new BridgeNetfilterRule());
+                new UnknownVtepRule(vxlan), new VxlanMirrorRule(vxlan), new ConfiguredMtuRule(), new RpFilterRule(),
+                new BridgeNetfilterRule());
     }
 }

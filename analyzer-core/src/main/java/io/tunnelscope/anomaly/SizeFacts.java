@@ -38,7 +38,12 @@ final class SizeFacts {
     /** The first {@value #MAX_FRAG_NEEDED} distinct messages. */
     private final FirstSeen<FragNeeded, Void> fragNeeded = new FirstSeen<>();
 
-    /** True for a TCP/UDP packet larger than an Ethernet MTU, or a BIG TCP packet. */
+    /**
+     * True for a BIG TCP packet, and for a TCP/UDP packet larger than an Ethernet MTU whose
+     * checksum does not say it went on the wire at that size (see
+     * {@link ChecksumFaults#offloadOrUnverified}): a jumbo frame with a checksum verified right, or
+     * damaged, is a packet of its size, not a super-frame.
+     */
     static boolean isSuperFrame(LayerStack stack, PacketView view, int ip) {
         for (int n = 0; n < stack.noteCount(); n++) {
             if (stack.note(n) == Note.BIG_TCP_PRESUMED) {
@@ -46,7 +51,8 @@ final class SizeFacts {
             }
         }
         int protocol = view.ipProtocol(ip);
-        return (protocol == 6 || protocol == 17) && view.ipTotalLength(ip) > ETHERNET_MTU;
+        return (protocol == 6 || protocol == 17) && view.ipTotalLength(ip) > ETHERNET_MTU
+                && ChecksumFaults.offloadOrUnverified(stack, view, ip);
     }
 
     void packet(PacketContext packet) {

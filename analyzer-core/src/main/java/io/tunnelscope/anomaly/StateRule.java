@@ -1,5 +1,7 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import io.tunnelscope.report.StateCheck;
@@ -29,7 +31,8 @@ abstract class StateRule implements Rule {
     Finding finding(AnalysisContext context, String node, Severity severity, String summary, List<String> quotes,
                     String fix) {
         List<String> points = node == null ? List.of() : StateEvidence.pointsOf(context, node);
-        return new Finding(kind(), severity, summary, points, List.of(), 1, fix,
-                new StateCheck(StateCheck.STATE, "Found in the recorded node state, whatever the traffic showed.", quotes));
+        String found = "Found in the recorded node state, whatever the traffic showed.";
+        return new Finding(kind(), severity, summary, points, List.of(), 1, fix, Basis.CONFIRMED, Confidence.HIGH,
+                List.of(found), List.of(), new StateCheck(StateCheck.STATE, found, quotes));
     }
 }

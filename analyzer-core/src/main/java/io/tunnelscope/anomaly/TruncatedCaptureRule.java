@@ -3,6 +3,8 @@ package io.tunnelscope.anomaly;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.Note;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.List;
@@ -74,7 +76,11 @@ public final class TruncatedCaptureRule implements Rule {
                             + "whole, so the analysis is not affected, but the packets' contents are not all there.",
                     List.copyOf(payloadByPoint.keys()), payloadEvidence.list(), count,
                     "Nothing to fix for this analysis. Capture with '-s 0' when the payload matters (to follow a "
-                            + "protocol, or to tell damaged packets from their originals)."));
+                            + "protocol, or to tell damaged packets from their originals).",
+                    Basis.OBSERVED, Confidence.HIGH,
+                    List.of("packets whose captured length ends after their headers while the wire length is "
+                            + "longer: " + count),
+                    List.of()));
         }
         if (byPoint.isEmpty()) {
             return;
@@ -90,6 +96,10 @@ public final class TruncatedCaptureRule implements Rule {
                         + String.join(", ", byPoint.keys()) + ": inner addresses and ports are missing there.",
                 List.copyOf(byPoint.keys()), evidence.list(), count,
                 "Capture with '-s 0', or at least 256 bytes per packet: a VXLAN packet carries 50 bytes of tunnel "
-                        + "headers before the inner Ethernet, IP and TCP headers."));
+                        + "headers before the inner Ethernet, IP and TCP headers.",
+                Basis.OBSERVED, Confidence.HIGH,
+                List.of("packets whose captured length ends inside a header while the wire length is longer: "
+                        + count),
+                List.of()));
     }
 }

@@ -1,5 +1,7 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
@@ -33,6 +35,8 @@ public final class UnderlayLossRule implements Rule {
             if (loss.missing() == 0 || !isUnderlay(context, loss)) {
                 continue;
             }
+            // One or two missing packets may also be the edges of the two captures' windows.
+            Confidence confidence = loss.missing() >= 3 ? Confidence.HIGH : Confidence.MEDIUM;
             findings.add(new Finding(kind(), Severity.ERROR,
                     loss.missing() + " of " + loss.sent() + " tunnel packets that left " + loss.lastSeen()
                             + " (" + loss.from() + ") never reached " + loss.firstMissing() + " (" + loss.to() + ")"
@@ -42,7 +46,13 @@ public final class UnderlayLossRule implements Rule {
                     "The underlay between the hosts drops packets: check the NICs' and switches' drop and error "
                             + "counters ('ip -s link', 'ethtool -S', 'tc -s qdisc'), firewalls or security groups "
                             + "for UDP " + (context.backend() == null ? "8472" : portOf(context.backend()))
-                            + ", and the underlay MTU."));
+                            + ", and the underlay MTU.",
+                    Basis.INFERRED, confidence,
+                    List.of("every tunnel packet that left " + loss.from() + " looked for at " + loss.to()
+                                    + " within the match window, while " + loss.to() + "'s capture was running: "
+                                    + loss.missing() + " of " + loss.sent() + " never came"),
+                    List.of("drop counters of the NICs and switches between them ('ip -s link', 'ethtool -S') to "
+                            + "say where")));
         }
     }
 

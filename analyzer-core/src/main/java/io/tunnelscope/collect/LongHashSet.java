@@ -83,6 +83,33 @@ public final class LongHashSet {
         }
     }
 
+    /** The values, in no particular order (a new array). */
+    public long[] toArray() {
+        long[] values = new long[size];
+        int n = 0;
+        if (hasFree) {
+            values[n++] = FREE;
+        }
+        for (long v : slots) {
+            if (v != FREE) {
+                values[n++] = v;
+            }
+        }
+        return values;
+    }
+
+    /** Adds every value of {@code other} (to merge sets gathered apart). */
+    public void addAll(LongHashSet other) {
+        if (other.hasFree) {
+            add(FREE);
+        }
+        for (long v : other.slots) {
+            if (v != FREE) {
+                add(v);
+            }
+        }
+    }
+
     private void grow() {
         long[] old = slots;
         allocate(old.length * 2);

@@ -53,6 +53,7 @@ public final class DecodeTables {
     private final byte[] etherType;
     private final byte[] ipProtocol;
     private final byte[] udpPort;
+    private final boolean[] conventionalPort;
     private final boolean heuristicVxlan;
     private final boolean verifyChecksums;
     private final int maxEncapsulations;
@@ -62,6 +63,7 @@ public final class DecodeTables {
         this.etherType = b.etherType.clone();
         this.ipProtocol = b.ipProtocol.clone();
         this.udpPort = b.udpPort.clone();
+        this.conventionalPort = b.conventionalPort.clone();
         this.heuristicVxlan = b.heuristicVxlan;
         this.verifyChecksums = b.verifyChecksums;
         this.maxEncapsulations = b.maxEncapsulations;
@@ -101,6 +103,16 @@ public final class DecodeTables {
         return e == UDP_UNSET ? null : UdpDissector.values()[e - 1];
     }
 
+    /**
+     * True for a port whose entry is a convention rather than an assignment (VXLAN on Linux's
+     * default 8472, where IANA registered another service): the payload is decoded as the entry
+     * says only when it does not contradict that protocol. Entries set with {@code decodeAs} are
+     * never conventional: the user said so.
+     */
+    public boolean conventionalPort(int port) {
+        return conventionalPort[port & 0xffff];
+    }
+
     /** Whether VXLAN is recognised by its header on ports without a table entry. */
     public boolean heuristicVxlan() { return heuristicVxlan; }
 
@@ -116,6 +128,7 @@ public final class DecodeTables {
         private final byte[] etherType = new byte[65536];
         private final byte[] ipProtocol = new byte[256];
         private final byte[] udpPort = new byte[65536];
+        private final boolean[] conventionalPort = new boolean[65536];
         private boolean heuristicVxlan = true;
         private boolean verifyChecksums = true;
         private int maxEncapsulations = DEFAULT_MAX_ENCAPSULATIONS;
@@ -154,6 +167,7 @@ public final class DecodeTables {
             decodeAs(8472, UdpDissector.VXLAN);
             decodeAs(8285, UdpDissector.FLANNEL_UDP);
             decodeAs(6081, UdpDissector.GENEVE);
+            conventionalPort[8472] = true;
         }
 
         /** Makes UDP port {@code port} decode as {@code dissector} (replacing any entry). */
@@ -162,6 +176,7 @@ public final class DecodeTables {
                 throw new IllegalArgumentException("UDP port " + port + " out of range 0..65535");
             }
             udpPort[port] = (byte) (dissector.ordinal() + 1);
+            conventionalPort[port] = false;
             return this;
         }
 
@@ -173,6 +188,7 @@ public final class DecodeTables {
         /** Removes a port's entry (its payload goes to the heuristic, then to payload). */
         public Builder clearUdpPort(int port) {
             udpPort[port & 0xffff] = UDP_UNSET;
+            conventionalPort[port & 0xffff] = false;
             return this;
         }
 

@@ -19,7 +19,8 @@ public enum Note {
     IPV4_TOTAL_LENGTH_EXCEEDS("IPv4 total length %d exceeds the bytes on the wire"),
     IPV4_BAD_CHECKSUM("IPv4 header checksum wrong (computed 0x%04x)"),
     IPV4_OPTIONS_MALFORMED("IPv4 option overruns the header at offset %d"),
-    IP_VERSION_MISMATCH("IP version %d where another was announced"),
+    /** An IP header whose version nibble contradicts what announced it: not decoded as either. */
+    IP_VERSION_MISMATCH("IP version %d where another was announced, header not decoded"),
     IPV6_PAYLOAD_LENGTH_EXCEEDS("IPv6 payload length %d exceeds the bytes on the wire"),
     IPV6_JUMBOGRAM("IPv6 jumbo payload length %d"),
     IPV6_EXTENSION_CHAIN_TOO_LONG("IPv6 extension chain longer than %d headers"),
@@ -34,6 +35,8 @@ public enum Note {
     ICMP_ERROR_QUOTES_ERROR("ICMP error quoting an ICMP error (type %d), quote not decoded further"),
     VXLAN_FLAGS_INVALID("VXLAN flags 0x%02x lack the I bit"),
     VXLAN_HEURISTIC("VXLAN recognised by its header on UDP port %d"),
+    /** A port VXLAN uses by convention only (8472) whose payload contradicts a VXLAN frame. */
+    VXLAN_PORT_NOT_VXLAN("UDP port %d carries no consistent VXLAN frame, payload not decoded as VXLAN"),
     GENEVE_VERSION_UNKNOWN("Geneve version %d"),
     GENEVE_OPTIONS_OVERRUN("Geneve options length %d overruns the packet"),
     GRE_VERSION_UNKNOWN("GRE version %d"),
@@ -43,6 +46,11 @@ public enum Note {
     HEADER_TRUNCATED("header of %d bytes cut by the snaplen"),
     /** A header that runs past its packet's own declared or on-the-wire end. */
     HEADER_OVERRUNS_PACKET("header of %d bytes runs past the end of the packet"),
+    /**
+     * A transport (or tunnel) header cut by the end of a first IP fragment, the rest being in the
+     * next fragment: a fragment, not a broken packet (argument: the bytes in this fragment).
+     */
+    FRAGMENT_HEADER_SHORT("header continues in the next fragment (%d bytes in this one)"),
     /** A layer inside an ICMP quote cut short by the quote: normal, not an error. */
     QUOTED_HEADER_SHORT("quoted header cut to %d bytes by the ICMP quote"),
     /** IPv4 total length or IPv6 payload length 0 on a super-frame: TSO/GSO or BIG TCP. */

@@ -43,7 +43,15 @@ import java.nio.ByteBuffer;
  * transport header decoded (without the UDP-length check); a tunnel inside a first fragment (an
  * overlay packet fragmented in the underlay) is followed as tshark follows it: the layers inside
  * are <em>partial</em>, their declared lengths may run past the fragment (the rest comes in the
- * next fragments) without being MALFORMED, and no checksum is verified there.</li>
+ * next fragments) without being MALFORMED, and no checksum is verified there. A header the end of
+ * a first fragment cuts (a transport header split across fragments) keeps the bytes there are,
+ * status OK, with {@link Note#FRAGMENT_HEADER_SHORT}: a fragment, not a broken packet.</li>
+ * <li>An IP header whose version nibble contradicts what announced it (link type, EtherType,
+ * address family, IP protocol) is MALFORMED with a header length of 0 and
+ * {@link Note#IP_VERSION_MISMATCH}: none of its fields is read, as either version.</li>
+ * <li>Transport checksums are verified over the pseudo-header of the final destination and home
+ * address the headers name ({@link PseudoHeader}); the IPv4 header checksum whenever the header
+ * is whole, also when its length fields are wrong.</li>
  * <li>ICMP/ICMPv6 errors: the quoted IP header and transport header are pushed with
  * {@code quoted = true}; a quote cut short is normal (status OK, {@link Note#QUOTED_HEADER_SHORT}
  * with the length kept). Decoding stops after the quoted transport header.</li>
@@ -56,7 +64,11 @@ import java.nio.ByteBuffer;
  * When neither UDP port has a table entry, the payload is taken as VXLAN if at least 8 + 14 bytes
  * are captured, the flags byte is exactly 0x08, reserved bytes 1-3 and 7 are zero, the inner
  * EtherType is IPv4, IPv6, ARP or a VLAN TPID, and the inner IPv4/IPv6 header's version, header
- * length and length agree with the UDP length (ARP: Ethernet/IPv4 lengths).
+ * length and length agree with the UDP length (ARP: Ethernet/IPv4 lengths; a length 0 is a
+ * TSO/BIG TCP super-frame; inside a first fragment the length may run past it). On a port whose
+ * VXLAN entry is only a convention ({@link DecodeTables#conventionalPort}: 8472) the same checks
+ * run on the bytes captured, and a payload that fails one is not VXLAN
+ * ({@link Note#VXLAN_PORT_NOT_VXLAN}); one the snaplen cut before they could decide is.
  */
 public final class PacketDecoder {
     /** Most IPv6 extension headers walked in one chain. */
@@ -89,10 +101,12 @@ public final class PacketDecoder {
 
     /** Network header the current transport header belongs to. */
     private int ipVersion;
-    private int ipOffset;
+    private int ipLayer;
     private boolean firstFragment;
     /** Inside a tunnel carried by a first fragment: the packet continues in later fragments. */
     private boolean partial;
+    /** End of the bytes of the innermost first fragment (valid while firstFragment or partial). */
+    private int fragmentEnd;
 
     public PacketDecoder(DecodeTables tables) {
         this.tables = tables;
@@ -144,9 +158,10 @@ public final class PacketDecoder {
         this.depth = 0;
         this.quoted = false;
         this.ipVersion = 0;
-        this.ipOffset = -1;
+        this.ipLayer = -1;
         this.firstFragment = false;
         this.partial = false;
+        this.fragmentEnd = -1;
         if (cap < orig) {
             stack.note(-1, Note.SNAPLEN_CUT, orig - cap);
         }
@@ -212,19 +227,27 @@ public final class PacketDecoder {
             return headerEnd > capEnd && capEnd < Math.min(limit, wireEnd)
                 ? LayerStatus.TRUNCATED : LayerStatus.OK;
         }
+        if ((firstFragment || partial) && headerEnd > limit && limit == fragmentEnd) {
+            // A first fragment that ends inside the header: the rest comes in the next fragment
+            // (tcpdump's "[|tcp]"), unless the snaplen cut the header first.
+            return limit <= capEnd ? LayerStatus.OK : LayerStatus.TRUNCATED;
+        }
         if (headerEnd > limit || headerEnd > wireEnd) {
             return LayerStatus.MALFORMED;
         }
         return LayerStatus.TRUNCATED;
     }
 
-    /** Pushes a header that does not fit (with the bytes there are) and its note. */
+    /**
+     * Pushes a header that does not fit (with the bytes there are) and its note. Status OK means
+     * the header was cut by an ICMP quote or by the end of a first fragment: normal, not a fault.
+     */
     private int pushCut(int type, int need, LayerStatus status) {
         int have = Math.min(available(), need);
         int i = push(type, have, limit, status);
         if (i >= 0) {
             switch (status) {
-                case OK: stack.note(i, Note.QUOTED_HEADER_SHORT, have); break;
+                case OK: stack.note(i, quoted ? Note.QUOTED_HEADER_SHORT : Note.FRAGMENT_HEADER_SHORT, have); break;
                 case TRUNCATED: stack.note(i, Note.HEADER_TRUNCATED, need); break;
                 default: stack.note(i, Note.HEADER_OVERRUNS_PACKET, need); break;
             }
@@ -416,9 +439,13 @@ public final class PacketDecoder {
 
     // ---------------------------------------------------------------- network layers
 
-    /** An IP header whose version nibble contradicts what announced it: MALFORMED. */
-    private int versionMismatch(int type, int need, int version) {
-        int i = push(type, Math.min(need, available()), limit, LayerStatus.MALFORMED);
+    /**
+     * An IP header whose version nibble contradicts what announced it (link type, EtherType,
+     * address family, IP protocol): MALFORMED, with a header length of 0 so that no field of it is
+     * read as the announced version, and not decoded as the other version either.
+     */
+    private int versionMismatch(int type, int version) {
+        int i = push(type, 0, limit, LayerStatus.MALFORMED);
         if (i >= 0) {
             stack.note(i, Note.IP_VERSION_MISMATCH, version);
         }
@@ -427,7 +454,7 @@ public final class PacketDecoder {
 
     private int ipv4() {
         if (available() >= 1 && u8(pos) >>> 4 != 4) {
-            return versionMismatch(LayerType.IPV4, Ipv4Header.MIN_LENGTH, u8(pos) >>> 4);
+            return versionMismatch(LayerType.IPV4, u8(pos) >>> 4);
         }
         LayerStatus c = cut(Ipv4Header.MIN_LENGTH);
         if (c != null) {
@@ -452,6 +479,15 @@ public final class PacketDecoder {
             return DecodeTables.STOP;
         }
         int total = (int) (first >>> 32) & 0xffff;
+        // The header checksum covers the header alone: verified whatever its length fields say,
+        // as tshark does.
+        int computed;
+        if (ihl > Ipv4Header.MIN_LENGTH) {
+            computed = ipv4.wrap(buf, pos, available()).computedChecksum();
+        } else {
+            computed = Ipv4Header.computedChecksum(first, second, buf.getInt(pos + 16));
+        }
+        boolean checksumWrong = computed != ((int) (second >>> 32) & 0xffff);
         boolean presumed = false;
         int declaredEnd;
         if (total == 0 && !quoted) {
@@ -461,6 +497,9 @@ public final class PacketDecoder {
             int i = push(LayerType.IPV4, ihl, limit, LayerStatus.MALFORMED);
             if (i >= 0) {
                 stack.note(i, Note.IPV4_TOTAL_LENGTH_INVALID, total);
+                if (checksumWrong) {
+                    stack.note(i, Note.IPV4_BAD_CHECKSUM, computed);
+                }
             }
             return DecodeTables.STOP;
         } else {
@@ -476,22 +515,23 @@ public final class PacketDecoder {
         }
         if (status == LayerStatus.MALFORMED) {
             stack.note(i, Note.IPV4_TOTAL_LENGTH_EXCEEDS, total);
+            if (checksumWrong) {
+                stack.note(i, Note.IPV4_BAD_CHECKSUM, computed);
+            }
             return DecodeTables.STOP;
         }
-        int computed;
         if (ihl > Ipv4Header.MIN_LENGTH) {
-            ipv4.wrap(buf, pos, available());
             int bad = ipv4.malformedOptionOffset();
             if (bad >= 0) {
                 stack.degrade(i, LayerStatus.MALFORMED);
                 stack.note(i, Note.IPV4_OPTIONS_MALFORMED, bad);
+                if (checksumWrong) {
+                    stack.note(i, Note.IPV4_BAD_CHECKSUM, computed);
+                }
                 return DecodeTables.STOP;
             }
-            computed = ipv4.computedChecksum();
-        } else {
-            computed = Ipv4Header.computedChecksum(first, second, buf.getInt(pos + 16));
         }
-        if (computed != ((int) (second >>> 32) & 0xffff)) {
+        if (checksumWrong) {
             stack.note(i, Note.IPV4_BAD_CHECKSUM, computed);
         }
         int protocol = (int) (second >>> 48) & 0xff;
@@ -499,7 +539,7 @@ public final class PacketDecoder {
         int fragmentOffset = (flagsFragment & Ipv4Header.FRAGMENT_OFFSET_MASK) * 8;
         boolean more = (flagsFragment & Ipv4Header.FLAG_MF) != 0;
         ipVersion = 4;
-        ipOffset = pos;
+        ipLayer = i;
         firstFragment = false;
         limit = Math.min(declaredEnd, limit);
         pos += ihl;
@@ -510,6 +550,7 @@ public final class PacketDecoder {
         }
         if (more) {
             firstFragment = true;
+            fragmentEnd = limit;
             stack.note(i, Note.IP_FRAGMENT, 0);
         }
         return ipNext(i, protocol, false);
@@ -561,7 +602,7 @@ public final class PacketDecoder {
 
     private int ipv6() {
         if (available() >= 1 && u8(pos) >>> 4 != 6) {
-            return versionMismatch(LayerType.IPV6, Ipv6Header.LENGTH, u8(pos) >>> 4);
+            return versionMismatch(LayerType.IPV6, u8(pos) >>> 4);
         }
         LayerStatus c = cut(Ipv6Header.LENGTH);
         if (c != null) {
@@ -594,7 +635,7 @@ public final class PacketDecoder {
             stack.note(i, Note.BIG_TCP_PRESUMED, declaredEnd - ipStart);
         }
         ipVersion = 6;
-        ipOffset = ipStart;
+        ipLayer = i;
         firstFragment = false;
         limit = Math.min(declaredEnd, limit);
         pos += Ipv6Header.LENGTH;
@@ -656,6 +697,7 @@ public final class PacketDecoder {
                 }
                 if (more) {
                     firstFragment = true;
+                    fragmentEnd = limit;
                     stack.note(j, Note.IP_FRAGMENT, 0);
                 }
                 continue;
@@ -668,16 +710,13 @@ public final class PacketDecoder {
 
     // ---------------------------------------------------------------- transport layers
 
-    /** The checksum field value that would make a transport checksum correct. */
+    /**
+     * The checksum field value that would make a transport checksum correct: over the
+     * pseudo-header of the final destination and home address the headers name
+     * ({@link PseudoHeader}), then the segment.
+     */
     private int transportChecksum(int protocol, int start, int end, int fieldOffset) {
-        long sum;
-        if (ipVersion == 4) {
-            sum = InternetChecksum.add(0, buf, ipOffset + Ipv4Header.SOURCE_OFFSET,
-                ipOffset + Ipv4Header.DESTINATION_OFFSET + 4);
-        } else {
-            sum = InternetChecksum.add(0, buf, ipOffset + Ipv6Header.SOURCE_OFFSET,
-                ipOffset + Ipv6Header.DESTINATION_OFFSET + 16);
-        }
+        long sum = PseudoHeader.addressSum(stack, ipLayer);
         int length = end - start;
         // IPv4's pseudo-header length is 16 bits (a super-frame's wraps, as tcpdump computes it);
         // IPv6's is 32 bits (RFC 8200 section 8.1, RFC 2675).
@@ -688,7 +727,7 @@ public final class PacketDecoder {
     }
 
     private boolean checksumVerifiable(int end) {
-        return tables.verifyChecksums() && !quoted && !firstFragment && !partial && end <= capEnd && ipOffset >= 0;
+        return tables.verifyChecksums() && !quoted && !firstFragment && !partial && end <= capEnd && ipLayer >= 0;
     }
 
     private int udp() {
@@ -750,57 +789,96 @@ public final class PacketDecoder {
         pos += UdpHeader.LENGTH;
         limit = udpEnd;
         partial |= firstFragment;
+        int port = destination;
         int entry = tables.udpPortEntry(destination);
         if (entry == DecodeTables.UDP_UNSET) {
+            port = source;
             entry = tables.udpPortEntry(source);
         }
         if (entry == DecodeTables.UDP_UNSET) {
-            if (tables.heuristicVxlan() && looksLikeVxlan()) {
+            if (tables.heuristicVxlan() && vxlanEvidence() == VXLAN_CONSISTENT) {
                 stack.note(i, Note.VXLAN_HEURISTIC, destination);
                 return DecodeTables.VXLAN;
             }
             return DecodeTables.PAYLOAD;
         }
         switch (UDP_DISSECTORS[entry - 1]) {
-            case VXLAN: return DecodeTables.VXLAN;
+            case VXLAN:
+                if (tables.conventionalPort(port) && vxlanEvidence() == VXLAN_CONTRADICTED) {
+                    stack.note(i, Note.VXLAN_PORT_NOT_VXLAN, port);
+                    return DecodeTables.PAYLOAD;
+                }
+                return DecodeTables.VXLAN;
             case GENEVE: return DecodeTables.GENEVE;
             case FLANNEL_UDP: return DecodeTables.FLANNEL_UDP;
             default: return DecodeTables.PAYLOAD;
         }
     }
 
-    /** The VXLAN heuristic (see the class comment), on the UDP payload at {@code pos}. */
-    private boolean looksLikeVxlan() {
+    private static final int VXLAN_CONSISTENT = 1;
+    private static final int VXLAN_UNKNOWN = 0;
+    private static final int VXLAN_CONTRADICTED = -1;
+
+    /**
+     * How the UDP payload at {@code pos} fits VXLAN (see the class comment): {@link
+     * #VXLAN_CONSISTENT} when every check passes on captured bytes, {@link #VXLAN_CONTRADICTED}
+     * when a captured byte fails one, {@link #VXLAN_UNKNOWN} when the snaplen cut the bytes before
+     * a check could decide. Inside a first fragment the inner length may run past the fragment.
+     */
+    private int vxlanEvidence() {
         int have = available();
-        if (have < VxlanHeader.LENGTH + 14) {
-            return false;
+        int room = limit - pos;
+        if (room < VxlanHeader.LENGTH + 14 && !partial) {
+            return VXLAN_CONTRADICTED;
+        }
+        if (have < VxlanHeader.LENGTH) {
+            return have >= 1 && u8(pos) != VxlanHeader.FLAG_I ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
         }
         if (u8(pos) != VxlanHeader.FLAG_I || u8(pos + 1) != 0 || u16(pos + 2) != 0 || u8(pos + 7) != 0) {
-            return false;
+            return VXLAN_CONTRADICTED;
+        }
+        if (have < VxlanHeader.LENGTH + 14) {
+            return VXLAN_UNKNOWN;
         }
         int inner = pos + VxlanHeader.LENGTH + 14;
         int innerAvailable = have - VxlanHeader.LENGTH - 14;
-        int room = limit - inner;
+        int innerRoom = limit - inner;
         switch (u16(inner - 2)) {
             case 0x8100, 0x88a8, 0x9100:
-                return true;
+                return VXLAN_CONSISTENT;
             case 0x0806:
-                return innerAvailable >= 8 && u16(inner) == 1 && u16(inner + 2) == 0x0800
-                    && u8(inner + 4) == 6 && u8(inner + 5) == 4;
+                if (innerAvailable < 8) {
+                    return VXLAN_UNKNOWN;
+                }
+                return u16(inner) == 1 && u16(inner + 2) == 0x0800 && u8(inner + 4) == 6 && u8(inner + 5) == 4
+                    ? VXLAN_CONSISTENT : VXLAN_CONTRADICTED;
             case 0x0800: {
-                if (innerAvailable < Ipv4Header.MIN_LENGTH) {
-                    return false;
+                if (innerAvailable < 4) {
+                    return innerAvailable >= 1 && u8(inner) >>> 4 != 4 ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
                 }
                 int b0 = u8(inner);
                 int ihl = (b0 & 15) * 4;
                 int total = u16(inner + 2);
-                return (b0 >>> 4) == 4 && ihl >= Ipv4Header.MIN_LENGTH && total >= ihl && total <= room;
+                // Total length 0: a TSO/BIG TCP super-frame inside the tunnel.
+                boolean fits = total == 0 || total >= ihl && (partial || total <= innerRoom);
+                if ((b0 >>> 4) != 4 || ihl < Ipv4Header.MIN_LENGTH || !fits) {
+                    return VXLAN_CONTRADICTED;
+                }
+                return innerAvailable >= Ipv4Header.MIN_LENGTH ? VXLAN_CONSISTENT : VXLAN_UNKNOWN;
             }
-            case 0x86dd:
-                return innerAvailable >= Ipv6Header.LENGTH && (u8(inner) >>> 4) == 6
-                    && Ipv6Header.LENGTH + u16(inner + 4) <= room;
+            case 0x86dd: {
+                if (innerAvailable < 6) {
+                    return innerAvailable >= 1 && u8(inner) >>> 4 != 6 ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
+                }
+                int payloadLength = u16(inner + 4);
+                boolean fits = payloadLength == 0 || partial || Ipv6Header.LENGTH + payloadLength <= innerRoom;
+                if ((u8(inner) >>> 4) != 6 || !fits) {
+                    return VXLAN_CONTRADICTED;
+                }
+                return innerAvailable >= Ipv6Header.LENGTH ? VXLAN_CONSISTENT : VXLAN_UNKNOWN;
+            }
             default:
-                return false;
+                return VXLAN_CONTRADICTED;
         }
     }
 

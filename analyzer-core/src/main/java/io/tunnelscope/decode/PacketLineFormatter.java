@@ -1,7 +1,6 @@
 package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.LinkType;
-import io.tunnelscope.proto.tcp.TcpHeader;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -23,7 +22,6 @@ public final class PacketLineFormatter {
     private final ZoneRules zone;
     private final boolean nanos;
     private final PacketView view = new PacketView();
-    private final TcpHeader tcp = new TcpHeader();
     private final StringBuilder scratch = new StringBuilder(24);
 
     /**
@@ -116,6 +114,11 @@ public final class PacketLineFormatter {
      * first layer after what it described.
      */
     private int appendIpLevel(LayerStack stack, int ip, StringBuilder out) {
+        if (!view.addressesReadable(ip)) {
+            // Cut before its addresses, or not the version announced: nothing to show but its size.
+            out.append(LayerType.name(stack.type(ip))).append(", length ").append(stack.end(ip) - stack.offset(ip));
+            return ip + 1;
+        }
         int count = stack.count();
         int next = ip + 1;
         while (next < count && LayerType.isIpv6Extension(stack.type(next))) {
@@ -232,8 +235,7 @@ public final class PacketLineFormatter {
             out.append(", ack ").append(view.tcpAcknowledgment(transport));
         }
         out.append(", win ").append(view.tcpWindow(transport));
-        LayerStack stack = view.stack();
-        int mss = tcp.wrap(stack.buffer(), stack.offset(transport), stack.headerLength(transport)).mss();
+        int mss = view.tcpMss(transport);
         if (mss > 0) {
             out.append(", options [mss ").append(mss).append(']');
         }

@@ -1,5 +1,6 @@
 package io.tunnelscope.decode;
 
+import io.tunnelscope.proto.tcp.TcpHeader;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,25 +19,31 @@ public final class PacketView {
 
     private LayerStack stack;
     private ByteBuffer buf;
+    private final TcpHeader tcp = new TcpHeader();
     private final int[] encapsulationKind = new int[MAX_ENCAPSULATIONS];
     private final int[] encapsulationLayer = new int[MAX_ENCAPSULATIONS];
     private int encapsulations;
     private int outerIp;
     private int innerIp;
+    private int carriedIp;
 
-    /** Points this view at a freshly decoded stack. */
-    /** True when an IP layer's source and destination addresses were captured. */
-    private boolean addressesCaptured(int layer) {
-        int needed = stack.type(layer) == LayerType.IPV4 ? 20 : 40;
-        return Math.min(stack.end(layer), stack.start() + stack.capturedLength()) - stack.offset(layer) >= needed;
+    /**
+     * True when an IP layer's source and destination addresses were captured and decoded as such:
+     * its header length reaches them (a header whose version contradicted what announced it has
+     * none).
+     */
+    public boolean addressesReadable(int layer) {
+        return isIp(layer, 20, 40);
     }
 
+    /** Points this view at a freshly decoded stack. */
     public PacketView wrap(LayerStack layers) {
         this.stack = layers;
         this.buf = layers.buffer();
         this.encapsulations = 0;
         this.outerIp = -1;
         this.innerIp = -1;
+        this.carriedIp = -1;
         int n = layers.count();
         for (int i = 0; i < n; i++) {
             if (layers.isQuoted(i)) {
@@ -49,7 +56,7 @@ public final class PacketView {
                 case LayerType.GRE: addEncapsulation(Encapsulation.GRE, i); break;
                 case LayerType.FLANNEL_UDP: addEncapsulation(Encapsulation.FLANNEL_UDP, i); break;
                 case LayerType.IPV4, LayerType.IPV6: {
-                    if (!addressesCaptured(i)) {
+                    if (!addressesReadable(i)) {
                         // The snaplen cut this header before its addresses: no IP level to offer.
                         break;
                     }
@@ -70,6 +77,11 @@ public final class PacketView {
                 default:
                     break;
             }
+        }
+        if (encapsulations == 0) {
+            carriedIp = innerIp;
+        } else if (innerIp > encapsulationLayer[encapsulations - 1]) {
+            carriedIp = innerIp;
         }
         return this;
     }
@@ -110,6 +122,14 @@ public final class PacketView {
      * when there is no tunnel, or when the snaplen cut the inner header), or -1.
      */
     public int innerIpLayer() { return innerIp; }
+
+    /**
+     * The IP header the innermost tunnel carries, decoded as such: {@link #innerIpLayer()} when it
+     * lies inside the last encapsulation, -1 when that tunnel carries no IP this decoder reads
+     * (ARP in VXLAN, PPP in GRE inside IP-in-IP) or its header was cut; with no tunnel, the only
+     * IP header. What {@code decode --json} calls {@code inner}.
+     */
+    public int carriedIpLayer() { return carriedIp; }
 
     /** Number of encapsulations, outermost first. */
     public int encapsulationCount() { return encapsulations; }
@@ -494,6 +514,43 @@ public final class PacketView {
     /** TCP header length in bytes, or -1. */
     public int tcpHeaderLength(int layer) {
         return is(layer, LayerType.TCP, 13) ? (u8(layer, 12) >>> 4) * 4 : -1;
+    }
+
+    /**
+     * True when a TCP layer's whole header, options included, was decoded: what option accessors
+     * need. False for a header cut by the snaplen, a fragment or a quote, and for malformed options.
+     */
+    public boolean tcpOptionsReadable(int layer) {
+        if (!is(layer, LayerType.TCP, 20) || stack.status(layer) == LayerStatus.MALFORMED) {
+            return false;
+        }
+        int length = tcpHeaderLength(layer);
+        return length >= 20 && stack.headerLength(layer) == length;
+    }
+
+    /** The TCP flyweight over a layer whose options are readable ({@link #tcpOptionsReadable}). */
+    private TcpHeader tcpHeader(int layer) {
+        return tcp.wrap(buf, stack.offset(layer), stack.headerLength(layer));
+    }
+
+    /** The MSS option's value (RFC 9293 section 3.7.1), or -1 when absent or not readable. */
+    public int tcpMss(int layer) {
+        return tcpOptionsReadable(layer) ? tcpHeader(layer).mss() : -1;
+    }
+
+    /** Number of SACK blocks (RFC 2018) in a TCP header, 0 when none or not readable. */
+    public int tcpSackBlocks(int layer) {
+        return tcpOptionsReadable(layer) ? tcpHeader(layer).sackBlocks() : 0;
+    }
+
+    /** Left edge of SACK block {@code n} (see {@link #tcpSackBlocks}), or -1. */
+    public long tcpSackLeft(int layer, int n) {
+        return n >= 0 && n < tcpSackBlocks(layer) ? tcp.sackLeft(n) : -1;
+    }
+
+    /** Right edge (exclusive) of SACK block {@code n}, or -1. */
+    public long tcpSackRight(int layer, int n) {
+        return n >= 0 && n < tcpSackBlocks(layer) ? tcp.sackRight(n) : -1;
     }
 
     /** TCP payload length by the IP lengths (as tcpdump's "length N"), or -1. */

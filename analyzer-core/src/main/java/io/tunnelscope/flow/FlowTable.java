@@ -73,9 +73,12 @@ public final class FlowTable {
     private static final class Extra {
         /** [point id, packets, bytes, release, position] of points after the first. */
         long[] points = new long[0];
-        /** Tunnel identities; [0] repeats the row's. */
+        /** Tunnel identities, in the order of their first packets; [0] repeats the row's. */
         final long[] tunnels = new long[MAX_TUNNELS_PER_FLOW];
         final String[] tunnelNames = new String[MAX_TUNNELS_PER_FLOW];
+        /** Where each tunnel's first packet stands in the order of all packets (release, position). */
+        final long[] tunnelRelease = new long[MAX_TUNNELS_PER_FLOW];
+        final long[] tunnelPosition = new long[MAX_TUNNELS_PER_FLOW];
     }
 
     public FlowTable(int maxFlows) {
@@ -130,7 +133,7 @@ public final class FlowTable {
             view.appendSource(outer, text);
             text.append(" > ");
             view.appendDestination(outer, text);
-            addTunnel(flow, text.toString(), tunnel);
+            addTunnel(flow, text.toString(), tunnel, release, position);
         }
     }
 
@@ -171,10 +174,8 @@ public final class FlowTable {
                         extra.points[p + 1], extra.points[p + 2], extra.points[p + 3], extra.points[p + 4]);
             }
             int tunnels = (int) (theirs[row + META] >>> 48);
-            for (int t = 0; t < tunnels && tunnels(flow) < MAX_TUNNELS_PER_FLOW; t++) {
-                if (!knowsTunnel(flow, extra.tunnels[t])) {
-                    addTunnel(flow, extra.tunnelNames[t], extra.tunnels[t]);
-                }
+            for (int t = 0; t < tunnels; t++) {
+                addTunnel(flow, extra.tunnelNames[t], extra.tunnels[t], extra.tunnelRelease[t], extra.tunnelPosition[t]);
             }
         }
     }
@@ -333,22 +334,62 @@ public final class FlowTable {
         return false;
     }
 
-    /** Adds a tunnel unless one with the same text is listed (the text is what the report shows). */
-    private void addTunnel(int flow, String name, long tunnel) {
+    /**
+     * Adds a tunnel whose first packet stands at (release, position), unless one with the same text
+     * is listed (the text is what the report shows), which then keeps the earlier first packet.
+     * The tunnels stay in the order of their first packets, the first {@value
+     * #MAX_TUNNELS_PER_FLOW} of them: so tables filled per file merge into what one table would
+     * hold.
+     */
+    private void addTunnel(int flow, String name, long tunnel, long release, long position) {
         int n = tunnels(flow);
         Extra extra = extra(flow);
+        int at = -1;
         for (int t = 0; t < n; t++) {
             if (extra.tunnelNames[t].equals(name)) {
-                return;
+                if (!before(release, position, extra.tunnelRelease[t], extra.tunnelPosition[t])) {
+                    return;
+                }
+                at = t;
             }
         }
-        extra.tunnelNames[n] = name;
-        extra.tunnels[n] = tunnel;
-        int row = flow * STRIDE;
-        if (n == 0) {
-            rows[row + TUNNEL] = tunnel;
+        if (at < 0) {
+            if (n == MAX_TUNNELS_PER_FLOW) {
+                at = n - 1;
+                if (!before(release, position, extra.tunnelRelease[at], extra.tunnelPosition[at])) {
+                    return;
+                }
+            } else {
+                at = n;
+                rows[flow * STRIDE + META] += 1L << 48;
+                n++;
+            }
         }
-        rows[row + META] += 1L << 48;
+        extra.tunnelNames[at] = name;
+        extra.tunnels[at] = tunnel;
+        extra.tunnelRelease[at] = release;
+        extra.tunnelPosition[at] = position;
+        // Move it forward to its place by first packet (at most three steps).
+        for (int t = at; t > 0 && before(extra.tunnelRelease[t], extra.tunnelPosition[t], extra.tunnelRelease[t - 1],
+                extra.tunnelPosition[t - 1]); t--) {
+            swap(extra, t, t - 1);
+        }
+        rows[flow * STRIDE + TUNNEL] = extra.tunnels[0];
+    }
+
+    private static void swap(Extra extra, int a, int b) {
+        long tunnel = extra.tunnels[a];
+        extra.tunnels[a] = extra.tunnels[b];
+        extra.tunnels[b] = tunnel;
+        String name = extra.tunnelNames[a];
+        extra.tunnelNames[a] = extra.tunnelNames[b];
+        extra.tunnelNames[b] = name;
+        long release = extra.tunnelRelease[a];
+        extra.tunnelRelease[a] = extra.tunnelRelease[b];
+        extra.tunnelRelease[b] = release;
+        long position = extra.tunnelPosition[a];
+        extra.tunnelPosition[a] = extra.tunnelPosition[b];
+        extra.tunnelPosition[b] = position;
     }
 
     private static long key(PacketView view, int ip, int protocol, int sport, int dport) {

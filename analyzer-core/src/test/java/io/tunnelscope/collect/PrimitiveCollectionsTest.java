@@ -111,6 +111,22 @@ class PrimitiveCollectionsTest {
         assertTrue(zero.add(0));
         assertFalse(zero.add(0));
         assertEquals(1, zero.size());
+
+        Set<Long> listed = new HashSet<>();
+        for (long value : set.toArray()) {
+            assertTrue(listed.add(value), "listed once: " + value);
+        }
+        assertEquals(expected, listed, "toArray lists every value, 0 included");
+        LongHashSet merged = new LongHashSet();
+        merged.add(42);
+        merged.addAll(set);
+        merged.addAll(zero);
+        Set<Long> union = new HashSet<>(expected);
+        union.add(42L);
+        assertEquals(union.size(), merged.size());
+        for (long value : union) {
+            assertTrue(merged.contains(value), "merged holds " + value);
+        }
     }
 
     @Test

@@ -2,9 +2,12 @@ package io.tunnelscope.testing;
 
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
+import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The facts of one decoded packet that the oracle tests compare with tcpdump and tshark, in the
@@ -117,6 +120,40 @@ public final class DecodedFacts {
             }
         }
         return out;
+    }
+
+    /**
+     * Per protocol (ip, tcp, udp, icmp, icmpv6), whether each layer's checksum was noted wrong,
+     * outer first: every IPv4 header, quoted ones included; the transport layers outside ICMP
+     * quotes, null for those inside a fragment (their segment is not all there: not verified).
+     */
+    public static Map<String, List<Boolean>> checksumVerdicts(LayerStack stack) {
+        PacketView view = new PacketView().wrap(stack);
+        Map<String, List<Boolean>> verdicts = new LinkedHashMap<>();
+        for (String protocol : List.of("ip", "tcp", "udp", "icmp", "icmpv6")) {
+            verdicts.put(protocol, new ArrayList<>());
+        }
+        boolean insideFragment = false;
+        for (int i = 0; i < stack.count(); i++) {
+            int type = stack.type(i);
+            if (LayerType.isIp(type) && !stack.isQuoted(i) && (view.moreFragments(i) || view.fragmentOffset(i) > 0)) {
+                insideFragment = true;
+            }
+            String protocol = type == LayerType.IPV4 ? "ip" : type == LayerType.TCP ? "tcp" : type == LayerType.UDP ? "udp"
+                    : type == LayerType.ICMP ? "icmp" : type == LayerType.ICMPV6 ? "icmpv6" : null;
+            if (protocol == null || stack.isQuoted(i) && type != LayerType.IPV4) {
+                continue;
+            }
+            boolean wrong = false;
+            for (int n = 0; n < stack.noteCount(); n++) {
+                Note note = stack.note(n);
+                wrong |= stack.noteLayer(n) == i && (note == Note.IPV4_BAD_CHECKSUM || note == Note.TCP_BAD_CHECKSUM
+                        || note == Note.UDP_BAD_CHECKSUM || note == Note.ICMP_BAD_CHECKSUM
+                        || note == Note.ICMPV6_BAD_CHECKSUM);
+            }
+            verdicts.get(protocol).add(insideFragment && type != LayerType.IPV4 ? null : wrong);
+        }
+        return verdicts;
     }
 
     /** Every UDP (or TCP) layer's source or destination port, quoted ones included, outer first. */

@@ -32,9 +32,11 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 /**
- * The Findings tab: what the rules found, most severe first (rows coloured per severity), with the
- * recommendation and the evidence packets of the selected finding; activating an evidence entry
- * (double-click, Enter or "Show packet") hands it to the packet list.
+ * The Findings tab: what the rules found, most severe first (rows coloured per severity), with
+ * what each rests on (basis and confidence), and for the selected finding its reasoning (what was
+ * checked, what would make it stronger: {@code report --explain}), the recommendation and the
+ * evidence packets; activating an evidence entry (double-click, Enter or "Show packet") hands it
+ * to the packet list.
  */
 final class FindingsPane {
     final TableView<Finding> table = new TableView<>();
@@ -43,6 +45,8 @@ final class FindingsPane {
     final Label recommendation = new Label();
     /** What the nodes' recorded state says (basis, summary, quotes), when state was recorded. */
     final Label state = new Label();
+    /** The selected finding's basis, confidence, what was checked and what would make it stronger. */
+    final Label explanation = new Label();
     final Button showPacket = new Button("Show packet");
     final Tab tab = new Tab("Findings");
     private Consumer<Evidence> onEvidence = e -> { };
@@ -71,6 +75,7 @@ final class FindingsPane {
         });
         table.getColumns().add(severity);
         column("Kind", 200, Finding::kind);
+        column("Basis", 130, f -> f.basis() == null ? "" : f.basis().jsonName() + ", " + f.confidence().jsonName());
         column("Summary", 610, Finding::summary);
         TableColumn<Finding, Long> count = new TableColumn<>("Count");
         count.setPrefWidth(70);
@@ -114,7 +119,8 @@ final class FindingsPane {
         showPacket.disableProperty().bind(evidence.getSelectionModel().selectedItemProperty().isNull());
 
         summary.setId("findingSummary");
-        for (Label l : List.of(summary, recommendation, state)) {
+        explanation.setId("findingExplanation");
+        for (Label l : List.of(summary, explanation, recommendation, state)) {
             l.setWrapText(true);
             l.setMaxWidth(Double.MAX_VALUE);
             l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
@@ -123,7 +129,7 @@ final class FindingsPane {
         Label evidenceTitle = new Label("Evidence (double-click a packet to show it in the packet list)");
         HBox evidenceBar = new HBox(8, evidenceTitle, showPacket);
         evidenceBar.setAlignment(Pos.CENTER_LEFT);
-        VBox details = new VBox(6, summary, recommendation, state, evidenceBar, evidence);
+        VBox details = new VBox(6, summary, explanation, recommendation, state, evidenceBar, evidence);
         VBox.setVgrow(evidence, Priority.ALWAYS);
         details.setPadding(new Insets(6));
         SplitPane split = new SplitPane(table, details);
@@ -159,16 +165,36 @@ final class FindingsPane {
     private void showFinding(Finding f) {
         if (f == null) {
             summary.setText("");
+            explanation.setText("");
             recommendation.setText("");
             state.setText("");
             evidence.getItems().clear();
             return;
         }
         summary.setText(nz(f.summary()));
+        explanation.setText(explain(f));
         recommendation.setText(nz(f.recommendation()));
         state.setText(f.state() == null ? "" : "Basis: " + f.state().basis() + ". " + f.state().summary()
                 + (f.state().quotes().isEmpty() ? "" : "\n  " + String.join("\n  ", f.state().quotes())));
         evidence.setItems(FXCollections.observableArrayList(f.evidence() == null ? List.of() : f.evidence()));
+    }
+
+    /** Basis and confidence, then what was checked and what would make the finding stronger. */
+    static String explain(Finding f) {
+        StringBuilder text = new StringBuilder();
+        if (f.basis() != null) {
+            text.append("Basis: ").append(f.basis().jsonName()).append(", ").append(f.confidence().jsonName())
+                    .append(" confidence");
+        }
+        if (f.checked() != null && !f.checked().isEmpty()) {
+            text.append("\nChecked:");
+            f.checked().forEach(item -> text.append("\n  \u2022 ").append(item));
+        }
+        if (f.strongerWith() != null && !f.strongerWith().isEmpty()) {
+            text.append("\nStronger with:");
+            f.strongerWith().forEach(item -> text.append("\n  \u2022 ").append(item));
+        }
+        return text.toString();
     }
 
     void clear() {

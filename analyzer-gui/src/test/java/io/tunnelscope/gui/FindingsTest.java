@@ -71,6 +71,10 @@ class FindingsTest {
             window.findings.table.getSelectionModel().select(frag);
         });
         assertEquals(frag.recommendation(), window.findings.recommendation.getText());
+        // The finding's reasoning: what it rests on, how sure it is, what was checked.
+        String explanation = window.findings.explanation.getText();
+        assertTrue(explanation.startsWith("Basis: observed, high confidence\nChecked:\n"), explanation);
+        assertTrue(explanation.contains(frag.checked().get(0)), explanation);
         assertFalse(frag.recommendation().isBlank());
         assertEquals(frag.evidence(), window.findings.evidence.getItems());
         Evidence evidence = frag.evidence().get(0);

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tunnelscope.anomaly.Analyzer;
 import io.tunnelscope.report.AnalysisReport;
+import io.tunnelscope.report.Basis;
+import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.nio.file.Path;
@@ -196,6 +198,52 @@ class FindingsSamplesTest {
         assertTrue(found.get(0).summary().contains(stale.get("vtep").asText()));
         assertTrue(found.get(0).points().contains(stale.get("from").asText()), found.get(0).points().toString());
         assertTrue(of(report, "UNDERLAY_LOSS").isEmpty(), "no receiver to lose them: not underlay loss");
+        assertEquals(Severity.WARNING, found.get(0).severity());
+        assertEquals(Basis.OBSERVED, found.get(0).basis());
+        assertEquals(Confidence.HIGH, found.get(0).confidence(), "unanswered pings where answers are seen: "
+                + found.get(0).checked());
+    }
+
+    @Test
+    void aOneWayMirroringSessionIsNamedNotAMissingVtep() throws Exception {
+        Path scenario = SampleCaptures.root().resolve("vxlan-mirror");
+        AnalysisReport report = analyze(scenario);
+        assertTrue(of(report, "UNKNOWN_VTEP").isEmpty(), report.findings().toString());
+        List<Finding> found = of(report, "VXLAN_MIRROR");
+        assertEquals(1, found.size(), report.findings().toString());
+        Finding mirror = found.get(0);
+        assertEquals(Severity.INFO, mirror.severity());
+        assertEquals(Basis.INFERRED, mirror.basis());
+        assertTrue(mirror.summary().contains("172.16.117.99") && mirror.summary().contains("10.117.1.2 <-> 10.117.2.2"),
+                mirror.summary());
+        assertTrue(mirror.points().contains("host1-ens33") && mirror.points().contains("collector-eth0"),
+                mirror.points().toString());
+        assertTrue(mirror.checked().contains("any packet from 172.16.117.99: none"), mirror.checked().toString());
+        for (String kind : List.of("UNDERLAY_LOSS", "BAD_CHECKSUM", "PMTU_BLACKHOLE", "TRUNCATED_CAPTURE", "SNAT")) {
+            assertTrue(of(report, kind).isEmpty(), kind + ": " + of(report, kind));
+        }
+    }
+
+    @Test
+    void oneCapturePointOfTheStaleVtepStillShowsItWhereItSeesBothDirections() throws Exception {
+        Path capture = SampleCaptures.root().resolve("stale-vtep").resolve("host1-ens33.pcap");
+        AnalysisReport report = Analyzer.analyze(List.of(capture), new Analyzer.Options());
+        List<Finding> found = of(report, "UNKNOWN_VTEP");
+        assertEquals(1, found.size(), report.findings().toString());
+        assertEquals(Confidence.HIGH, found.get(0).confidence(), found.get(0).checked().toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void everyFindingStatesItsBasisWhatItCheckedAndNamesPodsOnlyWithATopology(Path scenario) throws Exception {
+        AnalysisReport report = analyze(scenario);
+        for (Finding f : report.findings()) {
+            assertFalse(f.checked().isEmpty(), f.kind() + " states what it checked");
+            assertTrue(f.basis() != Basis.CONFIRMED, "packets alone confirm nothing: " + f.kind());
+            if (f.confidence() == Confidence.LOW) {
+                assertFalse(f.severity() == Severity.ERROR, "an error is never a low-confidence guess: " + f);
+            }
+        }
     }
 
     @ParameterizedTest

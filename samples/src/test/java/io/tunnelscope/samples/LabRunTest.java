@@ -20,11 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the lab for real: {@code samples/lab/run.sh k8s-vxlan} in network namespaces, then checks the
- * captures it recorded. Needs root and working network namespaces; skipped otherwise.
+ * captures it recorded. Needs root and working network namespaces; skipped otherwise. The run's
+ * namespaces carry a prefix of their own (the caller's {@code TSL_PREFIX}, default {@code tsl-},
+ * with {@code lab<pid>-}), so that only they are looked for and removed, whatever other lab runs
+ * and tests share the machine.
  */
 class LabRunTest {
     static final String SCENARIO = "k8s-vxlan";
     static final long RUN_TIMEOUT_MINUTES = 5;
+    static final String PREFIX = System.getenv().getOrDefault("TSL_PREFIX", "tsl-") + "lab"
+            + ProcessHandle.current().pid() + "-";
 
     @TempDir
     Path out;
@@ -39,8 +44,10 @@ class LabRunTest {
         Path log = out.resolve("run.log");
         Path captures = out.resolve(SCENARIO);
         long start = System.nanoTime();
-        Process p = new ProcessBuilder("bash", runSh.toString(), SCENARIO, "--out", captures.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder lab = new ProcessBuilder("bash", runSh.toString(), SCENARIO, "--out", captures.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        lab.environment().put("TSL_PREFIX", PREFIX);
+        Process p = lab.start();
         boolean finished = p.waitFor(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES);
         if (!finished) {
             p.descendants().forEach(ProcessHandle::destroy);
@@ -52,7 +59,9 @@ class LabRunTest {
         String logText = Files.readString(log, StandardCharsets.UTF_8);
         List<String> leftovers = labNamespaces();
         if (!leftovers.isEmpty()) {
-            run(List.of("bash", runSh.toString(), "--cleanup"), 60);
+            for (String ns : leftovers) {
+                exec(List.of("ip", "netns", "del", ns), 20);
+            }
         }
         assertTrue(finished, "run.sh did not finish within " + RUN_TIMEOUT_MINUTES + " min:\n" + logText);
         assertEquals(0, p.exitValue(), "run.sh failed:\n" + logText);
@@ -109,11 +118,11 @@ class LabRunTest {
         }
         Assumptions.assumeTrue("0".equals(uid), "not running as root (uid " + uid + "): the lab needs network namespaces");
         Assumptions.assumeTrue(onPath("ip"), "iproute2 (ip) not installed");
-        ProcessResult add = exec(List.of("ip", "netns", "add", "tsl-probe"), 20);
+        ProcessResult add = exec(List.of("ip", "netns", "add", PREFIX + "probe"), 20);
         try {
             Assumptions.assumeTrue(add.exit == 0, "network namespaces unavailable: ip netns add failed: " + add.output);
         } finally {
-            exec(List.of("ip", "netns", "del", "tsl-probe"), 20);
+            exec(List.of("ip", "netns", "del", PREFIX + "probe"), 20);
         }
         for (String tool : List.of("tcpdump", "socat", "iperf3", "ethtool", "iptables", "jq", "ping", "capinfos")) {
             Assumptions.assumeTrue(onPath(tool), tool + " not installed (see samples/lab/README.md)");
@@ -122,7 +131,7 @@ class LabRunTest {
 
     private static List<String> labNamespaces() throws Exception {
         return Arrays.stream(run(List.of("ip", "netns", "list"), 20).split("\n"))
-                .map(String::trim).filter(l -> l.startsWith("tsl-")).toList();
+                .map(l -> l.trim().split(" ")[0]).filter(l -> l.startsWith(PREFIX)).toList();
     }
 
     private static boolean isPcap(Path f) throws IOException {

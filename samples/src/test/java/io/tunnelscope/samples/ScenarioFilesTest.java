@@ -24,7 +24,7 @@ class ScenarioFilesTest {
     static final List<String> SCENARIOS =
             List.of("vxlan-masq", "k8s-vxlan", "mtu-trouble", "udp-masq", "hostgw-masq", "vxlan-3host",
                     "underlay-loss", "pmtu-blackhole", "stale-vtep", "bad-checksum",
-                    "bad-checksum-nocsum", "k8s-service-dnat", "short-snaplen");
+                    "bad-checksum-nocsum", "k8s-service-dnat", "short-snaplen", "vxlan-mirror");
     static final ObjectMapper JSON = new ObjectMapper();
 
     static Path capturesDir() {

@@ -112,6 +112,8 @@ class CollectLabTest {
         JsonNode snat = only(ours.get("findings"), "SNAT");
         JsonNode state = snat.get("state");
         assertEquals("packets and state", state.get("basis").asText(), state.toString());
+        assertEquals("confirmed", snat.get("basis").asText(), "the state confirms it");
+        assertEquals("high", snat.get("confidence").asText());
         assertTrue(state.get("quotes").toString().contains("host1 iptables-save.txt: iptables -t nat -A FLANNEL-POSTRTG "
                 + "-s 10.254.0.0/16 ! -d 224.0.0.0/4 -m comment --comment \\\"flanneld masq\\\" -j MASQUERADE "
                 + "--random-fully"), state.toString());
@@ -141,6 +143,7 @@ class CollectLabTest {
         }
         assertTrue(mismatch != null, ours.get("findings").toString());
         assertEquals("packets and state", mismatch.get("state").get("basis").asText());
+        assertEquals("confirmed", mismatch.get("basis").asText());
         String quotes = mismatch.get("state").get("quotes").toString();
         assertTrue(quotes.contains("host1 flannel.1 (overlay-vxlan) mtu 1450") && quotes.contains(
                 "host1 ens33 (underlay) mtu 1400") && quotes.contains("host2 docker0 (bridge) mtu 1500"), quotes);
@@ -148,6 +151,7 @@ class CollectLabTest {
         for (JsonNode f : ours.get("findings")) {
             if (f.get("kind").asText().equals("MTU_CONFIG")) {
                 assertEquals("state", f.get("state").get("basis").asText());
+                assertEquals("confirmed", f.get("basis").asText());
                 config.add(f.get("summary").asText());
             }
         }

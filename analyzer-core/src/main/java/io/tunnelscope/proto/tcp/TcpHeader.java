@@ -119,6 +119,22 @@ public final class TcpHeader extends Flyweight {
         return at >= MIN_LENGTH && u8(at + 1) == 10 ? u32(at + 6) : -1;
     }
 
+    /** Number of SACK blocks (RFC 2018 section 3), 0 without a SACK option. */
+    public int sackBlocks() {
+        int at = findOption(OPTION_SACK);
+        return at >= MIN_LENGTH ? (u8(at + 1) - 2) / 8 : 0;
+    }
+
+    /** Left edge of SACK block {@code n} (below {@link #sackBlocks()}). */
+    public long sackLeft(int n) {
+        return u32(findOption(OPTION_SACK) + 2 + 8 * n);
+    }
+
+    /** Right edge (exclusive) of SACK block {@code n} (below {@link #sackBlocks()}). */
+    public long sackRight(int n) {
+        return u32(findOption(OPTION_SACK) + 6 + 8 * n);
+    }
+
     /**
      * With {@code kind >= 0}: offset of the first option of that kind, or -1.
      * With {@code kind == -1}: offset of the first malformed option, or -1.
