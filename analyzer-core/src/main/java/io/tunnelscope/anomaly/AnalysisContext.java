@@ -73,7 +73,9 @@ public final class AnalysisContext {
         this.sizes = sizes;
         for (CorrelationReport.Point point : correlation.points()) {
             roles.put(point.name(), point.role());
-            devices.put(point.name(), point.host() + " " + point.device());
+            // A capture nothing places is a host of its own whose device has its name: said once.
+            devices.put(point.name(), point.host().equals(point.device()) ? point.device()
+                    : point.host() + " " + point.device());
         }
         for (CorrelationReport.Host host : correlation.topology().hosts()) {
             if (host.subnet() != null && host.subnet().indexOf(':') < 0) {

@@ -84,7 +84,7 @@ public final class FragNeededRule implements Rule {
         }
         message = message * 31 + view.ipId(ip);
         // The message's identity, the same at every point (NAT rewrites the quote, not the identity).
-        cause.messages.add(packet.identity() != 0 ? packet.identity() : message);
+        cause.messages.add(packet.identity() != 0 ? packet.identity() : message, packet.point());
         cause.points.add(packet.point(), packet);
         cause.evidence.add(packet);
     }

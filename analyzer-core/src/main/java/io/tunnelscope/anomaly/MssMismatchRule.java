@@ -130,7 +130,8 @@ public final class MssMismatchRule implements Rule {
                             + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
                             + "--clamp-mss-to-pmtu'.",
                     overlay.basis(), overlay.confidence(),
-                    List.of("SYNs between pod subnets of different hosts announcing MSS " + mss + ": " + syns.get(mss),
+                    List.of("SYNs between pod subnets of different hosts announcing MSS " + mss + ": "
+                                    + PacketCount.union(syns.get(mss)),
                             overlay.checked()),
                     overlay.strongerWith()));
         }

@@ -38,19 +38,30 @@ public final class LongCounter {
         add(key, 1);
     }
 
-    /** Counts {@code key} {@code times} times, unless it is new and {@code maxKeys} keys are counted already. */
-    public void add(long key, long times) {
+    /**
+     * Counts {@code key} once and returns its count now, or 0 when it is new and {@code maxKeys}
+     * keys are counted already (it is then not counted).
+     */
+    public long addAndGet(long key) {
+        return add(key, 1);
+    }
+
+    /**
+     * Counts {@code key} {@code times} times, unless it is new and {@code maxKeys} keys are counted
+     * already; returns its count now (0 when it was not counted).
+     */
+    public long add(long key, long times) {
         int i = LongObjectMap.slot(key) & mask;
         int at;
         while ((at = slots[i]) >= 0) {
             if (keys[at] == key) {
                 counts[at] += times;
-                return;
+                return counts[at];
             }
             i = (i + 1) & mask;
         }
         if (size >= maxKeys) {
-            return;
+            return 0;
         }
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, (int) Math.min(maxKeys, size * 2L));
@@ -62,6 +73,7 @@ public final class LongCounter {
         if (size > (slots.length >> 1)) {
             rehash(slots.length * 2);
         }
+        return times;
     }
 
     private void rehash(int capacity) {
