@@ -51,7 +51,8 @@ import java.nio.ByteBuffer;
  * {@link Note#IP_VERSION_MISMATCH}: none of its fields is read, as either version.</li>
  * <li>Transport checksums are verified over the pseudo-header of the final destination and home
  * address the headers name ({@link PseudoHeader}); the IPv4 header checksum whenever the header
- * is whole, also when its length fields are wrong.</li>
+ * is whole, also when its total length runs past the packet or its options are broken (not when
+ * the total length is below the header length: no IPv4 header then).</li>
  * <li>ICMP/ICMPv6 errors: the quoted IP header and transport header are pushed with
  * {@code quoted = true}; a quote cut short is normal (status OK, {@link Note#QUOTED_HEADER_SHORT}
  * with the length kept). Decoding stops after the quoted transport header.</li>
@@ -479,8 +480,8 @@ public final class PacketDecoder {
             return DecodeTables.STOP;
         }
         int total = (int) (first >>> 32) & 0xffff;
-        // The header checksum covers the header alone: verified whatever its length fields say,
-        // as tshark does.
+        // The header checksum covers the header alone: verified also when the total length runs
+        // past the packet or the options are broken, as tshark does.
         int computed;
         if (ihl > Ipv4Header.MIN_LENGTH) {
             computed = ipv4.wrap(buf, pos, available()).computedChecksum();
@@ -494,12 +495,11 @@ public final class PacketDecoder {
             declaredEnd = Math.min(limit, wireEnd);
             presumed = true;
         } else if (total < ihl) {
+            // A total length below the header's own length: not an IPv4 header to verify (tshark
+            // neither).
             int i = push(LayerType.IPV4, ihl, limit, LayerStatus.MALFORMED);
             if (i >= 0) {
                 stack.note(i, Note.IPV4_TOTAL_LENGTH_INVALID, total);
-                if (checksumWrong) {
-                    stack.note(i, Note.IPV4_BAD_CHECKSUM, computed);
-                }
             }
             return DecodeTables.STOP;
         } else {
