@@ -44,10 +44,16 @@ public final class Tshark {
                         List<String> vxlanVni, List<String> geneveVni) {
     }
 
-    /** Dissects every frame of a capture file. */
+    /** Dissects every frame of a capture file, every fragment as captured. */
     public static List<Frame> frames(Path capture) throws IOException, InterruptedException {
+        return frames(capture, false);
+    }
+
+    /** Dissects every frame of a capture file, IP fragments reassembled when {@code defragment}. */
+    public static List<Frame> frames(Path capture, boolean defragment) throws IOException, InterruptedException {
+        String reassemble = defragment ? "TRUE" : "FALSE";
         List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(),
-                "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+                "-o", "ip.defragment:" + reassemble, "-o", "ipv6.defragment:" + reassemble,
                 "-o", "tcp.desegment_tcp_streams:FALSE",
                 "-d", "udp.port==8472,vxlan", "-d", "udp.port==8285,ip",
                 "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"));

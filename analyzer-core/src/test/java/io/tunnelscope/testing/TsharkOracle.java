@@ -4,6 +4,7 @@ import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
@@ -26,9 +27,20 @@ public final class TsharkOracle {
 
     /** The disagreements, one line each, at most {@code limit} of them; empty when they agree. */
     public static List<String> disagreements(Path capture, int limit) throws IOException, InterruptedException {
-        List<Tshark.Frame> frames = Tshark.frames(capture);
-        PacketDecoder decoder = new PacketDecoder(DecodeTables.builder()
-                .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build());
+        return disagreements(capture, limit, false);
+    }
+
+    /**
+     * As {@link #disagreements(Path, int)}; with {@code reassemble} tshark reassembles IP fragments
+     * and the fast path puts each packet through an {@link IpReassembler} (one capture point).
+     */
+    public static List<String> disagreements(Path capture, int limit, boolean reassemble)
+            throws IOException, InterruptedException {
+        List<Tshark.Frame> frames = Tshark.frames(capture, reassemble);
+        DecodeTables tables = DecodeTables.builder()
+                .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build();
+        PacketDecoder decoder = new PacketDecoder(tables);
+        IpReassembler reassembler = reassemble ? new IpReassembler(tables) : null;
         PacketRecord record = new PacketRecord();
         List<String> problems = new ArrayList<>();
         int index = 0;
@@ -40,6 +52,9 @@ public final class TsharkOracle {
                 }
                 Tshark.Frame frame = frames.get(index++);
                 LayerStack stack = decoder.decode(record);
+                if (reassembler != null) {
+                    stack = reassembler.offer(0, stack, record.frameNumber(), record.timestampNanos());
+                }
                 compare(problems, frame, "protocols", DecodedFacts.tsharkProtocols(stack),
                         DecodedFacts.comparableTsharkProtocols(frame.protocols()));
                 compare(problems, frame, "ip.src", DecodedFacts.addresses(stack, LayerType.IPV4, true), frame.ipSrc());
