@@ -152,6 +152,45 @@ public final class Tshark {
         return out;
     }
 
+    /**
+     * One row of {@code tshark -z conv,ip} (or {@code conv,ipv6}): the two addresses, frames and
+     * bytes from B to A ({@code <-}) and from A to B ({@code ->}), the bytes as tshark prints them
+     * ({@code 8849 bytes}, {@code 77 kB}), the start relative to the first frame and the duration
+     * in seconds as printed.
+     */
+    public record ConversationRow(String addressA, String addressB, long framesBtoA, String bytesBtoA,
+                                  long framesAtoB, String bytesAtoB, String relativeStart, String duration) {
+    }
+
+    /**
+     * {@code tshark -q -z conv,ip -z conv,ipv6} of a capture (decoded as {@link #frames}, fragments
+     * reassembled): the rows of both tables.
+     */
+    public static List<ConversationRow> conversations(Path capture) throws IOException, InterruptedException {
+        List<String> command = List.of("tshark", "-n", "-q", "-r", capture.toString(),
+                "-d", "udp.port==8472,vxlan", "-d", "udp.port==8285,ip", "-z", "conv,ip", "-z", "conv,ipv6");
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<ConversationRow> rows = new ArrayList<>();
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile(
+                "(\\S+)\\s+<->\\s+(\\S+)\\s+(\\d+)\\s+(\\d+ \\S*bytes|\\d+ [kMGT]B)\\s+(\\d+)\\s+"
+                        + "(\\d+ \\S*bytes|\\d+ [kMGT]B)\\s+\\d+\\s+(?:\\d+ \\S*bytes|\\d+ [kMGT]B)\\s+(\\S+)\\s+(\\S+)\\s*");
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                java.util.regex.Matcher m = row.matcher(line);
+                if (m.matches()) {
+                    rows.add(new ConversationRow(m.group(1), m.group(2), Long.parseLong(m.group(3)), m.group(4),
+                            Long.parseLong(m.group(5)), m.group(6), m.group(7), m.group(8)));
+                }
+            }
+        }
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IOException("tshark failed on " + capture);
+        }
+        return rows;
+    }
+
     private static List<String> split(String value, String separator) {
         if (value == null || value.isEmpty()) {
             return List.of();
