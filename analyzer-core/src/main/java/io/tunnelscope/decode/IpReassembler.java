@@ -74,6 +74,12 @@ public final class IpReassembler {
     private ByteBuffer outBuffer = ByteBuffer.wrap(out);
     private long[] lastFrames = new long[0];
     private int lastFragments;
+    private int lastLayer = -1;
+    private int lastOwnLength;
+    private int lastOwnOffset;
+    private boolean lastOwnMore;
+    private int[] lastOwnLengths = new int[LayerStack.MAX_LAYERS];
+    private final int[] ownLengths = new int[LayerStack.MAX_LAYERS];
     private long completed;
     private long dropped;
 
@@ -136,6 +142,7 @@ public final class IpReassembler {
      */
     public LayerStack offer(int point, LayerStack stack, long frame, long timeNanos) {
         lastFragments = 0;
+        lastLayer = -1;
         expire(timeNanos);
         view.wrap(stack);
         int ip = fragmentedIpLayer(view);
@@ -150,6 +157,10 @@ public final class IpReassembler {
         int end = stack.end(ip);
         long id = view.ipId(ip);
         int protocol = view.ipProtocol(ip);
+        int ownLength = view.ipLengthField(ip);
+        for (int j = 0; j <= ip; j++) {
+            ownLengths[j] = LayerType.isIp(stack.type(j)) ? view.ipLengthField(j) : -1;
+        }
         cutToFragment(stack, ip);
         if (end < declaredEnd || id < 0 || payloadStart > end || offset + end - payloadStart > MAX_DATAGRAM) {
             return stack; // cut by the snaplen, or nonsense: cannot be completed
@@ -225,7 +236,47 @@ public final class IpReassembler {
             nested = inside;
         }
         remember(p, nested);
+        lastLayer = ip;
+        java.util.Arrays.fill(lastOwnLengths, -1);
+        System.arraycopy(ownLengths, 0, lastOwnLengths, 0, ip + 1);
+        lastOwnLength = ownLength;
+        lastOwnOffset = offset;
+        lastOwnMore = more;
         return shown;
+    }
+
+    /**
+     * The IP layer, in the stack the last {@link #offer} returned, of the datagram that frame
+     * completed; -1 when it completed none. The accessors below give that frame's own fragment
+     * header (what Wireshark shows as the frame's {@code ip.len}, {@code ip.frag_offset},
+     * {@code ip.flags.mf}).
+     */
+    public int lastReassembledLayer() {
+        return lastLayer;
+    }
+
+    /**
+     * Per layer of the returned stack, the completing frame's own IPv4 total length (IPv6 payload
+     * length) field for the IP headers up to the reassembled one (rebuilt longer), -1 elsewhere.
+     * Valid until the next offer.
+     */
+    public int[] lastOwnIpLengths() {
+        return lastOwnLengths;
+    }
+
+    /** The completing frame's own IPv4 total length (IPv6 payload length) field. */
+    public int lastOwnIpLength() {
+        return lastOwnLength;
+    }
+
+    /** The completing frame's own fragment offset in bytes. */
+    public int lastOwnFragmentOffset() {
+        return lastOwnOffset;
+    }
+
+    /** The completing frame's own more-fragments flag. */
+    public boolean lastOwnMoreFragments() {
+        return lastOwnMore;
     }
 
     /** Keeps the fragments of the datagram just completed (and of one completed inside it) for the accessors. */

@@ -183,6 +183,7 @@ public final class TcpAnalysis {
      */
     public boolean analyze(int point, PacketView view, long frame, long timeNanos, TcpFacts facts) {
         facts.clear();
+        quotedStream(point, view, facts);
         int ip = view.innerIpLayer();
         if (ip < 0 || view.moreFragments(ip) || view.fragmentOffset(ip) > 0) {
             return false;
@@ -198,24 +199,8 @@ public final class TcpAnalysis {
         }
         int sport = view.sourcePort(tcp);
         int dport = view.destinationPort(tcp);
-        long srcHigh = view.addressHigh(ip, true);
-        long srcLow = view.addressLow(ip, true);
-        long dstHigh = view.addressHigh(ip, false);
-        long dstLow = view.addressLow(ip, false);
-        int order = Long.compare(srcHigh, dstHigh);
-        if (order == 0) {
-            order = Long.compareUnsigned(srcLow, dstLow);
-        }
-        if (order == 0) {
-            order = Integer.compare(sport, dport);
-        }
-        int from = order <= 0 ? 0 : 1;
-        key[0] = point;
-        key[1] = from == 0 ? srcHigh : dstHigh;
-        key[2] = from == 0 ? srcLow : dstLow;
-        key[3] = from == 0 ? dstHigh : srcHigh;
-        key[4] = from == 0 ? dstLow : srcLow;
-        key[5] = from == 0 ? ((long) sport << 16) | dport : ((long) dport << 16) | sport;
+        int from = key(point, view.addressHigh(ip, true), view.addressLow(ip, true), view.addressHigh(ip, false),
+                view.addressLow(ip, false), sport, dport);
         int flags = view.tcpFlags(tcp);
         int seq = (int) view.tcpSequence(tcp);
         int ack = (int) view.tcpAcknowledgment(tcp);
@@ -262,6 +247,46 @@ public final class TcpAnalysis {
         long scaled = (flags & TcpHeader.SYN) != 0 || fwd.windowScale < 0 ? window : (long) window << fwd.windowScale;
         facts.set(analysis, c.stream, segmentLength, (seq - fwd.baseSeq) & 0xFFFF_FFFFL, relativeAck, scaled);
         return true;
+    }
+
+    /** The stream of a TCP header quoted by an ICMP error, looked up (never created). */
+    private void quotedStream(int point, PacketView view, TcpFacts facts) {
+        LayerStack stack = view.stack();
+        for (int i = 0, n = stack.count(); i < n; i++) {
+            if (!stack.isQuoted(i) || !LayerType.isIp(stack.type(i))) {
+                continue;
+            }
+            int tcp = view.transportLayer(i);
+            if (tcp < 0 || stack.type(tcp) != LayerType.TCP || view.destinationPort(tcp) < 0) {
+                return;
+            }
+            key(point, view.addressHigh(i, true), view.addressLow(i, true), view.addressHigh(i, false),
+                    view.addressLow(i, false), view.sourcePort(tcp), view.destinationPort(tcp));
+            Conversation c = conversations.get(key);
+            if (c != null) {
+                facts.quoted(c.stream);
+            }
+            return;
+        }
+    }
+
+    /** Fills {@link #key} with a conversation's canonical key; returns the direction (0: source is the lower end). */
+    private int key(int point, long srcHigh, long srcLow, long dstHigh, long dstLow, int sport, int dport) {
+        int order = Long.compare(srcHigh, dstHigh);
+        if (order == 0) {
+            order = Long.compareUnsigned(srcLow, dstLow);
+        }
+        if (order == 0) {
+            order = Integer.compare(sport, dport);
+        }
+        int from = order <= 0 ? 0 : 1;
+        key[0] = point;
+        key[1] = from == 0 ? srcHigh : dstHigh;
+        key[2] = from == 0 ? srcLow : dstLow;
+        key[3] = from == 0 ? dstHigh : srcHigh;
+        key[4] = from == 0 ? dstLow : srcLow;
+        key[5] = from == 0 ? ((long) sport << 16) | dport : ((long) dport << 16) | sport;
+        return from;
     }
 
     /** The window scale option of a SYN, or -1. */

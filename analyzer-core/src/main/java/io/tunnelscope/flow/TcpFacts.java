@@ -18,6 +18,7 @@ public final class TcpFacts {
     private long relativeAcknowledgment = -1;
     private long windowSize = -1;
     private int segmentLength = -1;
+    private int quotedStream = -1;
 
     /** Forgets the previous packet. */
     public void clear() {
@@ -31,6 +32,7 @@ public final class TcpFacts {
         relativeAcknowledgment = -1;
         windowSize = -1;
         segmentLength = -1;
+        quotedStream = -1;
     }
 
     /** True when the packet's TCP segment was analysed. */
@@ -93,6 +95,18 @@ public final class TcpFacts {
         return segmentLength;
     }
 
+    /**
+     * The stream of the TCP segment an ICMP error in this packet quotes (Wireshark gives a quoted
+     * header the {@code tcp.stream} of its connection), or -1.
+     */
+    public int quotedStream() {
+        return quotedStream;
+    }
+
+    void quoted(int stream) {
+        this.quotedStream = stream;
+    }
+
     void set(int analysisFlags, int streamNumber, int length, long sequence, long acknowledgment, long window) {
         this.flags = analysisFlags;
         this.stream = streamNumber;
@@ -128,5 +142,6 @@ public final class TcpFacts {
         relativeAcknowledgment = other.relativeAcknowledgment;
         windowSize = other.windowSize;
         segmentLength = other.segmentLength;
+        quotedStream = other.quotedStream;
     }
 }
