@@ -10,9 +10,16 @@ import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.collect.LongObjectMap;
+import io.tunnelscope.collect.NameIds;
+import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.filter.Filter;
+import io.tunnelscope.filter.FilterInput;
 import io.tunnelscope.filter.FilterSyntaxException;
 import io.tunnelscope.filter.PacketFilter;
+import io.tunnelscope.flow.FrameAnalysis;
+import io.tunnelscope.flow.TcpAnalysis;
+import io.tunnelscope.flow.TcpFacts;
 import io.tunnelscope.decode.PointNames;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -115,7 +122,7 @@ final class DecodeCommand {
                 : new TextSink(new PacketLineFormatter(zone, line.hasOption("nano")), files.size() > 1);
         PacketDecoder decoder = new PacketDecoder(tables);
         PacketRecord record = new PacketRecord();
-        PacketView view = new PacketView();
+        FilterInput filterInput = new FilterInput();
         inputProblems.forEach(err::println);
         boolean allRead = inputProblems.isEmpty();
         long printed = 0;
@@ -128,17 +135,23 @@ final class DecodeCommand {
                 String name = file.toString();
                 sink.beginFile(file);
                 String stem = PointNames.stem(file.getFileName().toString());
+                FrameAnalysis analysis = new FrameAnalysis(tables);
+                FilePoints points = new FilePoints(stem);
                 try (CaptureReader reader = CaptureReaders.open(file)) {
                     while (printed < limit && reader.next(record)) {
-                        LayerStack stack = decoder.decode(record);
+                        LayerStack decoded = decoder.decode(record);
                         if (!LinkType.isSupported(record.linkType())) {
                             undecoded.merge(record.linkType(), 1L, Long::sum);
                         }
-                        if (!filter.matchesAll() && !filter.matches(view.wrap(stack), record,
-                                PointNames.of(stem, reader.interfaces(), record.interfaceId(), stack))) {
+                        int point = points.id(reader, record, decoded);
+                        PacketView view = analysis.analyze(point, decoded, record.frameNumber(),
+                                record.timestampNanos());
+                        if (!filter.matchesAll() && !filter.matches(view, filterInput.frame(record.frameNumber(),
+                                record.timestampNanos(), record.originalLength(), record.capturedLength())
+                                .point(points.name(point)).tcp(analysis.tcp()).reassembled(analysis.reassembler()))) {
                             continue;
                         }
-                        sink.packet(file, reader, record, stack);
+                        sink.packet(file, reader, record, view.stack(), analysis);
                         printed++;
                     }
                 } catch (CaptureFormatException e) {
@@ -176,9 +189,14 @@ final class DecodeCommand {
         help.printHelp(writer, 100, "tunnelscope decode [options] FILE|DIR...",
                 "Decodes pcap/pcapng captures (also .gz), unwrapping VXLAN (8472, 4789), flannel UDP "
                         + "(8285), Geneve, IP-in-IP and GRE without being told.\n\n",
-                options(), 2, 2, "\nFilter fields: outer.|inner.{src,dst,addr,sport,dport,port,proto,ttl}, "
-                        + "src, dst, encap, vni, frame.len, status, point, icmp.type; operators == != < <= > >= "
-                        + "in (CIDR or {set}) && || ! ( ).\nExit status: 0 all read, 2 bad usage or an input not fully read.");
+                options(), 2, 2, "\nIP fragments are reassembled per capture point (the frame that completes a "
+                        + "datagram shows all of it) and TCP is analysed per capture point as Wireshark does "
+                        + "([TCP Retransmission], [TCP Dup ACK #2], ... at the end of the line; JSON: key tcp).\n"
+                        + "Filter fields: outer.|inner.{src,dst,addr,sport,dport,port,proto,ttl}, "
+                        + "src, dst, encap, vni, status, point, and Wireshark's names (frame.len, ip.src, ip.flags.df, "
+                        + "udp.port, tcp.flags.syn, tcp.analysis.retransmission, tcp.analysis.ack_rtt, icmp.type, "
+                        + "vxlan.vni, eth.addr, ...); operators == != < <= > >= in (CIDR or {set}) && || ! ( ).\n"
+                        + "Exit status: 0 all read, 2 bad usage or an input not fully read.");
         writer.flush();
     }
 
@@ -186,9 +204,86 @@ final class DecodeCommand {
     interface PacketSink {
         void beginFile(Path file);
 
-        void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack);
+        /**
+         * One packet; {@code stack} is what to show (a datagram reassembled in this frame, or the
+         * frame), {@code analysis} its TCP analysis and reassembly (null when not analysed).
+         */
+        void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack, FrameAnalysis analysis);
 
         void flush();
+    }
+
+    /**
+     * The capture points of one file as small numbers for the frame analysis: 0 for a file that is
+     * one point; otherwise named as {@link PointNames} names them, once per interface.
+     */
+    static final class FilePoints {
+        private final String stem;
+        private final NameIds ids = new NameIds();
+        private final LongObjectMap<Integer> byInterface = new LongObjectMap<>();
+        private final int whole;
+
+        FilePoints(String stem) {
+            this.stem = stem;
+            this.whole = ids.id(stem);
+        }
+
+        int id(CaptureReader reader, PacketRecord record, LayerStack stack) {
+            int ifIndex = PointNames.sll2IfIndex(stack);
+            if (ifIndex < 0 && reader.interfaces().size() <= 1) {
+                return whole;
+            }
+            long key = (long) record.interfaceId() << 32 | (ifIndex & 0xFFFF_FFFFL);
+            Integer id = byInterface.get(key);
+            if (id == null) {
+                id = ids.id(PointNames.of(stem, reader.interfaces(), record.interfaceId(), ifIndex));
+                byInterface.put(key, id);
+            }
+            return id;
+        }
+
+        String name(int id) {
+            return ids.name(id);
+        }
+    }
+
+    /**
+     * Appends what the frame analysis adds to a line: the TCP analysis as Wireshark labels it
+     * ({@code [TCP Retransmission]}), the ACK's RTT, and the frames a reassembled datagram came from.
+     */
+    static void appendAnalysis(FrameAnalysis analysis, StringBuilder line) {
+        TcpFacts tcp = analysis.tcp();
+        if (tcp.flags() != 0) {
+            line.append(' ');
+            TcpAnalysis.appendLabels(tcp.flags(), tcp.duplicateAckNumber(), line);
+        }
+        if (tcp.ackRttNanos() > 0) {
+            line.append(" [ack rtt ");
+            appendMicros(tcp.ackRttNanos(), line);
+            line.append(" for frame ").append(tcp.ackedFrame()).append(']');
+        }
+        IpReassembler reassembler = analysis.reassembler();
+        int fragments = reassembler.lastFragmentCount();
+        if (fragments > 0) {
+            line.append(" [reassembled from frames");
+            for (int k = 0; k < fragments; k++) {
+                line.append(k == 0 ? " " : ", ").append(reassembler.lastFragmentFrame(k));
+            }
+            line.append(']');
+        }
+    }
+
+    /** Microseconds with three decimals ({@code 312.021 µs}) or milliseconds from 10 ms on. */
+    private static void appendMicros(long nanos, StringBuilder out) {
+        if (nanos >= 10_000_000L) {
+            out.append(nanos / 1_000_000L).append('.');
+            long fraction = nanos / 1000 % 1000;
+            out.append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction).append(" ms");
+        } else {
+            out.append(nanos / 1000).append('.');
+            long fraction = nanos % 1000;
+            out.append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction).append(" µs");
+        }
     }
 
     /** tcpdump-like lines; a {@code ==> file <==} header before each file when there are several. */
@@ -210,9 +305,13 @@ final class DecodeCommand {
         }
 
         @Override
-        public void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
+        public void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack,
+                           FrameAnalysis analysis) {
             line.setLength(0);
             formatter.format(record.timestampNanos(), stack, line);
+            if (analysis != null) {
+                appendAnalysis(analysis, line);
+            }
             out.append(line).append('\n');
         }
 

@@ -12,6 +12,9 @@ import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.flow.FrameAnalysis;
+import io.tunnelscope.flow.TcpAnalysis;
+import io.tunnelscope.flow.TcpFacts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +24,7 @@ import java.util.List;
 /**
  * {@code decode --json}: JSON Lines, one object per packet. The keys are a contract that CI users
  * and later features rely on: file, frame, tsNanos, linkType, iface, wireLen, capLen, encap, vni,
- * outer, inner, status, notes. Packet payload is never written unless asked for
+ * outer, inner, status, notes, tcp, reassembledFrom. Packet payload is never written unless asked for
  * ({@code --include-payload}: key {@code payload}, the hex of the innermost transport payload,
  * at most {@link #MAX_PAYLOAD} bytes).
  */
@@ -66,17 +69,23 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
         // Every object names its file; nothing to announce.
     }
 
-    @Override
+    /** One packet without frame analysis (keys {@code tcp} and {@code reassembledFrom} are null). */
     public void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
+        packet(file, reader, record, stack, null);
+    }
+
+    @Override
+    public void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack,
+                       FrameAnalysis analysis) {
         try {
-            write(file, reader, record, stack);
+            write(file, reader, record, stack, analysis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void write(Path file, CaptureReader reader, PacketRecord record, LayerStack stack)
-            throws IOException {
+    private void write(Path file, CaptureReader reader, PacketRecord record, LayerStack stack,
+                       FrameAnalysis analysis) throws IOException {
         view.wrap(stack);
         json.writeStartObject();
         if (file == null) {
@@ -113,6 +122,7 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             json.writeString(stack.note(n).describe(stack.noteArgument(n)));
         }
         json.writeEndArray();
+        writeAnalysis(analysis);
         if (includePayload) {
             writePayload(stack);
         }
@@ -136,6 +146,46 @@ final class DecodeJsonWriter implements DecodeCommand.PacketSink {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * {@code tcp}: the TCP analysis ({@code stream}, {@code analysis}: Wireshark's
+     * {@code tcp.analysis.*} names without the prefix, {@code ackRttNanos}, {@code ackedFrame})
+     * or null without an analysed TCP segment; {@code reassembledFrom}: the frames of the datagram
+     * this frame completed (it is shown whole), or null.
+     */
+    private void writeAnalysis(FrameAnalysis analysis) throws IOException {
+        TcpFacts tcp = analysis == null ? null : analysis.tcp();
+        if (tcp == null || !tcp.isTcp()) {
+            json.writeNullField("tcp");
+        } else {
+            json.writeObjectFieldStart("tcp");
+            json.writeNumberField("stream", tcp.stream());
+            json.writeArrayFieldStart("analysis");
+            for (int k = 0; k < TCP_FLAG_NAMES.length; k++) {
+                if (tcp.has(TcpAnalysis.FLAGS.get(k).bit())) {
+                    json.writeString(TCP_FLAG_NAMES[k]);
+                }
+            }
+            json.writeEndArray();
+            writeOptionalLong("ackRttNanos", tcp.ackRttNanos());
+            writeOptionalLong("ackedFrame", tcp.ackRttNanos() > 0 ? tcp.ackedFrame() : -1);
+            json.writeEndObject();
+        }
+        int fragments = analysis == null ? 0 : analysis.reassembler().lastFragmentCount();
+        if (fragments == 0) {
+            json.writeNullField("reassembledFrom");
+        } else {
+            json.writeArrayFieldStart("reassembledFrom");
+            for (int k = 0; k < fragments; k++) {
+                json.writeNumber(analysis.reassembler().lastFragmentFrame(k));
+            }
+            json.writeEndArray();
+        }
+    }
+
+    /** The flags' names without {@code tcp.analysis.}, in {@link TcpAnalysis#FLAGS} order. */
+    private static final String[] TCP_FLAG_NAMES = TcpAnalysis.FLAGS.stream()
+            .map(f -> f.field().substring("tcp.analysis.".length())).toArray(String[]::new);
 
     /** Linux cooked v1/v2 packet type as tcpdump names it ({@code In}, {@code Out}...), else null. */
     private void writeDirection(LayerStack stack) throws IOException {
