@@ -34,6 +34,47 @@ public final class CaptureReaders {
         return open(path, ByteInput.Mapped.DEFAULT_WINDOW);
     }
 
+    /**
+     * As {@link #open(Path)}, but reading the file through a buffer instead of mapping it: for a
+     * pass that allocates nothing while it reads a large file, whose spent mapped windows would stay
+     * mapped (and resident) until the next garbage collection. Gzip files are read as by
+     * {@link #open(Path)}.
+     */
+    public static CaptureReader openBuffered(Path path) throws IOException {
+        String name = path.toString();
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        ByteInput in = null;
+        boolean opened = false;
+        try {
+            if (channel.size() == 0) {
+                throw new CaptureFormatException(name, 0, "empty file");
+            }
+            InputStream stream = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+            stream.mark(2);
+            int first = stream.read();
+            int second = stream.read();
+            stream.reset();
+            if (first == 0x1F && second == 0x8B) {
+                try {
+                    stream = new GZIPInputStream(stream, 1 << 16);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
+                }
+            }
+            in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
+            CaptureReader reader = open(name, in);
+            opened = true;
+            return reader;
+        } finally {
+            if (!opened) {
+                if (in != null) {
+                    in.close();
+                }
+                channel.close();
+            }
+        }
+    }
+
     /** As {@link #open(Path)}, mapping uncompressed files in windows of {@code window} bytes. */
     static CaptureReader open(Path path, int window) throws IOException {
         if (window < 4096) {

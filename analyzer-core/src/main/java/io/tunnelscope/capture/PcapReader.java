@@ -84,7 +84,8 @@ final class PcapReader implements CaptureReader {
         }
         pos = at + need;
         record.set(in.buf, in.index(at) + RECORD_HEADER, (int) caplen, origlen,
-                seconds * 1_000_000_000L + fraction * nanosPerTick, linkType, -1, ++frame, at);
+                seconds * 1_000_000_000L + fraction * nanosPerTick, linkType, -1, ++frame, at)
+                .dataOffset(at + RECORD_HEADER);
         return true;
     }
 

@@ -340,7 +340,8 @@ final class PcapngReader implements CaptureReader {
             lastPacketNanos = Arrays.copyOf(lastPacketNanos, Math.max(id + 1, lastPacketNanos.length * 2));
         }
         lastPacketNanos[id] = nanos;
-        record.set(in.buf, h + dataAt, (int) caplen, origlen, nanos, linkTypes[id], id, ++frame, at);
+        record.set(in.buf, h + dataAt, (int) caplen, origlen, nanos, linkTypes[id], id, ++frame, at)
+                .dataOffset(at + dataAt);
         return true;
     }
 
@@ -352,7 +353,8 @@ final class PcapngReader implements CaptureReader {
         if (snap > 0 && caplen > snap) {
             caplen = snap;
         }
-        record.set(in.buf, h + 12, (int) caplen, (int) origlen, 0L, linkTypes[id], id, ++frame, at);
+        record.set(in.buf, h + 12, (int) caplen, (int) origlen, 0L, linkTypes[id], id, ++frame, at)
+                .dataOffset(at + 12);
     }
 
     /**

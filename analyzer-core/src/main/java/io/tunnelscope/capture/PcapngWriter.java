@@ -40,13 +40,25 @@ public final class PcapngWriter implements Closeable, Flushable {
         this(Files.newOutputStream(path), interfaces);
     }
 
+    /** As {@link #PcapngWriter(Path, List)} with comments on the section ({@code opt_comment}). */
+    public PcapngWriter(Path path, List<CaptureInterface> interfaces, List<String> sectionComments)
+            throws IOException {
+        this(Files.newOutputStream(path), interfaces, sectionComments);
+    }
+
     /** As {@link #PcapngWriter(Path, List)} onto a stream, which {@link #close()} closes. */
     public PcapngWriter(OutputStream stream, List<CaptureInterface> interfaces) throws IOException {
+        this(stream, interfaces, List.of());
+    }
+
+    /** As {@link #PcapngWriter(Path, List, List)} onto a stream, which {@link #close()} closes. */
+    public PcapngWriter(OutputStream stream, List<CaptureInterface> interfaces, List<String> sectionComments)
+            throws IOException {
         this.out = new BufferedOutputStream(stream, 1 << 16);
         this.interfaceCount = interfaces.size();
         boolean ok = false;
         try {
-            writeSectionHeader();
+            writeSectionHeader(sectionComments);
             for (CaptureInterface iface : interfaces) {
                 writeInterface(iface);
             }
@@ -59,11 +71,14 @@ public final class PcapngWriter implements Closeable, Flushable {
         }
     }
 
-    private void writeSectionHeader() throws IOException {
+    private void writeSectionHeader(List<String> comments) throws IOException {
         begin(PcapngReader.SHB);
         block.putInt(PcapngReader.BYTE_ORDER_MAGIC);
         block.putShort((short) 1).putShort((short) 0);
         block.putLong(-1L); // section length not given
+        for (String comment : comments) {
+            option(PcapngReader.OPT_COMMENT, comment);
+        }
         option(SHB_USERAPPL, "Tunnelscope");
         endOptions();
         end();
@@ -97,6 +112,12 @@ public final class PcapngWriter implements Closeable, Flushable {
      */
     public void write(int interfaceId, long timestampNanos, ByteBuffer data, int offset, int capturedLength,
                       int originalLength) throws IOException {
+        write(interfaceId, timestampNanos, data, offset, capturedLength, originalLength, null);
+    }
+
+    /** As {@link #write(int, long, ByteBuffer, int, int, int)} with a packet comment ({@code opt_comment}), or null. */
+    public void write(int interfaceId, long timestampNanos, ByteBuffer data, int offset, int capturedLength,
+                      int originalLength, String comment) throws IOException {
         if (closed) {
             throw new IOException("pcapng writer closed");
         }
@@ -115,6 +136,10 @@ public final class PcapngWriter implements Closeable, Flushable {
         block.put(block.position(), data, offset, capturedLength);
         block.position(block.position() + capturedLength);
         padTo4();
+        if (comment != null) {
+            option(PcapngReader.OPT_COMMENT, comment);
+            endOptions();
+        }
         end();
         packets++;
         long now = System.nanoTime();

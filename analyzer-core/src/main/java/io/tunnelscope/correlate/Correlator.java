@@ -37,6 +37,11 @@ public final class Correlator {
         public int maxOpenJourneys = defaultMaxOpenJourneys();
         /** Keep every journey for the report (memory grows with the captures). */
         public boolean keepJourneys;
+        /**
+         * With {@link #keepJourneys}, keep only journeys of at least this many hops: 2 leaves out
+         * the packets seen at one point only (a one-point capture keeps nothing).
+         */
+        public int keepJourneysFromHops = 1;
         /** Dispatch tables (decode-as overrides). */
         public DecodeTables tables = DecodeTables.defaults();
         /** Sees every packet of the main pass (not of the calibration pass), or null. */
@@ -83,6 +88,7 @@ public final class Correlator {
         List<String> errors = new ArrayList<>();
         OuterSightings outer = new OuterSightings(3 * options.windowNanos, 2 * options.maxOpenJourneys);
         JourneyAnalysis analysis = new JourneyAnalysis(registry.points, calibration.vteps, options.keepJourneys, outer);
+        analysis.keepJourneysFrom(options.keepJourneysFromHops);
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);

@@ -41,6 +41,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final List<CapturePoint> points;
     private final Map<String, long[]> vtepsByName;
     private final boolean keepJourneys;
+    /** Journeys with fewer hops than this are not kept (1: every journey). */
+    private int keepFromHops = 1;
     /** Tunnel packets by outer header, to tell a packet damaged on the way from a lost one. */
     private final OuterSightings outer;
 
@@ -84,6 +86,11 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     /** Inner IPv4 addresses seen (as ints), up to 65536 and a few. */
     private final LongHashSet ipv4Seen = new LongHashSet(1024);
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
+
+    /** Keeps (with {@code keepJourneys}) only the journeys of at least {@code hops} hops. */
+    void keepJourneysFrom(int hops) {
+        this.keepFromHops = hops;
+    }
 
     JourneyAnalysis(List<CapturePoint> points, Map<String, long[]> vtepsByName, boolean keepJourneys,
                     OuterSightings outer) {
@@ -214,7 +221,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         recordNat(hops, n);
         recordTunnels(hops, n);
         recordLoss(hops, n);
-        if (keepJourneys) {
+        if (keepJourneys && n >= keepFromHops) {
             List<CorrelationReport.Hop> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Observation hop = hops[i];
