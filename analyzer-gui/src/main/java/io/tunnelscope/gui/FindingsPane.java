@@ -36,7 +36,7 @@ import javafx.scene.layout.VBox;
  * recommendation and the evidence packets of the selected finding; activating an evidence entry
  * (double-click, Enter or "Show packet") hands it to the packet list.
  */
-final class FindingsPane {
+final class FindingsPane implements ViewerTab {
     final TableView<Finding> table = new TableView<>();
     final ListView<Evidence> evidence = new ListView<>();
     final Label summary = new Label();
@@ -44,6 +44,8 @@ final class FindingsPane {
     final Button showPacket = new Button("Show packet");
     final Tab tab = new Tab("Findings");
     private Consumer<Evidence> onEvidence = e -> { };
+    /** How an evidence packet is named in the list (its packet number once the packets are loaded). */
+    private Function<Evidence, String> describe = e -> e.point() + "  frame " + e.frame() + "   (" + e.file() + ")";
     private final Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
 
     FindingsPane() {
@@ -94,7 +96,7 @@ final class FindingsPane {
             @Override
             protected void updateItem(Evidence e, boolean empty) {
                 super.updateItem(e, empty);
-                setText(empty || e == null ? null : e.point() + "  frame " + e.frame() + "   (" + e.file() + ")");
+                setText(empty || e == null ? null : describe.apply(e));
             }
         });
         evidence.setOnMouseClicked(e -> {
@@ -165,7 +167,28 @@ final class FindingsPane {
         evidence.setItems(FXCollections.observableArrayList(f.evidence() == null ? List.of() : f.evidence()));
     }
 
-    void clear() {
+    @Override
+    public Tab tab() {
+        return tab;
+    }
+
+    @Override
+    public void loaded(Session session) {
+        describe = e -> {
+            int f = session.store.fileIndex(e.file());
+            int i = f < 0 ? -1 : session.store.indexOf(f, e.frame());
+            String where = e.point() + " frame " + e.frame();
+            return i < 0 ? where + "   (" + e.file() + ", not loaded)" : "No. " + session.number(i) + "   " + where;
+        };
+    }
+
+    @Override
+    public void analysed(Session session) {
+        show(session.analysis == null ? List.of() : session.analysis.findings());
+    }
+
+    @Override
+    public void clear() {
         table.getItems().clear();
         showFinding(null);
         counts.clear();
