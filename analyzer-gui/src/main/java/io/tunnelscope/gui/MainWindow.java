@@ -117,6 +117,7 @@ final class MainWindow implements LiveCaptureController.Host {
         });
         packets.setOnSelection(details::showPacket);
         packets.setOnDisplayedChanged(this::displayedChanged);
+        packets.setOnMarksChanged(this::updateStatus);
         packets.setTimeFormat(preferences.timeFormat());
         selectTimeFormat(preferences.timeFormat());
         details.setOnHop(this::showHop);

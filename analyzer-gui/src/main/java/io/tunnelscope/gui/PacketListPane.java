@@ -74,6 +74,7 @@ final class PacketListPane extends VBox {
     private Task<?> findTask;
     private IntConsumer onSelection = i -> { };
     private Runnable onDisplayedChanged = () -> { };
+    private Runnable onMarksChanged = () -> { };
 
     PacketListPane(StatusBar statusBar) {
         this.statusBar = statusBar;
@@ -307,6 +308,11 @@ final class PacketListPane extends VBox {
     /** Called when the displayed packets changed (a filter applied, packets appended). */
     void setOnDisplayedChanged(Runnable handler) {
         this.onDisplayedChanged = handler;
+    }
+
+    /** Called when packets were marked or unmarked. */
+    void setOnMarksChanged(Runnable handler) {
+        this.onMarksChanged = handler;
     }
 
     /** Shows a session's packets (with the current filter); {@code null} empties the list. */
@@ -817,6 +823,7 @@ final class PacketListPane extends VBox {
             bits.set(i, !all);
         }
         refresh();
+        onMarksChanged.run();
     }
 
     /** Unmarks every packet. */
@@ -824,6 +831,7 @@ final class PacketListPane extends VBox {
         if (session != null) {
             session.marked.clear();
             refresh();
+            onMarksChanged.run();
         }
     }
 
