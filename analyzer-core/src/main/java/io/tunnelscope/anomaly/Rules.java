@@ -11,6 +11,6 @@ public final class Rules {
         return List.of(new SnatRule(), new DnatRule(), new FragNeededRule(), new InnerFragmentationRule(),
                 new OuterFragmentationRule(), new OversizeForOverlayRule(), new MtuMismatchRule(),
                 new MssMismatchRule(), new PmtuBlackholeRule(), new BadChecksumRule(), new OffloadArtifactRule(),
-                new UnderlayLossRule(), new TruncatedCaptureRule(), new UnknownVtepRule());
+                new UnderlayLossRule(), new TruncatedCaptureRule(), new UnknownVtepRule(), new TcpRetransmissionRule());
     }
 }

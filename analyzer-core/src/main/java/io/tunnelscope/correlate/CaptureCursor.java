@@ -63,9 +63,15 @@ final class CaptureCursor implements Closeable {
     }
 
     CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
+        this(path, tables, registry, limit, false);
+    }
+
+    /** With {@code buffered}, the file is read through a buffer instead of mapped ({@link CaptureReaders#openBuffered}). */
+    CaptureCursor(Path path, DecodeTables tables, PointRegistry registry, long limit, boolean buffered)
+            throws IOException {
         this.path = path;
         this.baseName = PointNames.stem(path.getFileName().toString());
-        this.reader = CaptureReaders.open(path);
+        this.reader = buffered ? CaptureReaders.openBuffered(path) : CaptureReaders.open(path);
         this.decoder = new PacketDecoder(tables);
         this.registry = registry;
         this.limit = limit;

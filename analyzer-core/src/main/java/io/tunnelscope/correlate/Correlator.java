@@ -42,6 +42,12 @@ public final class Correlator {
          * the packets seen at one point only (a one-point capture keeps nothing).
          */
         public int keepJourneysFromHops = 1;
+        /**
+         * Read the files through a buffer instead of mapping them: a process that keeps little
+         * garbage between collections (the viewer's) would otherwise keep every spent mapped window,
+         * and so the whole file, resident until its next collection.
+         */
+        public boolean bufferedReading;
         /** Dispatch tables (decode-as overrides). */
         public DecodeTables tables = DecodeTables.defaults();
         /** Sees every packet of the main pass (not of the calibration pass), or null. */
@@ -291,7 +297,7 @@ public final class Correlator {
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             try {
-                CaptureCursor cursor = new CaptureCursor(file, options.tables, registry, limit);
+                CaptureCursor cursor = new CaptureCursor(file, options.tables, registry, limit, options.bufferedReading);
                 cursor.fileIndex = i;
                 cursors.add(cursor);
             } catch (IOException e) {

@@ -38,31 +38,36 @@ final class AnalysisRunner {
     }
 
     /**
-     * Analyses the session's files; on the FX thread afterwards, sets {@link Session#analysis} and
-     * {@link Session#correlation} and calls {@code analysed}. {@code state} hears what to say in
-     * the status bar ("analysing…", "analysis failed: ...").
+     * Analyses the session's files, at once (alongside their loading: {@code loaded} completes
+     * when the packets are in the store, which the correlation is then tied to); on the FX thread
+     * afterwards, sets {@link Session#analysis} and {@link Session#correlation} and calls
+     * {@code analysed}. {@code state} hears what to say in the status bar ("analysing…", "analysis
+     * failed: ...").
      *
+     * @param expectedPackets how many packets to expect, for the progress bar (an estimate)
      * @return completes when the run is over (done, failed or cancelled)
      */
-    CompletableFuture<Void> analyse(Session session, Consumer<String> state, Consumer<Session> analysed) {
+    CompletableFuture<Void> analyse(Session session, List<Path> files, long expectedPackets,
+                                    CompletableFuture<Boolean> loaded, Consumer<String> state,
+                                    Consumer<Session> analysed) {
         cancel();
         CompletableFuture<Void> done = new CompletableFuture<>();
         PacketStore store = session.store;
-        List<Path> files = List.copyOf(store.files);
-        long total = Math.max(1, store.size());
+        long total = Math.max(1, expectedPackets);
         Task<Result> task = new Task<>() {
             @Override
             protected Result call() throws Exception {
                 updateMessage("Analysing " + files.size() + " file(s): correlation and findings…");
-                updateProgress(-1, 1);
+                updateProgress(0, 1);
                 Analyzer.Options options = new Analyzer.Options();
                 options.correlation.keepJourneys = true;
                 options.correlation.keepJourneysFromHops = 2;
                 options.correlation.tables = session.tables;
+                options.correlation.bufferedReading = true;
                 AtomicLong seen = new AtomicLong();
                 options.progress = (point, file, record, stack, view) -> {
                     long n = seen.incrementAndGet();
-                    if ((n & 0xFFFF) == 0) {
+                    if ((n & 0x3FFFF) == 0) {
                         if (isCancelled()) {
                             throw new CancellationException();
                         }
@@ -70,7 +75,8 @@ final class AnalysisRunner {
                     }
                 };
                 AnalysisReport report = Analyzer.analyze(files, options);
-                if (isCancelled()) {
+                updateMessage("Analysis done; waiting for the packets to be loaded…");
+                if (isCancelled() || !loaded.get()) {
                     return null;
                 }
                 CorrelationReport correlated = new CorrelationReport(report.captures(), report.topology(),

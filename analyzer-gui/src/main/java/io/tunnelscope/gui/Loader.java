@@ -41,6 +41,9 @@ final class Loader {
     record Result(List<String> errors, int[] timeOrder, Conversations conversations, boolean sorted) {
     }
 
+    /** How often loading reports its progress. */
+    private static final long REPORT_NANOS = 200_000_000L;
+
     private Loader() {
     }
 
@@ -99,6 +102,7 @@ final class Loader {
             int lastPoint = -1;
             long lastTime = Long.MIN_VALUE;
             long size = Files.exists(file) ? Files.size(file) : 0;
+            long nextReport = System.nanoTime() + REPORT_NANOS;
             try (CaptureReader reader = CaptureReaders.openBuffered(file)) {
                 int n = 0;
                 while (reader.next(record)) {
@@ -106,8 +110,13 @@ final class Loader {
                         if (cancelled.getAsBoolean()) {
                             return null;
                         }
-                        progress.update(doneBefore + Math.min(record.fileOffset(), size), total,
-                                file.getFileName() + ": " + n + " packets");
+                        long now = System.nanoTime();
+                        if (now >= nextReport) {
+                            // A few reports a second: each one redraws the status bar.
+                            nextReport = now + REPORT_NANOS;
+                            progress.update(doneBefore + Math.min(record.fileOffset(), size), total,
+                                    file.getFileName() + ": " + n + " packets");
+                        }
                     }
                     LayerStack stack = decoder.decode(record);
                     int ifIndex = PointNames.sll2IfIndex(stack);

@@ -335,6 +335,11 @@ final class MainWindow implements LiveCaptureController.Host {
         clear();
         PacketStore store = new PacketStore();
         Session loaded = new Session(store, overrides);
+        // The analysis reads the files at the same time as the loading (one core each, as far as
+        // two cores go); its correlation is tied to the packets once both are done.
+        CompletableFuture<Boolean> packetsLoaded = new CompletableFuture<>();
+        long bytes = files.stream().mapToLong(MainWindow::size).sum();
+        CompletableFuture<Void> analysed = analyse(loaded, files, bytes / 700, packetsLoaded);
         Task<Loader.Result> load = new Task<>() {
             @Override
             protected Loader.Result call() throws Exception {
@@ -350,6 +355,7 @@ final class MainWindow implements LiveCaptureController.Host {
             statusBar.finished(load);
             Loader.Result result = load.getValue();
             if (result == null || loading != load) {
+                packetsLoaded.complete(false);
                 done.complete(null);
                 return;
             }
@@ -359,16 +365,21 @@ final class MainWindow implements LiveCaptureController.Host {
             loaded.loadErrors = result.errors();
             install(loaded);
             rowsShownMillis = (System.nanoTime() - openedAt) / 1_000_000;
-            analyse(loaded).whenComplete((v, x) -> done.complete(null));
+            packetsLoaded.complete(true);
+            analysed.whenComplete((v, x) -> done.complete(null));
         });
         load.setOnCancelled(e -> {
             statusBar.finished(load);
             statusBar.show("Loading cancelled.");
+            packetsLoaded.complete(false);
+            analysis.cancel();
             done.complete(null);
         });
         load.setOnFailed(e -> {
             statusBar.finished(load);
             statusBar.show("Loading failed: " + load.getException());
+            packetsLoaded.complete(false);
+            analysis.cancel();
             done.complete(null);
         });
         stage.setTitle(TITLE + " — " + (files.size() == 1 ? files.get(0).getFileName()
@@ -407,8 +418,17 @@ final class MainWindow implements LiveCaptureController.Host {
         updateStatus();
     }
 
-    private CompletableFuture<Void> analyse(Session s) {
-        return analysis.analyse(s, state -> {
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private CompletableFuture<Void> analyse(Session s, List<Path> files, long expectedPackets,
+                                            CompletableFuture<Boolean> loaded) {
+        return analysis.analyse(s, files, expectedPackets, loaded, state -> {
             analysisState = state;
             details.analysisState(state);
             updateStatus();
