@@ -22,7 +22,7 @@ public final class TcpRetransmissionRule implements Rule {
     /** Per point: retransmissions, fast retransmissions, segments missing before, duplicate ACKs, streams with a retransmission. */
     private final FirstSeen<String, long[]> byPoint = new FirstSeen<>();
     private final EvidenceSample evidence = new EvidenceSample(8);
-    private final TcpAnalysis analysis = new TcpAnalysis();
+    private final TcpAnalysis analysis = new TcpAnalysis(200_000, false);
     private final TcpFacts facts = new TcpFacts();
     private final NameIds points = new NameIds();
     private String lastPoint;

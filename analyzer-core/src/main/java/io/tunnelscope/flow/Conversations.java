@@ -17,8 +17,9 @@ import java.util.List;
  * ({@link io.tunnelscope.decode.IpReassembler}), so a tunnel the underlay split counts inside once.
  *
  * <p>A conversation's A is the source of its first packet. Nothing is allocated per packet except
- * for a conversation or endpoint seen for the first time; at most {@code maxConversations} are
- * kept (packets of further ones are counted, {@link #untrackedPackets()}). Not thread-safe.
+ * for a conversation seen for the first time; at most {@code maxConversations} are kept (packets
+ * of further ones are counted, {@link #untrackedPackets()}); the endpoints are summed from the
+ * conversations when asked for. Not thread-safe.
  */
 public final class Conversations {
     /** The outer (first) IP header of a packet: the only one of an untunnelled packet. */
@@ -181,14 +182,11 @@ public final class Conversations {
 
     private final int maxConversations;
     private final LongTupleMap<Conversation> byKey = new LongTupleMap<>(12);
-    private final LongTupleMap<Endpoint> endpointsByKey = new LongTupleMap<>(3);
     private final List<Conversation> conversations = new ArrayList<>();
-    private final List<Endpoint> endpoints = new ArrayList<>();
     private final long[] key = new long[12];
-    private final long[] endpointKey = new long[3];
     private long untracked;
 
-    /** Conversations kept at most (endpoints: twice as many). */
+    /** Conversations kept at most. */
     public Conversations(int maxConversations) {
         this.maxConversations = maxConversations;
     }
@@ -273,32 +271,6 @@ public final class Conversations {
         }
         c.firstNanos = Math.min(c.firstNanos, time);
         c.lastNanos = Math.max(c.lastNanos, time);
-        Endpoint source = endpoint(point, level, view, ip, true, srcHigh, srcLow);
-        Endpoint destination = endpoint(point, level, view, ip, false, dstHigh, dstLow);
-        if (source != null) {
-            source.packetsSent++;
-            source.bytesSent += bytes;
-        }
-        if (destination != null) {
-            destination.packetsReceived++;
-            destination.bytesReceived += bytes;
-        }
-    }
-
-    private Endpoint endpoint(int point, int level, PacketView view, int ip, boolean source, long high, long low) {
-        endpointKey[0] = (long) point << 8 | level;
-        endpointKey[1] = high;
-        endpointKey[2] = low;
-        Endpoint e = endpointsByKey.get(endpointKey);
-        if (e == null) {
-            if (endpoints.size() >= 2L * maxConversations) {
-                return null;
-            }
-            e = new Endpoint(point, level, address(view, ip, source));
-            endpointsByKey.put(endpointKey, e);
-            endpoints.add(e);
-        }
-        return e;
     }
 
     private static String address(PacketView view, int ip, boolean source) {
@@ -316,8 +288,26 @@ public final class Conversations {
         return Collections.unmodifiableList(conversations);
     }
 
-    /** The endpoints in the order they were first seen. */
+    /**
+     * The endpoints, in the order their conversations were first seen: what each address sent and
+     * received at a point and level, summed over its conversations (so over every tunnel).
+     */
     public List<Endpoint> endpoints() {
-        return Collections.unmodifiableList(endpoints);
+        java.util.Map<String, Endpoint> byKey = new java.util.LinkedHashMap<>();
+        for (Conversation c : conversations) {
+            Endpoint a = byKey.computeIfAbsent(c.point + "/" + c.level + "/" + c.addressA,
+                    k -> new Endpoint(c.point, c.level, c.addressA));
+            Endpoint b = byKey.computeIfAbsent(c.point + "/" + c.level + "/" + c.addressB,
+                    k -> new Endpoint(c.point, c.level, c.addressB));
+            a.packetsSent += c.packetsAtoB;
+            a.bytesSent += c.bytesAtoB;
+            a.packetsReceived += c.packetsBtoA;
+            a.bytesReceived += c.bytesBtoA;
+            b.packetsSent += c.packetsBtoA;
+            b.bytesSent += c.bytesBtoA;
+            b.packetsReceived += c.packetsAtoB;
+            b.bytesReceived += c.bytesAtoB;
+        }
+        return List.copyOf(byKey.values());
     }
 }

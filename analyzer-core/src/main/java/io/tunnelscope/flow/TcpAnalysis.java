@@ -111,26 +111,31 @@ public final class TcpAnalysis {
         int lastSegmentFlags;
         int duplicateAcks;
         long lastNonDuplicateAck;
-        /** Unacknowledged segments, oldest first. */
+        /** Unacknowledged segments, oldest first: per segment its sequence numbers (seq, next), frame and time. */
         int unacked;
-        int[] unackedSeq = new int[4];
-        int[] unackedNext = new int[4];
-        long[] unackedFrame = new long[4];
-        long[] unackedTime = new long[4];
+        long[] segments = new long[3 * 4];
 
         void addUnacked(int seq, int next, long frame, long time) {
-            if (unacked == unackedSeq.length) {
-                int n = unacked * 2;
-                unackedSeq = Arrays.copyOf(unackedSeq, n);
-                unackedNext = Arrays.copyOf(unackedNext, n);
-                unackedFrame = Arrays.copyOf(unackedFrame, n);
-                unackedTime = Arrays.copyOf(unackedTime, n);
+            if (3 * unacked == segments.length) {
+                segments = Arrays.copyOf(segments, segments.length * 2);
             }
-            unackedSeq[unacked] = seq;
-            unackedNext[unacked] = next;
-            unackedFrame[unacked] = frame;
-            unackedTime[unacked] = time;
+            int at = 3 * unacked;
+            segments[at] = (long) seq << 32 | next & 0xFFFF_FFFFL;
+            segments[at + 1] = frame;
+            segments[at + 2] = time;
             unacked++;
+        }
+
+        int seq(int k) {
+            return (int) (segments[3 * k] >>> 32);
+        }
+
+        int next(int k) {
+            return (int) segments[3 * k];
+        }
+
+        void seq(int k, int seq) {
+            segments[3 * k] = (long) seq << 32 | segments[3 * k] & 0xFFFF_FFFFL;
         }
     }
 
@@ -147,17 +152,28 @@ public final class TcpAnalysis {
     }
 
     private final int maxConversations;
+    private final boolean roundTrips;
     private final LongTupleMap<Conversation> conversations = new LongTupleMap<>(6);
     private final long[] key = new long[6];
     private int streams;
     private long untracked;
 
-    /** An analysis that tracks up to {@code maxConversations} connections. */
+    /** An analysis that tracks up to {@code maxConversations} connections, with round-trip times. */
     public TcpAnalysis(int maxConversations) {
-        this.maxConversations = maxConversations;
+        this(maxConversations, true);
     }
 
-    /** An analysis that tracks up to 200,000 connections. */
+    /**
+     * An analysis that tracks up to {@code maxConversations} connections; without
+     * {@code roundTrips} it keeps no unacknowledged segments (the flags need none), so
+     * {@link TcpFacts#ackRttNanos()} and {@link TcpFacts#ackedFrame()} stay -1 and it costs less.
+     */
+    public TcpAnalysis(int maxConversations, boolean roundTrips) {
+        this.maxConversations = maxConversations;
+        this.roundTrips = roundTrips;
+    }
+
+    /** An analysis that tracks up to 200,000 connections, with round-trip times. */
     public TcpAnalysis() {
         this(200_000);
     }
@@ -242,7 +258,7 @@ public final class TcpAnalysis {
             c.firstRttNanos = timeNanos - c.lastSynTime;
         }
         int analysis = reused | sequenceAnalysis(c, fwd, rev, frame, timeNanos, seq, ack, segmentLength, flags,
-                window, facts);
+                window, roundTrips, facts);
         long relativeAck = (flags & TcpHeader.ACK) != 0 && rev.baseSet ? (ack - rev.baseSeq) & 0xFFFF_FFFFL : -1;
         long scaled = (flags & TcpHeader.SYN) != 0 || fwd.windowScale < 0 ? window : (long) window << fwd.windowScale;
         facts.set(analysis, c.stream, segmentLength, (seq - fwd.baseSeq) & 0xFFFF_FFFFL, relativeAck, scaled);
@@ -329,7 +345,8 @@ public final class TcpAnalysis {
 
     /** Wireshark's {@code tcp_analyze_sequence_number}, step by step; returns the flags. */
     private static int sequenceAnalysis(Conversation c, Direction fwd, Direction rev, long frame, long now, int seq,
-                                        int ack, int seglen, int flags, int window, TcpFacts facts) {
+                                        int ack, int seglen, int flags, int window, boolean roundTrips,
+                                        TcpFacts facts) {
         boolean syn = (flags & TcpHeader.SYN) != 0;
         boolean fin = (flags & TcpHeader.FIN) != 0;
         boolean rst = (flags & TcpHeader.RST) != 0;
@@ -409,7 +426,7 @@ public final class TcpAnalysis {
             if (syn || fin) {
                 nextSeq++;
             }
-            if (fwd.unacked < MAX_UNACKED) {
+            if (roundTrips && fwd.unacked < MAX_UNACKED) {
                 fwd.addUnacked(seq, nextSeq, frame, now);
             }
         }
@@ -426,7 +443,9 @@ public final class TcpAnalysis {
         fwd.lastAck = ack;
         fwd.lastAckTime = now;
         fwd.lastSegmentFlags = a;
-        acknowledge(rev, ack, now, facts);
+        if (roundTrips) {
+            acknowledge(rev, ack, now, facts);
+        }
         return a;
     }
 
@@ -437,30 +456,23 @@ public final class TcpAnalysis {
     private static void acknowledge(Direction rev, int ack, long now, TcpFacts facts) {
         int kept = rev.unacked;
         for (int i = rev.unacked - 1; i >= 0; i--) {
-            int next = rev.unackedNext[i];
+            int next = rev.next(i);
             if (ack == next) {
-                long rtt = now - rev.unackedTime[i];
-                facts.acked(rev.unackedFrame[i], rtt > 0 ? rtt : -1);
-            } else if (after(ack, rev.unackedSeq[i]) && !after(ack, next)) {
-                rev.unackedSeq[i] = ack;
+                long rtt = now - rev.segments[3 * i + 2];
+                facts.acked(rev.segments[3 * i + 1], rtt > 0 ? rtt : -1);
+            } else if (after(ack, rev.seq(i)) && !after(ack, next)) {
+                rev.seq(i, ack);
                 continue;
             } else if (after(next, ack)) {
                 continue;
             }
-            remove(rev, i, kept);
+            int tail = kept - i - 1;
+            if (tail > 0) {
+                System.arraycopy(rev.segments, 3 * (i + 1), rev.segments, 3 * i, 3 * tail);
+            }
             kept--;
         }
         rev.unacked = kept;
-    }
-
-    private static void remove(Direction d, int i, int size) {
-        int tail = size - i - 1;
-        if (tail > 0) {
-            System.arraycopy(d.unackedSeq, i + 1, d.unackedSeq, i, tail);
-            System.arraycopy(d.unackedNext, i + 1, d.unackedNext, i, tail);
-            System.arraycopy(d.unackedFrame, i + 1, d.unackedFrame, i, tail);
-            System.arraycopy(d.unackedTime, i + 1, d.unackedTime, i, tail);
-        }
     }
 
     /** Appends Wireshark's Info-column labels of the flags, e.g. {@code [TCP Retransmission]}. */
