@@ -63,10 +63,14 @@ printf '%-4s %-8s %-12s %-12s %-12s %-12s %-9s %-11s %-11s\n' run load report_s 
 for r in $(seq "$runs"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
   /usr/bin/time -f '%e %M' -o "$out" "$root/tunnelscope" report --no-progress "$input" > /dev/null 2>&1 || true
-  read -r report_s report_rss < "$out"
+  read -r report_s report_rss < "$out" || true
   timings=$(/usr/bin/time -f '%e %M' -o "$out" "$root/tunnelscope" gui --snapshot "$png" --timings "$input" 2>&1 \
       | grep 'rows shown after' || true)
-  read -r viewer_s viewer_rss < "$out"
+  read -r viewer_s viewer_rss < "$out" || true
+  if [ -z "$timings" ]; then
+    echo "run $r: the viewer printed no timings (see: $root/tunnelscope gui --snapshot OUT.png --timings $input)" >&2
+    continue
+  fi
   rows_ms=$(sed -E 's/.*rows shown after ([0-9]+) ms.*/\1/' <<< "$timings")
   analysed_ms=$(sed -E 's/.*analysis done after ([0-9]+) ms.*/\1/' <<< "$timings")
   rows_s=$(awk -v m="$rows_ms" 'BEGIN { printf "%.2f", m / 1000 }')
