@@ -1,6 +1,5 @@
 package io.tunnelscope.gui;
 
-import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.flow.Conversations;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,24 +56,26 @@ final class ConversationsTab implements ViewerTab {
         tab.setClosable(false);
         conversations.setId("conversationsTable");
         endpoints.setId("endpointsTable");
+        conversations.getStyleClass().add("dense-table");
+        endpoints.getStyleClass().add("dense-table");
         pointChoice.setId("conversationPoint");
         applyAsFilter.setId("applyConversationFilter");
         pointChoice.setOnAction(e -> fill());
-        column(conversations, "Point", 130, r -> r.point());
-        column(conversations, "Level", 52, r -> r.conversation().level() == Conversations.INNER ? "inner" : "outer");
-        column(conversations, "Tunnel", 240, r -> tunnel(r.conversation()));
-        column(conversations, "Address A", 130, r -> r.conversation().addressA());
-        column(conversations, "Address B", 130, r -> r.conversation().addressB());
-        number(conversations, "Packets", 70, r -> r.conversation().packets());
-        number(conversations, "Bytes", 85, r -> r.conversation().bytes());
-        number(conversations, "Packets A→B", 85, r -> r.conversation().packetsAtoB());
-        number(conversations, "Bytes A→B", 85, r -> r.conversation().bytesAtoB());
-        number(conversations, "Packets B→A", 85, r -> r.conversation().packetsBtoA());
-        number(conversations, "Bytes B→A", 85, r -> r.conversation().bytesBtoA());
-        column(conversations, "Rel start", 85, r -> seconds(r.conversation().firstNanos() - session.firstTimestamp()));
-        column(conversations, "Duration", 75, r -> seconds(r.conversation().durationNanos()));
-        column(conversations, "Bits/s A→B", 90, r -> rate(r.conversation().bitsPerSecondAtoB()));
-        column(conversations, "Bits/s B→A", 90, r -> rate(r.conversation().bitsPerSecondBtoA()));
+        column(conversations, "Point", 140, r -> r.point());
+        column(conversations, "Level", 50, r -> r.conversation().level() == Conversations.INNER ? "inner" : "outer");
+        column(conversations, "Tunnel", 264, r -> tunnel(r.conversation()));
+        column(conversations, "Address A", 112, r -> r.conversation().addressA());
+        column(conversations, "Address B", 112, r -> r.conversation().addressB());
+        number(conversations, "Packets", 62, r -> r.conversation().packets());
+        number(conversations, "Bytes", 70, r -> r.conversation().bytes());
+        number(conversations, "Pkts →", 62, r -> r.conversation().packetsAtoB());
+        number(conversations, "Bytes →", 72, r -> r.conversation().bytesAtoB());
+        number(conversations, "Pkts ←", 62, r -> r.conversation().packetsBtoA());
+        number(conversations, "Bytes ←", 72, r -> r.conversation().bytesBtoA());
+        column(conversations, "Start", 56, r -> seconds(r.conversation().firstNanos() - session.firstTimestamp()));
+        column(conversations, "Duration", 68, r -> seconds(r.conversation().durationNanos()));
+        column(conversations, "bit/s →", 84, r -> rate(r.conversation().bitsPerSecondAtoB()));
+        column(conversations, "bit/s ←", 84, r -> rate(r.conversation().bitsPerSecondBtoA()));
         conversations.setPlaceholder(new Label("No IP conversations"));
         conversations.setRowFactory(tv -> {
             TableRow<Row> row = new TableRow<>();
@@ -92,19 +93,19 @@ final class ConversationsTab implements ViewerTab {
         applyAsFilter.disableProperty().bind(conversations.getSelectionModel().selectedItemProperty().isNull());
         applyAsFilter.setOnAction(e -> applyRow(conversations.getSelectionModel().getSelectedItem()));
 
-        endpointColumn("Point", 130, r -> r.point());
-        endpointColumn("Level", 52, r -> r.endpoint().level() == Conversations.INNER ? "inner" : "outer");
+        endpointColumn("Point", 150, r -> r.point());
+        endpointColumn("Level", 50, r -> r.endpoint().level() == Conversations.INNER ? "inner" : "outer");
         endpointColumn("Address", 160, r -> r.endpoint().address());
         endpointNumber("Packets", 80, r -> r.endpoint().packets());
         endpointNumber("Bytes", 90, r -> r.endpoint().bytes());
-        endpointNumber("Tx packets", 80, r -> r.endpoint().packetsSent());
+        endpointNumber("Tx pkts", 70, r -> r.endpoint().packetsSent());
         endpointNumber("Tx bytes", 90, r -> r.endpoint().bytesSent());
-        endpointNumber("Rx packets", 80, r -> r.endpoint().packetsReceived());
+        endpointNumber("Rx pkts", 70, r -> r.endpoint().packetsReceived());
         endpointNumber("Rx bytes", 90, r -> r.endpoint().bytesReceived());
         endpoints.setPlaceholder(new Label("No IP endpoints"));
 
         HBox bar = new HBox(8, new Label("Capture point:"), pointChoice, applyAsFilter,
-                new Label("(double-click a conversation to filter on it)"));
+                new Label("→ from A to B, ← from B to A; double-click a conversation to filter on it"));
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6));
         Label endpointsTitle = new Label("Endpoints");
@@ -140,13 +141,13 @@ final class ConversationsTab implements ViewerTab {
         number(endpoints, title, width, f);
     }
 
-    /** "VXLAN 1  192.168.1.1 ↔ 192.168.1.2", or "" at the outer level. */
+    /** "VXLAN 1 192.168.1.1 ↔ 192.168.1.2", or "" at the outer level. */
     static String tunnel(Conversations.Conversation c) {
         if (c.level() != Conversations.INNER) {
             return "";
         }
         String name = RowFormatter.encapName(c.encapsulation());
-        return name + (c.vni() >= 0 ? " " + c.vni() : "") + "  " + c.tunnelA() + " ↔ " + c.tunnelB();
+        return name + (c.vni() >= 0 ? " " + c.vni() : "") + " " + c.tunnelA() + " ↔ " + c.tunnelB();
     }
 
     /** Seconds with four decimals, as tshark's Duration column. */
@@ -214,10 +215,5 @@ final class ConversationsTab implements ViewerTab {
         }
         conversations.setItems(FXCollections.observableArrayList(rows));
         endpoints.setItems(FXCollections.observableArrayList(ends));
-    }
-
-    /** Encapsulation names the filter language takes ({@code vxlan}...), for tests and tooltips. */
-    static String encapsulationFilterName(int kind) {
-        return Encapsulation.name(kind);
     }
 }

@@ -128,7 +128,7 @@ class AnalysisTabsTest {
         List<ConversationsTab.Row> rows = List.copyOf(window.conversations().conversations.getItems());
         ConversationsTab.Row inner = rows.stream().filter(r -> r.conversation().level() == Conversations.INNER)
                 .findFirst().orElseThrow();
-        assertEquals("VXLAN 1  172.16.112.133 ↔ 172.16.112.130", ConversationsTab.tunnel(inner.conversation()));
+        assertEquals("VXLAN 1 172.16.112.133 ↔ 172.16.112.130", ConversationsTab.tunnel(inner.conversation()));
         long outerPackets = rows.stream().filter(r -> r.conversation().level() == Conversations.OUTER
                 && r.conversation().addressA().startsWith("172.16.112.13")).mapToLong(r -> r.conversation().packets())
                 .sum();
