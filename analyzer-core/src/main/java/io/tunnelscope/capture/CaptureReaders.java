@@ -41,43 +41,18 @@ public final class CaptureReaders {
      * {@link #open(Path)}.
      */
     public static CaptureReader openBuffered(Path path) throws IOException {
-        String name = path.toString();
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-        ByteInput in = null;
-        boolean opened = false;
-        try {
-            if (channel.size() == 0) {
-                throw new CaptureFormatException(name, 0, "empty file");
-            }
-            InputStream stream = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-            stream.mark(2);
-            int first = stream.read();
-            int second = stream.read();
-            stream.reset();
-            if (first == 0x1F && second == 0x8B) {
-                try {
-                    stream = new GZIPInputStream(stream, 1 << 16);
-                } catch (java.io.EOFException | java.util.zip.ZipException e) {
-                    throw new CaptureFormatException(name, 0, "corrupt gzip header");
-                }
-            }
-            in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
-            CaptureReader reader = open(name, in);
-            opened = true;
-            return reader;
-        } finally {
-            if (!opened) {
-                if (in != null) {
-                    in.close();
-                }
-                channel.close();
-            }
-        }
+        return open(path, BUFFERED);
     }
 
-    /** As {@link #open(Path)}, mapping uncompressed files in windows of {@code window} bytes. */
+    /** The window size that means: read through a buffer, do not map. */
+    private static final int BUFFERED = 0;
+
+    /**
+     * As {@link #open(Path)}, mapping uncompressed files in windows of {@code window} bytes (or
+     * reading them through a buffer when {@code window} is {@link #BUFFERED}).
+     */
     static CaptureReader open(Path path, int window) throws IOException {
-        if (window < 4096) {
+        if (window != BUFFERED && window < 4096) {
             throw new IllegalArgumentException("window " + window + " below 4096 bytes");
         }
         String name = path.toString();
@@ -101,6 +76,9 @@ public final class CaptureReaders {
                     throw new CaptureFormatException(name, 0, "corrupt gzip header");
                 }
                 in = new ByteInput.Streamed(name, stream, MAX_BLOCK);
+            } else if (window == BUFFERED) {
+                in = new ByteInput.Streamed(name, new BufferedInputStream(Channels.newInputStream(channel), 1 << 16),
+                        MAX_BLOCK);
             } else {
                 in = new ByteInput.Mapped(channel, window);
             }
