@@ -27,6 +27,10 @@ public final class Launcher {
             return;
         }
         boolean snapshot = Arrays.asList(args).contains("--snapshot");
+        if (snapshot && System.getProperty("tunnelscope.gui.noPrefs") == null) {
+            // A snapshot is not the user opening captures: nothing goes into Open recent.
+            System.setProperty("tunnelscope.gui.noPrefs", "true");
+        }
         String display = System.getenv("DISPLAY");
         if (snapshot && (display == null || display.isBlank() || Boolean.getBoolean("tunnelscope.headless"))
                 || Boolean.getBoolean("tunnelscope.headless")) {
