@@ -1,10 +1,13 @@
 package io.tunnelscope.cli;
 
 import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.PacketLineFormatter;
 import io.tunnelscope.escape.Escape;
 import io.tunnelscope.filter.Filter;
 import io.tunnelscope.filter.FilterSyntaxException;
+import io.tunnelscope.flow.TcpAnalysis;
+import io.tunnelscope.flow.TcpFacts;
 import io.tunnelscope.state.AddressNames;
 import java.io.PrintStream;
 import java.time.ZoneId;
@@ -125,13 +128,14 @@ final class DecodeCommand {
         return allRead && inputProblems.isEmpty() ? Main.EXIT_OK : Main.EXIT_INPUT;
     }
 
-    /** tcpdump-like lines (one formatter per decoding thread). */
+    /** tcpdump-like lines (one formatter per decoding thread), with what the frame analysis adds. */
     private static DecodePipeline.PacketFormat textLines(ZoneId zone, boolean nanos) {
         PacketLineFormatter formatter = new PacketLineFormatter(zone, nanos);
         StringBuilder text = new StringBuilder(256);
-        return (file, interfaces, record, stack, out) -> {
+        return (file, interfaces, record, stack, tcp, reassembled, out) -> {
             text.setLength(0);
             formatter.format(record.timestampNanos(), stack, text);
+            appendAnalysis(tcp, reassembled, text);
             out.appendUtf8(text).append((byte) '\n');
         };
     }
@@ -139,10 +143,48 @@ final class DecodeCommand {
     /** JSON Lines (one writer per decoding thread). */
     private static DecodePipeline.PacketFormat jsonLines(boolean includePayload) {
         DecodeJsonWriter writer = new DecodeJsonWriter(includePayload);
-        return (file, interfaces, record, stack, out) -> {
-            writer.appendPacket(file, interfaces, record, stack, out);
+        return (file, interfaces, record, stack, tcp, reassembled, out) -> {
+            writer.appendPacket(file, interfaces, record, stack, tcp, reassembled, out);
             out.append((byte) '\n');
         };
+    }
+
+    /**
+     * Appends what the frame analysis adds to a line: the TCP analysis as Wireshark labels it
+     * ({@code [TCP Retransmission]}), the ACK's RTT, and the frames a reassembled datagram came
+     * from ({@code reassembled}: the reassembler that completed it in this frame, or null).
+     */
+    static void appendAnalysis(TcpFacts tcp, IpReassembler reassembled, StringBuilder line) {
+        if (tcp.flags() != 0) {
+            line.append(' ');
+            TcpAnalysis.appendLabels(tcp.flags(), tcp.duplicateAckNumber(), line);
+        }
+        if (tcp.ackRttNanos() > 0) {
+            line.append(" [ack rtt ");
+            appendMicros(tcp.ackRttNanos(), line);
+            line.append(" for frame ").append(tcp.ackedFrame()).append(']');
+        }
+        int fragments = reassembled == null ? 0 : reassembled.lastFragmentCount();
+        if (fragments > 0) {
+            line.append(" [reassembled from frames");
+            for (int k = 0; k < fragments; k++) {
+                line.append(k == 0 ? " " : ", ").append(reassembled.lastFragmentFrame(k));
+            }
+            line.append(']');
+        }
+    }
+
+    /** Microseconds with three decimals ({@code 312.021 µs}) or milliseconds from 10 ms on. */
+    private static void appendMicros(long nanos, StringBuilder out) {
+        if (nanos >= 10_000_000L) {
+            out.append(nanos / 1_000_000L).append('.');
+            long fraction = nanos / 1000 % 1000;
+            out.append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction).append(" ms");
+        } else {
+            out.append(nanos / 1000).append('.');
+            long fraction = nanos % 1000;
+            out.append(fraction < 100 ? fraction < 10 ? "00" : "0" : "").append(fraction).append(" µs");
+        }
     }
 
     private void help() {
@@ -152,10 +194,15 @@ final class DecodeCommand {
         help.printHelp(writer, 100, "tunnelscope decode [options] FILE|DIR...",
                 "Decodes pcap/pcapng captures (also .gz), unwrapping VXLAN (8472, 4789), flannel UDP "
                         + "(8285), Geneve, IP-in-IP and GRE without being told.\n\n",
-                options(), 2, 2, "\nFilter fields: outer.|inner.{src,dst,addr,sport,dport,port,proto,ttl}, "
-                        + "src, dst, encap, vni, frame.len, status, point, icmp.type; with names (--k8s, a collected "
-                        + "directory) pod, service, node, namespace; operators == != < <= > >= "
-                        + "in (CIDR or {set}) && || ! ( ).\nExit status: 0 all read, 2 bad usage or an input not fully read.");
+                options(), 2, 2, "\nIP fragments are reassembled per capture point (the frame that completes a "
+                        + "datagram shows all of it) and TCP is analysed per capture point as Wireshark does "
+                        + "([TCP Retransmission], [TCP Dup ACK #2], ... at the end of the line; JSON: key tcp).\n"
+                        + "Filter fields: outer.|inner.{src,dst,addr,sport,dport,port,proto,ttl}, "
+                        + "src, dst, encap, vni, status, point, and Wireshark's names (frame.len, ip.src, ip.flags.df, "
+                        + "udp.port, tcp.flags.syn, tcp.analysis.retransmission, tcp.analysis.ack_rtt, icmp.type, "
+                        + "vxlan.vni, eth.addr, ...); with names (--k8s, a collected directory) pod, service, node, namespace; "
+                        + "operators == != < <= > >= in (CIDR or {set}) && || ! ( ).\n"
+                        + "Exit status: 0 all read, 2 bad usage or an input not fully read.");
         writer.flush();
     }
 }

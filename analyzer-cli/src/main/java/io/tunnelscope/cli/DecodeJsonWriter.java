@@ -12,8 +12,11 @@ import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.proto.sll.LinuxSll2Header;
 import io.tunnelscope.proto.sll.LinuxSllHeader;
+import io.tunnelscope.flow.TcpAnalysis;
+import io.tunnelscope.flow.TcpFacts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +27,7 @@ import java.util.List;
 /**
  * {@code decode --json}: JSON Lines, one object per packet. The keys are a contract that CI users
  * and later features rely on: file, frame, tsNanos, linkType, iface, direction, wireLen, capLen,
- * encap, vni, outer, inner, status, notes. Packet payload is never written unless asked for
+ * encap, vni, outer, inner, status, notes, tcp, reassembledFrom. Packet payload is never written unless asked for
  * ({@code --include-payload}: key {@code payload}, the hex of the innermost transport payload,
  * at most {@link #MAX_PAYLOAD} bytes).
  *
@@ -111,9 +114,9 @@ final class DecodeJsonWriter {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Writes the packet's object (buffered until {@link #flush}, or 64 KiB). */
+    /** Writes the packet's object without frame analysis (keys {@code tcp} and {@code reassembledFrom} null). */
     void packet(Path file, CaptureReader reader, PacketRecord record, LayerStack stack) {
-        appendPacket(file, reader.interfaces(), record, stack, buffer);
+        appendPacket(file, reader.interfaces(), record, stack, null, null, buffer);
         afterObject();
     }
 
@@ -162,7 +165,7 @@ final class DecodeJsonWriter {
      * interfaces as of this packet; {@code file} may be null (key {@code file} is then null).
      */
     void appendPacket(Path file, List<CaptureInterface> interfaces, PacketRecord record, LayerStack stack,
-                      LineBuffer json) {
+                      TcpFacts tcp, IpReassembler reassembled, LineBuffer json) {
         view.wrap(stack);
         json.append((byte) '{');
         json.append(FIRST_FILE).append(fileJson(file));
@@ -199,12 +202,67 @@ final class DecodeJsonWriter {
             json.append(noteJson(stack.note(n), stack.noteArgument(n)));
         }
         json.append((byte) ']');
+        appendAnalysis(tcp, reassembled, json);
         if (includePayload) {
             json.append(NEXT_PAYLOAD);
             appendPayload(stack, json);
         }
         json.append((byte) '}');
     }
+
+    /**
+     * {@code tcp}: the TCP analysis ({@code stream}, {@code analysis}: Wireshark's
+     * {@code tcp.analysis.*} names without the prefix, {@code ackRttNanos}, {@code ackedFrame}) or
+     * null without an analysed TCP segment; {@code reassembledFrom}: the frames of the datagram
+     * this frame completed (it is shown whole), or null.
+     */
+    private static void appendAnalysis(TcpFacts tcp, IpReassembler reassembled, LineBuffer json) {
+        json.append(NEXT_TCP);
+        if (tcp == null || !tcp.isTcp()) {
+            json.append(NULL);
+        } else {
+            json.append(FIRST_STREAM).append(tcp.stream()).append(NEXT_ANALYSIS).append((byte) '[');
+            boolean first = true;
+            for (int k = 0; k < TCP_FLAG_JSON.length; k++) {
+                if (tcp.has(TcpAnalysis.FLAGS.get(k).bit())) {
+                    if (!first) {
+                        json.append((byte) ',');
+                    }
+                    json.append(TCP_FLAG_JSON[k]);
+                    first = false;
+                }
+            }
+            json.append((byte) ']').append(NEXT_ACK_RTT);
+            appendOptional(json, tcp.ackRttNanos() > 0 ? tcp.ackRttNanos() : -1);
+            json.append(NEXT_ACKED_FRAME);
+            appendOptional(json, tcp.ackRttNanos() > 0 ? tcp.ackedFrame() : -1);
+            json.append((byte) '}');
+        }
+        json.append(NEXT_REASSEMBLED_FROM);
+        int fragments = reassembled == null ? 0 : reassembled.lastFragmentCount();
+        if (fragments == 0) {
+            json.append(NULL);
+        } else {
+            json.append((byte) '[');
+            for (int k = 0; k < fragments; k++) {
+                if (k > 0) {
+                    json.append((byte) ',');
+                }
+                json.append(reassembled.lastFragmentFrame(k));
+            }
+            json.append((byte) ']');
+        }
+    }
+
+    private static final byte[] NEXT_TCP = ascii(",\"tcp\":");
+    private static final byte[] FIRST_STREAM = ascii("{\"stream\":");
+    private static final byte[] NEXT_ANALYSIS = ascii(",\"analysis\":");
+    private static final byte[] NEXT_ACK_RTT = ascii(",\"ackRttNanos\":");
+    private static final byte[] NEXT_ACKED_FRAME = ascii(",\"ackedFrame\":");
+    private static final byte[] NEXT_REASSEMBLED_FROM = ascii(",\"reassembledFrom\":");
+    /** The flags' names without {@code tcp.analysis.}, in {@link TcpAnalysis#FLAGS} order, as JSON strings. */
+    private static final byte[][] TCP_FLAG_JSON = TcpAnalysis.FLAGS.stream()
+            .map(f -> jsonBytes(f.field().substring("tcp.analysis.".length()))).toArray(byte[][]::new);
 
     private static void appendOptional(LineBuffer json, long value) {
         if (value < 0) {

@@ -9,10 +9,16 @@ import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.PointNames;
 import io.tunnelscope.escape.Escape;
+import io.tunnelscope.collect.LongObjectMap;
+import io.tunnelscope.collect.NameIds;
 import io.tunnelscope.filter.Filter;
+import io.tunnelscope.filter.FilterInput;
 import io.tunnelscope.filter.PacketFilter;
+import io.tunnelscope.flow.FrameAnalysis;
+import io.tunnelscope.flow.TcpFacts;
 import io.tunnelscope.state.AddressNames;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,6 +37,12 @@ import java.util.function.Supplier;
  * the output is the same as one thread's. Nothing is allocated per packet: batches, their byte
  * arenas and output buffers go round a fixed pool.
  *
+ * <p>What depends on the packets before a packet is worked out on the reading thread, in each
+ * capture point's order ({@link FrameAnalysis}): the TCP analysis, kept with the packet in its
+ * batch, and IP reassembly. A frame that completes a datagram is shown as the whole datagram: the
+ * reading thread, which holds it, filters and formats that frame itself; the decoding threads
+ * cut the other fragments to their fragment data as the reassembler does.
+ *
  * <p>What the calling thread writes on the error stream comes in the order one thread would
  * write it: a broken file's {@code file: offset N: what is wrong} after every line of the
  * packets before it, then how many packets of undecodable link types the file had. With a
@@ -40,8 +52,13 @@ import java.util.function.Supplier;
 final class DecodePipeline {
     /** Formats one packet: appends its line, terminator included, to {@code out}. */
     interface PacketFormat {
+        /**
+         * @param tcp         the packet's TCP analysis
+         * @param reassembled the reassembler that completed a datagram in this frame ({@code stack}
+         *                    is then the datagram), or null
+         */
         void append(Path file, List<CaptureInterface> interfaces, PacketRecord record, LayerStack stack,
-                    LineBuffer out);
+                    TcpFacts tcp, IpReassembler reassembled, LineBuffer out);
     }
 
     /** Packets per batch: enough to make handing a batch over cheap, few enough to start at once. */
@@ -134,6 +151,10 @@ final class DecodePipeline {
     private void read(List<CaptureInputs.Input> inputs, BlockingQueue<Batch> free, BlockingQueue<Batch> ordered,
                       BlockingQueue<Batch> work) {
         PacketRecord record = new PacketRecord();
+        PacketDecoder decoder = new PacketDecoder(tables);
+        PacketFilter filter = Filter.compile(filterExpression, names);
+        PacketFormat format = formats.get();
+        FilterInput filterInput = new FilterInput();
         RuntimeException failure = null;
         try {
             try {
@@ -150,6 +171,8 @@ final class DecodePipeline {
                         batch.stem = stem;
                         List<CaptureInterface> interfaces = List.copyOf(reader.interfaces());
                         batch.interfaces = interfaces;
+                        FrameAnalysis analysis = new FrameAnalysis(tables);
+                        FilePoints points = new FilePoints(stem);
                         while (!stop && reader.next(record)) {
                             if (reader.interfaces().size() != interfaces.size() && batch.count > 0) {
                                 submit(batch, ordered, work);
@@ -163,7 +186,21 @@ final class DecodePipeline {
                                 submit(batch, ordered, work);
                                 batch = free.take().start(file, input.name(), stem, interfaces, false);
                             }
-                            batch.add(record);
+                            int n = batch.add(record);
+                            LayerStack decoded = decoder.decode(record);
+                            int point = points.id(reader, record, decoded);
+                            PacketView view = analysis.analyze(point, decoded, record.frameNumber(),
+                                    record.timestampNanos());
+                            batch.tcp[n].copyFrom(analysis.tcp());
+                            if (analysis.reassembler().lastFragmentCount() > 0) {
+                                // The datagram is the reassembler's: shown from here, or not at all.
+                                boolean shown = filter.matchesAll() || filter.matches(view, filterInput.frame(
+                                        record.frameNumber(), record.timestampNanos(), record.originalLength(),
+                                        record.capturedLength()).point(points.name(point)).tcp(analysis.tcp())
+                                        .reassembled(analysis.reassembler()));
+                                batch.preformat(n, shown ? format : null, reader.interfaces(), record, view.stack(),
+                                        analysis);
+                            }
                         }
                     } catch (CaptureFormatException e) {
                         batch.error = e.getMessage();
@@ -214,11 +251,12 @@ final class DecodePipeline {
         PacketFilter filter = Filter.compile(filterExpression, names);
         PacketFormat format = formats.get();
         PacketRecord record = new PacketRecord();
+        FilterInput filterInput = new FilterInput();
         try {
             for (Batch batch = work.take(); batch != NO_MORE_WORK; batch = work.take()) {
                 try {
                     if (!stop) {
-                        formatBatch(batch, decoder, view, filter, format, record);
+                        formatBatch(batch, decoder, view, filter, filterInput, format, record);
                     }
                 } catch (RuntimeException e) {
                     batch.failure = e;
@@ -232,16 +270,32 @@ final class DecodePipeline {
     }
 
     private static void formatBatch(Batch batch, PacketDecoder decoder, PacketView view, PacketFilter filter,
-                                    PacketFormat format, PacketRecord record) {
+                                    FilterInput filterInput, PacketFormat format, PacketRecord record) {
         LineBuffer lines = batch.out;
         for (int i = 0; i < batch.count; i++) {
-            batch.fill(i, record);
-            LayerStack stack = decoder.decode(record);
-            if (!filter.matchesAll() && !filter.matches(view.wrap(stack), record,
-                    PointNames.of(batch.stem, batch.interfaces, record.interfaceId(), stack))) {
+            int preformatted = batch.preformatted[i];
+            if (preformatted == Batch.NOT_SHOWN) {
                 continue;
             }
-            format.append(batch.file, batch.interfaces, record, stack, lines);
+            if (preformatted == Batch.SHOWN) {
+                lines.append(batch.pre, batch.preStart[i], batch.preEnd[i]);
+            } else {
+                batch.fill(i, record);
+                LayerStack stack = decoder.decode(record);
+                // A fragment shows its fragment data, as the reassembler left it on the reading thread.
+                int fragmented = IpReassembler.fragmentedIpLayer(view.wrap(stack));
+                if (fragmented >= 0) {
+                    IpReassembler.cutToFragment(stack, fragmented);
+                    view.wrap(stack);
+                }
+                if (!filter.matchesAll() && !filter.matches(view, filterInput.frame(record.frameNumber(),
+                        record.timestampNanos(), record.originalLength(), record.capturedLength())
+                        .point(PointNames.of(batch.stem, batch.interfaces, record.interfaceId(), stack))
+                        .tcp(batch.tcp[i]).reassembled(-1, 0, 0, false))) {
+                    continue;
+                }
+                format.append(batch.file, batch.interfaces, record, stack, batch.tcp[i], null, lines);
+            }
             batch.lineEnd[batch.lines] = lines.length();
             batch.linePacket[batch.lines] = i;
             batch.lines++;
@@ -357,6 +411,40 @@ final class DecodePipeline {
     }
 
     /**
+     * The capture points of one file as small numbers for the frame analysis: one for a file that
+     * is one point; otherwise named as {@link PointNames} names them, once per interface.
+     */
+    static final class FilePoints {
+        private final String stem;
+        private final NameIds ids = new NameIds();
+        private final LongObjectMap<Integer> byInterface = new LongObjectMap<>();
+        private final int whole;
+
+        FilePoints(String stem) {
+            this.stem = stem;
+            this.whole = ids.id(stem);
+        }
+
+        int id(CaptureReader reader, PacketRecord record, LayerStack stack) {
+            int ifIndex = PointNames.sll2IfIndex(stack);
+            if (ifIndex < 0 && reader.interfaces().size() <= 1) {
+                return whole;
+            }
+            long key = (long) record.interfaceId() << 32 | (ifIndex & 0xFFFF_FFFFL);
+            Integer id = byInterface.get(key);
+            if (id == null) {
+                id = ids.id(PointNames.of(stem, reader.interfaces(), record.interfaceId(), ifIndex));
+                byInterface.put(key, id);
+            }
+            return id;
+        }
+
+        String name(int id) {
+            return ids.name(id);
+        }
+    }
+
+    /**
      * Consecutive packets of one file, copied out of the reader's buffer, and their formatted
      * lines. Reused: {@link #start} empties it.
      */
@@ -390,6 +478,17 @@ final class DecodePipeline {
         final long[] nanos;
         final long[] frame;
         final long[] fileOffset;
+        /** Each packet's TCP analysis, from the reading thread. */
+        final TcpFacts[] tcp;
+        /** Per packet: {@link #NOT_PREFORMATTED}, {@link #SHOWN} (its line in {@link #pre}) or {@link #NOT_SHOWN}. */
+        static final byte NOT_PREFORMATTED = 0;
+        static final byte SHOWN = 1;
+        static final byte NOT_SHOWN = 2;
+        final byte[] preformatted;
+        /** Lines the reading thread formatted (frames that completed a datagram), and where each is. */
+        final LineBuffer pre = new LineBuffer(1 << 12);
+        final int[] preStart;
+        final int[] preEnd;
 
         final LineBuffer out = new LineBuffer(1 << 16);
         int lines;
@@ -412,6 +511,13 @@ final class DecodePipeline {
             fileOffset = new long[capacity];
             lineEnd = new int[capacity];
             linePacket = new int[capacity];
+            tcp = new TcpFacts[capacity];
+            for (int i = 0; i < capacity; i++) {
+                tcp[i] = new TcpFacts();
+            }
+            preformatted = new byte[capacity];
+            preStart = new int[capacity];
+            preEnd = new int[capacity];
         }
 
         Batch start(Path file, String name, String stem, List<CaptureInterface> interfaces, boolean fileStart) {
@@ -427,6 +533,7 @@ final class DecodePipeline {
             count = 0;
             arenaUsed = 0;
             out.clear();
+            pre.clear();
             lines = 0;
             synchronized (this) {
                 formatted = false;
@@ -439,7 +546,8 @@ final class DecodePipeline {
             return count == 0 || count < capacity && arenaUsed + record.capturedLength() <= arena.length;
         }
 
-        void add(PacketRecord record) {
+        /** Adds the record's packet; returns its index in this batch. */
+        int add(PacketRecord record) {
             int length = record.capturedLength();
             if (arenaUsed + length > arena.length) {
                 arena = java.util.Arrays.copyOf(arena, Math.max(ARENA_BYTES, arenaUsed + length));
@@ -457,6 +565,24 @@ final class DecodePipeline {
             nanos[n] = record.timestampNanos();
             frame[n] = record.frameNumber();
             fileOffset[n] = record.fileOffset();
+            preformatted[n] = NOT_PREFORMATTED;
+            return n;
+        }
+
+        /**
+         * Packet {@code n} completed a datagram: its line (when {@code format} is not null: it
+         * passed the filter) is formatted now, from {@code stack}, which only the reading thread holds.
+         */
+        void preformat(int n, PacketFormat format, List<CaptureInterface> readerInterfaces, PacketRecord record,
+                       LayerStack stack, FrameAnalysis analysis) {
+            if (format == null) {
+                preformatted[n] = NOT_SHOWN;
+                return;
+            }
+            preStart[n] = pre.length();
+            format.append(file, readerInterfaces, record, stack, analysis.tcp(), analysis.reassembler(), pre);
+            preEnd[n] = pre.length();
+            preformatted[n] = SHOWN;
         }
 
         /** Points {@code record} at packet {@code i} of this batch. */

@@ -76,6 +76,11 @@ final class LineBuffer {
         return appendUtf8(String.valueOf(c));
     }
 
+    /** Appends bytes {@code [from, to)} of another buffer. */
+    LineBuffer append(LineBuffer source, int from, int to) {
+        return append(source.bytes, from, to);
+    }
+
     /** Appends the bytes {@code [from, to)} of {@code source}. */
     LineBuffer append(byte[] source, int from, int to) {
         ensure(to - from);

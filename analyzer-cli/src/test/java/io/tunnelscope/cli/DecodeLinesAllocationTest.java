@@ -11,6 +11,7 @@ import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketLineFormatter;
+import io.tunnelscope.flow.TcpFacts;
 import io.tunnelscope.testing.RecordedSamples;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -94,6 +95,9 @@ class DecodeLinesAllocationTest {
         return allocated;
     }
 
+    /** No TCP analysis to add (the lines' own formatting is what is measured). */
+    private static final TcpFacts TCP = new TcpFacts();
+
     private static long format(List<Packet> packets, int from, int to, PacketDecoder decoder, PacketRecord record,
                                DecodePipeline.PacketFormat format, LineBuffer out) {
         long total = 0;
@@ -103,7 +107,7 @@ class DecodeLinesAllocationTest {
                     p.interfaceId(), p.frame(), 0);
             LayerStack stack = decoder.decode(record);
             out.clear();
-            format.append(p.file(), p.interfaces(), record, stack, out);
+            format.append(p.file(), p.interfaces(), record, stack, TCP, null, out);
             total += out.length();
         }
         return total;
@@ -116,14 +120,15 @@ class DecodeLinesAllocationTest {
         assertTrue(packets.size() > 500, "packets: " + packets.size());
         PacketLineFormatter formatter = new PacketLineFormatter(ZoneOffset.UTC, false);
         StringBuilder text = new StringBuilder(256);
-        DecodePipeline.PacketFormat textLines = (file, interfaces, record, stack, out) -> {
+        DecodePipeline.PacketFormat textLines = (file, interfaces, record, stack, tcp, reassembled, out) -> {
             text.setLength(0);
             formatter.format(record.timestampNanos(), stack, text);
+            DecodeCommand.appendAnalysis(tcp, reassembled, text);
             out.appendUtf8(text).append((byte) '\n');
         };
         DecodeJsonWriter writer = new DecodeJsonWriter(true);
-        DecodePipeline.PacketFormat jsonLines = (file, interfaces, record, stack, out) ->
-                writer.appendPacket(file, interfaces, record, stack, out);
+        DecodePipeline.PacketFormat jsonLines = (file, interfaces, record, stack, tcp, reassembled, out) ->
+                writer.appendPacket(file, interfaces, record, stack, tcp, reassembled, out);
         int extra = 5 * packets.size();
         for (String kind : List.of("text", "json")) {
             DecodePipeline.PacketFormat format = kind.equals("text") ? textLines : jsonLines;

@@ -17,8 +17,10 @@ import io.tunnelscope.decode.PacketLineFormatter;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.decode.PointNames;
 import io.tunnelscope.filter.Filter;
+import io.tunnelscope.filter.FilterInput;
 import io.tunnelscope.filter.PacketFilter;
 import io.tunnelscope.testing.RecordedSamples;
+import io.tunnelscope.flow.FrameAnalysis;
 import io.tunnelscope.state.AddressNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,9 +72,10 @@ class DecodePipelineTest {
         return () -> {
             PacketLineFormatter formatter = new PacketLineFormatter(ZoneOffset.UTC, true);
             StringBuilder line = new StringBuilder();
-            return (file, interfaces, record, stack, out) -> {
+            return (file, interfaces, record, stack, tcp, reassembled, out) -> {
                 line.setLength(0);
                 formatter.format(record.timestampNanos(), stack, line);
+                DecodeCommand.appendAnalysis(tcp, reassembled, line);
                 out.appendUtf8(line).append((byte) '\n');
             };
         };
@@ -81,8 +84,8 @@ class DecodePipelineTest {
     private static Supplier<DecodePipeline.PacketFormat> json() {
         return () -> {
             DecodeJsonWriter writer = new DecodeJsonWriter(true);
-            return (file, interfaces, record, stack, out) -> {
-                writer.appendPacket(file, interfaces, record, stack, out);
+            return (file, interfaces, record, stack, tcp, reassembled, out) -> {
+                writer.appendPacket(file, interfaces, record, stack, tcp, reassembled, out);
                 out.append((byte) '\n');
             };
         };
@@ -96,7 +99,10 @@ class DecodePipelineTest {
         return t.text();
     }
 
-    /** One thread, file after file, packet after packet: what the pipeline must write. */
+    /**
+     * One thread, file after file, packet after packet, each file's frames analysed in order (TCP
+     * analysis, reassembly): what the pipeline must write.
+     */
     private static String reference(List<Path> files, boolean json, String filter, long limit) throws IOException {
         Transcript t = new Transcript();
         PacketDecoder decoder = new PacketDecoder(TABLES);
@@ -116,18 +122,25 @@ class DecodePipelineTest {
             }
             java.util.TreeMap<Integer, Long> undecoded = new java.util.TreeMap<>();
             try (CaptureReader reader = CaptureReaders.open(file)) {
+                FrameAnalysis analysis = new FrameAnalysis(TABLES);
+                DecodePipeline.FilePoints points = new DecodePipeline.FilePoints(
+                        PointNames.stem(file.getFileName().toString()));
+                FilterInput input = new FilterInput();
                 while (printed < limit && reader.next(record)) {
-                    LayerStack stack = decoder.decode(record);
+                    LayerStack decoded = decoder.decode(record);
                     if (!LinkType.isSupported(record.linkType())) {
                         undecoded.merge(record.linkType(), 1L, Long::sum);
                     }
-                    String point = PointNames.of(PointNames.stem(file.getFileName().toString()), reader.interfaces(),
-                            record.interfaceId(), stack);
-                    if (!compiled.matches(view.wrap(stack), record, point)) {
+                    int point = points.id(reader, record, decoded);
+                    PacketView shown = analysis.analyze(point, decoded, record.frameNumber(), record.timestampNanos());
+                    if (!compiled.matches(shown, input.frame(record.frameNumber(), record.timestampNanos(),
+                            record.originalLength(), record.capturedLength()).point(points.name(point))
+                            .tcp(analysis.tcp()).reassembled(analysis.reassembler()))) {
                         continue;
                     }
                     lines.clear();
-                    format.append(file, reader.interfaces(), record, stack, lines);
+                    format.append(file, reader.interfaces(), record, shown.stack(), analysis.tcp(),
+                            analysis.reassembler().lastFragmentCount() > 0 ? analysis.reassembler() : null, lines);
                     String line = new String(bytes(lines), StandardCharsets.UTF_8);
                     if (json) {
                         t.out.print((first ? "" : "\n") + line.substring(0, line.length() - 1));
@@ -241,7 +254,8 @@ class DecodePipelineTest {
     @Test
     void aFailingFormatterIsThrownOnTheCallingThread() throws IOException {
         List<Path> files = allSamples().subList(0, 2);
-        Supplier<DecodePipeline.PacketFormat> failing = () -> (file, interfaces, record, stack, out) -> {
+        Supplier<DecodePipeline.PacketFormat> failing = () -> (file, interfaces, record, stack, tcp, reassembled,
+                out) -> {
             if (record.frameNumber() == 3) {
                 throw new IllegalStateException("formatter bug");
             }

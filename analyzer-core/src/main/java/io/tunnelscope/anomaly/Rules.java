@@ -17,7 +17,7 @@ public final class Rules {
                 new OuterFragmentationRule(), new OversizeForOverlayRule(), new MtuMismatchRule(),
                 new MssMismatchRule(), new PmtuBlackholeRule(), new BadChecksumRule(), new OffloadArtifactRule(),
                 new UnderlayLossRule(), new LostRule(), new CaptureLossRule(), new TruncatedCaptureRule(),
-                new UnknownVtepRule(vxlan), new VxlanMirrorRule(vxlan), new ConfiguredMtuRule(), new RpFilterRule(),
-                new BridgeNetfilterRule());
+                new UnknownVtepRule(vxlan), new VxlanMirrorRule(vxlan), new TcpRetransmissionRule(), new ConfiguredMtuRule(),
+                new RpFilterRule(), new BridgeNetfilterRule());
     }
 }

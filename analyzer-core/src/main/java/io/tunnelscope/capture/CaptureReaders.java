@@ -42,13 +42,34 @@ public final class CaptureReaders {
         return open(path, name, ByteInput.Mapped.DEFAULT_WINDOW);
     }
 
-    /** As {@link #open(Path)}, mapping uncompressed files in windows of {@code window} bytes. */
+    /**
+     * As {@link #open(Path)}, but reading the file through a buffer instead of mapping it: for a
+     * pass that allocates nothing while it reads a large file, whose spent mapped windows would stay
+     * mapped (and resident) until the next garbage collection. Gzip files are read as by
+     * {@link #open(Path)}.
+     */
+    public static CaptureReader openBuffered(Path path) throws IOException {
+        return open(path, BUFFERED);
+    }
+
+    /** As {@link #openBuffered(Path)}, with messages naming the file {@code name}. */
+    public static CaptureReader openBuffered(Path path, String name) throws IOException {
+        return open(path, name, BUFFERED);
+    }
+
+    /** The window size that means: read through a buffer, do not map. */
+    private static final int BUFFERED = 0;
+
+    /**
+     * As {@link #open(Path)}, mapping uncompressed files in windows of {@code window} bytes (or
+     * reading them through a buffer when {@code window} is {@link #BUFFERED}).
+     */
     static CaptureReader open(Path path, int window) throws IOException {
         return open(path, path.toString(), window);
     }
 
     private static CaptureReader open(Path path, String name, int window) throws IOException {
-        if (window < 4096) {
+        if (window != BUFFERED && window < 4096) {
             throw new IllegalArgumentException("window " + window + " below 4096 bytes");
         }
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
@@ -65,6 +86,8 @@ public final class CaptureReaders {
             CaptureReader reader;
             if (head.position() == 2 && isGzip(head.get(0), head.get(1))) {
                 reader = openStreamed(name, new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), true);
+            } else if (window == BUFFERED) {
+                reader = openStreamed(name, new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), false);
             } else {
                 in = new ByteInput.Mapped(channel, window);
                 reader = open(name, in);

@@ -30,6 +30,7 @@ public final class PacketRecord {
     private int interfaceId = -1;
     private long frameNumber;
     private long fileOffset;
+    private long dataOffset = -1;
 
     /**
      * Refills this record; called by readers and live sources. {@code originalLength} is the
@@ -48,8 +49,21 @@ public final class PacketRecord {
         this.interfaceId = interfaceId;
         this.frameNumber = frameNumber;
         this.fileOffset = fileOffset;
+        this.dataOffset = -1;
         return this;
     }
+
+    /**
+     * Says where the packet's first byte lies in the uncompressed file (readers call it after
+     * {@link #set}); what a viewer needs to read the packet again without keeping a copy.
+     */
+    public PacketRecord dataOffset(long offsetInFile) {
+        this.dataOffset = offsetInFile;
+        return this;
+    }
+
+    /** Offset of the packet's first byte in the uncompressed file, or -1 (a live packet). */
+    public long dataOffset() { return dataOffset; }
 
     /** The buffer holding the packet bytes (big-endian, absolute indexing). */
     public ByteBuffer buffer() { return buffer; }

@@ -85,7 +85,8 @@ final class PcapReader implements CaptureReader {
         pos = at + need;
         // At most (2^32 - 1) s + (2^32 - 1) us: well inside 64-bit nanoseconds, even when implausible.
         record.set(in.buf, in.index(at) + RECORD_HEADER, (int) caplen, origlen,
-                seconds * 1_000_000_000L + fraction * nanosPerTick, linkType, -1, ++frame, at);
+                seconds * 1_000_000_000L + fraction * nanosPerTick, linkType, -1, ++frame, at)
+                .dataOffset(at + RECORD_HEADER);
         if (fraction * nanosPerTick >= 1_000_000_000L) {
             record.timestampProblems(PacketRecord.TIMESTAMP_FRACTION_INVALID);
         }

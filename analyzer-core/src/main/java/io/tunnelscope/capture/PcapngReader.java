@@ -348,7 +348,8 @@ final class PcapngReader implements CaptureReader {
             lastPacketNanos = Arrays.copyOf(lastPacketNanos, Math.max(id + 1, lastPacketNanos.length * 2));
         }
         lastPacketNanos[id] = nanos;
-        record.set(in.buf, h + dataAt, (int) caplen, origlen, nanos, linkTypes[id], id, ++frame, at);
+        record.set(in.buf, h + dataAt, (int) caplen, origlen, nanos, linkTypes[id], id, ++frame, at)
+                .dataOffset(at + dataAt);
         if (clamped) {
             record.timestampProblems(PacketRecord.TIMESTAMP_OUT_OF_RANGE);
         }
@@ -363,7 +364,8 @@ final class PcapngReader implements CaptureReader {
         if (snap > 0 && caplen > snap) {
             caplen = snap;
         }
-        record.set(in.buf, h + 12, (int) caplen, origlen, 0L, linkTypes[id], id, ++frame, at);
+        record.set(in.buf, h + 12, (int) caplen, origlen, 0L, linkTypes[id], id, ++frame, at)
+                .dataOffset(at + 12);
     }
 
     /**

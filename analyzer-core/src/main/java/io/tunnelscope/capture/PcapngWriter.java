@@ -57,6 +57,12 @@ public final class PcapngWriter implements Closeable, Flushable {
         this(open(path), interfaces, List.of());
     }
 
+    /** As {@link #PcapngWriter(Path, List)} with comments on the section ({@code opt_comment}). */
+    public PcapngWriter(Path path, List<CaptureInterface> interfaces, List<String> sectionComments)
+            throws IOException {
+        this(open(path), interfaces, sectionComments);
+    }
+
     /** As {@link #PcapngWriter(Path, List)} onto a stream, which {@link #close()} closes. */
     public PcapngWriter(OutputStream stream, List<CaptureInterface> interfaces) throws IOException {
         this(new StreamChannel(stream), interfaces, List.of());
@@ -180,6 +186,12 @@ public final class PcapngWriter implements Closeable, Flushable {
      */
     public void write(int interfaceId, long timestampNanos, ByteBuffer data, int offset, int capturedLength,
                       long originalLength) throws IOException {
+        write(interfaceId, timestampNanos, data, offset, capturedLength, originalLength, null);
+    }
+
+    /** As {@link #write(int, long, ByteBuffer, int, int, long)} with a packet comment ({@code opt_comment}), or null. */
+    public void write(int interfaceId, long timestampNanos, ByteBuffer data, int offset, int capturedLength,
+                      long originalLength, String comment) throws IOException {
         if (closed) {
             throw new IOException("pcapng writer closed");
         }
@@ -202,6 +214,10 @@ public final class PcapngWriter implements Closeable, Flushable {
         block.put(block.position(), data, offset, capturedLength);
         block.position(block.position() + capturedLength);
         padTo4();
+        if (comment != null) {
+            option(PcapngReader.OPT_COMMENT, comment);
+            endOptions();
+        }
         try {
             end();
         } catch (IOException e) {

@@ -82,18 +82,19 @@ final class CaptureCursor implements Closeable {
 
     /** A cursor named after its file: {@code name} is what reports call it (its path, or {@code -}). */
     CaptureCursor(Path path, String name, DecodeTables tables, PointRegistry registry, long limit) throws IOException {
-        this(path, name, PointNames.stem(PointNames.fileName(name)), tables, registry, limit);
+        this(path, name, PointNames.stem(PointNames.fileName(name)), tables, registry, limit, false);
     }
 
     /**
      * A cursor whose points are named after {@code baseName} (the file's stem, unless that is
-     * ambiguous); {@code name} is what reports call the file.
+     * ambiguous); {@code name} is what reports call the file. With {@code buffered}, the file is read
+     * through a buffer instead of mapped ({@link CaptureReaders#openBuffered}).
      */
-    CaptureCursor(Path path, String name, String baseName, DecodeTables tables, PointRegistry registry, long limit)
-            throws IOException {
+    CaptureCursor(Path path, String name, String baseName, DecodeTables tables, PointRegistry registry, long limit,
+                  boolean buffered) throws IOException {
         this.path = path;
         this.name = name;
-        this.reader = CaptureReaders.open(path, name);
+        this.reader = buffered ? CaptureReaders.openBuffered(path, name) : CaptureReaders.open(path, name);
         // A capture collect wrote names its node: its points are NODE-DEVICE, as the lab's files are.
         this.baseName = PointNames.node(reader.comments()) != null
                 ? PointNames.stem(PointNames.fileName(name), reader.comments()) : baseName;

@@ -50,6 +50,17 @@ public final class Correlator {
         public int maxOpenJourneys = defaultMaxOpenJourneys();
         /** Keep every journey for the report (memory grows with the captures). */
         public boolean keepJourneys;
+        /**
+         * With {@link #keepJourneys}, keep only journeys of at least this many hops: 2 leaves out
+         * the packets seen at one point only (a one-point capture keeps nothing).
+         */
+        public int keepJourneysFromHops = 1;
+        /**
+         * Read the files through a buffer instead of mapping them: a process that keeps little
+         * garbage between collections (the viewer's) would otherwise keep every spent mapped window,
+         * and so the whole file, resident until its next collection.
+         */
+        public boolean bufferedReading;
         /** Dispatch tables (decode-as overrides). */
         public DecodeTables tables = DecodeTables.defaults();
         /** Sees every packet of the main pass (not of the calibration pass), or null. */
@@ -104,6 +115,7 @@ public final class Correlator {
         OuterSightings outer = new OuterSightings(3 * options.windowNanos, 2 * options.maxOpenJourneys);
         JourneyAnalysis analysis = new JourneyAnalysis(registry.points, model, options.keepJourneys, outer);
         analysis.clusterCidr(options.clusterCidr);
+        analysis.keepJourneysFrom(options.keepJourneysFromHops);
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
@@ -266,7 +278,8 @@ public final class Correlator {
                 stem = parent.getFileName() + "/" + stem;
             }
             try {
-                CaptureCursor cursor = new CaptureCursor(file, name, stem, options.tables, registry, limit);
+                CaptureCursor cursor = new CaptureCursor(file, name, stem, options.tables, registry, limit,
+                        options.bufferedReading);
                 cursor.fileIndex = i;
                 cursors.add(cursor);
             } catch (IOException e) {

@@ -44,6 +44,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final boolean keepJourneys;
     private final CausalOrder order;
     private final LossAnalysis losses;
+    /** Journeys with fewer hops than this are not kept (1: every journey). */
+    private int keepFromHops = 1;
 
     /** The hops of the journey being analysed, in order (reused). */
     private Observation[] ordered = new Observation[8];
@@ -78,6 +80,11 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
     /** The cluster's pod network as the user gave it, or null. */
     private String clusterCidr;
+
+    /** Keeps (with {@code keepJourneys}) only the journeys of at least {@code hops} hops. */
+    void keepJourneysFrom(int hops) {
+        this.keepFromHops = hops;
+    }
 
     JourneyAnalysis(List<CapturePoint> points, HostModel model, boolean keepJourneys, OuterSightings outer) {
         this.points = points;
@@ -123,7 +130,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         recordNat(hops, groups);
         recordTunnels(hops, n);
         losses.journey(hops, n, groups);
-        if (keepJourneys) {
+        if (keepJourneys && n >= keepFromHops) {
             List<CorrelationReport.Hop> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Observation hop = hops[i];

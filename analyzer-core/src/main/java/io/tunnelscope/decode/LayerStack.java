@@ -78,6 +78,27 @@ public final class LayerStack {
         return i;
     }
 
+    /**
+     * Keeps only the first {@code layerCount} layers and the notes about them (or about the whole
+     * packet): what a caller uses to show a packet less deeply than it was decoded.
+     */
+    public void truncate(int layerCount) {
+        if (layerCount < 0 || layerCount >= count) {
+            return;
+        }
+        count = layerCount;
+        int kept = 0;
+        for (int n = 0; n < noteCount; n++) {
+            if (noteLayer[n] < layerCount) {
+                notes[kept] = notes[n];
+                noteArgument[kept] = noteArgument[n];
+                noteLayer[kept] = noteLayer[n];
+                kept++;
+            }
+        }
+        noteCount = kept;
+    }
+
     /** Lowers the status of layer {@code i} (never raises it). */
     public void degrade(int i, LayerStatus newStatus) {
         int packed = layers[i * 4 + PACKED];

@@ -7,6 +7,7 @@ import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.state.AddressNames;
 import io.tunnelscope.state.IpBlock;
+import io.tunnelscope.flow.TcpFacts;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,8 +43,11 @@ import java.util.Map;
  * {@code vni} (VXLAN/Geneve), {@code frame.len} (bytes on the wire), {@code frame.cap_len},
  * {@code frame.number}, {@code status} ({@code ok}, {@code truncated}, {@code malformed}: the
  * worst layer), {@code point} (the capture point, see {@link io.tunnelscope.decode.PointNames}; {@code ==} also matches
- * every interface {@code point:iface} of a file), {@code icmp.type}, {@code icmp.code} (the
- * ICMP/ICMPv6 header at the inner level).</li>
+ * every interface {@code point:iface} of a file).</li>
+ * <li>Wireshark's names for what Tunnelscope decodes ({@code frame.*}, {@code eth.*},
+ * {@code ip.*}, {@code ipv6.*}, {@code udp.*}, {@code tcp.*} with {@code tcp.analysis.*},
+ * {@code icmp.*}, {@code vxlan.vni}, {@code geneve.vni}...), with Wireshark's meaning: see
+ * {@link WiresharkFields}.</li>
  * <li>With names ({@link #compile(String, AddressNames)}: a {@code kubectl get -o json} dump, the
  * state {@code tunnelscope collect} recorded): {@code pod} ({@code namespace/name}, or a bare name in
  * any namespace), {@code service}, {@code node} (its own addresses and its pod subnets, so every pod
@@ -117,6 +121,23 @@ public final class Filter {
         LayerStack stack;
         ByteBuffer buf;
         long frame;
+        /** Capture time in epoch nanoseconds, or {@link Long#MIN_VALUE} when not given. */
+        long timeNanos = Long.MIN_VALUE;
+        /** The frame's lengths (the view may be a reassembled datagram, longer than the frame). */
+        long wireLength;
+        int capturedLength;
+        /** The packet's TCP analysis, or null when not given. */
+        TcpFacts tcp;
+        /** The IP layer reassembled in this frame, and this frame's own fragment fields; -1: none. */
+        int reassembledIp = -1;
+        int ownIpLength;
+        int ownFragmentOffset;
+        boolean ownMoreFragments;
+        /** Per layer, the frame's own IP length field where the view's was rebuilt; null when none. */
+        int[] ownIpLengths;
+        /** The first IP header quoted by an ICMP error, and its transport header; -1 when none. */
+        int quotedIp;
+        int quotedTransport;
         String point;
         int outerIp;
         int innerIp;
@@ -124,6 +145,31 @@ public final class Filter {
         int innerTransport;
 
         void load(PacketView packetView, long frameNumber, String pointName) {
+            this.timeNanos = Long.MIN_VALUE;
+            this.tcp = null;
+            this.reassembledIp = -1;
+            this.ownIpLengths = null;
+            LayerStack s = packetView.stack();
+            this.wireLength = s.originalLength();
+            this.capturedLength = s.capturedLength();
+            loadView(packetView, frameNumber, pointName);
+        }
+
+        void load(PacketView packetView, FilterInput in) {
+            this.timeNanos = in.timeNanos;
+            this.tcp = in.tcp;
+            this.reassembledIp = in.reassembledIp;
+            this.ownIpLength = in.ownIpLength;
+            this.ownFragmentOffset = in.ownFragmentOffset;
+            this.ownMoreFragments = in.ownMoreFragments;
+            this.ownIpLengths = in.reassembledIp >= 0 ? in.ownIpLengths : null;
+            LayerStack s = packetView.stack();
+            this.wireLength = in.wireLength >= 0 ? in.wireLength : s.originalLength();
+            this.capturedLength = in.capturedLength >= 0 ? in.capturedLength : s.capturedLength();
+            loadView(packetView, in.frameNumber, in.point);
+        }
+
+        private void loadView(PacketView packetView, long frameNumber, String pointName) {
             this.view = packetView;
             this.stack = packetView.stack();
             this.buf = stack.buffer();
@@ -134,33 +180,93 @@ public final class Filter {
             this.outerTransport = outerIp >= 0 ? packetView.transportLayer(outerIp) : -1;
             this.innerTransport = innerIp == outerIp ? outerTransport
                     : innerIp >= 0 ? packetView.transportLayer(innerIp) : -1;
+            this.quotedIp = -1;
+            this.quotedTransport = -1;
+            for (int i = 0, n = stack.count(); i < n; i++) {
+                if (stack.isQuoted(i) && LayerType.isIp(stack.type(i))) {
+                    quotedIp = i;
+                    for (int j = i + 1; j < n && stack.isQuoted(j); j++) {
+                        int t = stack.type(j);
+                        if (t == LayerType.TCP || t == LayerType.UDP || t == LayerType.ICMP || t == LayerType.ICMPV6) {
+                            quotedTransport = j;
+                            break;
+                        }
+                        if (!LayerType.isIpv6Extension(t)) {
+                            break;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+
+        /** True when IP layer {@code ip} of the view is the datagram reassembled in this frame. */
+        boolean reassembled(int ip) {
+            return ip >= 0 && ip == reassembledIp;
+        }
+
+        /**
+         * An IP layer's length field as the frame carried it: a reassembled datagram and the headers
+         * around an inner one were rebuilt longer.
+         */
+        int ipLengthField(int ip) {
+            if (ip >= 0 && ownIpLengths != null && ip < ownIpLengths.length && ownIpLengths[ip] >= 0) {
+                return ownIpLengths[ip];
+            }
+            return view.ipLengthField(ip);
         }
 
         int ip(int level) {
-            return level == INNER ? innerIp : outerIp;
+            return level == INNER ? innerIp : level == QUOTED ? quotedIp : outerIp;
         }
 
         int transport(int level) {
-            return level == INNER ? innerTransport : outerTransport;
+            return level == INNER ? innerTransport : level == QUOTED ? quotedTransport : outerTransport;
         }
     }
 
     // ------------------------------------------------------------------ fields
 
-    private static final int OUTER = 0;
-    private static final int INNER = 1;
-    private static final int EITHER = 2;
-    private static final int PACKET = 3;
+    static final int OUTER = 0;
+    static final int INNER = 1;
+    static final int EITHER = 2;
+    static final int PACKET = 3;
+    /** The headers quoted by an ICMP error (Wireshark's fields look there too). */
+    static final int QUOTED = 4;
 
-    private enum Kind { ADDRESS, NUMBER, ENCAP, STATUS, POINT, NAME }
+    enum Kind { ADDRESS, NUMBER, ENCAP, STATUS, POINT, NAME, MAC, IPV4 }
 
-    private enum What {
+    enum What {
         SRC, DST, ADDR, SPORT, DPORT, PORT, PROTO, TTL, VERSION,
-        ENCAP, VNI, FRAME_LEN, CAP_LEN, FRAME_NUMBER, STATUS, POINT, ICMP_TYPE, ICMP_CODE,
-        POD, SERVICE, NODE, NAMESPACE
+        ENCAP, VNI, FRAME_LEN, CAP_LEN, FRAME_NUMBER, STATUS, POINT, POD, SERVICE, NODE, NAMESPACE,
+        /** A field read by its {@link Field#extractor()}. */
+        EXTRACTED,
+        /** The second reading of a field with two ({@link Field#other()}). */
+        EXTRACTED_OTHER
     }
 
-    private record Field(String name, Kind kind, int level, What what) {
+    /**
+     * A number a field reads from a packet, -1 when the packet does not have it. {@code level} is
+     * {@link #OUTER} for the field's first occurrence in the packet and {@link #INNER} for its
+     * innermost one (the same for most packets); fields of the whole packet ignore it.
+     */
+    interface Extractor {
+        long get(Context c, int level);
+    }
+
+    /**
+     * A field of the language. {@code extractor} reads {@link What#EXTRACTED} numbers (and the
+     * IPv4 values of {@link Kind#IPV4}); {@code other}, when set, is a second extractor either of
+     * which may match (a port field: source or destination); {@code family} restricts an address field to IPv4 (4) or
+     * IPv6 (6), 0 takes either; {@code seconds}: values are written in seconds ({@code 0.05}) and
+     * compared in nanoseconds; {@code layerType}: the layer a {@link Kind#MAC} field reads;
+     * {@code quotes}: an {@link #EITHER} field also looks at the headers an ICMP error quotes.
+     */
+    record Field(String name, Kind kind, int level, What what, Extractor extractor, Extractor other, int family,
+                 boolean seconds, int layerType, boolean quotes) {
+        Field(String name, Kind kind, int level, What what) {
+            this(name, kind, level, what, null, null, 0, false, 0, false);
+        }
     }
 
     private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
@@ -184,11 +290,6 @@ public final class Filter {
             field(p + "version", Kind.NUMBER, level, What.VERSION);
         }
         field("host", Kind.ADDRESS, EITHER, What.ADDR);
-        field("ip.src", Kind.ADDRESS, EITHER, What.SRC);
-        field("ip.dst", Kind.ADDRESS, EITHER, What.DST);
-        field("ip.addr", Kind.ADDRESS, EITHER, What.ADDR);
-        field("ip.proto", Kind.NUMBER, EITHER, What.PROTO);
-        field("ip.ttl", Kind.NUMBER, EITHER, What.TTL);
         field("encap", Kind.ENCAP, PACKET, What.ENCAP);
         field("vni", Kind.NUMBER, PACKET, What.VNI);
         field("frame.len", Kind.NUMBER, PACKET, What.FRAME_LEN);
@@ -196,12 +297,13 @@ public final class Filter {
         field("frame.number", Kind.NUMBER, PACKET, What.FRAME_NUMBER);
         field("status", Kind.STATUS, PACKET, What.STATUS);
         field("point", Kind.POINT, PACKET, What.POINT);
-        field("icmp.type", Kind.NUMBER, INNER, What.ICMP_TYPE);
-        field("icmp.code", Kind.NUMBER, INNER, What.ICMP_CODE);
         field("pod", Kind.NAME, EITHER, What.POD);
         field("service", Kind.NAME, EITHER, What.SERVICE);
         field("node", Kind.NAME, EITHER, What.NODE);
         field("namespace", Kind.NAME, EITHER, What.NAMESPACE);
+        for (Field f : WiresharkFields.fields()) {
+            FIELDS.putIfAbsent(f.name(), f);
+        }
     }
 
     private static final Map<String, Integer> PROTOCOL_NUMBERS = Map.ofEntries(
@@ -296,7 +398,13 @@ public final class Filter {
     private static final String[] OP_NAMES = {"==", "<", "<=", ">", ">="};
 
     /** A number value of a field at a level, -1 when absent. */
-    private static long number(Context c, What what, int level) {
+    private static long number(Context c, Field field, What what, int level) {
+        if (what == What.EXTRACTED) {
+            return field.extractor().get(c, level);
+        }
+        if (what == What.EXTRACTED_OTHER) {
+            return field.other().get(c, level);
+        }
         PacketView v = c.view;
         switch (what) {
             case SPORT: return v.sourcePort(c.transport(level));
@@ -305,11 +413,9 @@ public final class Filter {
             case TTL: return v.ttl(c.ip(level));
             case VERSION: return v.ipVersion(c.ip(level));
             case VNI: return v.vni();
-            case FRAME_LEN: return c.stack.originalLength();
-            case CAP_LEN: return c.stack.capturedLength();
+            case FRAME_LEN: return c.wireLength;
+            case CAP_LEN: return c.capturedLength;
             case FRAME_NUMBER: return c.frame;
-            case ICMP_TYPE: return v.icmpType(c.transport(level));
-            case ICMP_CODE: return v.icmpCode(c.transport(level));
             default: return -1;
         }
     }
@@ -344,18 +450,25 @@ public final class Filter {
             if (what == What.PORT) {
                 return atLevels(c, What.SPORT) || atLevels(c, What.DPORT);
             }
+            if (field.other != null) {
+                return atLevels(c, What.EXTRACTED) || atLevels(c, What.EXTRACTED_OTHER);
+            }
             return atLevels(c, what);
         }
 
         private boolean atLevels(Context c, What what) {
             int level = field.level;
             if (level != EITHER) {
-                return compare(number(c, what, level), op, value);
+                return compare(number(c, field, what, level), op, value);
             }
-            if (compare(number(c, what, OUTER), op, value)) {
+            if (compare(number(c, field, what, OUTER), op, value)) {
                 return true;
             }
-            return c.innerIp != c.outerIp && compare(number(c, what, INNER), op, value);
+            if ((c.innerIp != c.outerIp || field.extractor != null)
+                    && compare(number(c, field, what, INNER), op, value)) {
+                return true;
+            }
+            return field.quotes && c.quotedIp >= 0 && compare(number(c, field, what, QUOTED), op, value);
         }
 
         @Override
@@ -394,7 +507,8 @@ public final class Filter {
             if (level != EITHER) {
                 return atLevel(c, c.ip(level));
             }
-            return atLevel(c, c.outerIp) || (c.innerIp != c.outerIp && atLevel(c, c.innerIp));
+            return atLevel(c, c.outerIp) || (c.innerIp != c.outerIp && atLevel(c, c.innerIp))
+                    || field.quotes && atLevel(c, c.quotedIp);
         }
 
         private boolean atLevel(Context c, int ip) {
@@ -526,6 +640,88 @@ public final class Filter {
         }
     }
 
+    /** A MAC address field ({@code eth.src}, {@code arp.src.hw_mac}...): any layer of its type matches. */
+    static final class MacCompare extends Node {
+        final Field field;
+        final long mac;
+        final String text;
+
+        MacCompare(Field field, long mac, String text) {
+            this.field = field;
+            this.mac = mac;
+            this.text = text;
+        }
+
+        /** The first non-quoted layer of a type, or -1. */
+        static int first(Context c, int type) {
+            LayerStack s = c.stack;
+            for (int i = 0, n = s.count(); i < n; i++) {
+                if (s.type(i) == type && !s.isQuoted(i)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            LayerStack s = c.stack;
+            for (int i = 0, n = s.count(); i < n; i++) {
+                if (s.type(i) != field.layerType || s.isQuoted(i)) {
+                    continue;
+                }
+                int at = s.offset(i);
+                boolean arp = field.layerType == LayerType.ARP;
+                if (arp && (s.headerLength(i) < 28 || (c.buf.get(at + 4) & 0xFF) != 6)
+                        || !arp && s.headerLength(i) < 14) {
+                    continue;
+                }
+                int src = arp ? at + 8 : at + 6;
+                int dst = arp ? at + 18 : at;
+                if (field.what != What.DST && mac(c.buf, src) == mac
+                        || field.what != What.SRC && mac(c.buf, dst) == mac) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static long mac(ByteBuffer b, int at) {
+            return (b.getShort(at) & 0xFFFFL) << 32 | b.getInt(at + 2) & 0xFFFF_FFFFL;
+        }
+
+        @Override
+        public String toString() {
+            return field.name + " == " + text;
+        }
+    }
+
+    /** An IPv4 value read by an extractor (ARP's addresses), equal or in a CIDR block. */
+    static final class Ipv4Compare extends Node {
+        final Field field;
+        final long value;
+        final long mask;
+        final String text;
+
+        Ipv4Compare(Field field, long value, int prefix, String text) {
+            this.field = field;
+            this.mask = prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
+            this.value = value & mask;
+            this.text = text;
+        }
+
+        @Override
+        boolean eval(Context c) {
+            long a = field.extractor.get(c, OUTER);
+            return a >= 0 && (a & mask) == value;
+        }
+
+        @Override
+        public String toString() {
+            return field.name + " == " + text;
+        }
+    }
+
     /** A field alone: present. */
     private static final class Present extends Node {
         final Field field;
@@ -538,7 +734,16 @@ public final class Filter {
         boolean eval(Context c) {
             switch (field.kind) {
                 case ADDRESS:
+                    if (field.family != 0) {
+                        int version = field.family;
+                        return c.view.ipVersion(c.outerIp) == version || c.view.ipVersion(c.innerIp) == version
+                                || field.quotes && c.view.ipVersion(c.quotedIp) == version;
+                    }
                     return field.level == INNER ? c.innerIp >= 0 : c.outerIp >= 0;
+                case MAC:
+                    return MacCompare.first(c, field.layerType) >= 0;
+                case IPV4:
+                    return field.extractor.get(c, OUTER) >= 0;
                 case ENCAP:
                     return c.view.encapsulationCount() > 0;
                 case STATUS:
@@ -557,9 +762,10 @@ public final class Filter {
 
         private boolean has(Context c, What what) {
             if (field.level == EITHER) {
-                return number(c, what, OUTER) >= 0 || number(c, what, INNER) >= 0;
+                return number(c, field, what, OUTER) >= 0 || number(c, field, what, INNER) >= 0
+                        || field.quotes && c.quotedIp >= 0 && number(c, field, what, QUOTED) >= 0;
             }
-            return number(c, what, field.level) >= 0;
+            return number(c, field, what, field.level) >= 0;
         }
 
         @Override
@@ -593,6 +799,9 @@ public final class Filter {
         }
 
         private static boolean fragment(Context c, int ip) {
+            if (c.reassembled(ip)) {
+                return true;
+            }
             return ip >= 0 && (c.view.moreFragments(ip) || c.view.fragmentOffset(ip) > 0);
         }
 
@@ -898,6 +1107,29 @@ public final class Filter {
                     return named(field, v, value);
                 case ADDRESS:
                     return address(field, value);
+                case MAC: {
+                    long mac = parseMac(v);
+                    if (mac < 0) {
+                        throw error("'" + v + "' is not a MAC address (aa:bb:cc:dd:ee:ff)", value.pos);
+                    }
+                    return new MacCompare(field, mac, v);
+                }
+                case IPV4: {
+                    int slash = v.indexOf('/');
+                    long a = parseIpv4(slash < 0 ? v : v.substring(0, slash));
+                    int prefix = 32;
+                    if (slash >= 0) {
+                        try {
+                            prefix = Integer.parseInt(v.substring(slash + 1));
+                        } catch (NumberFormatException e) {
+                            prefix = -1;
+                        }
+                    }
+                    if (a < 0 || prefix < 0 || prefix > 32) {
+                        throw error("'" + v + "' is not an IPv4 address or block", value.pos);
+                    }
+                    return new Ipv4Compare(field, a, prefix, v);
+                }
                 case NUMBER:
                     return new NumberCompare(field, EQ, number(field, value));
                 case ENCAP: {
@@ -971,6 +1203,23 @@ public final class Filter {
 
         private long number(Field field, Token value) {
             String v = value.text.toLowerCase(Locale.ROOT);
+            if (field.seconds) {
+                try {
+                    java.math.BigDecimal seconds = new java.math.BigDecimal(v);
+                    if (seconds.signum() >= 0) {
+                        return seconds.movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+                    }
+                } catch (NumberFormatException | ArithmeticException e) {
+                    // below
+                }
+                throw error("'" + value.text + "' is not a number of seconds for '" + field.name + "'", value.pos);
+            }
+            if (v.equals("true")) {
+                return 1;
+            }
+            if (v.equals("false")) {
+                return 0;
+            }
             if (field.what == What.PROTO) {
                 Integer p = PROTOCOL_NUMBERS.get(v);
                 if (p != null) {
@@ -995,6 +1244,9 @@ public final class Filter {
             int slash = v.indexOf('/');
             String addr = slash < 0 ? v : v.substring(0, slash);
             boolean v6 = addr.indexOf(':') >= 0;
+            if (field.family == 4 && v6 || field.family == 6 && !v6) {
+                throw error("'" + field.name + "' is an IPv" + field.family + " address, not '" + addr + "'", value.pos);
+            }
             int max = v6 ? 128 : 32;
             int prefix = max;
             if (slash >= 0) {
@@ -1047,6 +1299,30 @@ public final class Filter {
             a = (a << 8) | octet;
         }
         return a;
+    }
+
+    /** A MAC address ({@code aa:bb:cc:dd:ee:ff}, also with {@code -} or {@code .} between bytes) as 48 bits, or -1. */
+    static long parseMac(String s) {
+        String[] parts = s.split("[:.-]", -1);
+        if (parts.length != 6) {
+            return -1;
+        }
+        long mac = 0;
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 2) {
+                return -1;
+            }
+            int b = 0;
+            for (int i = 0; i < p.length(); i++) {
+                int d = Character.digit(p.charAt(i), 16);
+                if (d < 0) {
+                    return -1;
+                }
+                b = b << 4 | d;
+            }
+            mac = mac << 8 | b;
+        }
+        return mac;
     }
 
     /** An IPv6 address (with {@code ::} and an optional dotted IPv4 tail) as {high, low}, or null. */

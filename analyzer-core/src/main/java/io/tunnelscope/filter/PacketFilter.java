@@ -61,6 +61,18 @@ public final class PacketFilter {
         return root.eval(context);
     }
 
+    /**
+     * Whether a packet matches, with what the caller knows besides its layers ({@link FilterInput}:
+     * capture time, frame lengths, TCP analysis, reassembly).
+     */
+    public boolean matches(PacketView view, FilterInput input) {
+        if (root == null) {
+            return true;
+        }
+        context.load(view, input);
+        return root.eval(context);
+    }
+
     @Override
     public String toString() {
         return root == null ? "true" : root.toString();

@@ -95,4 +95,37 @@ class PcapngWriterTest {
         }
         assertTrue(Files.size(file) > 0);
     }
+
+    /**
+     * Section and packet comments are written and read back, and every packet's bytes lie where
+     * its record says ({@link PacketRecord#dataOffset()}), read mapped or buffered.
+     */
+    @Test
+    void commentsAndDataOffsets() throws Exception {
+        Path file = dir.resolve("commented.pcapng");
+        List<CaptureInterface> interfaces = List.of(
+                new CaptureInterface(0, LinkType.ETHERNET, "host1-ens33", null, 0, 1_000_000_000L));
+        byte[][] packets = {bytes(60, 1), bytes(77, 2), bytes(1514, 3)};
+        try (PcapngWriter writer = new PcapngWriter(file, interfaces, List.of("from host1-ens33.pcap", "übersicht"))) {
+            for (int n = 0; n < packets.length; n++) {
+                writer.write(0, 1_000L * n, ByteBuffer.wrap(packets[n]), 0, packets[n].length, packets[n].length,
+                        n == 1 ? "No. 2, host1-ens33 frame 7" : null);
+            }
+        }
+        byte[] whole = Files.readAllBytes(file);
+        for (boolean buffered : new boolean[] {false, true}) {
+            try (CaptureReader reader = buffered ? CaptureReaders.openBuffered(file) : CaptureReaders.open(file)) {
+                PacketRecord record = new PacketRecord();
+                for (byte[] p : packets) {
+                    assertTrue(reader.next(record));
+                    byte[] at = java.util.Arrays.copyOfRange(whole, (int) record.dataOffset(),
+                            (int) record.dataOffset() + record.capturedLength());
+                    assertArrayEquals(p, at);
+                }
+                assertFalse(reader.next(record));
+                assertEquals(List.of("from host1-ens33.pcap", "übersicht", "No. 2, host1-ens33 frame 7"),
+                        reader.comments());
+            }
+        }
+    }
 }

@@ -214,7 +214,8 @@ class FilterTest {
                     view.appendDestination(inner, dst);
                     String prefix = view.ipVersion(inner) == 4 ? "/24" : "/64";
                     for (String expr : new String[] {"inner.src == " + src, "inner.dst == " + dst,
-                            "inner.src in " + src + prefix, "ip.addr == " + dst,
+                            "inner.src in " + src + prefix, "addr == " + dst,
+                            (view.ipVersion(inner) == 4 ? "ip.addr == " : "ipv6.addr == ") + dst,
                             "inner.proto == " + view.ipProtocol(inner)}) {
                         PacketFilter f = Filter.compile(expr);
                         assertTrue(f.matches(view, record, "x"), name + " frame " + record.frameNumber() + ": " + expr);

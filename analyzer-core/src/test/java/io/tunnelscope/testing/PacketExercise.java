@@ -7,6 +7,10 @@ import io.tunnelscope.decode.PacketLineFormatter;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.detail.FieldNode;
 import io.tunnelscope.detail.PacketDetails;
+import io.tunnelscope.filter.Filter;
+import io.tunnelscope.filter.FilterInput;
+import io.tunnelscope.filter.PacketFilter;
+import io.tunnelscope.flow.FrameAnalysis;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -20,7 +24,9 @@ import java.util.regex.Pattern;
 /**
  * Puts one packet through everything that looks at packet bytes: {@link PacketDecoder}, every
  * {@link PacketView} accessor on every layer (and on indexes that are no layer),
- * {@link PacketLineFormatter} and {@link PacketDetails#dissect}. Throws {@link AssertionError} on
+ * {@link PacketLineFormatter}, the frame analysis (IP reassembly and TCP analysis, which keep state
+ * from one exercised packet to the next, as from one frame to the next), every filter field on the
+ * result, and {@link PacketDetails#dissect}. Throws {@link AssertionError} on
  * a broken invariant; any other exception escaping is a bug of the code under test. Used by the
  * fuzz tests and the corrupted-capture tests. Not thread-safe: one instance per thread.
  */
@@ -58,6 +64,23 @@ public final class PacketExercise {
     private final StringBuilder line = new StringBuilder(256);
     private final StringBuilder scratch = new StringBuilder(64);
     private final boolean details;
+    private final FrameAnalysis analysis;
+    private final FilterInput filterInput = new FilterInput();
+    private long frames;
+    /** Every filter field alone (present?) and compared: each field's reading runs on every packet. */
+    /** Every field that stands alone (the name fields need names from node state: left out). */
+    private static final PacketFilter EVERY_FIELD = Filter.compile(String.join(" || ",
+            Filter.fieldNames().stream().filter(PacketExercise::compilesAlone).toList()));
+    private final PacketFilter everyField = EVERY_FIELD.copy();
+
+    private static boolean compilesAlone(String field) {
+        try {
+            Filter.compile(field);
+            return true;
+        } catch (io.tunnelscope.filter.FilterSyntaxException e) {
+            return false;
+        }
+    }
 
     /** With the default tables; {@code details} also runs the Kaitai dissector. */
     public PacketExercise(boolean details) {
@@ -67,6 +90,7 @@ public final class PacketExercise {
     public PacketExercise(DecodeTables tables, boolean details) {
         this.decoder = new PacketDecoder(tables);
         this.details = details;
+        this.analysis = new FrameAnalysis(tables);
     }
 
     /** Exercises {@code packet} as a capture of link type {@code linkType}; returns its line. */
@@ -116,6 +140,15 @@ public final class PacketExercise {
             line.append(" {").append(stack.note(n).describe(stack.noteArgument(n))).append('}');
         }
         line.append(" [").append(stack.status()).append(']');
+        if (accessors) {
+            PacketView shown = analysis.analyze(0, stack, ++frames, timestampNanos);
+            checkStack(shown.stack());
+            filterInput.frame(frames, timestampNanos, originalLength, capturedLength).point("p")
+                    .tcp(analysis.tcp()).reassembled(analysis.reassembler());
+            everyField.matches(shown, filterInput);
+            scratch.setLength(0);
+            formatter.appendSummary(shown.stack(), scratch);
+        }
         return line.toString();
     }
 

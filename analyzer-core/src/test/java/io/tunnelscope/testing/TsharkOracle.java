@@ -4,6 +4,7 @@ import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
@@ -35,11 +36,13 @@ public final class TsharkOracle {
      * Decodes every packet of the capture (flannel UDP on 8285, no VXLAN heuristic, as tshark is
      * told) and compares it with tshark's frame; stops at {@code limit} problems.
      */
-    private static List<String> compareAll(Path capture, int limit, boolean sameFrameCount, PacketComparison comparison)
-            throws IOException, InterruptedException {
-        List<Tshark.Frame> frames = Tshark.frames(capture);
-        PacketDecoder decoder = new PacketDecoder(DecodeTables.builder()
-                .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build());
+    private static List<String> compareAll(Path capture, int limit, boolean sameFrameCount, boolean reassemble,
+                                           PacketComparison comparison) throws IOException, InterruptedException {
+        List<Tshark.Frame> frames = Tshark.frames(capture, reassemble);
+        DecodeTables tables = DecodeTables.builder()
+                .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build();
+        PacketDecoder decoder = new PacketDecoder(tables);
+        IpReassembler reassembler = reassemble ? new IpReassembler(tables) : null;
         PacketRecord record = new PacketRecord();
         List<String> problems = new ArrayList<>();
         int index = 0;
@@ -51,7 +54,11 @@ public final class TsharkOracle {
                     }
                     break;
                 }
-                comparison.compare(problems, frames.get(index++), decoder.decode(record));
+                LayerStack stack = decoder.decode(record);
+                if (reassembler != null) {
+                    stack = reassembler.offer(0, stack, record.frameNumber(), record.timestampNanos());
+                }
+                comparison.compare(problems, frames.get(index++), stack);
             }
         }
         if (sameFrameCount && problems.size() < limit && index < frames.size()) {
@@ -62,7 +69,17 @@ public final class TsharkOracle {
 
     /** The disagreements, one line each, at most {@code limit} of them; empty when they agree. */
     public static List<String> disagreements(Path capture, int limit) throws IOException, InterruptedException {
-        return compareAll(capture, limit, true, (problems, frame, stack) -> {
+        return disagreements(capture, limit, false);
+    }
+
+    /**
+     * As {@link #disagreements(Path, int)}; with {@code reassemble} tshark reassembles IP fragments
+     * and the fast path puts each packet through an {@link IpReassembler} (one capture point); the
+     * checksum verdicts are then left out (tshark judges the reassembled datagram's).
+     */
+    public static List<String> disagreements(Path capture, int limit, boolean reassemble)
+            throws IOException, InterruptedException {
+        return compareAll(capture, limit, true, reassemble, (problems, frame, stack) -> {
             compare(problems, frame, "protocols", DecodedFacts.tsharkProtocols(stack),
                     DecodedFacts.comparableTsharkProtocols(frame.protocols()));
             compare(problems, frame, "ip.src", DecodedFacts.addresses(stack, LayerType.IPV4, true), frame.ipSrc());
@@ -81,7 +98,9 @@ public final class TsharkOracle {
             if (frame.vxlanVni().isEmpty() || frame.geneveVni().isEmpty()) {
                 compare(problems, frame, "vni", ours, tsharkVnis);
             }
-            compareChecksums(problems, frame, stack);
+            if (!reassemble) {
+                compareChecksums(problems, frame, stack);
+            }
         });
     }
 
@@ -95,7 +114,7 @@ public final class TsharkOracle {
      * checksums inside a fragment, which the fast path does not verify, are left out.
      */
     public static List<String> checksumDisagreements(Path capture, int limit) throws IOException, InterruptedException {
-        return compareAll(capture, limit, false, TsharkOracle::compareChecksums);
+        return compareAll(capture, limit, false, false, TsharkOracle::compareChecksums);
     }
 
     private static void compareChecksums(List<String> problems, Tshark.Frame frame, LayerStack stack) {

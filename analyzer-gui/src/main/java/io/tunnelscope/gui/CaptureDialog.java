@@ -62,10 +62,11 @@ final class CaptureDialog {
     final Button start = new Button("Start");
     final Button cancel = new Button("Cancel");
     final Label error = new Label();
-    private final MainWindow window;
+    private final java.util.function.Consumer<LiveSession> onStarted;
 
-    CaptureDialog(MainWindow window) {
-        this.window = window;
+    /** A dialog over {@code owner} (styled as {@code scene}) that hands the capture it opened to {@code onStarted}. */
+    CaptureDialog(Stage owner, Scene ownerScene, java.util.function.Consumer<LiveSession> onStarted) {
+        this.onStarted = onStarted;
         devices.setId("captureDevices");
         filter.setId("captureFilter");
         promiscuous.setId("capturePromiscuous");
@@ -132,10 +133,10 @@ final class CaptureDialog {
         VBox.setVgrow(devices, Priority.ALWAYS);
         root.setPadding(new Insets(10));
         Scene scene = new Scene(root, 700, 460);
-        scene.getStylesheets().addAll(window.scene.getStylesheets());
+        scene.getStylesheets().addAll(ownerScene.getStylesheets());
         stage.setScene(scene);
         stage.setTitle("Start capture");
-        stage.initOwner(window.stage);
+        stage.initOwner(owner);
         stage.initModality(Modality.WINDOW_MODAL);
         listDevices();
     }
@@ -219,7 +220,7 @@ final class CaptureDialog {
             }
             Platform.runLater(() -> {
                 stage.close();
-                window.startCapture(session);
+                onStarted.accept(session);
             });
         }, "tunnelscope-capture-open");
         t.setDaemon(true);

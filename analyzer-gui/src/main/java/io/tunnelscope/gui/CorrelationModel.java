@@ -2,32 +2,55 @@ package io.tunnelscope.gui;
 
 import io.tunnelscope.report.CorrelationReport;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * A correlation report tied to the loaded packets: which journey each packet took part in, the
- * role and clock offset of each point, and which packets had an address rewritten (NAT) since
- * the previous hop of their journey.
+ * packet each hop stands for, the role and clock offset of each point, the hop-to-hop latencies
+ * (primitive arrays per pair of points) and which packets had an address rewritten (NAT) since the
+ * previous hop of their journey.
  */
 final class CorrelationModel {
+    /** Latencies of one hop (a pair of points), in nanoseconds, in a growable primitive array. */
+    static final class Latencies {
+        long[] values = new long[16];
+        int size;
+
+        void add(long v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        /** The values sorted (a copy). */
+        long[] sorted() {
+            long[] out = Arrays.copyOf(values, size);
+            Arrays.sort(out);
+            return out;
+        }
+    }
+
     final CorrelationReport report;
+    private final PacketStore store;
     /** Journey index per packet index, -1 when none. */
     final int[] journeyOf;
     final Map<String, String> roles = new HashMap<>();
     final Map<String, Long> offsets = new HashMap<>();
-    /** Every hop-to-hop latency in nanoseconds, keyed "from → to". */
-    final Map<String, List<Long>> hopLatencies = new HashMap<>();
+    private final Map<String, Integer> fileByPoint = new HashMap<>();
+    /** Every hop-to-hop latency, keyed "from → to", in the order the hops were first seen. */
+    final Map<String, Latencies> hopLatencies = new LinkedHashMap<>();
 
     CorrelationModel(CorrelationReport report, PacketStore store) {
         this.report = report;
+        this.store = store;
         this.journeyOf = new int[store.size()];
         Arrays.fill(journeyOf, -1);
-        Map<String, Integer> fileByName = new HashMap<>();
         Map<String, Integer> fileIndex = new HashMap<>();
         for (int f = 0; f < store.files.size(); f++) {
             fileIndex.put(store.files.get(f).toString(), f);
@@ -39,8 +62,12 @@ final class CorrelationModel {
                 if (f == null) {
                     f = fileIndex.get(Path.of(p.file()).toString());
                 }
+                if (f == null) {
+                    int byPath = store.fileIndex(p.file());
+                    f = byPath >= 0 ? byPath : null;
+                }
                 if (f != null) {
-                    fileByName.put(p.name(), f);
+                    fileByPoint.put(p.name(), f);
                 }
             }
         }
@@ -54,8 +81,7 @@ final class CorrelationModel {
             List<CorrelationReport.Hop> hops = journeys.get(j).hops();
             for (int h = 0; h < hops.size(); h++) {
                 CorrelationReport.Hop hop = hops.get(h);
-                Integer f = fileByName.get(hop.point());
-                int packet = f == null ? -1 : store.indexOf(f, hop.frame());
+                int packet = packetOf(hop);
                 if (packet >= 0) {
                     journeyOf[packet] = j;
                 }
@@ -64,11 +90,17 @@ final class CorrelationModel {
                     if (packet >= 0 && !(Objects.equals(prev.src(), hop.src()) && Objects.equals(prev.dst(), hop.dst()))) {
                         store.markNat(packet);
                     }
-                    hopLatencies.computeIfAbsent(prev.point() + " → " + hop.point(), k -> new ArrayList<>())
+                    hopLatencies.computeIfAbsent(prev.point() + " → " + hop.point(), k -> new Latencies())
                             .add(adjusted(hop) - adjusted(prev));
                 }
             }
         }
+    }
+
+    /** The loaded packet a hop stands for, or -1. */
+    int packetOf(CorrelationReport.Hop hop) {
+        Integer f = fileByPoint.get(hop.point());
+        return f == null ? -1 : store.indexOf(f, hop.frame());
     }
 
     /** A hop's time on the reference clock. */

@@ -34,29 +34,30 @@ import javafx.scene.layout.VBox;
 /**
  * The Findings tab: what the rules found, most severe first (rows coloured per severity), with
  * what each rests on (basis and confidence), and for the selected finding its reasoning (what was
- * checked, what would make it stronger: {@code report --explain}), the recommendation and the
- * evidence packets; activating an evidence entry (double-click, Enter or "Show packet") hands it
- * to the packet list.
+ * checked, what would make it stronger: {@code report --explain}), the recommendation, what the
+ * nodes' recorded state says, and the evidence packets; activating an evidence entry
+ * (double-click, Enter or "Show packet") hands it to the packet list.
  */
-final class FindingsPane {
+final class FindingsPane implements ViewerTab {
     final TableView<Finding> table = new TableView<>();
     final ListView<Evidence> evidence = new ListView<>();
     final Label summary = new Label();
     final Label recommendation = new Label();
-    /** What the nodes' recorded state says (basis, summary, quotes), when state was recorded. */
+    /** What the nodes' recorded state says (its summary and quotes), when state was recorded. */
     final Label state = new Label();
     /** The selected finding's basis, confidence, what was checked and what would make it stronger. */
     final Label explanation = new Label();
     final Button showPacket = new Button("Show packet");
     final Tab tab = new Tab("Findings");
     private Consumer<Evidence> onEvidence = e -> { };
+    /** How an evidence packet is named in the list (its packet number once the packets are loaded). */
+    private Function<Evidence, String> describe = e -> e.point() + "  frame " + e.frame() + "   (" + e.file() + ")";
     private final Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
 
     FindingsPane() {
         table.setId("findingsTable");
         evidence.setId("evidenceList");
         recommendation.setId("recommendation");
-        state.setId("findingState");
         showPacket.setId("showEvidence");
         tab.setClosable(false);
 
@@ -102,7 +103,7 @@ final class FindingsPane {
             @Override
             protected void updateItem(Evidence e, boolean empty) {
                 super.updateItem(e, empty);
-                setText(empty || e == null ? null : e.point() + "  frame " + e.frame() + "   (" + e.file() + ")");
+                setText(empty || e == null ? null : describe.apply(e));
             }
         });
         evidence.setOnMouseClicked(e -> {
@@ -120,6 +121,7 @@ final class FindingsPane {
 
         summary.setId("findingSummary");
         explanation.setId("findingExplanation");
+        state.setId("findingState");
         for (Label l : List.of(summary, explanation, recommendation, state)) {
             l.setWrapText(true);
             l.setMaxWidth(Double.MAX_VALUE);
@@ -144,6 +146,24 @@ final class FindingsPane {
         c.setPrefWidth(width);
         c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(nz(f.apply(cd.getValue()))));
         table.getColumns().add(c);
+    }
+
+    /** Basis and confidence, then what was checked and what would make the finding stronger. */
+    static String explain(Finding f) {
+        StringBuilder text = new StringBuilder();
+        if (f.basis() != null) {
+            text.append("Basis: ").append(f.basis().jsonName()).append(", ").append(f.confidence().jsonName())
+                    .append(" confidence");
+        }
+        if (f.checked() != null && !f.checked().isEmpty()) {
+            text.append("\nChecked:");
+            f.checked().forEach(item -> text.append("\n  \u2022 ").append(item));
+        }
+        if (f.strongerWith() != null && !f.strongerWith().isEmpty()) {
+            text.append("\nStronger with:");
+            f.strongerWith().forEach(item -> text.append("\n  \u2022 ").append(item));
+        }
+        return text.toString();
     }
 
     private static String nz(String s) {
@@ -174,30 +194,33 @@ final class FindingsPane {
         summary.setText(nz(f.summary()));
         explanation.setText(explain(f));
         recommendation.setText(nz(f.recommendation()));
-        state.setText(f.state() == null ? "" : "Basis: " + f.state().basis() + ". " + f.state().summary()
+        state.setText(f.state() == null ? "" : "Node state: " + f.state().summary()
                 + (f.state().quotes().isEmpty() ? "" : "\n  " + String.join("\n  ", f.state().quotes())));
         evidence.setItems(FXCollections.observableArrayList(f.evidence() == null ? List.of() : f.evidence()));
     }
 
-    /** Basis and confidence, then what was checked and what would make the finding stronger. */
-    static String explain(Finding f) {
-        StringBuilder text = new StringBuilder();
-        if (f.basis() != null) {
-            text.append("Basis: ").append(f.basis().jsonName()).append(", ").append(f.confidence().jsonName())
-                    .append(" confidence");
-        }
-        if (f.checked() != null && !f.checked().isEmpty()) {
-            text.append("\nChecked:");
-            f.checked().forEach(item -> text.append("\n  \u2022 ").append(item));
-        }
-        if (f.strongerWith() != null && !f.strongerWith().isEmpty()) {
-            text.append("\nStronger with:");
-            f.strongerWith().forEach(item -> text.append("\n  \u2022 ").append(item));
-        }
-        return text.toString();
+    @Override
+    public Tab tab() {
+        return tab;
     }
 
-    void clear() {
+    @Override
+    public void loaded(Session session) {
+        describe = e -> {
+            int f = session.store.fileIndex(e.file());
+            int i = f < 0 ? -1 : session.store.indexOf(f, e.frame());
+            String where = e.point() + " frame " + e.frame();
+            return i < 0 ? where + "   (" + e.file() + ", not loaded)" : "No. " + session.number(i) + "   " + where;
+        };
+    }
+
+    @Override
+    public void analysed(Session session) {
+        show(session.analysis == null ? List.of() : session.analysis.findings());
+    }
+
+    @Override
+    public void clear() {
         table.getItems().clear();
         showFinding(null);
         counts.clear();

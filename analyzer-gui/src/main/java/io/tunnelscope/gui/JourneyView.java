@@ -1,46 +1,68 @@
 package io.tunnelscope.gui;
 
+import io.tunnelscope.flow.TcpAnalysis;
 import io.tunnelscope.report.CorrelationReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javafx.geometry.VPos;
+import javafx.scene.Cursor;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 
 /**
  * The path of one packet across capture points, drawn as a diagram: one column per host, one box
- * per sighting (point, role, time, TTL, addresses), arrows between consecutive sightings labelled
- * with the hop latency and with what happened there: encapsulation (VXLAN and VNI...),
- * decapsulation, and NAT (an address that changed from the previous hop).
+ * per sighting (packet number, point, role, time, TTL, addresses, TCP analysis there), arrows
+ * between consecutive sightings labelled with the hop latency and with what happened there:
+ * encapsulation (VXLAN and VNI...), decapsulation, and NAT (an address that changed from the
+ * previous hop). A hop whose clocks disagree by more than the latency (a negative latency) is shown
+ * as clock uncertainty, not as time going back. Clicking a box selects that packet.
  */
 final class JourneyView extends ScrollPane {
     /** One hop as the diagram shows it, with the annotations of the step that led to it. */
     record Step(CorrelationReport.Hop hop, String host, String role, long sinceFirstNanos, long latencyNanos,
-                List<String> events) {
+                List<String> events, int packet, String title, String tcp) {
     }
 
-    private static final double COLUMN = 250;
-    private static final double BOX_W = 215;
+    private static final double BOX_MIN_W = 215;
     private static final double BOX_H = 50;
-    private static final double ROW = 84;
+    private static final double GAP = 40;
+    private static final double LINE = 13;
     private static final double TOP = 34;
+    private static final Font TITLE_FONT = Font.font("System", FontWeight.BOLD, 12);
+    private static final Font TEXT_FONT = Font.font("System", 11);
+    private static final Font LABEL_FONT = Font.font("System", FontWeight.BOLD, 11);
 
     private final Canvas canvas = new Canvas(400, 120);
     private final List<Step> steps = new ArrayList<>();
+    private final List<double[]> boxes = new ArrayList<>();
     private String message = "Select a packet to see its journey.";
+    private Consumer<CorrelationReport.Hop> onHop = h -> { };
 
     JourneyView() {
         setId("journeyView");
         setContent(canvas);
+        canvas.setOnMouseClicked(e -> {
+            int s = stepAt(e.getX(), e.getY());
+            if (s >= 0) {
+                onHop.accept(steps.get(s).hop());
+            }
+        });
+        canvas.setOnMouseMoved(e -> canvas.setCursor(stepAt(e.getX(), e.getY()) >= 0 ? Cursor.HAND : Cursor.DEFAULT));
         draw();
+    }
+
+    void setOnHop(Consumer<CorrelationReport.Hop> handler) {
+        this.onHop = handler;
     }
 
     List<Step> steps() {
@@ -62,7 +84,23 @@ final class JourneyView extends ScrollPane {
         return dash > 0 ? point.substring(0, dash) : point;
     }
 
-    void show(CorrelationReport.Journey journey, CorrelationModel model) {
+    /** The step at a point of the canvas, or -1. */
+    int stepAt(double x, double y) {
+        for (int i = 0; i < boxes.size(); i++) {
+            double[] b = boxes.get(i);
+            if (x >= b[0] && x <= b[0] + b[2] && y >= b[1] && y <= b[1] + b[3]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Where step {@code i}'s box is drawn: x, y, width, height. */
+    double[] box(int i) {
+        return boxes.get(i).clone();
+    }
+
+    void show(CorrelationReport.Journey journey, CorrelationModel model, Session session) {
         steps.clear();
         List<CorrelationReport.Hop> hops = journey.hops();
         long first = model.adjusted(hops.get(0));
@@ -92,21 +130,30 @@ final class JourneyView extends ScrollPane {
             } else if (hop.encap() != null) {
                 events.add("first seen encapsulated: " + encapText(hop));
             }
+            int packet = model.packetOf(hop);
+            String title = (packet >= 0 ? "No. " + session.number(packet) + "  " : "") + hop.point() + "  ("
+                    + model.role(hop.point()) + ")";
+            String tcp = "";
+            if (packet >= 0 && session.store.tcpFlags(packet) != 0) {
+                StringBuilder sb = new StringBuilder();
+                TcpAnalysis.appendLabels(session.store.tcpFlags(packet), session.store.duplicateAckNumber(packet), sb);
+                tcp = sb.toString();
+            }
             steps.add(new Step(hop, hostOf(hop.point()), model.role(hop.point()), model.adjusted(hop) - first,
-                    latency, events));
+                    latency, events, packet, title, tcp));
         }
-        message = hops.size() + " sightings across " + hosts().size() + " host(s)";
+        message = hops.size() + " sightings across " + hosts().size() + " host(s); click a sighting to select it";
         draw();
     }
 
     /** Scrolls so that the first step where something happened (NAT, encapsulation) is near the top. */
     void scrollToFirstEvent() {
-        for (int i = 1; i < steps.size(); i++) {
+        for (int i = 1; i < steps.size() && i < boxes.size(); i++) {
             if (steps.get(i).events.stream().anyMatch(e -> !e.startsWith("wire"))) {
-                double y = TOP + 22 + (i - 1) * ROW;
+                double y = boxes.get(i)[1] - 30;
                 double range = canvas.getHeight() - getViewportBounds().getHeight();
                 if (range > 0) {
-                    setVvalue(Math.min(1, y / range));
+                    setVvalue(Math.min(1, Math.max(0, y / range)));
                 }
                 return;
             }
@@ -126,6 +173,7 @@ final class JourneyView extends ScrollPane {
         return new ArrayList<>(hosts.keySet());
     }
 
+    /** A duration as {@code +12.5 µs} / {@code +3.215 ms}. */
     static String duration(long nanos) {
         long a = Math.abs(nanos);
         String sign = nanos < 0 ? "-" : "+";
@@ -138,56 +186,101 @@ final class JourneyView extends ScrollPane {
         return sign + String.format("%.3f ms", a / 1e6);
     }
 
+    /**
+     * A hop latency as shown: a negative one means the two points' clocks disagree by more than the
+     * hop took, so it reads {@code ≈0 (clocks ±12.3 µs)} rather than time going back.
+     */
+    static String latency(long nanos) {
+        if (nanos >= 0) {
+            return duration(nanos);
+        }
+        return "≈0 (clocks ±" + duration(-nanos).substring(1) + ")";
+    }
+
+    private static double width(String text, Font font) {
+        Text t = new Text(text);
+        t.setFont(font);
+        return t.getLayoutBounds().getWidth();
+    }
+
+    private String detail(Step s) {
+        boolean tunnel = s.hop.encap() != null;
+        return (s.sinceFirstNanos < 0 ? latency(s.sinceFirstNanos) : duration(s.sinceFirstNanos)) + "   frame "
+                + s.hop.frame() + "   ttl " + s.hop.ttl() + (tunnel ? "   " + encapText(s.hop) : "");
+    }
+
     private void draw() {
         List<String> hosts = hosts();
-        double width = Math.max(420, hosts.size() * COLUMN + 40);
-        double height = Math.max(80, TOP + steps.size() * ROW + 20);
+        // Boxes as wide as their longest line; columns as wide as their widest box.
+        double boxW = BOX_MIN_W;
+        for (Step s : steps) {
+            boxW = Math.max(boxW, Math.max(width(s.title, TITLE_FONT), Math.max(width(detail(s), TEXT_FONT),
+                    width(s.hop.src() + " → " + s.hop.dst(), TEXT_FONT))) + 16);
+        }
+        double column = boxW + GAP;
+        // Each row is tall enough for its box and for the labels of the arrow that leaves it.
+        double[] y = new double[steps.size()];
+        double at = TOP + 22;
+        for (int i = 0; i < steps.size(); i++) {
+            y[i] = at;
+            Step s = steps.get(i);
+            double boxH = BOX_H + (s.tcp.isEmpty() ? 0 : LINE + 1);
+            int nextLabels = i + 1 < steps.size() ? steps.get(i + 1).events.size() + 1 : 0;
+            at += boxH + Math.max(34, nextLabels * LINE + 10);
+        }
+        double width = Math.max(420, hosts.size() * column + 40 + 220);
+        double height = Math.max(80, at + 10);
         canvas.setWidth(width);
         canvas.setHeight(height);
+        boxes.clear();
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setFill(Color.WHITE);
         g.fillRect(0, 0, width, height);
         g.setTextBaseline(VPos.TOP);
         g.setTextAlign(TextAlignment.LEFT);
-        g.setFont(Font.font("System", FontWeight.BOLD, 12));
+        g.setFont(TITLE_FONT);
         g.setFill(Color.web("#333"));
         g.fillText(message, 10, 8);
         for (int c = 0; c < hosts.size(); c++) {
-            double x = 20 + c * COLUMN;
+            double x = 20 + c * column;
             g.setFill(c % 2 == 0 ? Color.web("#f3f6fb") : Color.web("#f7f3fb"));
-            g.fillRect(x - 10, TOP - 6, COLUMN - 20, height - TOP);
+            g.fillRect(x - 10, TOP - 6, column - 20, height - TOP);
             g.setFill(Color.web("#445"));
             g.setFont(Font.font("System", FontWeight.BOLD, 13));
             g.fillText(hosts.get(c), x, TOP - 4);
         }
         double[] cx = new double[steps.size()];
-        double[] cy = new double[steps.size()];
+        double[] bottom = new double[steps.size()];
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             int col = hosts.indexOf(s.host);
-            double x = 20 + col * COLUMN;
-            double y = TOP + 22 + i * ROW;
+            double x = 20 + col * column;
+            double boxH = BOX_H + (s.tcp.isEmpty() ? 0 : LINE + 1);
             cx[i] = x;
-            cy[i] = y;
+            bottom[i] = y[i] + boxH;
+            boxes.add(new double[] {x, y[i], boxW, boxH});
             boolean tunnel = s.hop.encap() != null;
             g.setFill(tunnel ? Color.web("#dcebff") : Color.web("#eef7e8"));
-            g.fillRoundRect(x, y, BOX_W, BOX_H, 10, 10);
+            g.fillRoundRect(x, y[i], boxW, boxH, 10, 10);
             g.setStroke(tunnel ? Color.web("#3b7dd8") : Color.web("#5a9c3a"));
             g.setLineWidth(1.4);
-            g.strokeRoundRect(x, y, BOX_W, BOX_H, 10, 10);
+            g.strokeRoundRect(x, y[i], boxW, boxH, 10, 10);
             g.setFill(Color.BLACK);
-            g.setFont(Font.font("System", FontWeight.BOLD, 12));
-            g.fillText(s.hop.point() + "  (" + s.role + ")", x + 8, y + 4);
-            g.setFont(Font.font("System", 11));
-            g.fillText(duration(s.sinceFirstNanos) + "   frame " + s.hop.frame() + "   ttl " + s.hop.ttl()
-                    + (tunnel ? "   " + encapText(s.hop) : ""), x + 8, y + 19);
-            g.fillText(s.hop.src() + " → " + s.hop.dst(), x + 8, y + 33);
+            g.setFont(TITLE_FONT);
+            g.fillText(s.title, x + 8, y[i] + 4);
+            g.setFont(TEXT_FONT);
+            g.fillText(detail(s), x + 8, y[i] + 19);
+            g.fillText(s.hop.src() + " → " + s.hop.dst(), x + 8, y[i] + 33);
+            if (!s.tcp.isEmpty()) {
+                g.setFill(Color.web("#b00020"));
+                g.fillText(s.tcp, x + 8, y[i] + 47);
+            }
         }
         for (int i = 1; i < steps.size(); i++) {
-            double x1 = cx[i - 1] + BOX_W / 2;
-            double y1 = cy[i - 1] + BOX_H;
-            double x2 = cx[i] + BOX_W / 2;
-            double y2 = cy[i];
+            double x1 = cx[i - 1] + boxW / 2;
+            double y1 = bottom[i - 1];
+            double x2 = cx[i] + boxW / 2;
+            double y2 = y[i];
             g.setStroke(Color.web("#666"));
             g.setLineWidth(1.5);
             g.strokeLine(x1, y1, x2, y2);
@@ -196,18 +289,18 @@ final class JourneyView extends ScrollPane {
             g.fillPolygon(new double[] {x2, x2 - 9 * Math.cos(ang - 0.4), x2 - 9 * Math.cos(ang + 0.4)},
                     new double[] {y2, y2 - 9 * Math.sin(ang - 0.4), y2 - 9 * Math.sin(ang + 0.4)}, 3);
             Step s = steps.get(i);
-            double lx = Math.min(x1, x2) + Math.abs(x2 - x1) / 2 + 8;
+            // Labels to the right of the arrow, one per line, below the latency: never over a box.
+            double lx = Math.max(x1, x2) + 10;
             double ly = y1 + 4;
-            g.setFont(Font.font("System", FontWeight.BOLD, 11));
-            g.setFill(Color.web("#333"));
-            g.fillText(duration(s.latencyNanos), lx, ly);
-            double ex = lx + 62;
+            g.setFont(LABEL_FONT);
+            g.setFill(s.latencyNanos < 0 ? Color.web("#8a6d00") : Color.web("#333"));
+            g.fillText(latency(s.latencyNanos), lx, ly);
             for (String e : s.events) {
+                ly += LINE;
                 g.setFill(e.startsWith("SNAT") || e.startsWith("DNAT") ? Color.web("#c05a00")
                         : e.startsWith("wire") ? Color.web("#777") : Color.web("#1d5fbf"));
-                g.setFont(Font.font("System", FontWeight.NORMAL, 11));
-                g.fillText(e, ex, ly);
-                ly += 13;
+                g.setFont(TEXT_FONT);
+                g.fillText(e, lx, ly);
             }
         }
     }

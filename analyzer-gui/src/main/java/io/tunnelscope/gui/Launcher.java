@@ -6,6 +6,7 @@ import javafx.application.Application;
 /**
  * Entry point of the shaded jar. It does not extend {@link Application}: a main class that does
  * would make the Java launcher insist on JavaFX modules, which a shaded jar does not have.
+ * The command line is checked first (a bad option, tab, filter or file exits 2 before any window);
  * {@code --snapshot} without a display switches to the headless Monocle platform.
  */
 public final class Launcher {
@@ -13,12 +14,23 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println("usage: tunnelscope gui [FILE|DIR...]\n"
-                    + "       tunnelscope gui --snapshot OUT.png [--size 1400x900] [--filter EXPR] FILE|DIR...");
+        TunnelscopeApp.Arguments parsed;
+        try {
+            parsed = TunnelscopeApp.Arguments.parse(Arrays.asList(args));
+        } catch (TunnelscopeApp.UsageException e) {
+            System.err.println("tunnelscope gui: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (parsed.help()) {
+            System.out.println(TunnelscopeApp.USAGE);
             return;
         }
         boolean snapshot = Arrays.asList(args).contains("--snapshot");
+        if (snapshot && System.getProperty("tunnelscope.gui.noPrefs") == null) {
+            // A snapshot is not the user opening captures: nothing goes into Open recent.
+            System.setProperty("tunnelscope.gui.noPrefs", "true");
+        }
         String display = System.getenv("DISPLAY");
         if (snapshot && (display == null || display.isBlank() || Boolean.getBoolean("tunnelscope.headless"))
                 || Boolean.getBoolean("tunnelscope.headless")) {

@@ -4,30 +4,46 @@ import io.tunnelscope.capture.CaptureFormatException;
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.decode.PointNames;
+import io.tunnelscope.flow.Conversations;
+import io.tunnelscope.flow.FrameAnalysis;
+import io.tunnelscope.flow.TcpFacts;
 import io.tunnelscope.state.ClusterState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
-/** Reads capture files into a {@link PacketStore}, decoding each packet once for its index entry. */
+/**
+ * Reads capture files into a {@link PacketStore}: each packet decoded once, put through the frame
+ * analysis {@code decode} runs (IP reassembly and TCP analysis per capture point) and counted in
+ * the conversations, for its index entry. Files are read through a buffer, not mapped, so a large
+ * file does not stay resident after the pass; their packets are read again from the file when
+ * shown. Then the packets are put in time order, without sorting when each file is in order.
+ */
 final class Loader {
     /** Progress callback: bytes done of total. */
     interface Progress {
         void update(long done, long total, String message);
     }
+
+    /** What loading gave besides the store. */
+    record Result(List<String> errors, int[] timeOrder, Conversations conversations, boolean sorted) {
+    }
+
+    /** How often loading reports its progress. */
+    private static final long REPORT_NANOS = 200_000_000L;
 
     private Loader() {
     }
@@ -63,63 +79,134 @@ final class Loader {
     /**
      * Loads every file (a broken file keeps the packets before the break; its error is returned).
      *
-     * @return the errors, one line per file that could not be fully read
+     * @return the errors (one line per file that could not be fully read), the time order and the
+     *         conversations; null when cancelled
      */
-    static List<String> load(List<Path> files, PacketStore store, Progress progress, BooleanSupplier cancelled)
-            throws IOException {
+    static Result load(List<Path> files, PacketStore store, DecodeTables tables, Progress progress,
+                       BooleanSupplier cancelled) throws IOException {
         List<String> errors = new ArrayList<>();
         long total = 0;
         for (Path f : files) {
             total += Files.exists(f) ? Files.size(f) : 0;
         }
-        PacketDecoder decoder = new PacketDecoder(DecodeTables.defaults());
-        PacketView view = new PacketView();
+        PacketDecoder decoder = new PacketDecoder(tables);
+        FrameAnalysis analysis = new FrameAnalysis(tables);
+        Conversations conversations = new Conversations();
+        PacketView raw = new PacketView();
         PacketRecord record = new PacketRecord();
+        PacketStore.Entry entry = new PacketStore.Entry();
         store.fileStart = new int[files.size()];
+        boolean[] fileSorted = new boolean[files.size()];
         long doneBefore = 0;
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
             store.files.add(file);
+            store.comments.add(List.of());
             store.fileStart[f] = store.size();
-            Map<Long, Integer> pointByKey = new HashMap<>();
-            try (CaptureReader reader = CaptureReaders.open(file)) {
+            fileSorted[f] = true;
+            LongObjectMap<Integer> pointByKey = new LongObjectMap<>();
+            long lastKey = Long.MIN_VALUE;
+            int lastPoint = -1;
+            long lastTime = Long.MIN_VALUE;
+            long size = Files.exists(file) ? Files.size(file) : 0;
+            long nextReport = System.nanoTime() + REPORT_NANOS;
+            try (CaptureReader reader = CaptureReaders.openBuffered(file)) {
+                // A node comment (what collect writes) names the capture's host.
                 String stem = PointNames.stem(file.getFileName().toString(), reader.comments());
                 int n = 0;
                 while (reader.next(record)) {
                     if ((++n & 0x3FF) == 0) {
                         if (cancelled.getAsBoolean()) {
-                            return errors;
+                            return null;
                         }
-                        progress.update(doneBefore + Math.min(record.fileOffset(), Files.size(file)), total,
-                                file.getFileName() + ": " + n + " packets");
+                        long now = System.nanoTime();
+                        if (now >= nextReport) {
+                            // A few reports a second: each one redraws the status bar.
+                            nextReport = now + REPORT_NANOS;
+                            progress.update(doneBefore + Math.min(record.fileOffset(), size), total,
+                                    file.getFileName() + ": " + n + " packets");
+                        }
                     }
                     LayerStack stack = decoder.decode(record);
                     int ifIndex = PointNames.sll2IfIndex(stack);
                     long key = ((long) record.interfaceId() << 32) ^ (ifIndex & 0xFFFF_FFFFL) ^ record.linkType() * 31L;
-                    Integer point = pointByKey.get(key);
-                    if (point == null) {
-                        String name = PointNames.of(stem, reader.interfaces(), record.interfaceId(), ifIndex);
-                        point = store.points.size();
-                        store.points.add(new PacketStore.Point(name, f, record.linkType()));
-                        pointByKey.put(key, point);
+                    if (key != lastKey) {
+                        Integer point = pointByKey.get(key);
+                        if (point == null) {
+                            String name = PointNames.of(stem, reader.interfaces(), record.interfaceId(), ifIndex);
+                            int id = record.interfaceId();
+                            String ifName = id >= 0 && id < reader.interfaces().size()
+                                    ? reader.interfaces().get(id).name() : null;
+                            point = store.points.size();
+                            store.points.add(new PacketStore.Point(name, f, record.linkType(), ifName));
+                            pointByKey.put(key, point);
+                        }
+                        lastKey = key;
+                        lastPoint = point;
                     }
-                    view.wrap(stack);
-                    int flags = flags(view, stack);
-                    int inner = view.innerIpLayer();
-                    store.add(record.timestampNanos(), (int) record.frameNumber(), point, record.buffer(),
-                            record.offset(), record.capturedLength(),
-                            (int) Math.min(record.originalLength(), Integer.MAX_VALUE), flags, (int) view.vni(),
-                            inner >= 0 ? view.ipTotalLength(inner) : 0, protoCode(stack));
+                    boolean fragment = IpReassembler.fragmentedIpLayer(raw.wrap(stack)) >= 0;
+                    PacketView view = analysis.analyze(lastPoint, stack, record.frameNumber(), record.timestampNanos());
+                    conversations.add(lastPoint, view, record.timestampNanos(), record.originalLength());
+                    fill(entry, record, lastPoint, view, analysis.tcp(), fragment);
+                    int i = record.dataOffset() >= 0 && !gzip(file)
+                            ? store.add(entry, record.dataOffset())
+                            : store.add(entry, record.buffer(), record.offset());
+                    IpReassembler reassembler = analysis.reassembler();
+                    if (reassembler.lastFragmentCount() > 0) {
+                        int[] fragments = new int[reassembler.lastFragmentCount()];
+                        for (int k = 0; k < fragments.length; k++) {
+                            fragments[k] = store.fileStart[f] + (int) reassembler.lastFragmentFrame(k) - 1;
+                        }
+                        store.reassembled(i, fragments);
+                    }
+                    if (record.timestampNanos() < lastTime) {
+                        fileSorted[f] = false;
+                    }
+                    lastTime = record.timestampNanos();
+                }
+                if (!reader.comments().isEmpty()) {
+                    store.comments.set(f, List.copyOf(reader.comments()));
                 }
             } catch (CaptureFormatException e) {
                 errors.add(e.getMessage());
             } catch (IOException e) {
                 errors.add(file + ": " + e.getMessage());
             }
-            doneBefore += Files.exists(file) ? Files.size(file) : 0;
+            doneBefore += size;
             progress.update(doneBefore, total, file.getFileName() + " read");
         }
-        return errors;
+        if (cancelled.getAsBoolean()) {
+            return null;
+        }
+        progress.update(total, total, "Ordering " + store.size() + " packets by time…");
+        boolean sorted = true;
+        for (boolean s : fileSorted) {
+            sorted &= s;
+        }
+        return new Result(errors, TimeOrder.of(store, fileSorted), conversations, sorted);
+    }
+
+    private static boolean gzip(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+    }
+
+    /** The index entry of a packet: what the list shows of the (possibly reassembled) view. */
+    static void fill(PacketStore.Entry e, PacketRecord record, int point, PacketView view, TcpFacts tcp,
+                     boolean fragment) {
+        LayerStack stack = view.stack();
+        e.timestamp = record.timestampNanos();
+        e.frameNumber = (int) record.frameNumber();
+        e.pointIndex = point;
+        e.captured = record.capturedLength();
+        e.wire = (int) Math.min(record.originalLength(), Integer.MAX_VALUE);
+        e.flags = flags(view, stack) | (fragment ? PacketStore.FRAGMENT : 0);
+        e.vni = (int) view.vni();
+        int inner = view.innerIpLayer();
+        e.innerIpLength = inner >= 0 ? view.ipTotalLength(inner) : 0;
+        e.protoCode = protoCode(stack);
+        e.tcpFlags = tcp.flags();
+        e.duplicateAckNumber = tcp.duplicateAckNumber();
+        e.ackRttNanos = tcp.ackRttNanos();
     }
 
     static int flags(PacketView view, LayerStack stack) {

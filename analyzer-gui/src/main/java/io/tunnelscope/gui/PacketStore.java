@@ -1,22 +1,26 @@
 package io.tunnelscope.gui;
 
+import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.state.AddressNames;
 import io.tunnelscope.state.ClusterState;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Every loaded packet in a compact, column-wise index plus a byte arena; no object per packet.
+ * Every loaded packet in a compact, column-wise index; no object per packet, and no copy of the
+ * packet bytes for files that can be read again: a packet of an uncompressed capture file is
+ * found by its offset in the file ({@link PacketBytes} reads it from there when a row or the
+ * detail pane needs it). Only packets that cannot be read again (a live capture's, a gzip file's)
+ * keep their bytes here, in 32 MiB arena chunks.
  *
- * <p>Per packet: timestamp (8 bytes), arena position (8), frame number (4), captured and wire
- * lengths (4 + 4), bytes kept in the arena (4), point (2), flags (4: encapsulation, status,
- * fragment, NAT...), VNI (4), inner IP length (2), innermost protocol code (1): 45 bytes, plus the
- * captured bytes themselves in 32 MiB arena chunks. Once the arena reaches its budget
- * ({@code tunnelscope.gui.arenaMegabytes}, default a third of the heap) packets keep only their
- * first {@link #CLIPPED_BYTES} bytes (enough to decode every header for the columns and filters);
- * the detail pane then re-reads the whole packet from its file.
+ * <p>Per packet: timestamp (8 bytes), file offset or arena position (8), frame number (4),
+ * captured and wire lengths (4 + 4), point (2), flags (4: encapsulation, status, fragment,
+ * NAT...), VNI (4), inner IP length (2), innermost protocol code (1), TCP analysis flags (2),
+ * duplicate-ACK number (2) and ACK RTT (4): 49 bytes. Fragments also keep, sparsely, which packet
+ * completed their datagram, and a completing packet its fragments.
  *
  * <p>Written by one loader thread, then published (read-only) to the FX thread and to filter and
  * chart threads; or, for a live capture, appended to on the FX thread while the table shows it and
@@ -24,7 +28,6 @@ import java.util.List;
  * list are volatile/copy-on-write so that a reader sees a grown array with its contents).
  */
 final class PacketStore {
-    static final int CLIPPED_BYTES = 320;
     /** The nodes' recorded state of a directory collect wrote (empty otherwise): evidence for the analysis. */
     ClusterState state = ClusterState.EMPTY;
     /** Names on addresses (pods, services, nodes) from that state; none otherwise. */
@@ -38,41 +41,47 @@ final class PacketStore {
     static final int FRAGMENT = 1 << 6;
     static final int NAT = 1 << 7;              // set after correlation
     static final int IPV6 = 1 << 8;
-    static final int CLIPPED = 1 << 9;
+    /** The packet's bytes are in the arena (a live or gzip capture), not read from its file. */
+    static final int IN_ARENA = 1 << 9;
     static final int ICMP_ERROR = 1 << 10;
+    /** The packet completed an IP datagram; it is shown as the whole datagram. */
+    static final int REASSEMBLED = 1 << 11;
 
     /** A capture point: one file, or one interface of a file. */
-    record Point(String name, int file, int linkType) {
+    record Point(String name, int file, int linkType, String interfaceName) {
     }
 
-    final List<java.nio.file.Path> files = new ArrayList<>();
+    final List<Path> files = new ArrayList<>();
     final List<Point> points = new ArrayList<>();
+    /** Comments each file carries (section, interface and packet comments), by file. */
+    final List<List<String>> comments = new ArrayList<>();
     /** First packet index of each file. */
     int[] fileStart = new int[0];
 
     private volatile int size;
     private volatile long[] ts = new long[1024];
-    private volatile long[] arenaPos = new long[1024];
+    private volatile long[] position = new long[1024];
     private volatile int[] frame = new int[1024];
     private volatile int[] capLen = new int[1024];
     private volatile int[] wireLen = new int[1024];
-    private volatile int[] kept = new int[1024];
     private volatile short[] point = new short[1024];
     private volatile int[] flags = new int[1024];
     private volatile int[] vni = new int[1024];
     private volatile char[] innerLen = new char[1024];
     private volatile byte[] proto = new byte[1024];
+    private volatile short[] tcp = new short[1024];
+    private volatile short[] duplicateAck = new short[1024];
+    private volatile int[] rttMicros = new int[1024];
 
+    /** Completing packet of each fragment; the fragments of each completing packet. */
+    private final LongObjectMap<Integer> reassembledIn = new LongObjectMap<>();
+    private final LongObjectMap<int[]> fragmentsOf = new LongObjectMap<>();
+
+    private final List<java.nio.channels.FileChannel> openChannels = new ArrayList<>();
     private final List<byte[]> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private byte[] current;
     private int currentUsed;
     private long arenaBytes;
-    private final long arenaBudget;
-
-    PacketStore() {
-        long mb = Long.getLong("tunnelscope.gui.arenaMegabytes", -1);
-        this.arenaBudget = mb > 0 ? mb << 20 : Runtime.getRuntime().maxMemory() / 3;
-    }
 
     int size() {
         return size;
@@ -81,50 +90,75 @@ final class PacketStore {
     private void grow() {
         int n = ts.length * 2;
         ts = Arrays.copyOf(ts, n);
-        arenaPos = Arrays.copyOf(arenaPos, n);
+        position = Arrays.copyOf(position, n);
         frame = Arrays.copyOf(frame, n);
         capLen = Arrays.copyOf(capLen, n);
         wireLen = Arrays.copyOf(wireLen, n);
-        kept = Arrays.copyOf(kept, n);
         point = Arrays.copyOf(point, n);
         flags = Arrays.copyOf(flags, n);
         vni = Arrays.copyOf(vni, n);
         innerLen = Arrays.copyOf(innerLen, n);
         proto = Arrays.copyOf(proto, n);
+        tcp = Arrays.copyOf(tcp, n);
+        duplicateAck = Arrays.copyOf(duplicateAck, n);
+        rttMicros = Arrays.copyOf(rttMicros, n);
     }
 
-    /** Appends a packet; its bytes are copied from {@code buf[offset, offset + captured)}. */
-    int add(long timestamp, int frameNumber, int pointIndex, ByteBuffer buf, int offset, int captured,
-            int wire, int packetFlags, int packetVni, int innerIpLength, int protoCode) {
-        if (size == ts.length) {
-            grow();
-        }
-        int keep = captured;
-        int f = packetFlags;
-        if (arenaBytes + captured > arenaBudget && captured > CLIPPED_BYTES) {
-            keep = CLIPPED_BYTES;
-            f |= CLIPPED;
-        }
+    /** What the loader worked out about one packet besides where its bytes are. */
+    static final class Entry {
+        long timestamp;
+        int frameNumber;
+        int pointIndex;
+        int captured;
+        int wire;
+        int flags;
+        int vni;
+        int innerIpLength;
+        int protoCode;
+        int tcpFlags;
+        int duplicateAckNumber;
+        long ackRttNanos = -1;
+    }
+
+    /** Appends a packet that can be read again at {@code fileOffset} of its file. */
+    int add(Entry e, long fileOffset) {
+        return append(e, fileOffset, 0);
+    }
+
+    /** Appends a packet whose bytes are kept here: {@code buf[offset, offset + e.captured)}. */
+    int add(Entry e, ByteBuffer buf, int offset) {
+        int keep = e.captured;
         if (current == null || currentUsed + keep > current.length) {
             current = new byte[Math.max(CHUNK, keep)];
             chunks.add(current);
             currentUsed = 0;
         }
         buf.get(offset, current, currentUsed, keep);
-        int i = size++;
-        arenaPos[i] = ((long) (chunks.size() - 1) << 32) | currentUsed;
+        long at = ((long) (chunks.size() - 1) << 32) | currentUsed;
         currentUsed += keep;
         arenaBytes += keep;
-        ts[i] = timestamp;
-        frame[i] = frameNumber;
-        point[i] = (short) pointIndex;
-        capLen[i] = captured;
-        wireLen[i] = wire;
-        kept[i] = keep;
-        flags[i] = f;
-        vni[i] = packetVni;
-        innerLen[i] = (char) Math.max(0, Math.min(0xFFFF, innerIpLength));
-        proto[i] = (byte) protoCode;
+        return append(e, at, IN_ARENA);
+    }
+
+    private int append(Entry e, long at, int extraFlags) {
+        if (size == ts.length) {
+            grow();
+        }
+        int i = size;
+        position[i] = at;
+        ts[i] = e.timestamp;
+        frame[i] = e.frameNumber;
+        point[i] = (short) e.pointIndex;
+        capLen[i] = e.captured;
+        wireLen[i] = e.wire;
+        flags[i] = e.flags | extraFlags;
+        vni[i] = e.vni;
+        innerLen[i] = (char) Math.max(0, Math.min(0xFFFF, e.innerIpLength));
+        proto[i] = (byte) e.protoCode;
+        tcp[i] = (short) e.tcpFlags;
+        duplicateAck[i] = (short) Math.min(Short.MAX_VALUE, e.duplicateAckNumber);
+        rttMicros[i] = e.ackRttNanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (e.ackRttNanos + 999) / 1000);
+        size = i + 1;
         return i;
     }
 
@@ -132,26 +166,89 @@ final class PacketStore {
     int frame(int i) { return frame[i]; }
     int pointIndex(int i) { return point[i]; }
     Point point(int i) { return points.get(point[i]); }
+    int fileOf(int i) { return points.get(point[i]).file; }
     int capturedLength(int i) { return capLen[i]; }
     int wireLength(int i) { return wireLen[i]; }
-    int keptLength(int i) { return kept[i]; }
     int flags(int i) { return flags[i]; }
     int vni(int i) { return vni[i]; }
     int innerLength(int i) { return innerLen[i]; }
     int protoCode(int i) { return proto[i]; }
     int linkType(int i) { return points.get(point[i]).linkType; }
+    /** The {@link io.tunnelscope.flow.TcpAnalysis} flags of packet {@code i}. */
+    int tcpFlags(int i) { return tcp[i]; }
+    int duplicateAckNumber(int i) { return duplicateAck[i]; }
+    /** The ACK RTT of packet {@code i} in microseconds (rounded up), or -1. */
+    int ackRttMicros(int i) { return rttMicros[i]; }
+
+    boolean inArena(int i) {
+        return (flags[i] & IN_ARENA) != 0;
+    }
+
+    /** Where packet {@code i}'s bytes start in its file (not for {@link #inArena} packets). */
+    long fileOffset(int i) {
+        return position[i];
+    }
 
     void markNat(int i) {
         flags[i] |= NAT;
+    }
+
+    /** Records that packets {@code fragments} (arrival order) made the datagram packet {@code completing} shows. */
+    void reassembled(int completing, int[] fragments) {
+        fragmentsOf.put(completing, fragments);
+        flags[completing] |= REASSEMBLED;
+        for (int f : fragments) {
+            if (f != completing) {
+                reassembledIn.put(f, completing);
+            }
+        }
+    }
+
+    /** The packet that completed fragment {@code i}'s datagram, or -1. */
+    int reassembledIn(int i) {
+        Integer c = reassembledIn.get(i);
+        return c == null ? -1 : c;
+    }
+
+    /** The fragments (packet indexes, arrival order) of the datagram packet {@code i} completed, or null. */
+    int[] fragmentsOf(int i) {
+        return (flags[i] & REASSEMBLED) == 0 ? null : fragmentsOf.get(i);
     }
 
     long arenaBytes() {
         return arenaBytes;
     }
 
-    /** Bytes of the index per packet (the arena holds the packet bytes on top). */
+    /** File {@code f} opened for reading (once, shared by the reading threads); closed by {@link #close()}. */
+    synchronized java.nio.channels.FileChannel channel(int f) throws java.io.IOException {
+        while (openChannels.size() <= f) {
+            openChannels.add(null);
+        }
+        java.nio.channels.FileChannel c = openChannels.get(f);
+        if (c == null || !c.isOpen()) {
+            c = java.nio.channels.FileChannel.open(files.get(f), java.nio.file.StandardOpenOption.READ);
+            openChannels.set(f, c);
+        }
+        return c;
+    }
+
+    /** Closes the files (mapped windows stay readable until collected). */
+    synchronized void close() {
+        for (java.nio.channels.FileChannel c : openChannels) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (java.io.IOException e) {
+                    // nothing more to do with it
+                }
+            }
+        }
+        openChannels.clear();
+    }
+
+    /** Bytes of the index per packet. */
     static int indexBytesPerPacket() {
-        return 8 + 8 + 4 + 4 + 4 + 4 + 2 + 4 + 4 + 2 + 1;
+        return 8 + 8 + 4 + 4 + 4 + 2 + 4 + 4 + 2 + 1 + 2 + 2 + 4;
     }
 
     /** One read-only view per arena chunk, for one reader thread (decoders index absolutely). */
@@ -164,18 +261,11 @@ final class PacketStore {
     }
 
     int chunkOf(int i) {
-        return (int) (arenaPos[i] >>> 32);
+        return (int) (position[i] >>> 32);
     }
 
-    int offsetOf(int i) {
-        return (int) arenaPos[i];
-    }
-
-    /** A copy of the bytes kept for packet {@code i}. */
-    byte[] copy(int i) {
-        byte[] out = new byte[kept[i]];
-        System.arraycopy(chunks.get(chunkOf(i)), offsetOf(i), out, 0, kept[i]);
-        return out;
+    int arenaOffsetOf(int i) {
+        return (int) position[i];
     }
 
     /** The packet at {@code frameNumber} of file {@code file}, or -1. */
@@ -189,5 +279,34 @@ final class PacketStore {
             return -1;
         }
         return (int) i;
+    }
+
+    /** The loaded file a report names (as given, or the same file by absolute path), or -1. */
+    int fileIndex(String file) {
+        if (file == null) {
+            return -1;
+        }
+        for (int f = 0; f < files.size(); f++) {
+            if (files.get(f).toString().equals(file)) {
+                return f;
+            }
+        }
+        Path wanted = Path.of(file).toAbsolutePath().normalize();
+        for (int f = 0; f < files.size(); f++) {
+            if (files.get(f).toAbsolutePath().normalize().equals(wanted)) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the point of that name, or -1. */
+    int pointIndex(String name) {
+        for (int p = 0; p < points.size(); p++) {
+            if (points.get(p).name().equals(name)) {
+                return p;
+            }
+        }
+        return -1;
     }
 }

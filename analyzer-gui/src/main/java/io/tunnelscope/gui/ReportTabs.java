@@ -13,7 +13,10 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
 
-/** The correlation tabs: flows (tunnels with their inner flows), NAT, topology (hosts), paths. */
+/**
+ * The correlation tabs: flows (tunnels with their inner flows), NAT, topology (hosts), paths
+ * (with their hop latencies; a negative p50/p99 is clock uncertainty, shown as such).
+ */
 final class ReportTabs {
     /** A row of the flows tree: a tunnel or one inner flow of it. */
     record FlowRow(String kind, String encap, String src, String dst, String proto, String ports, long packets) {
@@ -65,8 +68,8 @@ final class ReportTabs {
         column(paths, "Packets", 70, p -> Long.toString(p.packets()));
         column(paths, "Points", 560, p -> String.join(" → ", p.points()));
         column(paths, "Hop latency p50 / p99", 520, p -> p.hopLatencyNanos() == null ? "" : p.hopLatencyNanos().stream()
-                .map(h -> h.p50() == null ? "clock uncertain" : JourneyView.duration(h.p50()) + " / "
-                        + JourneyView.duration(h.p99()))
+                .map(h -> h.p50() == null ? "clock uncertain"
+                        : JourneyView.latency(h.p50()) + " / " + JourneyView.latency(h.p99()))
                 .collect(Collectors.joining(",  ")));
     }
 
@@ -94,6 +97,34 @@ final class ReportTabs {
         nat.getItems().clear();
         topology.getItems().clear();
         paths.getItems().clear();
+    }
+
+    /** The four tabs, each told when the analysis is over. */
+    List<ViewerTab> viewerTabs() {
+        return List.of(tabOf(flowsTab), tabOf(natTab), tabOf(topologyTab), tabOf(pathsTab));
+    }
+
+    private ViewerTab tabOf(Tab t) {
+        return new ViewerTab() {
+            @Override
+            public Tab tab() {
+                return t;
+            }
+
+            @Override
+            public void clear() {
+                if (t == flowsTab) {
+                    ReportTabs.this.clear();
+                }
+            }
+
+            @Override
+            public void analysed(Session session) {
+                if (t == flowsTab && session.correlation != null) {
+                    show(session.correlation.report);
+                }
+            }
+        };
     }
 
     void show(CorrelationReport report) {

@@ -43,8 +43,9 @@ class CollectedDirectoryTest {
         CompletableFuture<Void> done = WaitForAsyncUtils.asyncFx(() -> window.open(List.of(dir))).get(30, TimeUnit.SECONDS);
         done.get(90, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(66, window.store.size(), "the node directory's capture");
-        String[] row = window.rows.row(window.store.indexOf(0, 3));
+        PacketStore store = window.session().store;
+        assertEquals(66, store.size(), "the node directory's capture");
+        String[] row = window.packets().rows().row(store.indexOf(0, 3));
         assertEquals("10.0.0.2 (node worker1)", row[RowFormatter.OUTER_SRC]);
         assertEquals("10.244.1.2 (pod default/web-1)", row[RowFormatter.INNER_SRC]);
         assertEquals("10.244.2.2 (pod default/web-2)", row[RowFormatter.INNER_DST]);

@@ -9,7 +9,6 @@ import io.tunnelscope.report.Evidence;
 import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.control.ListCell;
@@ -34,15 +33,14 @@ class FindingsTest {
 
     @Test
     void findingsListedBySeverityAndEvidenceSelectsThePacket(FxRobot robot) throws Exception {
-        CompletableFuture<Void> done = WaitForAsyncUtils.asyncFx(
-                () -> window.open(List.of(MainWindowTest.samples("mtu-trouble")))).get(30, TimeUnit.SECONDS);
-        done.get(90, TimeUnit.SECONDS);
-        WaitForAsyncUtils.waitForFxEvents();
-        assertNotNull(window.analysis, "the analysis ran after loading");
-        assertNotNull(window.correlation, "journeys for the journey view");
-        assertFalse(window.correlation.report.journeys().isEmpty());
+        MainWindowTest.open(window, MainWindowTest.samples("mtu-trouble"));
+        Session session = window.session();
+        FindingsPane pane = window.findings();
+        assertNotNull(session.analysis, "the analysis ran after loading");
+        assertNotNull(session.correlation, "journeys for the journey view");
+        assertFalse(session.correlation.report.journeys().isEmpty());
 
-        List<Finding> findings = List.copyOf(window.findings.table.getItems());
+        List<Finding> findings = List.copyOf(pane.table.getItems());
         List<String> kinds = findings.stream().map(Finding::kind).toList();
         Finding frag = findings.stream().filter(f -> f.kind().equals("FRAG_NEEDED")).findFirst()
                 .orElseThrow(() -> new AssertionError("no FRAG_NEEDED in " + kinds));
@@ -53,45 +51,47 @@ class FindingsTest {
                     "most severe first: " + findings);
         }
         // Counts per severity in the tab title and the status bar.
-        String counts = window.findings.countsText();
+        String counts = pane.countsText();
         assertEquals(findings.stream().filter(f -> f.severity() == Severity.WARNING).count(),
-                window.findings.count(Severity.WARNING));
-        assertEquals("Findings (" + counts + ")", window.findings.tab.getText());
-        assertTrue(window.status.getText().contains("findings: " + counts), window.status.getText());
+                pane.count(Severity.WARNING));
+        assertEquals("Findings (" + counts + ")", pane.tab.getText());
+        assertTrue(window.statusText().contains("findings: " + counts), window.statusText());
         // Rows are coloured per severity.
-        robot.interact(() -> window.tabs.getSelectionModel().select(window.findings.tab));
+        robot.interact(() -> window.tabs().getSelectionModel().select(pane.tab));
         assertTrue(robot.lookup("#findingsTable .table-row-cell.severity-warning").tryQuery().isPresent());
 
         // A filter that hides the evidence packet: activating the evidence clears it.
-        int shown = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("arp")).get(10, TimeUnit.SECONDS)
-                .get(60, TimeUnit.SECONDS);
-        assertTrue(shown < window.store.size());
+        int shown = MainWindowTest.filter(window, "arp");
+        assertTrue(shown < session.store.size());
         robot.interact(() -> {
-            window.tabs.getSelectionModel().select(window.findings.tab);
-            window.findings.table.getSelectionModel().select(frag);
+            window.tabs().getSelectionModel().select(pane.tab);
+            pane.table.getSelectionModel().select(frag);
         });
-        assertEquals(frag.recommendation(), window.findings.recommendation.getText());
+        assertEquals(frag.recommendation(), pane.recommendation.getText());
         // The finding's reasoning: what it rests on, how sure it is, what was checked.
-        String explanation = window.findings.explanation.getText();
+        String explanation = pane.explanation.getText();
         assertTrue(explanation.startsWith("Basis: observed, high confidence\nChecked:\n"), explanation);
         assertTrue(explanation.contains(frag.checked().get(0)), explanation);
         assertFalse(frag.recommendation().isBlank());
-        assertEquals(frag.evidence(), window.findings.evidence.getItems());
+        assertEquals(frag.evidence(), pane.evidence.getItems());
         Evidence evidence = frag.evidence().get(0);
-        robot.interact(() -> window.findings.evidence.getSelectionModel().select(0));
+        robot.interact(() -> pane.evidence.getSelectionModel().select(0));
         Node cell = robot.lookup("#evidenceList .list-cell").match(n -> ((ListCell<?>) n).getIndex() == 0)
                 .query();
+        // The evidence names the packet by the list's number.
+        int expected = session.store.indexOf(session.store.fileIndex(evidence.file()), evidence.frame());
+        assertTrue(((ListCell<?>) cell).getText().startsWith("No. " + session.number(expected) + " "),
+                ((ListCell<?>) cell).getText());
         robot.doubleClickOn(cell);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.packets().selected() >= 0);
         WaitForAsyncUtils.waitForFxEvents();
 
-        assertEquals(window.packetsTab, window.tabs.getSelectionModel().getSelectedItem());
-        assertEquals("", window.filterField.getText(), "the filter hid the packet: cleared");
-        Integer selected = window.table.getSelectionModel().getSelectedItem();
-        assertNotNull(selected, "a packet is selected");
-        assertEquals(evidence.frame(), window.store.frame(selected));
-        assertEquals(evidence.file(), window.store.files.get(window.store.point(selected).file()).toString());
-        assertEquals(window.fileIndex(evidence.file()), window.store.point(selected).file());
-        assertEquals(evidence.point(), window.store.point(selected).name());
-        assertNotNull(window.tree.getRoot(), "its layers are shown");
+        assertEquals(window.packetsTab(), window.tabs().getSelectionModel().getSelectedItem());
+        assertEquals("", window.packets().filterField.getText(), "the filter hid the packet: cleared");
+        int selected = window.packets().selected();
+        assertEquals(expected, selected);
+        assertEquals(evidence.frame(), session.store.frame(selected));
+        assertEquals(evidence.point(), session.store.point(selected).name());
+        assertNotNull(window.details().tree.getRoot(), "its layers are shown");
     }
 }

@@ -37,6 +37,7 @@ class LargeListTest {
         // One VXLAN packet and one ARP from the sample, repeated.
         PacketStore store = new PacketStore();
         store.files.add(MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
+        store.comments.add(java.util.List.of());
         store.fileStart = new int[] {0};
         byte[][] packets = new byte[2][];
         int[] flags = new int[2];
@@ -61,26 +62,37 @@ class LargeListTest {
             }
             linkType = r.linkType();
         }
-        store.points.add(new PacketStore.Point("synthetic", 0, linkType));
+        store.points.add(new PacketStore.Point("synthetic", 0, linkType, null));
         int[] order = new int[N];
+        PacketStore.Entry e = new PacketStore.Entry();
         for (int i = 0; i < N; i++) {
             int k = i % 10 == 0 ? 0 : 1; // every tenth an ARP
             byte[] b = packets[k];
-            store.add(1_000_000_000L + i * 1000L, i + 1, 0, ByteBuffer.wrap(b), 0, b.length, b.length, flags[k], vni[k],
-                    0, proto[k]);
+            e.timestamp = 1_000_000_000L + i * 1000L;
+            e.frameNumber = i + 1;
+            e.captured = b.length;
+            e.wire = b.length;
+            e.flags = flags[k];
+            e.vni = vni[k];
+            e.protoCode = proto[k];
+            store.add(e, ByteBuffer.wrap(b), 0);
             order[i] = i;
         }
         assertEquals(N, store.size());
-        robot.interact(() -> window.install(store, order));
-        assertEquals(N, window.table.getItems().size());
-        robot.interact(() -> window.table.scrollTo(N - 5));
+        Session session = new Session(store, java.util.List.of());
+        session.order(order);
+        PacketListPane list = window.packets();
+        robot.interact(() -> list.show(session));
+        assertEquals(N, list.table.getItems().size());
+        robot.interact(() -> list.table.scrollTo(N - 5));
         WaitForAsyncUtils.waitForFxEvents();
         long cells = robot.lookup("#packetTable .table-row-cell").queryAll().size();
         assertTrue(cells < 100, cells + " row cells for " + N + " rows");
-        robot.interact(() -> window.table.getSelectionModel().clearAndSelect(N - 1));
-        assertEquals(N - 1, window.table.getSelectionModel().getSelectedItem());
-        assertEquals("ICMP", window.rows.cell(N - 1, RowFormatter.PROTOCOL));
-        int arps = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("arp")).get(10, TimeUnit.SECONDS)
+        robot.interact(() -> list.table.getSelectionModel().clearAndSelect(N - 1));
+        assertEquals(N - 1, list.selected());
+        assertEquals("ICMP", list.rows().cell(N - 1, RowFormatter.PROTOCOL));
+        assertEquals(Integer.toString(N), list.rows().cell(N - 1, RowFormatter.NO), "nine-digit numbers fit");
+        int arps = WaitForAsyncUtils.asyncFx(() -> list.applyFilter("arp")).get(10, TimeUnit.SECONDS)
                 .get(100, TimeUnit.SECONDS);
         assertEquals(N / 10, arps);
     }

@@ -3,7 +3,6 @@ package io.tunnelscope.gui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -67,7 +66,7 @@ class LiveCaptureTest {
 
     /** Opens the dialog and waits until libpcap's interfaces are listed. */
     private CaptureDialog openDialog(FxRobot robot) throws Exception {
-        CaptureDialog dialog = WaitForAsyncUtils.asyncFx(() -> window.showCaptureDialog()).get(10, TimeUnit.SECONDS);
+        CaptureDialog dialog = WaitForAsyncUtils.asyncFx(() -> window.live().showDialog()).get(10, TimeUnit.SECONDS);
         assertNotNull(dialog);
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
                 () -> !dialog.devices.getItems().isEmpty() || !dialog.error.getText().isEmpty());
@@ -86,11 +85,13 @@ class LiveCaptureTest {
             dialog.writeTo.setText(file.toString());
         });
         robot.interact(() -> dialog.start.fire());
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> window.live != null || !dialog.error.getText().isEmpty());
+        LiveCaptureController live = window.live();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> live.capturing() || !dialog.error.getText().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
         assertEquals("", dialog.error.getText());
         assertFalse(dialog.stage.isShowing(), "the dialog closed");
-        assertFalse(window.stopCaptureButton.isDisabled());
-        assertTrue(window.startCaptureItem.isDisable());
+        assertFalse(live.stopButton.isDisabled());
+        assertTrue(live.startItem.isDisable());
 
         // A filter applied while capturing applies to the packets still to come.
         int none = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("point == lo && dport == " + PORT))
@@ -106,20 +107,20 @@ class LiveCaptureTest {
             }
         }
         // The rows appear while capturing (appended in batches on the FX thread).
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> window.table.getItems().size() >= DATAGRAMS);
-        assertNotNull(window.live, "still capturing");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> window.packets().table.getItems().size() >= DATAGRAMS);
+        assertTrue(live.capturing(), "still capturing");
 
-        CompletableFuture<Void> analysed = WaitForAsyncUtils.asyncFx(() -> window.stopCapture())
-                .get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> analysed = WaitForAsyncUtils.asyncFx(() -> live.stop()).get(10, TimeUnit.SECONDS);
         analysed.get(60, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
-        assertNull(window.live);
-        assertTrue(window.stopCaptureButton.isDisabled());
-        assertFalse(window.startCaptureItem.isDisable());
-        assertNotNull(window.analysis, "the capture was analysed");
+        assertFalse(live.capturing());
+        assertTrue(live.stopButton.isDisabled());
+        assertFalse(live.startItem.isDisable());
+        assertNotNull(window.session().analysis, "the capture was analysed");
+        assertTrue(window.statusText().contains("capture ended"), window.statusText());
 
-        assertEquals(DATAGRAMS, window.store.size(), "the BPF filter kept only the test's datagrams");
-        assertEquals(DATAGRAMS, window.table.getItems().size(), "every datagram passes the display filter");
+        assertEquals(DATAGRAMS, window.session().store.size(), "the BPF filter kept only the test's datagrams");
+        assertEquals(DATAGRAMS, window.packets().table.getItems().size(), "every datagram passes the display filter");
         int hidden = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("dport == 1")).get(10, TimeUnit.SECONDS)
                 .get(20, TimeUnit.SECONDS);
         assertEquals(0, hidden);
@@ -127,19 +128,19 @@ class LiveCaptureTest {
                 .get(20, TimeUnit.SECONDS);
         assertEquals(DATAGRAMS, all);
         for (int row = 0; row < DATAGRAMS; row++) {
-            int i = window.table.getItems().get(row);
-            String[] cells = window.rows.row(i);
+            int i = window.packets().table.getItems().get(row);
+            String[] cells = window.packets().rows().row(i);
             assertEquals("lo", cells[RowFormatter.POINT]);
             assertEquals("UDP", cells[RowFormatter.PROTOCOL]);
             assertEquals("127.0.0.1", cells[RowFormatter.OUTER_DST]);
-            var view = window.rows.view(i);
+            var view = window.packets().rows().view(i);
             int udp = view.stack().indexOf(io.tunnelscope.decode.LayerType.UDP);
             assertTrue(udp >= 0, "UDP decoded");
             assertEquals(PORT, view.stack().buffer().getShort(view.stack().offset(udp) + 2) & 0xFFFF);
         }
 
         // The pcapng reopens with the interface name and every packet.
-        assertEquals(file, window.store.files.get(0));
+        assertEquals(file, window.session().store.files.get(0));
         try (CaptureReader reader = CaptureReaders.open(file)) {
             PacketRecord record = new PacketRecord();
             int n = 0;
@@ -150,8 +151,8 @@ class LiveCaptureTest {
             assertEquals("lo", reader.interfaces().get(0).name());
         }
         // Selecting a captured packet shows its layers.
-        robot.interact(() -> window.table.getSelectionModel().select(0));
-        assertNotNull(window.tree.getRoot());
+        robot.interact(() -> window.packets().table.getSelectionModel().select(0));
+        assertNotNull(window.details().tree.getRoot());
     }
 
     @Test
@@ -181,7 +182,7 @@ class LiveCaptureTest {
         }
         assertTrue(dialog.stage.isShowing(), "the dialog stays open");
         assertFalse(dialog.start.isDisabled(), "one can correct the filter and start again");
-        assertNull(window.live);
+        assertFalse(window.live().capturing());
         robot.interact(() -> dialog.stage.close());
     }
 }

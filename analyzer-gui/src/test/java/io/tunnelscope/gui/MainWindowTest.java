@@ -46,32 +46,39 @@ class MainWindowTest {
         stage.show();
     }
 
-    private void open(Path... paths) throws Exception {
+    /** Opens captures and waits for the rows and the analysis. */
+    static void open(MainWindow window, Path... paths) throws Exception {
         CompletableFuture<Void> done = WaitForAsyncUtils.asyncFx(() -> window.open(List.of(paths))).get(30, TimeUnit.SECONDS);
-        done.get(90, TimeUnit.SECONDS);
+        done.get(120, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** Applies a display filter and waits for the rows. */
+    static int filter(MainWindow window, String expression) throws Exception {
+        int n = WaitForAsyncUtils.asyncFx(() -> window.applyFilter(expression)).get(10, TimeUnit.SECONDS)
+                .get(120, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        return n;
+    }
+
     private int rows() {
-        return window.table.getItems().size();
+        return window.packets().table.getItems().size();
     }
 
     /** The packet index of a file's frame (files load in the order given, packets in file order). */
     private int packet(int file, int frame) {
-        return window.store.indexOf(file, frame);
-    }
-
-    private static TreeItem<FieldNode> find(TreeItem<FieldNode> item, String name) {
-        return TunnelscopeApp.SnapshotRun.find(item, name);
+        return window.session().store.indexOf(file, frame);
     }
 
     @Test
     void opensACaptureAndListsEveryPacket(FxRobot robot) throws Exception {
-        open(samples("vxlan-masq").resolve("host1-ens33.pcap"));
+        open(window, samples("vxlan-masq").resolve("host1-ens33.pcap"));
         assertEquals(PACKETS, rows());
-        assertEquals(PACKETS, window.store.size());
+        assertEquals(PACKETS, window.session().store.size());
         // Rows are made on demand from the index: the visible cells show the decoded columns.
-        String[] row = window.rows.row(packet(0, 4));
+        String[] row = window.packets().rows().row(packet(0, 4));
+        assertEquals("4", row[RowFormatter.NO], "one file in time order: No. is the frame number");
+        assertEquals("4", row[RowFormatter.FRAME]);
         assertEquals("host1-ens33", row[RowFormatter.POINT]);
         assertEquals("172.16.112.133", row[RowFormatter.OUTER_SRC]);
         assertEquals("VXLAN 1", row[RowFormatter.ENCAP]);
@@ -82,76 +89,77 @@ class MainWindowTest {
         assertTrue(row[RowFormatter.INFO].contains("ICMP echo request"), row[RowFormatter.INFO]);
         assertTrue(robot.lookup("#packetTable .table-row-cell.tunnelled").tryQuery().isPresent(),
                 "tunnelled rows are coloured");
+        // The packet bytes are read from the file where they are, not copied into the heap.
+        assertEquals(0, window.session().store.arenaBytes());
+        assertFalse(window.session().store.inArena(packet(0, 4)));
     }
 
     @Test
     void selectingAPacketShowsItsLayersAndHighlightsTheFieldBytes(FxRobot robot) throws Exception {
-        open(samples("vxlan-masq").resolve("host1-ens33.pcap"));
+        open(window, samples("vxlan-masq").resolve("host1-ens33.pcap"));
         int p = packet(0, 4);
-        // Click the row in the table (packets 1-3 come first in time order, so frame 4 is row 4).
-        robot.interact(() -> window.table.scrollTo(0));
+        robot.interact(() -> window.packets().table.scrollTo(0));
         robot.clickOn(robot.lookup("#packetTable .table-row-cell").nth(3).queryAs(javafx.scene.Node.class));
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(p, window.table.getSelectionModel().getSelectedItem());
-        TreeItem<FieldNode> root = window.tree.getRoot();
+        assertEquals(p, window.packets().selected());
+        DetailsPane details = window.details();
+        TreeItem<FieldNode> root = details.tree.getRoot();
         assertNotNull(root);
-        TreeItem<FieldNode> vni = find(root, "vni");
+        TreeItem<FieldNode> vni = DetailsPane.find(root, "vni");
         assertNotNull(vni, "VXLAN header in the tree");
         assertEquals("1", vni.getValue().value());
-        assertTrue(root.getValue().findAll(n -> n.value().equals("ipv4_packet")).size() == 2, "outer and inner IPv4");
-        robot.interact(() -> window.tree.getSelectionModel().select(vni));
+        assertEquals(2, root.getValue().findAll(n -> n.value().equals("ipv4_packet")).size(), "outer and inner IPv4");
+        robot.interact(() -> details.tree.getSelectionModel().select(vni));
         // Ethernet 14 + IPv4 20 + UDP 8 + VXLAN flags/reserved 4: the VNI is bytes 46..48.
-        assertEquals(46, window.hex.highlightStart());
-        assertEquals(3, window.hex.highlightLength());
-        assertEquals(148, window.hex.data().length);
-        // Clicking a byte in the hex pane selects the field that holds it.
-        robot.interact(() -> window.selectFieldAt(47));
-        assertEquals("vni", window.tree.getSelectionModel().getSelectedItem().getValue().name());
+        assertEquals(46, details.hex.highlightStart());
+        assertEquals(3, details.hex.highlightLength());
+        assertEquals(148, details.hex.data().length);
+        robot.interact(() -> details.selectFieldAt(47));
+        assertEquals("vni", details.tree.getSelectionModel().getSelectedItem().getValue().name());
     }
 
     @Test
     void filterBarFiltersRowsAndReportsSyntaxErrors(FxRobot robot) throws Exception {
-        open(samples("vxlan-masq").resolve("host1-ens33.pcap"));
+        open(window, samples("vxlan-masq").resolve("host1-ens33.pcap"));
+        PacketListPane list = window.packets();
         robot.clickOn("#filterField").write("encap == vxlan && vni == 1 && inner.proto == icmp").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> rows() != PACKETS);
         assertEquals(14, rows());
-        assertEquals("", window.filterMessage.getText());
+        assertEquals("", list.filterMessage.getText());
 
-        robot.interact(() -> window.filterField.clear());
+        robot.interact(() -> list.filterField.clear());
         robot.clickOn("#filterField").write("outer.dport == ").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("expected a value after '==' at position 14", window.filterMessage.getText());
-        assertTrue(window.filterField.getStyleClass().contains("filter-bad"));
-        assertEquals(14, window.filterField.getCaretPosition());
+        assertEquals("expected a value after '==' at position 14", list.filterMessage.getText());
+        assertTrue(list.filterField.getStyleClass().contains("filter-bad"));
+        assertEquals(14, list.filterField.getCaretPosition());
         assertEquals(14, rows(), "a bad expression keeps the rows");
 
-        int shown = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("inner.dst in 10.102.19.0/24 || arp"))
-                .get(10, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
         // tshark: ip.dst in {10.102.19.0/24} || arp
-        assertEquals(78, shown);
+        assertEquals(78, filter(window, "inner.dst in 10.102.19.0/24 || arp"));
         assertEquals(78, rows());
-        int all = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("")).get(10, TimeUnit.SECONDS)
-                .get(60, TimeUnit.SECONDS);
-        assertEquals(PACKETS, all);
+        // Wireshark's names: tshark -Y 'udp.dstport == 8472 && vxlan.vni == 1' → 124
+        assertEquals(124, filter(window, "udp.dstport == 8472 && vxlan.vni == 1"));
+        assertEquals(PACKETS, filter(window, ""));
     }
 
     @Test
     void journeyOfAPacketAcrossTheCapturePoints(FxRobot robot) throws Exception {
-        open(samples("vxlan-masq"));
-        assertNotNull(window.correlation, "correlation ran after loading");
-        int file = window.store.files.stream().map(f -> f.getFileName().toString()).toList().indexOf("host1-ens33.pcap");
+        open(window, samples("vxlan-masq"));
+        Session session = window.session();
+        assertNotNull(session.correlation, "correlation ran after loading");
+        int file = session.store.files.stream().map(f -> f.getFileName().toString()).toList().indexOf("host1-ens33.pcap");
         int p = packet(file, 4); // ICMP echo request seq 1, host1 → host2, inside VXLAN
-        robot.interact(() -> window.selectPacket(p));
-        List<JourneyView.Step> steps = window.journey.steps();
-        CorrelationReport.Journey journey = window.correlation.journey(p);
-        assertNotNull(journey);
-        assertEquals(journey.hops().size(), steps.size());
+        robot.interact(() -> window.packets().selectPacket(p));
+        JourneyView journey = window.details().journey;
+        List<JourneyView.Step> steps = journey.steps();
+        CorrelationReport.Journey j = session.correlation.journey(p);
+        assertNotNull(j);
+        assertEquals(j.hops().size(), steps.size());
         List<String> points = steps.stream().map(s -> s.hop().point()).toList();
-        // The dedicated capture points, in path order (expected.json, ping-1to2 request).
         List<String> path = List.of("host1-pod", "host1-docker0", "host1-flannel.1", "host1-ens33",
                 "host2-ens33", "host2-flannel.1", "host2-docker0", "host2-pod");
-        List<String> dedicated = points.stream().filter(path::contains).toList();
-        assertEquals(path, dedicated, "points " + points);
+        assertEquals(path, points.stream().filter(path::contains).toList(), "points " + points);
         Set<String> events = steps.stream().flatMap(s -> s.events().stream()).collect(Collectors.toSet());
         assertTrue(events.contains("encapsulated: VXLAN vni 1"), events.toString());
         assertTrue(events.contains("decapsulated: VXLAN vni 1"), events.toString());
@@ -159,25 +167,24 @@ class MainWindowTest {
         assertEquals("underlay", steps.get(points.indexOf("host1-ens33")).role());
         assertEquals(steps.get(steps.size() - 1).sinceFirstNanos(),
                 steps.stream().mapToLong(JourneyView.Step::latencyNanos).sum(), "hop latencies add up");
-        // The NATed sightings are coloured; the correlation tabs are filled.
-        assertTrue((window.store.flags(p) & PacketStore.NAT) == 0, "already SNATed before host1-ens33");
-        // One entry per translation (expected.json: host1's and host2's masquerade).
-        assertEquals(2, window.reports.nat.getItems().size());
-        assertFalse(window.reports.flows.getRoot().getChildren().isEmpty());
-        assertTrue(window.reports.flows.getRoot().getChildren().get(0).getChildren().size() > 0, "inner flows");
-        assertFalse(window.reports.topology.getItems().isEmpty());
-        assertFalse(window.reports.paths.getItems().isEmpty());
-        assertNotNull(window.charts.latencyChart);
-        // A packet seen at one point only has no journey.
+        // Each sighting names its packet by its number.
+        JourneyView.Step ens33 = steps.get(points.indexOf("host1-ens33"));
+        assertTrue(ens33.title().startsWith("No. " + session.number(p) + "  host1-ens33"), ens33.title());
+        assertEquals(2, window.reports().nat.getItems().size());
+        assertFalse(window.reports().flows.getRoot().getChildren().isEmpty());
+        assertFalse(window.reports().topology.getItems().isEmpty());
+        assertFalse(window.reports().paths.getItems().isEmpty());
+        assertNotNull(window.charts().latencyChart);
         int arp = packet(file, 2);
-        robot.interact(() -> window.selectPacket(arp));
-        assertTrue(window.journey.steps().isEmpty());
+        robot.interact(() -> window.packets().selectPacket(arp));
+        assertTrue(journey.steps().isEmpty());
+        assertTrue(journey.message().contains("one capture point only"), journey.message());
     }
 
     @Test
     void snapshotWritesANonBlankPng(FxRobot robot, @TempDir Path tmp) throws Exception {
-        open(samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        robot.interact(() -> window.selectPacket(packet(0, 4)));
+        open(window, samples("vxlan-masq").resolve("host1-ens33.pcap"));
+        robot.interact(() -> window.packets().selectPacket(packet(0, 4)));
         Path png = tmp.resolve("shot.png");
         WaitForAsyncUtils.asyncFx(() -> Snapshot.write(window.scene, png)).get(60, TimeUnit.SECONDS);
         assertTrue(Files.size(png) > 10_000, "size " + Files.size(png));
