@@ -93,19 +93,23 @@ public final class TcpRetransmissionRule implements Rule {
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
         // The same segment retransmitted is seen at every point on its way: counted once, with each
-        // device's own count.
+        // device's own count (the most any capture of it saw).
         List<String> where = new ArrayList<>();
-        List<String> parts = new ArrayList<>();
+        Map<String, long[]> byDevice = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : byPoint.map().entrySet()) {
             long[] c = e.getValue();
             if (c[0] > 0) {
                 where.add(e.getKey());
-                parts.add(context.devices(List.of(e.getKey())).get(0) + " " + c[0]
-                        + (c[1] > 0 ? " (" + c[1] + " fast)" : "")
-                        + (c[2] > 0 ? ", " + plural(c[2], "after a missing segment", "after missing segments") : "")
-                        + (c[3] > 0 ? ", " + plural(c[3], "duplicate ACK", "duplicate ACKs") : ""));
+                long[] device = byDevice.computeIfAbsent(context.devices(List.of(e.getKey())).get(0), k -> new long[4]);
+                for (int k = 0; k < device.length; k++) {
+                    device[k] = Math.max(device[k], c[k]);
+                }
             }
         }
+        List<String> parts = new ArrayList<>();
+        byDevice.forEach((device, c) -> parts.add(device + " " + c[0] + (c[1] > 0 ? " (" + c[1] + " fast)" : "")
+                + (c[2] > 0 ? ", " + plural(c[2], "after a missing segment", "after missing segments") : "")
+                + (c[3] > 0 ? ", " + plural(c[3], "duplicate ACK", "duplicate ACKs") : "")));
         long count = retransmitted.count();
         if (count == 0) {
             return;

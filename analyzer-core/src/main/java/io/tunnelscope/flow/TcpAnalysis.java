@@ -411,11 +411,13 @@ public final class TcpAnalysis {
         }
         if ((seglen > 0 || syn || fin) && fwd.nextSeq != 0 && before(seq, fwd.nextSeq) && (a & KEEP_ALIVE) == 0) {
             long outOfOrder = c.firstRttNanos > 0 ? c.firstRttNanos : DEFAULT_OUT_OF_ORDER_NANOS;
+            // A SYN or FIN takes a sequence number: one sent again at once is a retransmission, as
+            // Wireshark has it, not out of order.
             if (rev.duplicateAcks >= 2 && rev.lastAck == seq && now - rev.lastAckTime < FAST_RETRANSMISSION_NANOS) {
                 a |= FAST_RETRANSMISSION | RETRANSMISSION;
-            } else if (now - fwd.nextSeqTime < outOfOrder && fwd.nextSeq != seq + seglen) {
+            } else if (now - fwd.nextSeqTime < outOfOrder && fwd.nextSeq != seq + seglen + (syn || fin ? 1 : 0)) {
                 a |= OUT_OF_ORDER;
-            } else if (Integer.compareUnsigned(seq + seglen, rev.lastAck) <= 0) {
+            } else if (seglen > 0 && Integer.compareUnsigned(seq + seglen, rev.lastAck) <= 0) {
                 a |= SPURIOUS_RETRANSMISSION | RETRANSMISSION;
             } else {
                 a |= RETRANSMISSION;

@@ -20,21 +20,38 @@ import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 
 /**
- * The path of one packet across capture points, drawn as a diagram: one column per host, one box
- * per sighting (packet number, point, role, time, TTL, addresses, TCP analysis there), arrows
- * between consecutive sightings labelled with the hop latency and with what happened there:
- * encapsulation (VXLAN and VNI...), decapsulation, and NAT (an address that changed from the
- * previous hop). A hop whose clocks disagree by more than the latency (a negative latency) is shown
- * as clock uncertainty, not as time going back. Clicking a box selects that packet.
+ * The path of one packet across hosts and devices, drawn as a diagram: one column per host, one box
+ * per device the packet crossed (its name and role, the time, TTL, encapsulation and addresses
+ * there), and inside it one line per sighting (each capture that saw it on that device: its packet
+ * number, capture point, frame and TCP analysis), so a device seen by a per-device capture and by
+ * an {@code any} capture is one hop with two sightings. Arrows between consecutive devices are
+ * labelled with the hop latency and with what happened there: encapsulation (VXLAN and VNI...),
+ * decapsulation, NAT (an address that changed from the previous device), and the wire between two
+ * hosts. A hop whose clocks disagree by more than the latency (a negative latency) is shown as
+ * clock uncertainty, not as time going back. Clicking a sighting's line (or a box: its first
+ * sighting) selects that packet.
  */
 final class JourneyView extends ScrollPane {
-    /** One hop as the diagram shows it, with the annotations of the step that led to it. */
-    record Step(CorrelationReport.Hop hop, String host, String role, long sinceFirstNanos, long latencyNanos,
-                List<String> events, int packet, String title, String tcp) {
+    /** One capture of the packet on a device: the hop as correlated, its packet number's row, its line. */
+    record Sighting(CorrelationReport.Hop hop, int packet, String text, String tcp) {
     }
 
+    /** One device as the diagram shows it, with its sightings and the annotations of the step that led to it. */
+    record Step(String host, String device, String role, long sinceFirstNanos, long latencyNanos,
+                List<String> events, List<Sighting> sightings) {
+        /** The first sighting's hop: where the packet was first seen on this device. */
+        CorrelationReport.Hop hop() {
+            return sightings.get(0).hop();
+        }
+
+        /** {@code host1 docker0  (bridge)}. */
+        String title() {
+            return (host.equals(device) ? device : host + " " + device) + "  (" + role + ")";
+        }
+    }
+
+    private static final double HEAD_H = 36;
     private static final double BOX_MIN_W = 215;
-    private static final double BOX_H = 50;
     private static final double GAP = 40;
     private static final double LINE = 13;
     private static final double TOP = 34;
@@ -52,9 +69,9 @@ final class JourneyView extends ScrollPane {
         setId("journeyView");
         setContent(canvas);
         canvas.setOnMouseClicked(e -> {
-            int s = stepAt(e.getX(), e.getY());
-            if (s >= 0) {
-                onHop.accept(steps.get(s).hop());
+            int[] at = sightingAt(e.getX(), e.getY());
+            if (at != null) {
+                onHop.accept(steps.get(at[0]).sightings().get(at[1]).hop());
             }
         });
         canvas.setOnMouseMoved(e -> canvas.setCursor(stepAt(e.getX(), e.getY()) >= 0 ? Cursor.HAND : Cursor.DEFAULT));
@@ -79,6 +96,7 @@ final class JourneyView extends ScrollPane {
         draw();
     }
 
+    /** The host of a point named {@code HOST-DEVICE}, for hops the correlation gave no host. */
     static String hostOf(String point) {
         int dash = point.indexOf('-');
         return dash > 0 ? point.substring(0, dash) : point;
@@ -95,55 +113,91 @@ final class JourneyView extends ScrollPane {
         return -1;
     }
 
+    /** The step and sighting at a point of the canvas ({@code [step, sighting]}), or null. */
+    int[] sightingAt(double x, double y) {
+        int step = stepAt(x, y);
+        if (step < 0) {
+            return null;
+        }
+        double[] b = boxes.get(step);
+        int line = (int) Math.floor((y - b[1] - HEAD_H) / LINE);
+        return new int[] {step, Math.max(0, Math.min(steps.get(step).sightings().size() - 1, line))};
+    }
+
     /** Where step {@code i}'s box is drawn: x, y, width, height. */
     double[] box(int i) {
         return boxes.get(i).clone();
+    }
+
+    /** Where sighting {@code k} of step {@code i} is drawn in its box: x, y, width, height. */
+    double[] line(int i, int k) {
+        double[] b = boxes.get(i);
+        return new double[] {b[0], b[1] + HEAD_H + k * LINE, b[2], LINE};
     }
 
     void show(CorrelationReport.Journey journey, CorrelationModel model, Session session) {
         steps.clear();
         List<CorrelationReport.Hop> hops = journey.hops();
         long first = model.adjusted(hops.get(0));
-        for (int h = 0; h < hops.size(); h++) {
-            CorrelationReport.Hop hop = hops.get(h);
-            List<String> events = new ArrayList<>();
-            long latency = 0;
-            if (h > 0) {
-                CorrelationReport.Hop prev = hops.get(h - 1);
-                latency = model.adjusted(hop) - model.adjusted(prev);
-                if (prev.encap() == null && hop.encap() != null) {
-                    events.add("encapsulated: " + encapText(hop));
-                } else if (prev.encap() != null && hop.encap() == null) {
-                    events.add("decapsulated: " + encapText(prev));
-                } else if (prev.encap() != null && !Objects.equals(prev.vni(), hop.vni())) {
-                    events.add("re-encapsulated: " + encapText(hop));
+        CorrelationReport.Hop previous = null;
+        List<Sighting> sightings = null;
+        for (CorrelationReport.Hop hop : hops) {
+            String host = hop.host() != null ? hop.host() : hostOf(hop.point());
+            String device = hop.device() != null ? hop.device() : hop.point();
+            Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+            if (last == null || !last.host().equals(host) || !last.device().equals(device)) {
+                List<String> events = new ArrayList<>();
+                long latency = 0;
+                if (previous != null) {
+                    latency = model.adjusted(hop) - model.adjusted(previous);
+                    events(previous, last.host(), hop, host, events);
+                } else if (hop.encap() != null) {
+                    events.add("first seen encapsulated: " + encapText(hop));
                 }
-                if (!Objects.equals(prev.src(), hop.src())) {
-                    events.add("SNAT " + prev.src() + " → " + hop.src());
-                }
-                if (!Objects.equals(prev.dst(), hop.dst())) {
-                    events.add("DNAT " + prev.dst() + " → " + hop.dst());
-                }
-                if (!Objects.equals(hostOf(prev.point()), hostOf(hop.point()))) {
-                    events.add("wire " + hostOf(prev.point()) + " → " + hostOf(hop.point()));
-                }
-            } else if (hop.encap() != null) {
-                events.add("first seen encapsulated: " + encapText(hop));
+                sightings = new ArrayList<>();
+                steps.add(new Step(host, device, model.role(hop.point()), model.adjusted(hop) - first, latency,
+                        events, sightings));
             }
-            int packet = model.packetOf(hop);
-            String title = (packet >= 0 ? "No. " + session.number(packet) + "  " : "") + hop.point() + "  ("
-                    + model.role(hop.point()) + ")";
-            String tcp = "";
-            if (packet >= 0 && session.store.tcpFlags(packet) != 0) {
-                StringBuilder sb = new StringBuilder();
-                TcpAnalysis.appendLabels(session.store.tcpFlags(packet), session.store.duplicateAckNumber(packet), sb);
-                tcp = sb.toString();
-            }
-            steps.add(new Step(hop, hostOf(hop.point()), model.role(hop.point()), model.adjusted(hop) - first,
-                    latency, events, packet, title, tcp));
+            sightings.add(sighting(hop, model, session));
+            previous = hop;
         }
-        message = hops.size() + " sightings across " + hosts().size() + " host(s); click a sighting to select it";
+        message = steps.size() + " devices across " + hosts().size() + " host(s), " + hops.size()
+                + " sightings; click a sighting to select it";
         draw();
+    }
+
+    /** What happened between the last sighting on one device and the first on the next. */
+    private static void events(CorrelationReport.Hop prev, String prevHost, CorrelationReport.Hop hop, String host,
+                               List<String> events) {
+        if (prev.encap() == null && hop.encap() != null) {
+            events.add("encapsulated: " + encapText(hop));
+        } else if (prev.encap() != null && hop.encap() == null) {
+            events.add("decapsulated: " + encapText(prev));
+        } else if (prev.encap() != null && !Objects.equals(prev.vni(), hop.vni())) {
+            events.add("re-encapsulated: " + encapText(hop));
+        }
+        if (!Objects.equals(prev.src(), hop.src())) {
+            events.add("SNAT " + prev.src() + " → " + hop.src());
+        }
+        if (!Objects.equals(prev.dst(), hop.dst())) {
+            events.add("DNAT " + prev.dst() + " → " + hop.dst());
+        }
+        if (!prevHost.equals(host)) {
+            events.add("wire " + prevHost + " → " + host);
+        }
+    }
+
+    private static Sighting sighting(CorrelationReport.Hop hop, CorrelationModel model, Session session) {
+        int packet = model.packetOf(hop);
+        String text = (packet >= 0 ? "No. " + session.number(packet) + "  " : "") + hop.point() + "  frame "
+                + hop.frame();
+        String tcp = "";
+        if (packet >= 0 && session.store.tcpFlags(packet) != 0) {
+            StringBuilder sb = new StringBuilder();
+            TcpAnalysis.appendLabels(session.store.tcpFlags(packet), session.store.duplicateAckNumber(packet), sb);
+            tcp = sb.toString();
+        }
+        return new Sighting(hop, packet, text, tcp);
     }
 
     /** Scrolls so that the first step where something happened (NAT, encapsulation) is near the top. */
@@ -204,9 +258,18 @@ final class JourneyView extends ScrollPane {
     }
 
     private String detail(Step s) {
-        boolean tunnel = s.hop.encap() != null;
-        return (s.sinceFirstNanos < 0 ? latency(s.sinceFirstNanos) : duration(s.sinceFirstNanos)) + "   frame "
-                + s.hop.frame() + "   ttl " + s.hop.ttl() + (tunnel ? "   " + encapText(s.hop) : "");
+        CorrelationReport.Hop hop = s.hop();
+        boolean tunnel = hop.encap() != null;
+        return (s.sinceFirstNanos < 0 ? latency(s.sinceFirstNanos) : duration(s.sinceFirstNanos)) + "   ttl "
+                + hop.ttl() + (tunnel ? "   " + encapText(hop) : "") + "   " + hop.src() + " → " + hop.dst();
+    }
+
+    private static String sightingLine(Sighting k) {
+        return k.tcp().isEmpty() ? k.text() : k.text() + "  " + k.tcp();
+    }
+
+    private static double boxHeight(Step s) {
+        return HEAD_H + s.sightings().size() * LINE + 4;
     }
 
     private void draw() {
@@ -214,8 +277,10 @@ final class JourneyView extends ScrollPane {
         // Boxes as wide as their longest line; columns as wide as their widest box.
         double boxW = BOX_MIN_W;
         for (Step s : steps) {
-            boxW = Math.max(boxW, Math.max(width(s.title, TITLE_FONT), Math.max(width(detail(s), TEXT_FONT),
-                    width(s.hop.src() + " → " + s.hop.dst(), TEXT_FONT))) + 16);
+            boxW = Math.max(boxW, Math.max(width(s.title(), TITLE_FONT), width(detail(s), TEXT_FONT)) + 16);
+            for (Sighting k : s.sightings()) {
+                boxW = Math.max(boxW, width(sightingLine(k), TEXT_FONT) + 24);
+            }
         }
         double column = boxW + GAP;
         // Each row is tall enough for its box and for the labels of the arrow that leaves it.
@@ -223,10 +288,8 @@ final class JourneyView extends ScrollPane {
         double at = TOP + 22;
         for (int i = 0; i < steps.size(); i++) {
             y[i] = at;
-            Step s = steps.get(i);
-            double boxH = BOX_H + (s.tcp.isEmpty() ? 0 : LINE + 1);
             int nextLabels = i + 1 < steps.size() ? steps.get(i + 1).events.size() + 1 : 0;
-            at += boxH + Math.max(34, nextLabels * LINE + 10);
+            at += boxHeight(steps.get(i)) + Math.max(34, nextLabels * LINE + 10);
         }
         double width = Math.max(420, hosts.size() * column + 40 + 220);
         double height = Math.max(80, at + 10);
@@ -255,11 +318,11 @@ final class JourneyView extends ScrollPane {
             Step s = steps.get(i);
             int col = hosts.indexOf(s.host);
             double x = 20 + col * column;
-            double boxH = BOX_H + (s.tcp.isEmpty() ? 0 : LINE + 1);
+            double boxH = boxHeight(s);
             cx[i] = x;
             bottom[i] = y[i] + boxH;
             boxes.add(new double[] {x, y[i], boxW, boxH});
-            boolean tunnel = s.hop.encap() != null;
+            boolean tunnel = s.hop().encap() != null;
             g.setFill(tunnel ? Color.web("#dcebff") : Color.web("#eef7e8"));
             g.fillRoundRect(x, y[i], boxW, boxH, 10, 10);
             g.setStroke(tunnel ? Color.web("#3b7dd8") : Color.web("#5a9c3a"));
@@ -267,13 +330,18 @@ final class JourneyView extends ScrollPane {
             g.strokeRoundRect(x, y[i], boxW, boxH, 10, 10);
             g.setFill(Color.BLACK);
             g.setFont(TITLE_FONT);
-            g.fillText(s.title, x + 8, y[i] + 4);
+            g.fillText(s.title(), x + 8, y[i] + 4);
             g.setFont(TEXT_FONT);
             g.fillText(detail(s), x + 8, y[i] + 19);
-            g.fillText(s.hop.src() + " → " + s.hop.dst(), x + 8, y[i] + 33);
-            if (!s.tcp.isEmpty()) {
-                g.setFill(Color.web("#b00020"));
-                g.fillText(s.tcp, x + 8, y[i] + 47);
+            for (int k = 0; k < s.sightings().size(); k++) {
+                Sighting sighting = s.sightings().get(k);
+                double ly = y[i] + HEAD_H + k * LINE;
+                g.setFill(Color.web("#333"));
+                g.fillText("\u2022 " + sighting.text(), x + 12, ly);
+                if (!sighting.tcp().isEmpty()) {
+                    g.setFill(Color.web("#b00020"));
+                    g.fillText(sighting.tcp(), x + 16 + width("\u2022 " + sighting.text() + "  ", TEXT_FONT), ly);
+                }
             }
         }
         for (int i = 1; i < steps.size(); i++) {

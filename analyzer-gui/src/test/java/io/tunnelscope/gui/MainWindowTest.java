@@ -155,8 +155,12 @@ class MainWindowTest {
         List<JourneyView.Step> steps = journey.steps();
         CorrelationReport.Journey j = session.correlation.journey(p);
         assertNotNull(j);
-        assertEquals(j.hops().size(), steps.size());
-        List<String> points = steps.stream().map(s -> s.hop().point()).toList();
+        // One box per device, each sighting of the journey in exactly one of them, in journey order.
+        assertEquals(j.hops(), steps.stream().flatMap(s -> s.sightings().stream()).map(JourneyView.Sighting::hop)
+                .toList());
+        assertEquals(steps.size(), steps.stream().map(s -> s.host() + " " + s.device()).distinct().count(),
+                "every device is one hop");
+        List<String> points = steps.stream().flatMap(s -> s.sightings().stream()).map(k -> k.hop().point()).toList();
         List<String> path = List.of("host1-pod", "host1-docker0", "host1-flannel.1", "host1-ens33",
                 "host2-ens33", "host2-flannel.1", "host2-docker0", "host2-pod");
         assertEquals(path, points.stream().filter(path::contains).toList(), "points " + points);
@@ -164,12 +168,19 @@ class MainWindowTest {
         assertTrue(events.contains("encapsulated: VXLAN vni 1"), events.toString());
         assertTrue(events.contains("decapsulated: VXLAN vni 1"), events.toString());
         assertTrue(events.contains("SNAT 10.102.20.2 → 10.102.20.0"), events.toString());
-        assertEquals("underlay", steps.get(points.indexOf("host1-ens33")).role());
-        assertEquals(steps.get(steps.size() - 1).sinceFirstNanos(),
-                steps.stream().mapToLong(JourneyView.Step::latencyNanos).sum(), "hop latencies add up");
-        // Each sighting names its packet by its number.
-        JourneyView.Step ens33 = steps.get(points.indexOf("host1-ens33"));
-        assertTrue(ens33.title().startsWith("No. " + session.number(p) + "  host1-ens33"), ens33.title());
+        JourneyView.Step ens33 = steps.stream().filter(s -> s.device().equals("ens33") && s.host().equals("host1"))
+                .findFirst().orElseThrow();
+        assertEquals("underlay", ens33.role());
+        for (int k = 1; k < steps.size(); k++) {
+            List<JourneyView.Sighting> before = steps.get(k - 1).sightings();
+            assertEquals(session.correlation.adjusted(steps.get(k).hop())
+                    - session.correlation.adjusted(before.get(before.size() - 1).hop()), steps.get(k).latencyNanos(),
+                    "the latency from the last sighting on one device to the first on the next");
+        }
+        // Each box names its host and device; each sighting its packet by its number.
+        assertEquals("host1 ens33  (underlay)", ens33.title());
+        assertTrue(ens33.sightings().get(0).text().startsWith("No. " + session.number(p) + "  host1-ens33"),
+                ens33.sightings().get(0).text());
         assertEquals(2, window.reports().nat.getItems().size());
         assertFalse(window.reports().flows.getRoot().getChildren().isEmpty());
         assertFalse(window.reports().topology.getItems().isEmpty());
@@ -179,6 +190,34 @@ class MainWindowTest {
         robot.interact(() -> window.packets().selectPacket(arp));
         assertTrue(journey.steps().isEmpty());
         assertTrue(journey.message().contains("one capture point only"), journey.message());
+    }
+
+    @Test
+    void aDeviceSeenByTwoCapturesIsOneBoxWithBothSightings(FxRobot robot) throws Exception {
+        // mtu-trouble: host1 has per-device captures and an any capture, host2 a two-interface pcapng.
+        open(window, samples("mtu-trouble"));
+        Session session = window.session();
+        int file = session.store.files.stream().map(f -> f.getFileName().toString()).toList().indexOf("host1-docker0.pcap");
+        JourneyView journey = window.details().journey;
+        JourneyView.Step shared = null;
+        for (int frame = 1; frame <= 40 && shared == null; frame++) {
+            int p = packet(file, frame);
+            if (p < 0 || session.correlation.journey(p) == null) {
+                continue;
+            }
+            robot.interact(() -> window.packets().selectPacket(p));
+            for (JourneyView.Step step : journey.steps()) {
+                if (step.sightings().size() >= 2) {
+                    shared = step;
+                }
+            }
+        }
+        assertNotNull(shared, "a journey with a device two captures saw");
+        assertEquals(shared.sightings().size(), shared.sightings().stream().map(k -> k.hop().point()).distinct().count(),
+                "one sighting per capture point");
+        assertTrue(shared.sightings().stream().allMatch(k -> k.hop().host().equals("host1")
+                || k.hop().host().equals("host2")), shared.toString());
+        assertTrue(journey.message().contains("devices across"), journey.message());
     }
 
     @Test

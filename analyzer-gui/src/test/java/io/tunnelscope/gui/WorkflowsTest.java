@@ -210,14 +210,14 @@ class WorkflowsTest {
         }
         assertTrue(target >= 0);
         CorrelationReport.Hop hop = steps.get(target).hop();
-        double[] box = journey.box(target);
+        double[] box = journey.line(target, 0);
         Canvas canvas = (Canvas) journey.getContent();
         robot.interact(() -> {
             double range = canvas.getHeight() - journey.getViewportBounds().getHeight();
             journey.setVvalue(range <= 0 ? 0 : Math.min(1, Math.max(0, (box[1] - 20) / range)));
         });
         WaitForAsyncUtils.waitForFxEvents();
-        Point2D at = canvas.localToScreen(box[0] + 20, box[1] + 10);
+        Point2D at = canvas.localToScreen(box[0] + 20, box[1] + box[3] / 2);
         robot.clickOn(at);
         WaitForAsyncUtils.waitForFxEvents();
         int selected = list().selected();
