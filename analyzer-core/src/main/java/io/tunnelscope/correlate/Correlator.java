@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -212,14 +211,11 @@ public final class Correlator {
         HostModel model = new HostModel(options.pointMappings, HostModel.Plan.NONE);
         Registry registry = new Registry(model);
         CompactJourneys journeys = new CompactJourneys(MAX_CALIBRATION_HOPS);
-        Set<Long> vtepMacs = new HashSet<>();
+        TunnelMacs tunnelMacs = new TunnelMacs();
         JourneyAssembler assembler = new JourneyAssembler(options.calibrationWindowNanos,
                 options.maxOpenJourneys, registry::repeatsAllowed, hops -> {
                     for (int i = 0; i < hops.size(); i++) {
-                        long mac = hops.get(i).innerSourceMac;
-                        if (mac >= 0 && vtepMacs.size() < 1024) {
-                            vtepMacs.add(mac);
-                        }
+                        tunnelMacs.add(hops.get(i));
                     }
                     if (hops.size() > 1) {
                         journeys.add(hops, addressClass(hops));
@@ -242,7 +238,7 @@ public final class Correlator {
             closeAll(cursors);
         }
         assembler.flush();
-        return new Calibrated(new Calibration(registry.points, model, journeys, vtepMacs).decide(), false);
+        return new Calibrated(new Calibration(registry.points, model, journeys, tunnelMacs.vtepMacs()).decide(), false);
     }
 
     /**

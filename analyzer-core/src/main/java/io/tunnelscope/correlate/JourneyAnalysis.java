@@ -73,6 +73,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final long[] flowKey = new long[6];
     /** Hosts by VTEP address as text (the report's order), and by its bits. */
     private final Map<String, HostVotes> hosts = new TreeMap<>();
+    /** Inner MACs per directed tunnel, to tell a VTEP's MAC from a mirror's copies of pod frames. */
+    private final TunnelMacs tunnelMacs = new TunnelMacs();
     private final LongTupleMap<HostVotes> hostsByNumbers = new LongTupleMap<>(2);
     private final long[] hostKey = new long[2];
     /** Inner IPv4 addresses seen (as ints), up to 65536 and a few. */
@@ -282,6 +284,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 fresh = true;
             }
             if (fresh) {
+                tunnelMacs.add(hop);
                 stats.packets++;
                 stats.outerPort(hop.outerDestinationPort);
                 countInnerFlow(stats, hop);
@@ -391,9 +394,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     CorrelationReport report(List<String> errors, List<String> limits, long evictedEarly) {
         Set<Long> vtepMacs = new HashSet<>();
         for (HostVotes votes : hosts.values()) {
-            for (int i = 0; i < votes.macs.size(); i++) {
-                vtepMacs.add(votes.macs.key(i));
-            }
+            vtepMacs.addAll(macVotes(votes).keySet());
         }
         String[] roles = new String[model.devices.size()];
         for (Device device : model.devices) {
@@ -533,7 +534,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         Set<Integer> covered = new HashSet<>();
         for (HostVotes votes : hosts.values()) {
             Integer subnet = argmax(votes.subnetVotes());
-            Long mac = argmax(votes.macVotes());
+            Long mac = argmax(macVotes(votes));
             if (subnet != null) {
                 covered.add(subnet);
             }
@@ -722,6 +723,26 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 outerPorts.add(port);
             }
         }
+    }
+
+    /**
+     * A sending VTEP's MAC votes, without the MACs it sent only in tunnels that carry both
+     * directions of a conversation (a mirror's copies of pod frames): when those were all its
+     * journeys' first tunnel sightings, the MACs of its one-way tunnels instead.
+     */
+    private Map<Long, Long> macVotes(HostVotes votes) {
+        Map<Long, Long> all = votes.macVotes();
+        if (!tunnelMacs.anyTwoWay()) {
+            return all;
+        }
+        Map<Long, Long> out = new HashMap<>();
+        for (int i = 0; i < votes.macs.size(); i++) {
+            long mac = votes.macs.key(i);
+            if (!tunnelMacs.onlyMirrored(votes.vtepHigh, votes.vtepLow, mac)) {
+                out.merge(mac, votes.macs.count(i), Long::sum);
+            }
+        }
+        return out.isEmpty() ? tunnelMacs.macVotes(votes.vtepHigh, votes.vtepLow) : out;
     }
 
     private static final class HostVotes {
