@@ -95,6 +95,8 @@ public final class PacketDecoder {
     private ByteBuffer buf;
     private int capEnd;
     private int wireEnd;
+    /** The largest wire length taken as it is (256 MiB; a capture's limit of plausibility is 16 MiB). */
+    static final long MAX_WIRE_LENGTH = 1L << 28;
     private int pos;
     private int limit;
     private int depth;
@@ -153,7 +155,9 @@ public final class PacketDecoder {
         stack.reset(buffer, offset, cap, orig, packetLinkType);
         this.buf = buffer;
         this.capEnd = offset + cap;
-        this.wireEnd = (int) Math.min((long) offset + orig, Integer.MAX_VALUE);
+        // A wire length beyond any real packet is cut to one fixed bound, so that lengths derived
+        // from it (a presumed BIG TCP length) never depend on where the packet sits in its buffer.
+        this.wireEnd = (int) Math.min((long) offset + Math.min(orig, MAX_WIRE_LENGTH), Integer.MAX_VALUE);
         this.pos = offset;
         this.limit = wireEnd;
         this.depth = 0;
