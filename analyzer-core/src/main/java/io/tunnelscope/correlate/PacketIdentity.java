@@ -190,7 +190,8 @@ final class PacketIdentity {
         return h == 0 ? 1 : h;
     }
 
-    private static long mix(long h, long value) {
+    /** Mixes {@code value} into the hash {@code h} (a SplitMix64 finaliser step). */
+    static long mix(long h, long value) {
         long x = h ^ (value * 0xBF58476D1CE4E5B9L);
         x ^= x >>> 31;
         x *= 0x94D049BB133111EBL;

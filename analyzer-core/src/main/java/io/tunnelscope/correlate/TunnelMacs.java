@@ -47,7 +47,7 @@ final class TunnelMacs {
         if (hop.innerSourceMac < 0 || !hop.encapsulated()) {
             return;
         }
-        long key = mix(mix(mix(mix(mix(hop.outerSrcHigh, hop.outerSrcLow), hop.outerDstHigh), hop.outerDstLow),
+        long key = PacketIdentity.mix(PacketIdentity.mix(PacketIdentity.mix(PacketIdentity.mix(PacketIdentity.mix(hop.outerSrcHigh, hop.outerSrcLow), hop.outerDstHigh), hop.outerDstLow),
                 hop.vni), hop.encapsulation);
         Tunnel tunnel = tunnels.get(key);
         if (tunnel == null) {
@@ -60,12 +60,12 @@ final class TunnelMacs {
         }
         tunnel.macs.add(hop.innerSourceMac);
         if (!tunnel.twoWay && !hop.outerOnly) {
-            long a = mix(hop.srcHigh, hop.srcLow);
-            long b = mix(hop.dstHigh, hop.dstLow);
+            long a = PacketIdentity.mix(hop.srcHigh, hop.srcLow);
+            long b = PacketIdentity.mix(hop.dstHigh, hop.dstLow);
             if (a != b) {
-                tunnel.twoWay = tunnel.pairs.contains(mix(b, a));
+                tunnel.twoWay = tunnel.pairs.contains(PacketIdentity.mix(b, a));
                 if (tunnel.pairs.size() < MAX_PAIRS) {
-                    tunnel.pairs.add(mix(a, b));
+                    tunnel.pairs.add(PacketIdentity.mix(a, b));
                 }
             }
         }
@@ -127,12 +127,5 @@ final class TunnelMacs {
             }
         }
         return seen;
-    }
-
-    private static long mix(long h, long value) {
-        long x = h ^ (value * 0xBF58476D1CE4E5B9L);
-        x ^= x >>> 31;
-        x *= 0x94D049BB133111EBL;
-        return x ^ (x >>> 29);
     }
 }
