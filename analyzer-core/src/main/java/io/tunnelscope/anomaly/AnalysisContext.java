@@ -1,6 +1,8 @@
 package io.tunnelscope.anomaly;
 
 import io.tunnelscope.decode.PointNames;
+import io.tunnelscope.proto.Protocols;
+import io.tunnelscope.proto.vxlan.Vxlan;
 import io.tunnelscope.report.Basis;
 import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
@@ -42,19 +44,9 @@ public final class AnalysisContext {
         }
     }
 
-    /** Bytes a tunnel adds to the inner IP packet over IPv4 (RFC 7348, flannel UDP, RFC 2003). */
+    /** Bytes a tunnel adds to the inner IP packet over IPv4: its descriptor's overhead, 0 for no tunnel. */
     public static int overhead(String encap) {
-        if (encap == null) {
-            return 0;
-        }
-        switch (encap) {
-            case "vxlan":
-            case "geneve": return 50;
-            case "flannel-udp": return 28;
-            case "ipip": return 20;
-            case "gre": return 24;
-            default: return 0;
-        }
+        return Math.max(0, Protocols.overhead(encap, false));
     }
 
     private final CorrelationReport correlation;
@@ -225,11 +217,11 @@ public final class AnalysisContext {
         if (backend == null && !overlayPoint) {
             return null;
         }
-        int fallback = 1500 - overhead(backend == null ? "vxlan" : backend);
+        int fallback = 1500 - overhead(backend == null ? Vxlan.DESCRIPTOR.name() : backend);
         if (carried >= fallback) {
             return new Mtu(carried, "largest packet the overlay device carried", Confidence.MEDIUM);
         }
-        return new Mtu(fallback, "flannel's default for " + (backend == null ? "vxlan" : backend)
+        return new Mtu(fallback, "flannel's default for " + (backend == null ? Vxlan.DESCRIPTOR.name() : backend)
                 + " on a 1500-byte underlay", Confidence.LOW);
     }
 }

@@ -1,5 +1,8 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
+import io.tunnelscope.proto.vxlan.Vxlan;
 import io.tunnelscope.report.Basis;
 import io.tunnelscope.report.Confidence;
 import io.tunnelscope.report.CorrelationReport;
@@ -45,7 +48,7 @@ public final class UnderlayLossRule implements Rule {
                     List.of(loss.from(), loss.to()), loss.evidence(), loss.missing(),
                     "The underlay between the hosts drops packets: check the NICs' and switches' drop and error "
                             + "counters ('ip -s link', 'ethtool -S', 'tc -s qdisc'), firewalls or security groups "
-                            + "for UDP " + (context.backend() == null ? "8472" : portOf(context.backend()))
+                            + "for " + portsOf(context.backend())
                             + ", and the underlay MTU.",
                     Basis.INFERRED, confidence,
                     List.of("every tunnel packet that left " + loss.from() + " looked for at " + loss.to()
@@ -62,11 +65,22 @@ public final class UnderlayLossRule implements Rule {
                 && context.role(loss.from()).equals("underlay") && context.role(loss.to()).equals("underlay");
     }
 
-    private static String portOf(String backend) {
-        switch (backend) {
-            case "flannel-udp": return "8285";
-            case "geneve": return "6081";
-            default: return "8472/4789";
+    /** The tunnel's UDP ports ("UDP 8472/4789"), or its IP protocol ("IP protocol 4"). */
+    static String portsOf(String backend) {
+        ProtocolDescriptor d = Protocols.byName(backend == null ? Vxlan.DESCRIPTOR.name() : backend);
+        if (d == null) {
+            d = Vxlan.DESCRIPTOR;
         }
+        int[] ports = d.udpPorts();
+        if (ports.length > 0) {
+            StringBuilder out = new StringBuilder("UDP ");
+            // The Linux default first, as flannel uses it.
+            for (int k = ports.length - 1; k >= 0; k--) {
+                out.append(ports[k]).append(k > 0 ? "/" : "");
+            }
+            return out.toString();
+        }
+        int[] protocols = d.ipProtocols();
+        return protocols.length > 0 ? "IP protocol " + protocols[0] : d.name();
     }
 }

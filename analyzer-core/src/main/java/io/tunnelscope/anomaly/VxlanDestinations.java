@@ -5,6 +5,7 @@ import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.proto.vxlan.Vxlan;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
 import java.util.ArrayList;
@@ -277,7 +278,7 @@ final class VxlanDestinations {
     List<Judgement> silentDestinations(AnalysisContext context) {
         Map<String, long[]> counts = new LinkedHashMap<>();
         for (CorrelationReport.Tunnel tunnel : context.correlation().tunnels()) {
-            if (tunnel.encap().equals("vxlan") && !context.vteps().contains(tunnel.outerDst())) {
+            if (tunnel.encap().equals(Vxlan.DESCRIPTOR.name()) && !context.vteps().contains(tunnel.outerDst())) {
                 counts.computeIfAbsent(tunnel.outerDst(), k -> new long[1])[0] += tunnel.packets();
             }
         }

@@ -1,5 +1,6 @@
 package io.tunnelscope.correlate;
 
+import io.tunnelscope.proto.vxlan.Vxlan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -308,7 +309,7 @@ final class Calibration {
     private static String roleWord(String role) {
         switch (role) {
             case "underlay": return "nic";
-            case "overlay-vxlan": return "vxlan";
+            case "overlay-vxlan": return Vxlan.DESCRIPTOR.name();
             case "overlay-tun": return "tun";
             default: return role;
         }

@@ -1,6 +1,9 @@
 package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
+import io.tunnelscope.proto.payload.Payload;
 
 /**
  * The frozen dispatch tables of the decoder, in the manner of Wireshark's named tables and
@@ -12,33 +15,15 @@ import io.tunnelscope.capture.LinkType;
  * <p>UDP lookup: the destination port first, then the source port. Tunnel endpoints listen on the
  * well-known port and pick the source port as a flow hash (RFC 7348 section 5, RFC 8926 section
  * 3.3), so the destination is the reliable side; the source is consulted for protocols that use the
- * same port both ways (flannel's 8285). A port explicitly set to {@link UdpDissector#NONE} stops the
+ * same port both ways (flannel's 8285). A port explicitly set to {@link DecodeAs#NONE} stops the
  * lookup and the VXLAN heuristic. When neither port has an entry, the VXLAN heuristic may claim the
  * payload (see {@link PacketDecoder}).
  */
 public final class DecodeTables {
-    // Next-dissector codes, package-private: the decoder's switch labels.
+    // Dispatch codes: a protocol's registry id, or one of the decoder's own steps below.
     static final int STOP = 0;
-    static final int ETHERNET = 1;
-    static final int VLAN = 2;
-    static final int ARP = 3;
-    static final int IPV4 = 4;
-    static final int IPV6 = 5;
-    static final int IP_BY_VERSION = 6;
-    static final int UDP = 7;
-    static final int TCP = 8;
-    static final int ICMP = 9;
-    static final int ICMPV6 = 10;
-    static final int GRE = 11;
-    static final int VXLAN = 12;
-    static final int GENEVE = 13;
-    static final int FLANNEL_UDP = 14;
-    static final int PAYLOAD = 15;
-    static final int LINUX_SLL = 16;
-    static final int LINUX_SLL2 = 17;
-    static final int NULL_LOOPBACK = 18;
-    static final int LOOP = 19;
-    static final int IPV6_EXTENSION = 20;
+    /** Raw IP (link type 101): the version nibble says IPv4 or IPv6. */
+    static final int IP_BY_VERSION = Protocols.MAX_ID + 1;
 
     /** UDP port table value for a port without entry. */
     static final int UDP_UNSET = 0;
@@ -51,6 +36,7 @@ public final class DecodeTables {
 
     private final byte[] link;
     private final byte[] etherType;
+    private final byte[] greProtocol;
     private final byte[] ipProtocol;
     private final byte[] udpPort;
     private final boolean[] conventionalPort;
@@ -61,6 +47,7 @@ public final class DecodeTables {
     private DecodeTables(Builder b) {
         this.link = b.link.clone();
         this.etherType = b.etherType.clone();
+        this.greProtocol = b.greProtocol.clone();
         this.ipProtocol = b.ipProtocol.clone();
         this.udpPort = b.udpPort.clone();
         this.conventionalPort = b.conventionalPort.clone();
@@ -69,7 +56,7 @@ public final class DecodeTables {
         this.maxEncapsulations = b.maxEncapsulations;
     }
 
-    /** The standard tables: VXLAN on 4789 and 8472, flannel UDP on 8285, Geneve on 6081. */
+    /** The standard tables, every protocol of the registry where it registered. */
     public static DecodeTables defaults() {
         return DEFAULTS;
     }
@@ -88,19 +75,25 @@ public final class DecodeTables {
         return etherType[type & 0xffff];
     }
 
+    /** Inside GRE: the GRE-only registrations first, then the EtherType table. */
+    int greProtocol(int type) {
+        int g = greProtocol[type & 0xffff];
+        return g != STOP ? g : etherType[type & 0xffff];
+    }
+
     int ipProtocol(int protocol) {
         return ipProtocol[protocol & 0xff];
     }
 
-    /** 0 when unset, else UdpDissector ordinal + 1. */
+    /** 0 when unset, else the protocol id ({@link Payload#ID} for an explicit "none"). */
     int udpPortEntry(int port) {
         return udpPort[port & 0xffff];
     }
 
-    /** The dissector registered for a UDP port, or null when the port has no entry. */
-    public UdpDissector udpDissector(int port) {
+    /** The protocol registered for a UDP port ({@link DecodeAs#NONE} for "none"), or null. */
+    public ProtocolDescriptor udpProtocol(int port) {
         int e = udpPortEntry(port);
-        return e == UDP_UNSET ? null : UdpDissector.values()[e - 1];
+        return e == UDP_UNSET ? null : Protocols.byId(e);
     }
 
     /**
@@ -122,10 +115,11 @@ public final class DecodeTables {
     /** Most encapsulations decoded inside one another. */
     public int maxEncapsulations() { return maxEncapsulations; }
 
-    /** Builds {@link DecodeTables}; starts from the standard entries. */
+    /** Builds {@link DecodeTables}; starts from the registry's entries. */
     public static final class Builder {
         private final byte[] link = new byte[LINK_TABLE_SIZE];
         private final byte[] etherType = new byte[65536];
+        private final byte[] greProtocol = new byte[65536];
         private final byte[] ipProtocol = new byte[256];
         private final byte[] udpPort = new byte[65536];
         private final boolean[] conventionalPort = new boolean[65536];
@@ -134,55 +128,44 @@ public final class DecodeTables {
         private int maxEncapsulations = DEFAULT_MAX_ENCAPSULATIONS;
 
         private Builder() {
-            link[LinkType.NULL] = NULL_LOOPBACK;
-            link[LinkType.ETHERNET] = ETHERNET;
             link[LinkType.RAW] = IP_BY_VERSION;
-            link[LinkType.LOOP] = LOOP;
-            link[LinkType.LINUX_SLL] = LINUX_SLL;
-            link[LinkType.IPV4] = IPV4;
-            link[LinkType.IPV6] = IPV6;
-            link[LinkType.LINUX_SLL2] = LINUX_SLL2;
-
-            etherType[0x0800] = IPV4;
-            etherType[0x86dd] = IPV6;
-            etherType[0x0806] = ARP;
-            etherType[0x8100] = VLAN;
-            etherType[0x88a8] = VLAN;
-            etherType[0x9100] = VLAN;
-            etherType[0x6558] = ETHERNET;
-
-            ipProtocol[1] = ICMP;
-            ipProtocol[4] = IPV4;
-            ipProtocol[6] = TCP;
-            ipProtocol[17] = UDP;
-            ipProtocol[41] = IPV6;
-            ipProtocol[47] = GRE;
-            ipProtocol[58] = ICMPV6;
-            ipProtocol[0] = IPV6_EXTENSION;
-            ipProtocol[43] = IPV6_EXTENSION;
-            ipProtocol[44] = IPV6_EXTENSION;
-            ipProtocol[60] = IPV6_EXTENSION;
-
-            decodeAs(4789, UdpDissector.VXLAN);
-            decodeAs(8472, UdpDissector.VXLAN);
-            decodeAs(8285, UdpDissector.FLANNEL_UDP);
-            decodeAs(6081, UdpDissector.GENEVE);
-            conventionalPort[8472] = true;
+            for (ProtocolDescriptor d : Protocols.all()) {
+                if (d.kind() == ProtocolDescriptor.Kind.OTHER) {
+                    continue; // only named: its numbers stay payload
+                }
+                byte id = (byte) d.id();
+                for (int t : d.linkTypes()) {
+                    link[t] = id;
+                }
+                for (int t : d.etherTypes()) {
+                    etherType[t] = id;
+                }
+                for (int t : d.greProtocols()) {
+                    greProtocol[t] = id;
+                }
+                for (int p : d.ipProtocols()) {
+                    ipProtocol[p] = id;
+                }
+                for (int p : d.udpPorts()) {
+                    udpPort[p] = id;
+                }
+                for (int p : d.conventionalUdpPorts()) {
+                    conventionalPort[p] = true;
+                }
+            }
         }
 
-        /** Makes UDP port {@code port} decode as {@code dissector} (replacing any entry). */
-        public Builder decodeAs(int port, UdpDissector dissector) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("UDP port " + port + " out of range 0..65535");
-            }
-            udpPort[port] = (byte) (dissector.ordinal() + 1);
+        /** Makes UDP port {@code port} decode as {@code protocol} (replacing any entry). */
+        public Builder decodeAs(int port, ProtocolDescriptor protocol) {
+            DecodeAs checked = new DecodeAs(port, protocol);
+            udpPort[checked.port()] = (byte) protocol.id();
             conventionalPort[port] = false;
             return this;
         }
 
         /** Applies a parsed override. */
         public Builder decodeAs(DecodeAs override) {
-            return decodeAs(override.port(), override.dissector());
+            return decodeAs(override.port(), override.protocol());
         }
 
         /** Removes a port's entry (its payload goes to the heuristic, then to payload). */

@@ -1,12 +1,18 @@
 package io.tunnelscope.decode;
 
+import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.proto.DissectCursor;
+import io.tunnelscope.proto.Dissector;
 import io.tunnelscope.proto.InternetChecksum;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.proto.arp.ArpHeader;
 import io.tunnelscope.proto.geneve.GeneveHeader;
 import io.tunnelscope.proto.gre.GreHeader;
 import io.tunnelscope.proto.icmp.IcmpHeader;
 import io.tunnelscope.proto.icmpv6.Icmpv6Header;
+import io.tunnelscope.proto.ipip.Ipip;
 import io.tunnelscope.proto.ipv4.Ipv4Header;
 import io.tunnelscope.proto.ipv6.Ipv6ExtensionHeader;
 import io.tunnelscope.proto.ipv6.Ipv6Header;
@@ -74,8 +80,6 @@ import java.nio.ByteBuffer;
 public final class PacketDecoder {
     /** Most IPv6 extension headers walked in one chain. */
     public static final int MAX_IPV6_EXTENSIONS = 8;
-
-    private static final UdpDissector[] UDP_DISSECTORS = UdpDissector.values();
 
     private final DecodeTables tables;
     private final LayerStack stack = new LayerStack();
@@ -188,26 +192,25 @@ public final class PacketDecoder {
 
     private int step(int next) {
         switch (next) {
-            case DecodeTables.ETHERNET: return ethernet();
-            case DecodeTables.VLAN: return vlan();
-            case DecodeTables.ARP: return arp();
-            case DecodeTables.IPV4: return ipv4();
-            case DecodeTables.IPV6: return ipv6();
+            case LayerType.ETHERNET: return ethernet();
+            case LayerType.VLAN, LayerType.IEEE_8021AD: return vlan(next);
+            case LayerType.ARP: return arp();
+            case LayerType.IPV4: return ipv4();
+            case LayerType.IPV6: return ipv6();
             case DecodeTables.IP_BY_VERSION: return ipByVersion();
-            case DecodeTables.UDP: return udp();
-            case DecodeTables.TCP: return tcp();
-            case DecodeTables.ICMP: return icmp();
-            case DecodeTables.ICMPV6: return icmpv6();
-            case DecodeTables.GRE: return gre();
-            case DecodeTables.VXLAN: return vxlan();
-            case DecodeTables.GENEVE: return geneve();
-            case DecodeTables.FLANNEL_UDP: return flannelUdp();
-            case DecodeTables.LINUX_SLL: return linuxSll();
-            case DecodeTables.LINUX_SLL2: return linuxSll2();
-            case DecodeTables.NULL_LOOPBACK: return loopback(false);
-            case DecodeTables.LOOP: return loopback(true);
-            case DecodeTables.PAYLOAD: return payload();
-            default: return DecodeTables.STOP;
+            case LayerType.UDP: return udp();
+            case LayerType.TCP: return tcp();
+            case LayerType.ICMP: return icmp();
+            case LayerType.ICMPV6: return icmpv6();
+            case LayerType.GRE: return gre();
+            case LayerType.VXLAN: return vxlan();
+            case LayerType.GENEVE: return geneve();
+            case LayerType.FLANNEL_UDP: return flannelUdp();
+            case LayerType.LINUX_SLL: return linuxSll();
+            case LayerType.LINUX_SLL2: return linuxSll2();
+            case LayerType.LOOPBACK: return loopback(stack.linkType() == LinkType.LOOP);
+            case LayerType.PAYLOAD: return payload();
+            default: return registered(next);
         }
     }
 
@@ -292,6 +295,65 @@ public final class PacketDecoder {
         return true;
     }
 
+    private static boolean hasDissector(int id) {
+        ProtocolDescriptor d = Protocols.byId(id);
+        return d != null && d.dissector() != null;
+    }
+
+    /**
+     * A protocol of the registry without a built-in step: its own {@link Dissector}, called
+     * through the cursor (never for the built-in protocols, so their path has no such call).
+     */
+    private int registered(int id) {
+        ProtocolDescriptor d = Protocols.byId(id);
+        if (d == null || d.dissector() == null || quoted) {
+            return quoted ? DecodeTables.STOP : payload();
+        }
+        int next = d.dissector().dissect(cursor);
+        return next > 0 && next <= Protocols.MAX_ID ? next : DecodeTables.STOP;
+    }
+
+    private final Cursor cursor = new Cursor();
+
+    /** The decoder as a {@link Dissector} sees it. */
+    private final class Cursor implements DissectCursor {
+        @Override
+        public ByteBuffer buffer() { return buf; }
+
+        @Override
+        public int position() { return pos; }
+
+        @Override
+        public int available() { return PacketDecoder.this.available(); }
+
+        @Override
+        public int room() { return Math.max(0, limit - pos); }
+
+        @Override
+        public boolean header(int protocolId, int headerLength) {
+            LayerStatus c = cut(headerLength);
+            if (c != null) {
+                pushCut(protocolId, headerLength, c);
+                return false;
+            }
+            int i = push(protocolId, headerLength, limit, lengthStatus(limit));
+            pos += headerLength;
+            return i >= 0;
+        }
+
+        @Override
+        public void opaque(int protocolId, int headerLength) {
+            if (header(protocolId, headerLength)) {
+                pos = limit;
+            }
+        }
+
+        @Override
+        public boolean enterTunnel() {
+            return PacketDecoder.this.enterTunnel(stack.count() - 1);
+        }
+    }
+
     private int payload() {
         if (quoted || pos >= limit) {
             return DecodeTables.STOP;
@@ -304,12 +366,12 @@ public final class PacketDecoder {
     private int etherTypeNext(int layer, int type) {
         if (type < 0x0600) {
             stack.note(layer, Note.ETHERNET_LENGTH_FIELD, type);
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
         int next = tables.etherType(type);
         if (next == DecodeTables.STOP) {
             stack.note(layer, Note.UNKNOWN_ETHERTYPE, type);
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
         return next;
     }
@@ -331,13 +393,13 @@ public final class PacketDecoder {
         return etherTypeNext(i, type);
     }
 
-    private int vlan() {
+    private int vlan(int tag) {
         LayerStatus c = cut(4);
         if (c != null) {
-            pushCut(LayerType.VLAN, 4, c);
+            pushCut(tag, 4, c);
             return DecodeTables.STOP;
         }
-        int i = push(LayerType.VLAN, 4, limit, lengthStatus(limit));
+        int i = push(tag, 4, limit, lengthStatus(limit));
         if (i < 0) {
             return DecodeTables.STOP;
         }
@@ -379,7 +441,7 @@ public final class PacketDecoder {
     /** Cooked captures use small non-EtherType protocol values (802.2, CAN...): plain payload. */
     private int cookedNext(int layer, int protocol) {
         if (protocol < 0x0600) {
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
         return etherTypeNext(layer, protocol);
     }
@@ -397,11 +459,11 @@ public final class PacketDecoder {
         int family = loopback.wrap(buf, pos, available()).addressFamily(networkOrder);
         pos += 4;
         switch (LoopbackHeader.ipVersion(family)) {
-            case 4: return DecodeTables.IPV4;
-            case 6: return DecodeTables.IPV6;
+            case 4: return LayerType.IPV4;
+            case 6: return LayerType.IPV6;
             default:
                 stack.note(i, Note.UNKNOWN_ADDRESS_FAMILY, family);
-                return DecodeTables.PAYLOAD;
+                return LayerType.PAYLOAD;
         }
     }
 
@@ -413,13 +475,13 @@ public final class PacketDecoder {
         }
         int version = u8(pos) >>> 4;
         if (version == 4) {
-            return DecodeTables.IPV4;
+            return LayerType.IPV4;
         }
         if (version == 6) {
-            return DecodeTables.IPV6;
+            return LayerType.IPV6;
         }
         stack.note(-1, Note.IP_VERSION_UNKNOWN, version);
-        return DecodeTables.PAYLOAD;
+        return LayerType.PAYLOAD;
     }
 
     private int arp() {
@@ -571,25 +633,30 @@ public final class PacketDecoder {
         int next = tables.ipProtocol(protocol);
         if (quoted) {
             switch (next) {
-                case DecodeTables.UDP, DecodeTables.TCP, DecodeTables.ICMP, DecodeTables.ICMPV6:
+                case LayerType.UDP, LayerType.TCP, LayerType.ICMP, LayerType.ICMPV6:
                     return next;
                 default:
                     return DecodeTables.STOP;
             }
         }
         switch (next) {
-            case DecodeTables.IPV4, DecodeTables.IPV6:
+            case Ipip.ID:
+                // IP protocol 4: the inner IPv4 header follows; ipip has no header of its own.
+                partial |= firstFragment;
+                return enterTunnel(layer) ? LayerType.IPV4 : DecodeTables.STOP;
+            case LayerType.IPV4, LayerType.IPV6:
                 partial |= firstFragment;
                 return enterTunnel(layer) ? next : DecodeTables.STOP;
-            case DecodeTables.GRE:
+            case LayerType.GRE:
                 partial |= firstFragment;
                 return next;
-            case DecodeTables.IPV6_EXTENSION:
+            case LayerType.IPV6_HOP_BY_HOP, LayerType.IPV6_ROUTING, LayerType.IPV6_FRAGMENT,
+                 LayerType.IPV6_DESTINATION:
             case DecodeTables.STOP:
                 if (protocol != Ipv6Header.NEXT_NONE || !fromIpv6) {
                     stack.note(layer, Note.UNKNOWN_IP_PROTOCOL, protocol);
                 }
-                return DecodeTables.PAYLOAD;
+                return LayerType.PAYLOAD;
             default:
                 return next;
         }
@@ -802,21 +869,15 @@ public final class PacketDecoder {
         if (entry == DecodeTables.UDP_UNSET) {
             if (tables.heuristicVxlan() && vxlanEvidence() == VXLAN_CONSISTENT) {
                 stack.note(i, Note.VXLAN_HEURISTIC, destination);
-                return DecodeTables.VXLAN;
+                return LayerType.VXLAN;
             }
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
-        switch (UDP_DISSECTORS[entry - 1]) {
-            case VXLAN:
-                if (tables.conventionalPort(port) && vxlanEvidence() == VXLAN_CONTRADICTED) {
-                    stack.note(i, Note.VXLAN_PORT_NOT_VXLAN, port);
-                    return DecodeTables.PAYLOAD;
-                }
-                return DecodeTables.VXLAN;
-            case GENEVE: return DecodeTables.GENEVE;
-            case FLANNEL_UDP: return DecodeTables.FLANNEL_UDP;
-            default: return DecodeTables.PAYLOAD;
+        if (entry == LayerType.VXLAN && tables.conventionalPort(port) && vxlanEvidence() == VXLAN_CONTRADICTED) {
+            stack.note(i, Note.VXLAN_PORT_NOT_VXLAN, port);
+            return LayerType.PAYLOAD;
         }
+        return entry;
     }
 
     private static final int VXLAN_CONSISTENT = 1;
@@ -847,16 +908,16 @@ public final class PacketDecoder {
         int inner = pos + VxlanHeader.LENGTH + 14;
         int innerAvailable = have - VxlanHeader.LENGTH - 14;
         int innerRoom = limit - inner;
-        switch (u16(inner - 2)) {
-            case 0x8100, 0x88a8, 0x9100:
+        switch (tables.etherType(u16(inner - 2))) {
+            case LayerType.VLAN, LayerType.IEEE_8021AD:
                 return VXLAN_CONSISTENT;
-            case 0x0806:
+            case LayerType.ARP:
                 if (innerAvailable < 8) {
                     return VXLAN_UNKNOWN;
                 }
-                return u16(inner) == 1 && u16(inner + 2) == 0x0800 && u8(inner + 4) == 6 && u8(inner + 5) == 4
-                    ? VXLAN_CONSISTENT : VXLAN_CONTRADICTED;
-            case 0x0800: {
+                arp.wrap(buf, inner, innerAvailable);
+                return arp.hardwareType() == 1 && arp.isEthernetIpv4() ? VXLAN_CONSISTENT : VXLAN_CONTRADICTED;
+            case LayerType.IPV4: {
                 if (innerAvailable < 4) {
                     return innerAvailable >= 1 && u8(inner) >>> 4 != 4 ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
                 }
@@ -870,7 +931,7 @@ public final class PacketDecoder {
                 }
                 return innerAvailable >= Ipv4Header.MIN_LENGTH ? VXLAN_CONSISTENT : VXLAN_UNKNOWN;
             }
-            case 0x86dd: {
+            case LayerType.IPV6: {
                 if (innerAvailable < 6) {
                     return innerAvailable >= 1 && u8(inner) >>> 4 != 6 ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
                 }
@@ -926,7 +987,7 @@ public final class PacketDecoder {
             }
         }
         pos += headerLength;
-        return DecodeTables.PAYLOAD;
+        return LayerType.PAYLOAD;
     }
 
     private int icmp() {
@@ -963,9 +1024,9 @@ public final class PacketDecoder {
                 return DecodeTables.STOP;
             }
             quoted = true;
-            return DecodeTables.IPV4;
+            return LayerType.IPV4;
         }
-        return DecodeTables.PAYLOAD;
+        return LayerType.PAYLOAD;
     }
 
     private int icmpv6() {
@@ -1001,9 +1062,9 @@ public final class PacketDecoder {
                 return DecodeTables.STOP;
             }
             quoted = true;
-            return DecodeTables.IPV6;
+            return LayerType.IPV6;
         }
-        return DecodeTables.PAYLOAD;
+        return LayerType.PAYLOAD;
     }
 
     // ---------------------------------------------------------------- tunnels
@@ -1023,7 +1084,7 @@ public final class PacketDecoder {
             stack.note(i, Note.VXLAN_FLAGS_INVALID, vxlan.flags());
         }
         pos += VxlanHeader.LENGTH;
-        return enterTunnel(i) ? DecodeTables.ETHERNET : DecodeTables.STOP;
+        return enterTunnel(i) ? LayerType.ETHERNET : DecodeTables.STOP;
     }
 
     private int geneve() {
@@ -1040,7 +1101,7 @@ public final class PacketDecoder {
                 stack.note(i, Note.GENEVE_VERSION_UNKNOWN, version);
             }
             pos += GeneveHeader.MIN_LENGTH;
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
         int headerLength = geneve.headerLength();
         c = cut(headerLength);
@@ -1062,15 +1123,20 @@ public final class PacketDecoder {
         }
         int protocol = geneve.protocolType();
         pos += headerLength;
-        return tunnelPayload(i, protocol);
+        return tunnelPayload(i, protocol, false);
     }
 
-    /** Inner protocol of Geneve and GRE: Ethernet, IPv4 or IPv6 one level deeper. */
-    private int tunnelPayload(int layer, int protocol) {
-        int next = protocol < 0x0600 ? DecodeTables.STOP : tables.etherType(protocol);
-        if (next != DecodeTables.ETHERNET && next != DecodeTables.IPV4 && next != DecodeTables.IPV6) {
+    /**
+     * Inner protocol of Geneve and GRE, one level deeper: Ethernet, IPv4, IPv6, or a registered
+     * protocol with a dissect step of its own (GRE also looks at its GRE-only registrations).
+     */
+    private int tunnelPayload(int layer, int protocol, boolean inGre) {
+        int next = protocol < 0x0600 ? DecodeTables.STOP
+            : inGre ? tables.greProtocol(protocol) : tables.etherType(protocol);
+        if (next != LayerType.ETHERNET && next != LayerType.IPV4 && next != LayerType.IPV6
+                && !hasDissector(next)) {
             stack.note(layer, Note.UNKNOWN_ETHERTYPE, protocol);
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
         return enterTunnel(layer) ? next : DecodeTables.STOP;
     }
@@ -1089,7 +1155,7 @@ public final class PacketDecoder {
                 stack.note(i, Note.GRE_VERSION_UNKNOWN, version);
             }
             pos += GreHeader.MIN_LENGTH;
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
         int headerLength = gre.headerLength();
         c = cut(headerLength);
@@ -1107,12 +1173,12 @@ public final class PacketDecoder {
         pos += headerLength;
         if (routing) {
             stack.note(i, Note.GRE_ROUTING_PRESENT, flags);
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
         if (version == 1) {
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
-        return tunnelPayload(i, protocol);
+        return tunnelPayload(i, protocol, true);
     }
 
     private int flannelUdp() {
@@ -1123,11 +1189,11 @@ public final class PacketDecoder {
         int version = u8(pos) >>> 4;
         if (version != 4 && version != 6) {
             stack.note(i, Note.FLANNEL_UDP_NOT_IP, version);
-            return DecodeTables.PAYLOAD;
+            return LayerType.PAYLOAD;
         }
         if (!enterTunnel(i)) {
             return DecodeTables.STOP;
         }
-        return version == 4 ? DecodeTables.IPV4 : DecodeTables.IPV6;
+        return version == 4 ? LayerType.IPV4 : LayerType.IPV6;
     }
 }

@@ -1,6 +1,7 @@
 package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.proto.flannel.FlannelUdp;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -87,7 +88,7 @@ public final class PacketLineFormatter {
                 appendArp(i, out);
                 i++;
             } else if (type == LayerType.PAYLOAD && i > 0 && LayerType.isLink(stack.type(i - 1))
-                    || type == LayerType.PAYLOAD && i > 0 && stack.type(i - 1) == LayerType.VLAN) {
+                    || type == LayerType.PAYLOAD && i > 0 && LayerType.isVlan(stack.type(i - 1))) {
                 first = separator(first, out);
                 appendNonIp(stack, i - 1, out);
                 i++;
@@ -145,7 +146,7 @@ public final class PacketLineFormatter {
                 appendIcmp(transport, transportType == LayerType.ICMPV6, payloadLength, out);
                 break;
             case LayerType.GRE:
-                out.append("GRE");
+                out.append(LayerType.name(LayerType.GRE));
                 break;
             case LayerType.IPV4:
             case LayerType.IPV6:
@@ -195,13 +196,13 @@ public final class PacketLineFormatter {
         int next = transport + 1;
         int nextType = next < stack.count() ? stack.type(next) : 0;
         if (nextType == LayerType.VXLAN || nextType == LayerType.GENEVE) {
-            out.append(nextType == LayerType.VXLAN ? "VXLAN" : "Geneve");
+            out.append(LayerType.name(nextType));
             int vni = view.vni(next);
             if (vni >= 0) {
                 out.append(" vni ").append(vni);
             }
         } else if (nextType == LayerType.FLANNEL_UDP) {
-            out.append("flannel-udp");
+            out.append(FlannelUdp.DESCRIPTOR.name());
         } else {
             out.append("UDP, length ").append(Math.max(0, view.udpPayloadLength(transport)));
         }
@@ -381,19 +382,7 @@ public final class PacketLineFormatter {
     }
 
     static String protocolName(int protocol) {
-        switch (protocol) {
-            case 1: return "icmp";
-            case 2: return "igmp";
-            case 4: return "ipip";
-            case 6: return "tcp";
-            case 17: return "udp";
-            case 41: return "ipv6";
-            case 47: return "gre";
-            case 50: return "esp";
-            case 58: return "icmp6";
-            case 132: return "sctp";
-            default: return "ip-proto-" + protocol;
-        }
+        return IpProtocols.tcpdumpName(protocol);
     }
 
     private static StringBuilder pad(StringBuilder out, long value, int width) {

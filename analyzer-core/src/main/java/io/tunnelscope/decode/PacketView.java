@@ -102,6 +102,10 @@ public final class PacketView {
             && stack.headerLength(layer) >= need;
     }
 
+    private boolean isVlan(int layer, int need) {
+        return is(layer, LayerType.VLAN, need) || is(layer, LayerType.IEEE_8021AD, need);
+    }
+
     private boolean isIp(int layer, int need4, int need6) {
         return is(layer, LayerType.IPV4, need4) || is(layer, LayerType.IPV6, need6);
     }
@@ -206,7 +210,7 @@ public final class PacketView {
         if (is(layer, LayerType.ETHERNET, 14)) {
             return u16(layer, 12);
         }
-        if (is(layer, LayerType.VLAN, 4)) {
+        if (isVlan(layer, 4)) {
             return u16(layer, 2);
         }
         if (is(layer, LayerType.LINUX_SLL, 16)) {
@@ -220,7 +224,7 @@ public final class PacketView {
 
     /** VLAN ID of a VLAN layer, or -1. */
     public int vlanId(int layer) {
-        return is(layer, LayerType.VLAN, 2) ? u16(layer, 0) & 0x0fff : -1;
+        return isVlan(layer, 2) ? u16(layer, 0) & 0x0fff : -1;
     }
 
     /** Appends an Ethernet layer's source MAC; false (nothing appended) for other layers. */

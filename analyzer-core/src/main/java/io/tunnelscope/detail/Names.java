@@ -1,19 +1,12 @@
 package io.tunnelscope.detail;
 
 import io.kaitai.struct.KaitaiStruct;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import java.util.Locale;
-import java.util.Map;
 
 /** Names and display values of the detail tree. */
 final class Names {
-
-    private static final Map<Integer, String> ETHER_TYPES = Map.of(
-        0x0800, "IPv4", 0x86dd, "IPv6", 0x0806, "ARP", 0x8100, "802.1Q",
-        0x88a8, "802.1ad", 0x9100, "QinQ", 0x6558, "Ethernet");
-
-    private static final Map<Integer, String> IP_PROTOCOLS = Map.of(
-        0, "IPv6 hop-by-hop", 1, "ICMP", 6, "TCP", 17, "UDP", 41, "IPv6", 43, "IPv6 routing",
-        44, "IPv6 fragment", 47, "GRE", 58, "ICMPv6", 60, "IPv6 destination options");
 
     private static final int HEX_BYTES_SHOWN = 16;
 
@@ -54,10 +47,12 @@ final class Names {
             long x = n.longValue();
             switch (field) {
                 case "ether_type", "tpid", "protocol_type":
-                    String t = ETHER_TYPES.get((int) x);
+                    ProtocolDescriptor e = Protocols.byEtherType((int) x);
+                    String t = e != null ? e.title() : null;
                     return String.format(Locale.ROOT, "0x%04x", x) + (t != null ? " (" + t + ")" : "");
                 case "protocol", "next_header":
-                    String p = IP_PROTOCOLS.get((int) x);
+                    ProtocolDescriptor d = Protocols.byIpProtocol((int) x);
+                    String p = d != null ? d.title() : null;
                     return x + (p != null ? " (" + p + ")" : "");
                 case "checksum", "header_checksum":
                     return String.format(Locale.ROOT, "0x%04x", x);

@@ -1,13 +1,16 @@
 package io.tunnelscope.filter;
 
 import io.tunnelscope.decode.Encapsulation;
+import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.flow.TcpFacts;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.state.AddressNames;
 import io.tunnelscope.state.IpBlock;
-import io.tunnelscope.flow.TcpFacts;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -306,24 +309,31 @@ public final class Filter {
         }
     }
 
-    private static final Map<String, Integer> PROTOCOL_NUMBERS = Map.ofEntries(
-            Map.entry("icmp", 1), Map.entry("igmp", 2), Map.entry("ipip", 4), Map.entry("tcp", 6),
-            Map.entry("udp", 17), Map.entry("ipv6", 41), Map.entry("gre", 47), Map.entry("esp", 50),
-            Map.entry("ah", 51), Map.entry("icmpv6", 58), Map.entry("sctp", 132));
-
-    private static final Map<String, Integer> ENCAPSULATIONS = Map.of(
-            "none", 0, "vxlan", Encapsulation.VXLAN, "flannel-udp", Encapsulation.FLANNEL_UDP,
-            "geneve", Encapsulation.GENEVE, "ipip", Encapsulation.IPIP, "gre", Encapsulation.GRE);
-
     /** Bare protocol names: a layer type, or a negative code. */
     private static final int FRAG = -1;
-    private static final Map<String, Integer> PROTOCOL_LAYERS = Map.ofEntries(
-            Map.entry("ip", LayerType.IPV4), Map.entry("ipv4", LayerType.IPV4), Map.entry("ipv6", LayerType.IPV6),
-            Map.entry("tcp", LayerType.TCP), Map.entry("udp", LayerType.UDP), Map.entry("icmp", LayerType.ICMP),
-            Map.entry("icmpv6", LayerType.ICMPV6), Map.entry("arp", LayerType.ARP),
-            Map.entry("vxlan", LayerType.VXLAN), Map.entry("geneve", LayerType.GENEVE),
-            Map.entry("gre", LayerType.GRE), Map.entry("flannel-udp", LayerType.FLANNEL_UDP),
-            Map.entry("vlan", LayerType.VLAN), Map.entry("frag", FRAG));
+    /** The registry's protocols that are layers, by name, with "ipv4" beside "ip" and "frag". */
+    private static final Map<String, Integer> PROTOCOL_LAYERS = protocolLayers();
+
+    private static Map<String, Integer> protocolLayers() {
+        Map<String, Integer> layers = new LinkedHashMap<>();
+        for (ProtocolDescriptor d : Protocols.all()) {
+            if (d.kind() != ProtocolDescriptor.Kind.OTHER && d.id() != Encapsulation.IPIP) {
+                layers.put(d.name(), d.id());
+            }
+        }
+        layers.put("ipv4", LayerType.IPV4);
+        layers.put("frag", FRAG);
+        return Map.copyOf(layers);
+    }
+
+    /** "vxlan, flannel-udp, geneve, gre, ipip, none": the words of encap ==. */
+    private static String encapsulationWords() {
+        StringBuilder out = new StringBuilder();
+        for (ProtocolDescriptor d : Protocols.tunnels()) {
+            out.append(d.name()).append(", ");
+        }
+        return out.append("none").toString();
+    }
 
     // ------------------------------------------------------------------ nodes
 
@@ -1133,10 +1143,9 @@ public final class Filter {
                 case NUMBER:
                     return new NumberCompare(field, EQ, number(field, value));
                 case ENCAP: {
-                    Integer kind = ENCAPSULATIONS.get(v.toLowerCase(Locale.ROOT));
-                    if (kind == null) {
-                        throw error("'" + v + "' is not an encapsulation (vxlan, flannel-udp, geneve, ipip, gre, none)",
-                                value.pos);
+                    int kind = v.equalsIgnoreCase("none") ? 0 : Encapsulation.byName(v);
+                    if (kind == 0 && !v.equalsIgnoreCase("none")) {
+                        throw error("'" + v + "' is not an encapsulation (" + encapsulationWords() + ")", value.pos);
                     }
                     return new EncapEquals(kind);
                 }
@@ -1221,8 +1230,8 @@ public final class Filter {
                 return 0;
             }
             if (field.what == What.PROTO) {
-                Integer p = PROTOCOL_NUMBERS.get(v);
-                if (p != null) {
+                int p = IpProtocols.number(v);
+                if (p >= 0) {
                     return p;
                 }
             }

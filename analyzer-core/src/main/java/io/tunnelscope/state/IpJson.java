@@ -2,6 +2,7 @@ package io.tunnelscope.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tunnelscope.proto.vxlan.Vxlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public final class IpJson {
             NetworkConfig.Vxlan vxlan = null;
             if ("vxlan".equals(kind)) {
                 JsonNode data = info.path("info_data");
-                vxlan = new NetworkConfig.Vxlan(data.path("id").asLong(), data.path("port").asInt(8472),
+                vxlan = new NetworkConfig.Vxlan(data.path("id").asLong(), data.path("port").asInt(Vxlan.LINUX_PORT),
                         text(data, "local"), text(data, "link"), data.path("learning").asBoolean(true),
                         data.path("udp_csum").asBoolean(true));
             }

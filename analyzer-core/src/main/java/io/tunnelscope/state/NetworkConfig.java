@@ -1,5 +1,6 @@
 package io.tunnelscope.state;
 
+import io.tunnelscope.proto.Protocols;
 import java.util.List;
 
 /**
@@ -38,10 +39,7 @@ public record NetworkConfig(List<Link> links, List<Route> routes, List<Neighbour
 
         /** Whether this is a VXLAN, Geneve, TUN, IP-in-IP or GRE device: one that carries the overlay. */
         public boolean tunnel() {
-            return kind != null && switch (kind) {
-                case "vxlan", "geneve", "tun", "ipip", "gre", "gretap", "sit", "wireguard" -> true;
-                default -> false;
-            };
+            return Protocols.byLinuxKind(kind) != null;
         }
 
         public boolean loopback() {

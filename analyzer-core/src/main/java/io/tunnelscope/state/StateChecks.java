@@ -1,5 +1,7 @@
 package io.tunnelscope.state;
 
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -233,14 +235,8 @@ public final class StateChecks {
         if (kind == null) {
             return null;
         }
-        return switch (kind) {
-            case "vxlan" -> "vxlan";
-            case "tun" -> "flannel-udp";
-            case "geneve" -> "geneve";
-            case "ipip" -> "ipip";
-            case "gre", "gretap" -> "gre";
-            default -> kind;
-        };
+        ProtocolDescriptor tunnel = Protocols.byLinuxKind(kind);
+        return tunnel != null ? tunnel.name() : kind;
     }
 
     // ------------------------------------------------------------------------ VTEPs

@@ -1,14 +1,17 @@
 package io.tunnelscope.decode;
 
+import io.tunnelscope.decode.DecodeAs;
+import io.tunnelscope.proto.flannel.FlannelUdp;
+import io.tunnelscope.proto.geneve.Geneve;
+import io.tunnelscope.proto.vxlan.Vxlan;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.ByteBuffer;
-import java.util.HexFormat;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class AddressesAndDecodeAsTest {
 
@@ -43,15 +46,15 @@ class AddressesAndDecodeAsTest {
 
     @Test
     void decodeAsParses() {
-        assertEquals(new DecodeAs(8472, UdpDissector.VXLAN), DecodeAs.parse("udp.port=8472:vxlan"));
-        assertEquals(new DecodeAs(9000, UdpDissector.FLANNEL_UDP), DecodeAs.parse(" udp.port=9000:Flannel-UDP "));
-        assertEquals(UdpDissector.GENEVE, DecodeAs.parse("udp.port=6082:geneve").dissector());
+        assertEquals(new DecodeAs(8472, Vxlan.DESCRIPTOR), DecodeAs.parse("udp.port=8472:vxlan"));
+        assertEquals(new DecodeAs(9000, FlannelUdp.DESCRIPTOR), DecodeAs.parse(" udp.port=9000:Flannel-UDP "));
+        assertEquals(Geneve.DESCRIPTOR, DecodeAs.parse("udp.port=6082:geneve").protocol());
         assertEquals("udp.port=1:none", DecodeAs.parse("udp.port=1:none").toString());
         DecodeTables t = DecodeTables.builder().decodeAs(DecodeAs.parse("udp.port=4789:none")).build();
-        assertEquals(UdpDissector.NONE, t.udpDissector(4789));
-        assertEquals(UdpDissector.VXLAN, DecodeTables.defaults().udpDissector(4789));
-        assertEquals(UdpDissector.FLANNEL_UDP, DecodeTables.defaults().udpDissector(8285));
-        assertEquals(null, DecodeTables.defaults().udpDissector(53));
+        assertEquals(DecodeAs.NONE, t.udpProtocol(4789));
+        assertEquals(Vxlan.DESCRIPTOR, DecodeTables.defaults().udpProtocol(4789));
+        assertEquals(FlannelUdp.DESCRIPTOR, DecodeTables.defaults().udpProtocol(8285));
+        assertEquals(null, DecodeTables.defaults().udpProtocol(53));
     }
 
     @ParameterizedTest

@@ -1,12 +1,12 @@
 package io.tunnelscope.decode;
 
+import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.proto.vxlan.Vxlan;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.tunnelscope.capture.LinkType;
-import java.nio.ByteBuffer;
-import org.junit.jupiter.api.Test;
 
 class PacketDecoderTest {
     private final PacketDecoder decoder = new PacketDecoder(DecodeTables.defaults());
@@ -111,7 +111,7 @@ class PacketDecoderTest {
         PacketDecoder off = new PacketDecoder(DecodeTables.builder().heuristicVxlan(false).build());
         byte[] p = vxlanPacket(9999);
         assertEquals("Ethernet IPv4 UDP Payload", describe(off.decode(ByteBuffer.wrap(p), 0, p.length, p.length, 1)));
-        PacketDecoder as = new PacketDecoder(DecodeTables.builder().decodeAs(9999, UdpDissector.VXLAN).build());
+        PacketDecoder as = new PacketDecoder(DecodeTables.builder().decodeAs(9999, Vxlan.DESCRIPTOR).build());
         LayerStack s2 = as.decode(ByteBuffer.wrap(p), 0, p.length, p.length, 1);
         assertEquals("Ethernet IPv4 UDP VXLAN Ethernet@1 IPv4@1 ICMP@1 Payload@1", describe(s2));
         assertFalse(hasNote(s2, Note.VXLAN_HEURISTIC));
@@ -440,7 +440,7 @@ class PacketDecoderTest {
             .u16(1).u16(0x0800).u8(6, 4).u16(1).hex("003088010002").ip("192.168.203.5")
             .zeros(6).ip("192.168.203.3").zeros(18).bytes();
         LayerStack s = decode(p, LinkType.ETHERNET);
-        assertEquals("Ethernet VLAN VLAN ARP", describe(s));
+        assertEquals("Ethernet 802.1ad VLAN ARP", describe(s));
         view.wrap(s);
         assertEquals(100, view.vlanId(1));
         assertEquals(5, view.vlanId(2));

@@ -1,18 +1,18 @@
 package io.tunnelscope.decode;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.proto.vxlan.Vxlan;
 import io.tunnelscope.testing.Corpus;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 22's decoder cases, on the regression captures of {@code src/test/resources/captures}
@@ -138,7 +138,7 @@ class RegressionCapturesDecodeTest {
                 stack -> chains.add(PacketDecoderTest.describe(stack)));
         assertEquals(List.of("Ethernet!truncated IPv4!truncated UDP!truncated Payload!truncated"), chains);
         chains.clear();
-        DecodeTables told = DecodeTables.builder().decodeAs(8472, UdpDissector.VXLAN).build();
+        DecodeTables told = DecodeTables.builder().decodeAs(8472, Vxlan.DESCRIPTOR).build();
         assertFalse(told.conventionalPort(8472));
         assertTrue(DecodeTables.defaults().conventionalPort(8472));
         assertFalse(DecodeTables.defaults().conventionalPort(4789));

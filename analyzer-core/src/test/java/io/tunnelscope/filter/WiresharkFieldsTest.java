@@ -1,10 +1,5 @@
 package io.tunnelscope.filter;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
@@ -12,9 +7,9 @@ import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.decode.UdpDissector;
 import io.tunnelscope.flow.TcpAnalysis;
 import io.tunnelscope.flow.TcpFacts;
+import io.tunnelscope.proto.flannel.FlannelUdp;
 import io.tunnelscope.testing.RecordedSamples;
 import io.tunnelscope.testing.Tshark;
 import java.io.BufferedReader;
@@ -24,6 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Filter fields with Wireshark's names, counted against {@code tshark -Y}'s counts (one
@@ -53,7 +52,7 @@ class WiresharkFieldsTest {
 
     /** How many packets of a file each expression keeps, reassembling and analysing TCP as the viewer does. */
     static List<Long> ourCounts(Path file) throws Exception {
-        DecodeTables tables = DecodeTables.builder().decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false)
+        DecodeTables tables = DecodeTables.builder().decodeAs(8285, FlannelUdp.DESCRIPTOR).heuristicVxlan(false)
                 .build();
         List<PacketFilter> filters = EXPRESSIONS.stream().map(Filter::compile).toList();
         long[] counts = new long[filters.size()];

@@ -1,9 +1,5 @@
 package io.tunnelscope.flow;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.PacketRecord;
@@ -11,7 +7,7 @@ import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.decode.UdpDissector;
+import io.tunnelscope.proto.flannel.FlannelUdp;
 import io.tunnelscope.testing.Tshark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link Conversations} against {@code tshark -z conv,ip} and {@code conv,ipv6} on the pod and
@@ -35,7 +34,7 @@ class ConversationsTsharkTest {
     private static long firstTime;
 
     private static Map<String, Pair> ours(Path file) throws Exception {
-        DecodeTables tables = DecodeTables.builder().decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false)
+        DecodeTables tables = DecodeTables.builder().decodeAs(8285, FlannelUdp.DESCRIPTOR).heuristicVxlan(false)
                 .build();
         PacketDecoder decoder = new PacketDecoder(tables);
         IpReassembler reassembler = new IpReassembler(tables);

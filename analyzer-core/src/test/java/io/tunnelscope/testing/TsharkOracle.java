@@ -8,7 +8,7 @@ import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
-import io.tunnelscope.decode.UdpDissector;
+import io.tunnelscope.proto.flannel.FlannelUdp;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ public final class TsharkOracle {
                                            PacketComparison comparison) throws IOException, InterruptedException {
         List<Tshark.Frame> frames = Tshark.frames(capture, reassemble);
         DecodeTables tables = DecodeTables.builder()
-                .decodeAs(8285, UdpDissector.FLANNEL_UDP).heuristicVxlan(false).build();
+                .decodeAs(8285, FlannelUdp.DESCRIPTOR).heuristicVxlan(false).build();
         PacketDecoder decoder = new PacketDecoder(tables);
         IpReassembler reassembler = reassemble ? new IpReassembler(tables) : null;
         PacketRecord record = new PacketRecord();

@@ -1,7 +1,9 @@
 package io.tunnelscope.gui;
 
 import io.tunnelscope.decode.DecodeAs;
-import io.tunnelscope.decode.UdpDissector;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
+import io.tunnelscope.proto.vxlan.Vxlan;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.collections.FXCollections;
@@ -17,6 +19,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.stage.Modality;
 import javafx.stage.Stage;
+import javafx.util.StringConverter;
 
 /**
  * Analyze → Decode As…: the UDP ports whose payload is decoded as VXLAN, flannel UDP, Geneve or
@@ -28,7 +31,7 @@ final class DecodeAsDialog {
     final Stage stage = new Stage();
     final ListView<DecodeAs> overrides = new ListView<>();
     final TextField port = new TextField();
-    final ComboBox<UdpDissector> dissector = new ComboBox<>();
+    final ComboBox<ProtocolDescriptor> dissector = new ComboBox<>();
     final Button add = new Button("Add");
     final Button remove = new Button("Remove");
     final Button ok = new Button("OK");
@@ -48,8 +51,20 @@ final class DecodeAsDialog {
         overrides.setPrefHeight(160);
         port.setPromptText("UDP port");
         port.setPrefColumnCount(7);
-        dissector.getItems().addAll(UdpDissector.values());
-        dissector.setValue(UdpDissector.VXLAN);
+        dissector.getItems().addAll(Protocols.decodeAsTargets());
+        dissector.getItems().add(DecodeAs.NONE);
+        dissector.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(ProtocolDescriptor p) {
+                return p == null ? "" : p == DecodeAs.NONE ? DecodeAs.NONE_NAME : p.name();
+            }
+
+            @Override
+            public ProtocolDescriptor fromString(String name) {
+                return DecodeAs.protocolNamed(name);
+            }
+        });
+        dissector.setValue(Vxlan.DESCRIPTOR);
         add.setOnAction(e -> addOverride());
         port.setOnAction(e -> addOverride());
         remove.setOnAction(e -> overrides.getItems().removeAll(overrides.getSelectionModel().getSelectedItems()));
@@ -66,8 +81,8 @@ final class DecodeAsDialog {
         entry.setAlignment(Pos.CENTER_LEFT);
         HBox buttons = new HBox(8, ok, cancel);
         buttons.setAlignment(Pos.CENTER_RIGHT);
-        VBox root = new VBox(8, new Label("Decode the payload of these UDP ports as (defaults: VXLAN on 4789 and 8472,"
-                + " flannel UDP on 8285, Geneve on 6081):"), overrides, entry, error, buttons);
+        VBox root = new VBox(8, new Label("Decode the payload of these UDP ports as (defaults: " + defaults() + "):"),
+                overrides, entry, error, buttons);
         root.setPadding(new Insets(10));
         Scene scene = new Scene(root, 620, 330);
         scene.getStylesheets().addAll(window.scene.getStylesheets());
@@ -77,6 +92,22 @@ final class DecodeAsDialog {
         stage.initModality(Modality.WINDOW_MODAL);
     }
 
+    /** "vxlan on 4789 and 8472, geneve on 6081, flannel-udp on 8285": the registry's UDP ports. */
+    static String defaults() {
+        StringBuilder out = new StringBuilder();
+        for (ProtocolDescriptor p : Protocols.decodeAsTargets()) {
+            int[] ports = p.udpPorts();
+            if (ports.length == 0) {
+                continue;
+            }
+            out.append(out.length() > 0 ? ", " : "").append(p.name()).append(" on ");
+            for (int k = 0; k < ports.length; k++) {
+                out.append(k == 0 ? "" : k == ports.length - 1 ? " and " : ", ").append(ports[k]);
+            }
+        }
+        return out.toString();
+    }
+
     void show() {
         stage.show();
     }
@@ -84,7 +115,7 @@ final class DecodeAsDialog {
     /** Adds the port and dissector entered (replacing an override of the same port). */
     void addOverride() {
         try {
-            DecodeAs d = DecodeAs.parse("udp.port=" + port.getText().trim() + ":" + dissector.getValue().cliName());
+            DecodeAs d = DecodeAs.parse("udp.port=" + port.getText().trim() + ":" + dissector.getConverter().toString(dissector.getValue()));
             overrides.getItems().removeIf(o -> o.port() == d.port());
             overrides.getItems().add(d);
             error.setText("");

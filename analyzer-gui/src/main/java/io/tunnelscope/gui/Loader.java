@@ -212,7 +212,7 @@ final class Loader {
     static int flags(PacketView view, LayerStack stack) {
         int flags = 0;
         if (view.encapsulationCount() > 0) {
-            flags |= PacketStore.TUNNELLED | (view.encapsulation(0) & PacketStore.ENCAP_MASK);
+            flags |= PacketStore.TUNNELLED | ((view.encapsulation(0) & PacketStore.ENCAP_MASK) << PacketStore.ENCAP_SHIFT);
         }
         flags |= stack.status().ordinal() << PacketStore.STATUS_SHIFT;
         int outer = view.outerIpLayer();

@@ -3,6 +3,8 @@ package io.tunnelscope.gui;
 import io.tunnelscope.capture.CaptureInterface;
 import io.tunnelscope.capture.PcapngWriter;
 import io.tunnelscope.decode.DecodeAs;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,17 +122,18 @@ final class PacketExporter {
      * ({@code -d udp.port==8472,vxlan}, the UDP backend's port as IP, the decode-as overrides).
      */
     static List<String> wiresharkCommand(String wireshark, Session session, Path file) {
-        List<String> command = new ArrayList<>(List.of(wireshark, "-r", file.toString(),
-                "-d", "udp.port==8472,vxlan", "-d", "udp.port==8285,ip"));
+        List<String> command = new ArrayList<>(List.of(wireshark, "-r", file.toString()));
+        // Every UDP port of the registry, so that Wireshark decodes the tunnels as the list does
+        // (it knows 4789 and 6081 itself, not flannel's 8472 and 8285).
+        for (ProtocolDescriptor p : Protocols.decodeAsTargets()) {
+            for (int port : p.udpPorts()) {
+                command.add("-d");
+                command.add("udp.port==" + port + "," + p.wiresharkName());
+            }
+        }
         for (DecodeAs d : session.decodeAs) {
-            String as = switch (d.dissector()) {
-                case VXLAN -> "vxlan";
-                case GENEVE -> "geneve";
-                case FLANNEL_UDP -> "ip";
-                case NONE -> "data";
-            };
             command.add("-d");
-            command.add("udp.port==" + d.port() + "," + as);
+            command.add("udp.port==" + d.port() + "," + d.protocol().wiresharkName());
         }
         return command;
     }

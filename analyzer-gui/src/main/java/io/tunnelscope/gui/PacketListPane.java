@@ -577,8 +577,8 @@ final class PacketListPane extends VBox {
             case RowFormatter.LENGTH -> (a, b) -> Integer.compare(s.wireLength(a), s.wireLength(b));
             case RowFormatter.PROTOCOL -> (a, b) -> Integer.compare(s.protoCode(a), s.protoCode(b));
             case RowFormatter.ENCAP -> (a, b) -> {
-                int ea = s.flags(a) & PacketStore.ENCAP_MASK;
-                int eb = s.flags(b) & PacketStore.ENCAP_MASK;
+                int ea = s.flags(a) >>> PacketStore.ENCAP_SHIFT & PacketStore.ENCAP_MASK;
+                int eb = s.flags(b) >>> PacketStore.ENCAP_SHIFT & PacketStore.ENCAP_MASK;
                 return ea != eb ? Integer.compare(ea, eb) : Integer.compare(s.vni(a), s.vni(b));
             };
             default -> null;

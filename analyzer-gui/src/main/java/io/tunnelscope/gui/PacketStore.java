@@ -35,7 +35,8 @@ final class PacketStore {
     private static final int CHUNK = 32 << 20;
 
     // flags
-    static final int ENCAP_MASK = 0x7;          // Encapsulation constant of the outermost tunnel
+    static final int ENCAP_SHIFT = 24;          // 7 bits: Encapsulation (protocol id) of the outermost tunnel
+    static final int ENCAP_MASK = 0x7f;
     static final int TUNNELLED = 1 << 3;
     static final int STATUS_SHIFT = 4;          // 2 bits: LayerStatus ordinal
     static final int FRAGMENT = 1 << 6;

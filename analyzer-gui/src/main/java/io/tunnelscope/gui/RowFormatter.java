@@ -1,6 +1,5 @@
 package io.tunnelscope.gui;
 
-import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketLineFormatter;
@@ -217,14 +216,7 @@ final class RowFormatter {
     }
 
     static String encapName(int kind) {
-        return switch (kind) {
-            case Encapsulation.VXLAN -> "VXLAN";
-            case Encapsulation.GENEVE -> "Geneve";
-            case Encapsulation.GRE -> "GRE";
-            case Encapsulation.IPIP -> "IPIP";
-            case Encapsulation.FLANNEL_UDP -> "flannel-udp";
-            default -> Encapsulation.name(kind);
-        };
+        return LayerType.name(kind);
     }
 
     private String protocol(PacketView view, LayerStack stack, int i) {

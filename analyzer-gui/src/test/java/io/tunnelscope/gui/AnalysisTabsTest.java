@@ -1,13 +1,6 @@
 package io.tunnelscope.gui;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.tunnelscope.decode.DecodeAs;
-import io.tunnelscope.decode.UdpDissector;
 import io.tunnelscope.flow.Conversations;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,6 +18,11 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * TCP analysis in the list (against tshark's {@code tcp.analysis.*}), the Conversations tab
@@ -146,10 +144,10 @@ class AnalysisTabsTest {
         DecodeAsDialog dialog = WaitForAsyncUtils.asyncFx(() -> window.showDecodeAsDialog()).get(10, TimeUnit.SECONDS);
         robot.interact(() -> {
             dialog.port.setText("8472");
-            dialog.dissector.setValue(UdpDissector.NONE);
+            dialog.dissector.setValue(DecodeAs.NONE);
             dialog.addOverride();
         });
-        assertEquals(List.of(new DecodeAs(8472, UdpDissector.NONE)), dialog.overrides.getItems());
+        assertEquals(List.of(new DecodeAs(8472, DecodeAs.NONE)), dialog.overrides.getItems());
         robot.interact(() -> {
             dialog.port.setText("70000");
             dialog.addOverride();
@@ -162,7 +160,7 @@ class AnalysisTabsTest {
         reopened.get(120, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
         Session s = window.session();
-        assertEquals(List.of(new DecodeAs(8472, UdpDissector.NONE)), s.decodeAs);
+        assertEquals(List.of(new DecodeAs(8472, DecodeAs.NONE)), s.decodeAs);
         assertEquals(0, window.packets().displayedCount(), "the filter 'vxlan' stays and finds none now");
         int p = s.store.indexOf(0, 4);
         assertEquals("", window.packets().rows().cell(p, RowFormatter.ENCAP));
