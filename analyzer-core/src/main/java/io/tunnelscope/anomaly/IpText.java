@@ -1,5 +1,7 @@
 package io.tunnelscope.anomaly;
 
+import io.tunnelscope.decode.Addresses;
+
 /** IPv4 addresses between their int and dotted forms. */
 final class IpText {
     private IpText() {
@@ -15,8 +17,7 @@ final class IpText {
     }
 
     static String format(int address) {
-        return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "."
-                + (address & 0xff);
+        return Addresses.ipv4(address);
     }
 
 }

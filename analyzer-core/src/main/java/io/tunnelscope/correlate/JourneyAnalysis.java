@@ -5,6 +5,7 @@ import io.tunnelscope.collect.LongCounter;
 import io.tunnelscope.collect.LongHashSet;
 import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.collect.LongTupleMap;
+import io.tunnelscope.decode.Addresses;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.report.CorrelationReport;
@@ -606,7 +607,7 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     }
 
     private static String ipv4(int address) {
-        return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "." + (address & 0xff);
+        return Addresses.ipv4(address);
     }
 
     private static <K> K argmax(Map<K, Long> votes) {

@@ -13,6 +13,21 @@ public final class Addresses {
     }
 
     /** Dotted quad of a big-endian IPv4 address held in an int. */
+    /** An IPv4 address in dotted decimal: the one IPv4 formatter. */
+    public static String ipv4(int address) {
+        return appendIpv4(new StringBuilder(15), address).toString();
+    }
+
+    /** The IPv4 address in {@code b[off..off+4)}. */
+    public static String ipv4(byte[] b, int off) {
+        return ipv4(((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff));
+    }
+
+    /** The IPv6 address in {@code b[off..off+16)}, RFC 5952 text form. */
+    public static String ipv6(byte[] b, int off) {
+        return appendIpv6(new StringBuilder(39), ByteBuffer.wrap(b), off).toString();
+    }
+
     public static StringBuilder appendIpv4(StringBuilder sb, int address) {
         sb.append((address >>> 24) & 0xff).append('.')
             .append((address >>> 16) & 0xff).append('.')

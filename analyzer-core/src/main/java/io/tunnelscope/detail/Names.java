@@ -1,6 +1,7 @@
 package io.tunnelscope.detail;
 
 import io.kaitai.struct.KaitaiStruct;
+import io.tunnelscope.decode.Addresses;
 import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.proto.Protocols;
 import java.util.Locale;
@@ -88,46 +89,11 @@ final class Names {
     }
 
     static String ipv4(byte[] b, int off) {
-        return (b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "."
-            + (b[off + 3] & 0xff);
+        return Addresses.ipv4(b, off);
     }
 
-    /** RFC 5952 text form: lower case, longest run of two or more zero groups as {@code ::}. */
     static String ipv6(byte[] b, int off) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[off + 2 * i] & 0xff) << 8) | (b[off + 2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return Addresses.ipv6(b, off);
     }
 
     static String hex(byte[] b) {

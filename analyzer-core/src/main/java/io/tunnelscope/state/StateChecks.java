@@ -1,5 +1,6 @@
 package io.tunnelscope.state;
 
+import io.tunnelscope.decode.Addresses;
 import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.proto.Protocols;
 import java.util.ArrayList;
@@ -491,6 +492,6 @@ public final class StateChecks {
     }
 
     private static String host(int address) {
-        return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "." + (address & 0xff);
+        return Addresses.ipv4(address);
     }
 }
