@@ -1,6 +1,8 @@
 package io.tunnelscope.detail;
 
 import io.kaitai.struct.KaitaiStruct;
+import io.tunnelscope.decode.DecodeTables;
+import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.kaitai.gen.EthernetFrame;
 import io.tunnelscope.kaitai.gen.Ipv4Packet;
 import io.tunnelscope.kaitai.gen.Ipv6Packet;
@@ -56,6 +58,27 @@ public final class PacketDetails {
      * @return the field tree; never null, never throws
      */
     public static FieldNode dissect(byte[] packet, int linkType) {
+        return dissect(packet, linkType, DecodeTables.defaults());
+    }
+
+    /**
+     * Dissects one packet as {@link #dissect(byte[], int)} does, with UDP payloads parsed as the
+     * decoder's {@code tables} say (its decode-as overrides included): the spec of a UDP datagram
+     * leaves its body as bytes, and the protocol the decoder found there supplies its own spec
+     * ({@link ProtocolDescriptor#kaitaiSpec()}), parsed over the body's bytes in place.
+     */
+    public static FieldNode dissect(byte[] packet, int linkType, DecodeTables tables) {
+        FieldNode tree = dissectLink(packet, linkType);
+        try {
+            return UdpPayloads.graft(tree, packet, linkType, tables);
+        } catch (RuntimeException | StackOverflowError e) {
+            List<FieldNode> children = new ArrayList<>(tree.children());
+            children.add(FieldNode.error("internal error: " + TreeBuilder.describe(e), 0, 0));
+            return FieldNode.of(tree.name(), tree.value(), tree.offset(), tree.length(), children);
+        }
+    }
+
+    private static FieldNode dissectLink(byte[] packet, int linkType) {
         String rootValue = packet.length + " bytes, link type " + linkType;
         KaitaiStruct top = null;
         try {

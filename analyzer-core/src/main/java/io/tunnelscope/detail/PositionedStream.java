@@ -48,7 +48,8 @@ final class PositionedStream extends ByteBufferKaitaiStream {
         this(data, 0, data.length);
     }
 
-    private PositionedStream(byte[] data, int base, int length) {
+    /** A stream over {@code data[base, base + length)} whose positions are reported absolute. */
+    PositionedStream(byte[] data, int base, int length) {
         super(ByteBuffer.wrap(data, base, length).slice());
         this.data = data;
         this.base = base;

@@ -60,6 +60,22 @@ final class TreeBuilder {
     }
 
     /**
+     * The node of a struct parsed from a window of the packet that starts at absolute offset
+     * {@code base} (a payload the decoder's tables chose the spec of), named {@code name}; an error
+     * marker inside it when the parse stopped with {@code failure}.
+     */
+    static FieldNode window(String name, KaitaiStruct s, int base, int length, Throwable failure) {
+        TreeBuilder b = new TreeBuilder(failure);
+        FieldNode node = b.struct(name, s, base, base + length, base, 0);
+        if (failure != null && !b.errorPlaced) {
+            List<FieldNode> children = new ArrayList<>(node.children());
+            children.add(FieldNode.error(describe(failure), Math.max(base, errorOffset(failure)), 0));
+            node = FieldNode.of(node.name(), node.value(), node.offset(), node.length(), children);
+        }
+        return node;
+    }
+
+    /**
      * A node for a struct, its range [start, end) known by the caller; {@code base} is the
      * absolute offset of position 0 of the struct's stream.
      */

@@ -1,15 +1,16 @@
 package io.tunnelscope.detail;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
+import io.tunnelscope.decode.DecodeAs;
+import io.tunnelscope.decode.DecodeTables;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** {@link PacketDetails#dissect(byte[], int)} on corpus and hand-made packets. */
 class PacketDetailsTest {
@@ -278,13 +279,44 @@ class PacketDetailsTest {
             new byte[] {(byte) 192, (byte) 168, 0, 2}, 17, udp);
         FieldNode t = PacketDetails.dissect(ethernet(0x0800, outer), 1);
         assertComplete(t);
-        assertEquals("ip_by_version", value(t, OUTER_UDP + "body"));
-        String ip = OUTER_UDP + "body/packet/";
-        assertEquals("ipv4_packet", value(t, OUTER_UDP + "body/packet"));
+        // The decoder's tables say 8285 is flannel's UDP backend, a marker without bytes: the body
+        // is the bare IPv4 packet, parsed with its own spec.
+        String ip = OUTER_UDP + "body/";
+        assertEquals("ipv4_packet", value(t, OUTER_UDP + "body"));
         assertEquals("10.244.1.2", value(t, ip + "src_addr"));
         assertEquals("10.244.2.3", value(t, ip + "dst_addr"));
         assertEquals("8", value(t, ip + "body/icmp_type"));
         assertEquals(14 + 20 + 8 + 12, node(t, ip + "src_addr").offset());
+    }
+
+    /**
+     * Decode-as reaches the detail view: the UDP body is parsed as the decoder's tables say, not as
+     * a port table in a spec would (VXLAN on a port of one's own; 4789 made plain payload).
+     */
+    @Test
+    void decodeAsOverridesReachTheTree() {
+        byte[] vxlan = TestFiles.packet("vxlan.pcap", 1).data();
+        int udp = 14 + 20;
+        int port = ((vxlan[udp + 2] & 0xff) << 8) | (vxlan[udp + 3] & 0xff);
+        assertEquals(4789, port);
+        assertEquals("vxlan_header", value(PacketDetails.dissect(vxlan, 1), OUTER_UDP + "body"));
+
+        DecodeTables none = DecodeTables.builder().decodeAs(DecodeAs.parse("udp.port=4789:none")).build();
+        FieldNode plain = PacketDetails.dissect(vxlan, 1, none);
+        assertEquals(0, node(plain, OUTER_UDP + "body").children().size(), "4789 as plain payload: bytes");
+
+        byte[] moved = vxlan.clone();
+        moved[udp + 2] = (byte) (9999 >>> 8);
+        moved[udp + 3] = (byte) (9999 & 0xff);
+        moved[udp + 6] = 0; // no UDP checksum, so the moved port does not make it wrong
+        moved[udp + 7] = 0;
+        DecodeTables mine = DecodeTables.builder().heuristicVxlan(false)
+            .decodeAs(DecodeAs.parse("udp.port=9999:vxlan")).build();
+        assertEquals(0, node(PacketDetails.dissect(moved, 1, DecodeTables.builder().heuristicVxlan(false).build()),
+            OUTER_UDP + "body").children().size(), "9999 without an override: bytes");
+        FieldNode t = PacketDetails.dissect(moved, 1, mine);
+        assertEquals("vxlan_header", value(t, OUTER_UDP + "body"));
+        assertEquals(value(PacketDetails.dissect(vxlan, 1), OUTER_UDP + "body/vni"), value(t, OUTER_UDP + "body/vni"));
     }
 
     /** Every prefix of a packet: fields so far plus an error marker, never an exception. */

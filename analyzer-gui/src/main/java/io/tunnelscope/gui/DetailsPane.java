@@ -103,7 +103,7 @@ final class DetailsPane extends SplitPane {
         bytesPane.setText(fragments == null ? "Bytes" : "Bytes of the datagram reassembled from "
                 + fragments.length + " fragments");
         hex.setData(bytes);
-        FieldNode root = PacketDetails.dissect(bytes, session.store.linkType(i));
+        FieldNode root = PacketDetails.dissect(bytes, session.store.linkType(i), session.tables);
         TreeItem<FieldNode> item = treeItem(root, 0);
         item.setExpanded(true);
         tree.setRoot(item);
