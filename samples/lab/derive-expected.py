@@ -42,8 +42,9 @@ FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "
           "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "icmp.mtu", "icmp.data_time", "data.data", "tcp.srcport",
           "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack", "ip.id", "eth.dst", "ip.len",
           "tcp.ack_raw"]
-ENCAP_PORTS = {"8472", "8285"}
-PATH_ROLES = ["pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
+ENCAP_PORTS = {"8472", "8285"}  # plus the VXLAN port of a scenario whose overlay uses another (4789)
+# veth: the host side of a pod's veth where there is no bridge (Calico's cali<hex>)
+PATH_ROLES = ["pod", "veth", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
 
 
 def dissect(path):
@@ -77,8 +78,8 @@ def frame_view(r):
         v["ip"] = False
         return v
     v["ip"] = True
-    encap = (first(r["udp.dstport"]) in ENCAP_PORTS or first(r["udp.srcport"]) in ENCAP_PORTS) \
-        and len(r["ip.src"]) > 1 and first(r["ip.proto"]) == "17"
+    encap = ((first(r["udp.dstport"]) in ENCAP_PORTS or first(r["udp.srcport"]) in ENCAP_PORTS)
+             and first(r["ip.proto"]) == "17" or first(r["ip.proto"]) == "4") and len(r["ip.src"]) > 1
     k = 1 if encap else 0
     v["encap"] = encap
     v["vni"] = first(r["vxlan.vni"])
@@ -297,7 +298,7 @@ def fault_facts(d, sc, caps, frames, point):
             k = inner_key(f)
             # in path order: the sending host's pod .. underlay, then the others' underlay .. pod
             sender = next((h for h in order if f["inner"]["src"] == hosts[h]["pod"]["address"].split("/")[0]), None)
-            rk = {"pod": 0, "bridge": 1, "overlay-vxlan": 2, "overlay-tun": 2, "underlay": 3}
+            rk = {"pod": 0, "veth": 1, "bridge": 1, "overlay-vxlan": 2, "overlay-tun": 2, "underlay": 3}
             seen = [point[cc["file"]] for cc in sorted(
                         caps, key=lambda cc: (0, rk[cc["role"]]) if cc["host"] == sender
                         else (1 + order.index(cc["host"]), -rk[cc["role"]]))
@@ -432,7 +433,10 @@ def main():
     host_order = [h["name"] for h in sc["hosts"]]
     addr_host = {}
     for h in sc["hosts"]:
-        for a in (h["underlay"]["address"], h["bridge"]["address"], h["pod"]["address"],
+        if (h["overlay"] or {}).get("type") == "vxlan":
+            ENCAP_PORTS.add(str(h["overlay"]["dstPort"]))
+    for h in sc["hosts"]:
+        for a in (h["underlay"]["address"], (h["bridge"] or {}).get("address"), h["pod"]["address"],
                   (h["overlay"] or {}).get("address")):
             if a:
                 addr_host[a.split("/")[0]] = h["name"]
@@ -444,7 +448,7 @@ def main():
     path_caps = [c for c in caps if c["file"] not in opaque]
     rank = {}
     for c in caps:
-        rank[c["file"]] = PATH_ROLES.index(c["role"]) if c["role"] != "overlay-tun" else 2
+        rank[c["file"]] = PATH_ROLES.index(c["role"] if c["role"] != "overlay-tun" else "overlay-vxlan")
     problems = []
     truncated = []  # (label, direction, last point): checked against frag-needed below
 
@@ -463,7 +467,7 @@ def main():
         def seq(h, rev, roles):
             pts = [c["file"] for r in roles for c in path_caps if c["host"] == h and c["role"] == r]
             return list(reversed(pts)) if rev else pts
-        full = ["pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
+        full = ["pod", "veth", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
         local = [r for r in full if r not in overlay]
         if to_host == "request":
             return seq(src_host, False, local) + seq(dst_host, True, ["underlay"])
@@ -633,7 +637,7 @@ def main():
     outer_frag, inner_frag, supers = {}, {}, {}
     mtus = {}
     for h in sc["hosts"]:
-        for dev in ("underlay", "bridge", "pod", "overlay"):
+        for dev in ("underlay", "bridge", "veth", "pod", "overlay"):
             if h.get(dev):
                 mtus[(h["name"], h[dev]["device"] if dev != "pod" else "pod")] = h[dev]["mtu"]
     for c in caps:
@@ -650,7 +654,7 @@ def main():
                     e["points"].append(p)
                 e["count"][p] = e["count"].get(p, 0) + 1
             o = f["outer"]
-            if c["role"] == "underlay" and (o["mf"] or o["off"] > 0) and o["proto"] == "17" \
+            if c["role"] == "underlay" and (o["mf"] or o["off"] > 0) and o["proto"] in ("17", "4") \
                     and host_of_addr(o["src"]) and o["src"] == hosts[host_of_addr(o["src"])]["underlay"]["address"].split("/")[0]:
                 e = outer_frag.setdefault(p, {"fragments": 0, "firstFragments": 0, "maxFrameLen": 0})
                 e["fragments"] += 1
@@ -700,7 +704,7 @@ def main():
         if m["pod"] > m["overlay"] or m["bridge"] > m["overlay"]:
             mism.append({"kind": "pod/bridge MTU above overlay MTU", "pod": m["pod"], "bridge": m["bridge"],
                          "overlay": m["overlay"]})
-        overhead = 50 if sc["backend"] == "vxlan" else 28
+        overhead = {"vxlan": 50, "udp": 28, "ipip": 20}[sc["backend"]]
         if m["overlay"] + overhead > m["underlay"]:
             mism.append({"kind": "overlay MTU + encapsulation overhead above underlay MTU", "overlay": m["overlay"],
                          "encapsulationOverhead": overhead, "underlay": m["underlay"]})

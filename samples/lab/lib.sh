@@ -13,8 +13,11 @@ SW_NS=${TSL_PREFIX}sw
 # Scenario parameters (set by a scenario_* function, overridable from the command line).
 SCENARIO=""
 DESCRIPTION=""
-BACKEND=vxlan          # vxlan | udp | host-gw
-LAYOUT=docker          # docker (docker0) | k8s (cni0)
+BACKEND=vxlan          # vxlan | udp | host-gw | ipip
+LAYOUT=docker          # docker (docker0) | k8s (cni0) | calico (no bridge: cali veths, gateway 169.254.1.1)
+OV_NAME=""             # vxlan device name (default flannel.1; Calico: vxlan.calico)
+VXLAN_VNI=1            # VNI of the vxlan device (flannel 1, Calico 4096)
+VXLAN_PORT=8472        # its UDP port (flannel 8472, Calico and the IANA port 4789)
 NETWORK=""             # flannel network, e.g. 10.102.0.0/16
 MASQ=off               # off | docker | flannel
 OFFLOADS=off           # on | off
@@ -29,7 +32,7 @@ BR_NF_CALL_IPTABLES="" # "" machine default; 0|1: net.bridge.bridge-nf-call-ipta
                        # namespaces (only where br_netfilter is loaded; recorded in scenario.json)
 SERVICE_JSON=""        # scenario.json "service" (a ClusterIP service the scenario installs)
 HOSTS=()               # host names in order
-declare -A UL_DEV UL_IP UL_MAC SUBNET BR_DEV BR_MAC POD_MAC POD_VETH VTEP_MAC
+declare -A UL_DEV UL_IP UL_MAC SUBNET BR_DEV BR_MAC POD_MAC POD_VETH VTEP_MAC UL_GW
 EXTRA_CAPTURES=()      # extra capture specs, see capture_plan
 declare -A CAPTURE_FILTER  # capture file -> BPF filter it is taken with (a capture that misses packets)
 declare -A LATE_CAPTURE    # capture file -> 1: not started with the others; the traffic starts it
@@ -58,9 +61,15 @@ nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # <subnet prefix> e.g. 10.102.20 for 10.102.20.0/24
 sub_net() { echo "${SUBNET[$1]}.0/24"; }
 br_ip() { echo "${SUBNET[$1]}.1"; }
+# the pods' default gateway: the bridge's address, or Calico's link-local 169.254.1.1 that the
+# host-side veth answers ARP for (proxy_arp)
+CALICO_GW=169.254.1.1
+pod_gw() { if [[ $LAYOUT == calico ]]; then echo "$CALICO_GW"; else br_ip "$1"; fi; }
 pod_ip() { echo "${SUBNET[$1]}.2"; }
 vtep_ip() { echo "${SUBNET[$1]}.0"; }
-ov_dev() { case $BACKEND in vxlan) echo flannel.1 ;; udp) echo flannel0 ;; *) echo "" ;; esac; }
+ov_dev() { case $BACKEND in vxlan) echo "${OV_NAME:-flannel.1}" ;; udp) echo flannel0 ;; ipip) echo tunl0 ;; *) echo "" ;; esac; }
+# the device a pod's host-side capture is taken on: the bridge, or (Calico) the cali veth
+side_dev() { if [[ $LAYOUT == calico ]]; then echo "${POD_VETH[$1]}"; else echo "${BR_DEV[$1]}"; fi; }
 net_len() { echo "${NETWORK#*/}"; }
 
 # ----------------------------------------------------------------- run ----
@@ -160,6 +169,11 @@ build_host() { # host index
     set_offloads "$hns" "${UL_DEV[$h]}"
     set_offloads "$SW_NS" "sw-$h"
 
+    if [[ $LAYOUT == calico ]]; then
+        build_calico_pod "$h"
+        return
+    fi
+
     # bridge (docker0 / cni0)
     ip -n "$hns" link add "${BR_DEV[$h]}" address "${BR_MAC[$h]}" type bridge stp_state 0 forward_delay 0
     ip -n "$hns" addr add "$(br_ip "$h")/24" dev "${BR_DEV[$h]}"
@@ -178,31 +192,55 @@ build_host() { # host index
     set_offloads "$hns" "${BR_DEV[$h]}"
 }
 
-build_vxlan() { # host: flannel.1 exactly as flanneld programs it
-    local h=$1 hns p
-    hns=$(host_ns "$h")
+# Calico's pod wiring: no bridge; the host side of the pod's veth (cali<11 hex>, MAC
+# ee:ee:ee:ee:ee:ee, no address) has proxy_arp on (proxy_delay 0, as Felix sets it) and a /32
+# route to the pod; the pod has its address as /32 and routes everything via 169.254.1.1 on eth0,
+# which exists nowhere: the cali veth answers the pod's ARP for it with its own MAC. Proxy ARP
+# only answers for an address the host routes out of another device, so the node has a default
+# route (to an underlay router that is never used here).
+build_calico_pod() {
+    local h=$1 hns pns veth
+    hns=$(host_ns "$h"); pns=$(pod_ns "$h"); veth=${POD_VETH[$h]}
+    ip -n "$hns" link add "$veth" address ee:ee:ee:ee:ee:ee mtu "$POD_MTU" type veth \
+        peer name eth0 netns "$pns" address "${POD_MAC[$h]}" mtu "$POD_MTU"
+    nsx "$hns" sysctl -qw "net.ipv4.conf.$veth.proxy_arp=1" "net.ipv4.neigh.$veth.proxy_delay=0"
+    ip -n "$hns" link set "$veth" up
+    ip -n "$hns" route add "$(pod_ip "$h")/32" dev "$veth" scope link
+    ip -n "$hns" route add blackhole "$(sub_net "$h")"
+    [[ -n ${UL_GW[$h]:-} ]] && ip -n "$hns" route add default via "${UL_GW[$h]}" dev "${UL_DEV[$h]}"
+    ip -n "$pns" addr add "$(pod_ip "$h")/32" dev eth0
+    ip -n "$pns" link set eth0 up
+    ip -n "$pns" route add "$CALICO_GW" dev eth0 scope link
+    ip -n "$pns" route add default via "$CALICO_GW" dev eth0
+    set_offloads "$hns" "$veth"
+    set_offloads "$pns" eth0
+}
+
+build_vxlan() { # host: flannel.1 exactly as flanneld programs it (vxlan.calico as Felix does)
+    local h=$1 hns p ov
+    hns=$(host_ns "$h"); ov=$(ov_dev)
     local csum=()
     [[ $VXLAN_UDPCSUM == off ]] && csum=(noudpcsum)
-    ip -n "$hns" link add flannel.1 address "${VTEP_MAC[$h]}" type vxlan id 1 \
-        local "${UL_IP[$h]}" dev "${UL_DEV[$h]}" dstport 8472 nolearning "${csum[@]}"
+    ip -n "$hns" link add "$ov" address "${VTEP_MAC[$h]}" type vxlan id "$VXLAN_VNI" \
+        local "${UL_IP[$h]}" dev "${UL_DEV[$h]}" dstport "$VXLAN_PORT" nolearning "${csum[@]}"
     if (( OV_MTU + 50 > UL_MTU )); then
         # The kernel caps a vxlan device's MTU at its lower device's MTU - 50, so this mismatch
         # arises the way it does in real life: flannel.1 was sized for a 1500 underlay, whose
         # MTU was lowered afterwards (DHCP option, cloud network, VPN, ...).
         ip -n "$hns" link set "${UL_DEV[$h]}" mtu $((OV_MTU + 50))
-        ip -n "$hns" link set flannel.1 mtu "$OV_MTU"
+        ip -n "$hns" link set "$ov" mtu "$OV_MTU"
         ip -n "$hns" link set "${UL_DEV[$h]}" mtu "$UL_MTU"
     else
-        ip -n "$hns" link set flannel.1 mtu "$OV_MTU"
+        ip -n "$hns" link set "$ov" mtu "$OV_MTU"
     fi
-    ip -n "$hns" addr add "$(vtep_ip "$h")/32" dev flannel.1
-    ip -n "$hns" link set flannel.1 up
-    set_offloads "$hns" flannel.1
+    ip -n "$hns" addr add "$(vtep_ip "$h")/32" dev "$ov"
+    ip -n "$hns" link set "$ov" up
+    set_offloads "$hns" "$ov"
     for p in "${HOSTS[@]}"; do
         [[ $p == "$h" ]] && continue
-        ip -n "$hns" route add "$(sub_net "$p")" via "$(vtep_ip "$p")" dev flannel.1 onlink
-        ip -n "$hns" neigh replace "$(vtep_ip "$p")" lladdr "${VTEP_MAC[$p]}" dev flannel.1 nud permanent
-        nsx "$hns" bridge fdb append "${VTEP_MAC[$p]}" dev flannel.1 dst "${UL_IP[$p]}" self permanent
+        ip -n "$hns" route add "$(sub_net "$p")" via "$(vtep_ip "$p")" dev "$ov" onlink
+        ip -n "$hns" neigh replace "$(vtep_ip "$p")" lladdr "${VTEP_MAC[$p]}" dev "$ov" nud permanent
+        nsx "$hns" bridge fdb append "${VTEP_MAC[$p]}" dev "$ov" dst "${UL_IP[$p]}" self permanent
     done
 }
 
@@ -238,6 +276,32 @@ build_udp() {
     set_offloads "$hns" flannel0
 }
 
+# IP in IP (Calico's tunl0, flannel's ipip backend). The lab kernel has no ipip module, so tunl0
+# is a TUN device (raw IP, no packet-info header) and a userspace forwarder does what the ipip
+# driver does: socat sends every IP packet read from tunl0 as the payload of an IPv4 packet of
+# protocol 4 from this host's underlay address to the peer's (a raw socket: the kernel builds the
+# outer header), and writes the payload of what arrives with protocol 4 (outer header stripped)
+# back into tunl0. So the NIC sees real IPv4-in-IPv4 packets. The route to the peer's subnet is
+# Calico's: via the peer's underlay address, onlink on tunl0. Two hosts only (a fixed peer).
+build_ipip() {
+    local h=$1 hns p n
+    hns=$(host_ns "$h")
+    [[ ${#HOSTS[@]} -eq 2 ]] || die "ipip backend: the socat forwarder supports exactly 2 hosts"
+    for p in "${HOSTS[@]}"; do [[ $p != "$h" ]] && break; done
+    ip netns exec "$hns" socat -lf "$LOGDIR/socat-$h.log" \
+        "TUN:$(vtep_ip "$h")/32,tun-name=tunl0,iff-no-pi,tun-type=tun,iff-up" \
+        "IP4-DATAGRAM:${UL_IP[$p]}:4,bind=${UL_IP[$h]}" &
+    PIDS+=("$!")
+    for n in $(seq 50); do
+        ip -n "$hns" link show tunl0 >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    ip -n "$hns" link show tunl0 >/dev/null 2>&1 || die "socat did not create tunl0 on $h"
+    ip -n "$hns" link set tunl0 mtu "$OV_MTU"
+    set_offloads "$hns" tunl0
+    ip -n "$hns" route add "$(sub_net "$p")" via "${UL_IP[$p]}" dev tunl0 onlink
+}
+
 ipt() { # host iptables-args...  (runs and records the rule)
     local h=$1; shift
     nsx "$(host_ns "$h")" iptables -w "$@"
@@ -269,6 +333,13 @@ build_masq() {
             ipt "$h" -A FLANNEL-FWD -s "$net" -m comment --comment "flanneld forward" -j ACCEPT
             ipt "$h" -A FLANNEL-FWD -d "$net" -m comment --comment "flanneld forward" -j ACCEPT
             ;;
+        calico)
+            # Felix's natOutgoing for the pool, reduced to the rule (cali-nat-outgoing matches
+            # the pool's ipset): pod traffic leaving the pool is masqueraded, pod to pod is not
+            ipt "$h" -t nat -N cali-nat-outgoing
+            ipt "$h" -t nat -A POSTROUTING -m comment --comment "cali:nat-outgoing" -j cali-nat-outgoing
+            ipt "$h" -t nat -A cali-nat-outgoing -s "$net" ! -d "$net" -m comment --comment "cali:natOutgoing" -j MASQUERADE --random-fully
+            ;;
         *) die "unknown --masq $MASQ" ;;
     esac
 }
@@ -282,6 +353,7 @@ build_topology() {
             vxlan) build_vxlan "$h" ;;
             udp) build_udp "$h" ;;
             host-gw) build_hostgw "$h" ;;
+            ipip) build_ipip "$h" ;;
             *) die "unknown backend $BACKEND" ;;
         esac
         build_masq "$h"
@@ -299,10 +371,14 @@ capture_plan() {
     first=${HOSTS[0]}; last=${HOSTS[-1]}
     for h in "${HOSTS[@]}"; do
         CAPS+=("$h-pod.pcap|$h|eth0|pod|$(pod_ns "$h")|tcpdump|")
-        CAPS+=("$h-${BR_DEV[$h]}.pcap|$h|${BR_DEV[$h]}|bridge|$(host_ns "$h")|tcpdump|")
+        if [[ $LAYOUT == calico ]]; then
+            CAPS+=("$h-${POD_VETH[$h]}.pcap|$h|${POD_VETH[$h]}|veth|$(host_ns "$h")|tcpdump|")
+        else
+            CAPS+=("$h-${BR_DEV[$h]}.pcap|$h|${BR_DEV[$h]}|bridge|$(host_ns "$h")|tcpdump|")
+        fi
         if [[ -n $ov ]]; then
             local role=overlay-vxlan
-            [[ $BACKEND == udp ]] && role=overlay-tun
+            [[ $BACKEND == udp || $BACKEND == ipip ]] && role=overlay-tun
             CAPS+=("$h-$ov.pcap|$h|$ov|$role|$(host_ns "$h")|tcpdump|")
         fi
         if [[ $h == "$last" ]]; then
@@ -313,7 +389,8 @@ capture_plan() {
     done
     CAPS+=("$first-any.pcap|$first|any|any|$(host_ns "$first")|tcpdump|LINUX_SLL2")
     if [[ -z ${NO_MULTI:-} ]]; then
-        local multi="${BR_DEV[$last]}"
+        local multi
+        multi=$(side_dev "$last")
         if [[ -n $ov ]]; then multi+=",$ov"; else multi+=",${UL_DEV[$last]}"; fi
         CAPS+=("$last-multi.pcapng|$last|$multi|any|$(host_ns "$last")|tshark|")
     fi
@@ -609,13 +686,23 @@ capture_ifnames() {
 }
 
 host_json() {
-    local h=$1 hns pns ov ul br pod ovj=null rules
+    local h=$1 hns pns ov ul br=null brip="" pod ovj=null vethj=null rules podlen=24
     hns=$(host_ns "$h"); pns=$(pod_ns "$h"); ov=$(ov_dev)
     ul=$(link_json "$hns" "${UL_DEV[$h]}")
-    br=$(link_json "$hns" "${BR_DEV[$h]}")
+    if [[ $LAYOUT == calico ]]; then
+        # no bridge: the pod's /32 is routed to the cali veth, which answers ARP for the gateway
+        podlen=32
+        vethj=$(link_json "$hns" "${POD_VETH[$h]}" | jq -c \
+            --arg pa "$(nsx "$hns" sysctl -n "net.ipv4.conf.${POD_VETH[$h]}.proxy_arp")" \
+            --arg pd "$(nsx "$hns" sysctl -n "net.ipv4.neigh.${POD_VETH[$h]}.proxy_delay")" \
+            '. + {address: null, proxyArp: ($pa == "1"), proxyDelay: ($pd | tonumber)}')
+    else
+        br=$(link_json "$hns" "${BR_DEV[$h]}")
+        brip="$(br_ip "$h")/24"
+    fi
     pod=$(link_json "$pns" eth0)
     if [[ $BACKEND == vxlan ]]; then
-        ovj=$(ip -n "$hns" -j -d link show dev flannel.1 | jq -c --arg a "$(vtep_ip "$h")/32" \
+        ovj=$(ip -n "$hns" -j -d link show dev "$ov" | jq -c --arg a "$(vtep_ip "$h")/32" \
             '.[0] | {device: .ifname, type: "vxlan", address: $a, mac: .address, mtu: .mtu,
                      vni: .linkinfo.info_data.id, dstPort: .linkinfo.info_data.port,
                      learning: .linkinfo.info_data.learning, local: .linkinfo.info_data.local,
@@ -626,23 +713,30 @@ host_json() {
             '.[0] | {device: .ifname, type: "tun", address: $a, mac: null, mtu: .mtu,
                      linkType: "RAW", packetInfo: false, encapsulation: "udp", port: 8285,
                      forwarder: "socat"}')
+    elif [[ $BACKEND == ipip ]]; then
+        ovj=$(ip -n "$hns" -j -d link show dev tunl0 | jq -c --arg a "$(vtep_ip "$h")/32" \
+            '.[0] | {device: .ifname, type: "tun", address: $a, mac: null, mtu: .mtu,
+                     linkType: "RAW", packetInfo: false, encapsulation: "ipip", ipProtocol: 4,
+                     emulates: "ipip (no ipip module in the lab kernel)", forwarder: "socat"}')
     fi
     rules=$(printf '%s' "${IPT_RULES[$h]:-}" | jq -Rsc 'split("\n") | map(select(length > 0))')
     jq -cn --arg name "$h" --arg hns "$hns" --arg pns "$pns" --argjson ul "$ul" --argjson br "$br" \
-        --argjson pod "$pod" --argjson ov "$ovj" --arg ulip "${UL_IP[$h]}" --arg brip "$(br_ip "$h")/24" \
-        --arg podip "$(pod_ip "$h")" --arg gw "$(br_ip "$h")" --arg veth "${POD_VETH[$h]}" \
+        --argjson pod "$pod" --argjson ov "$ovj" --arg ulip "${UL_IP[$h]}" --arg brip "$brip" \
+        --arg podip "$(pod_ip "$h")/$podlen" --arg gw "$(pod_gw "$h")" --arg veth "${POD_VETH[$h]}" \
+        --argjson vethj "$vethj" \
         --arg subnet "$(sub_net "$h")" --argjson rules "$rules" \
         --argjson routes "$(ip -n "$hns" -j route show | jq -c '[.[] | del(.flags | select(length == 0))]')" \
         --argjson neigh "$(ip -n "$hns" -j neigh show nud permanent | jq -c '.')" \
-        --argjson fdb "$( [[ $BACKEND == vxlan ]] && nsx "$hns" bridge -j fdb show dev flannel.1 | jq -c '[.[] | select(.dst != null)]' || echo '[]')" \
+        --argjson fdb "$( [[ $BACKEND == vxlan ]] && nsx "$hns" bridge -j fdb show dev "$ov" | jq -c '[.[] | select(.dst != null)]' || echo '[]')" \
         --argjson vethmtu "$(ip -n "$hns" -j link show dev "${POD_VETH[$h]}" | jq '.[0].mtu')" \
         '{name: $name, namespace: $hns, subnet: $subnet,
           underlay: ($ul + {address: ($ulip + "/24")}),
-          bridge: ($br + {address: $brip}),
-          pod: ($pod + {namespace: $pns, address: ($podip + "/24"), gateway: $gw,
+          bridge: (if $br == null then null else $br + {address: $brip} end),
+          pod: ($pod + {namespace: $pns, address: $podip, gateway: $gw,
                         hostVeth: $veth, hostVethMtu: $vethmtu}),
           overlay: $ov, routes: $routes, permanentNeighbours: $neigh, vxlanFdb: $fdb,
-          iptables: $rules}'
+          iptables: $rules}
+         + (if $vethj == null then {} else {veth: $vethj} end)'
 }
 
 captures_json() {

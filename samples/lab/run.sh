@@ -96,7 +96,7 @@ main() {
         HOSTS=("${HOSTS[@]:0:$o_hosts}")
     fi
     if [[ -z $OV_MTU ]]; then
-        case $BACKEND in vxlan) OV_MTU=$((UL_MTU - 50)) ;; udp) OV_MTU=$((UL_MTU - 28)) ;; *) OV_MTU=$UL_MTU ;; esac
+        case $BACKEND in vxlan) OV_MTU=$((UL_MTU - 50)) ;; udp) OV_MTU=$((UL_MTU - 28)) ;; ipip) OV_MTU=$((UL_MTU - 20)) ;; *) OV_MTU=$UL_MTU ;; esac
     fi
     [[ $BACKEND == host-gw ]] && OV_MTU=""
     [[ -n $BR_MTU ]] || BR_MTU=${OV_MTU:-$UL_MTU}

@@ -4,7 +4,8 @@
 
 SCENARIOS=(vxlan-masq k8s-vxlan mtu-trouble udp-masq hostgw-masq vxlan-3host
            underlay-loss pmtu-blackhole stale-vtep bad-checksum bad-checksum-nocsum
-           k8s-service-dnat short-snaplen vxlan-mirror hostgw-sparse drop-in-host capture-gap any-snaplen)
+           k8s-service-dnat short-snaplen vxlan-mirror hostgw-sparse drop-in-host capture-gap any-snaplen
+           calico-vxlan ipip)
 
 describe() {
     case $1 in
@@ -26,6 +27,8 @@ describe() {
         drop-in-host) echo "FAULT: flannel vxlan 10.121.0.0/16, host2's FORWARD chain drops UDP to pod2 port 9001: the packets die in host2 between flannel.1 and docker0" ;;
         capture-gap) echo "flannel vxlan 10.122.0.0/16, host2's docker0 capture starts late and skips echoes of odd sequence numbers: packets missing from a capture, not from the network" ;;
         any-snaplen) echo "flannel vxlan 10.123.0.0/16, besides the per-device captures: any captures of host1 with -s 96 and -s 128 (tcpdump, Linux cooked v2) and of host2 whole and with -s 128 (dumpcap pcapng, Linux cooked v1: no interface index)" ;;
+        calico-vxlan) echo "Calico VXLAN: vxlan.calico VNI 4096 on UDP 4789, 2 nodes 172.16.124.21/.22 (eth0), pool 10.48.0.0/16 (a /24 block per node), cali veths with proxy ARP for the pods' gateway 169.254.1.1, no bridge, natOutgoing (pod-to-pod not NATed)" ;;
+        ipip) echo "IP in IP (Calico tunl0 / flannel ipip): tunl0 emulated by a TUN device and a socat forwarder of IP protocol 4, 2 workers 172.16.125.21/.22 (eth0), 10.49.0.0/16, cni0, flannel ip-masq (pod-to-pod not NATed)" ;;
         *) return 1 ;;
     esac
 }
@@ -409,4 +412,52 @@ traffic_any-snaplen() {
     t_ping ping-2to1 host2 host1 2
     t_tcp tcp-1to2 host1 host2 16K
     t_udp udp-1to2 host1 host2 3
+}
+
+# ------------------------------------------------------------ other CNIs' overlays ----
+
+# Calico node: no bridge; the host side of the pod's veth is cali<11 hex> (Felix names it after
+# a hash of the workload), MAC ee:ee:ee:ee:ee:ee; the pod's eth0 has a MAC of its own.
+def_calico_host() {
+    local h=$1 i=$2 s=$3 a b c
+    def_docker_host "$@"
+    BR_DEV[$h]=""
+    BR_MAC[$h]=""
+    IFS=. read -r a b c <<<"$s"
+    POD_MAC[$h]=$(printf '8a:3c:%02x:%02x:%02x:02' "$a" "$b" "$c")
+    POD_VETH[$h]=$(printf 'cali%011x' $((0x5a1c0de0000 + i)))
+    VTEP_MAC[$h]=$(printf '66:c0:a1:1c:00:%02x' "$i")
+    UL_GW[$h]=${UL_IP[$h]%.*}.1
+}
+
+scenario_calico-vxlan() {
+    # Calico's VXLAN mode (IPPool vxlanMode: Always, blockSize 24 so a node's block is a /24):
+    # vxlan.calico, VNI 4096, UDP 4789, MTU 1450, its address the block's first; per peer the
+    # same route/neighbour/FDB triple flannel programs.
+    BACKEND=vxlan; LAYOUT=calico; NETWORK=10.48.0.0/16; MASQ=calico
+    OV_NAME=vxlan.calico; VXLAN_VNI=4096; VXLAN_PORT=4789
+    def_calico_host node1 1 10.48.1 eth0 172.16.124.21 52:54:00:7c:24:21
+    def_calico_host node2 2 10.48.2 eth0 172.16.124.22 52:54:00:7c:24:22
+}
+traffic_calico-vxlan() {
+    t_ping ping-1to2 node1 node2 3
+    t_ping ping-2to1 node2 node1 2
+    t_ping ping-1to2-1422-df node1 node2 2 1422 do
+    t_tcp tcp-1to2 node1 node2 16K
+    t_udp udp-1to2 node1 node2 3
+}
+
+scenario_ipip() {
+    # IP in IP as Calico (ipipMode: Always) and flannel's ipip backend run it: tunl0, MTU
+    # underlay-20, routes to the peer's subnet via its underlay address onlink on tunl0.
+    BACKEND=ipip; LAYOUT=k8s; NETWORK=10.49.0.0/16; MASQ=flannel
+    def_k8s_host worker1 1 10.49.1 eth0 172.16.125.21 52:54:00:7d:25:21
+    def_k8s_host worker2 2 10.49.2 eth0 172.16.125.22 52:54:00:7d:25:22
+}
+traffic_ipip() {
+    t_ping ping-1to2 worker1 worker2 3
+    t_ping ping-2to1 worker2 worker1 2
+    t_ping ping-1to2-1452-df worker1 worker2 2 1452 do
+    t_tcp tcp-1to2 worker1 worker2 16K
+    t_udp udp-1to2 worker1 worker2 3
 }

@@ -593,6 +593,10 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         for (CapturePoint point : points) {
             gatewaySeen |= point.arpAddresses.containsKey(subnet + 1);
         }
+        if (!gatewaySeen && calicoGateway(subnet)) {
+            gateway = ipv4(CALICO_GATEWAY);
+            gatewaySeen = true;
+        }
         if (gatewaySeen) {
             seen.add("gateway");
         }
@@ -604,6 +608,27 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         }
         return new CorrelationReport.Host(captured, ipv4(subnet) + "/24", overlay, gateway, vtep, vtepMac, backend,
                 seen);
+    }
+
+    /**
+     * Calico's pod gateway: every pod routes via the link-local 169.254.1.1 on its eth0, which no
+     * device has; the host side of the pod's veth answers the pod's ARP for it (proxy ARP). There
+     * is then no bridge and no gateway address in the subnet.
+     */
+    private static final int CALICO_GATEWAY = 0xA9FE0101;
+
+    /** Whether a point saw ARP between an address of the subnet and Calico's 169.254.1.1. */
+    private boolean calicoGateway(int subnet) {
+        for (CapturePoint point : points) {
+            if (point.arpAddresses.containsKey(CALICO_GATEWAY)) {
+                for (Integer address : point.arpAddresses.keySet()) {
+                    if ((address & 0xFFFFFF00) == subnet) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static String ipv4(int address) {

@@ -133,7 +133,7 @@ class DerivedCasesTest {
      * bridge and pod side — with all captures in, and with one host's clock two seconds off.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"k8s-vxlan", "vxlan-3host"})
+    @ValueSource(strings = {"k8s-vxlan", "vxlan-3host", "calico-vxlan", "ipip"})
     void podToPodJourneysAreInCausalOrder(String name) throws Exception {
         Path scenario = SampleCaptures.root().resolve(name);
         Map<String, String> podHost = new HashMap<>();

@@ -24,7 +24,8 @@ class ScenarioFilesTest {
     static final List<String> SCENARIOS =
             List.of("vxlan-masq", "k8s-vxlan", "mtu-trouble", "udp-masq", "hostgw-masq", "vxlan-3host",
                     "underlay-loss", "pmtu-blackhole", "stale-vtep", "bad-checksum",
-                    "bad-checksum-nocsum", "k8s-service-dnat", "short-snaplen", "vxlan-mirror");
+                    "bad-checksum-nocsum", "k8s-service-dnat", "short-snaplen", "vxlan-mirror",
+                    "calico-vxlan", "ipip");
     static final ObjectMapper JSON = new ObjectMapper();
 
     static Path capturesDir() {
@@ -71,10 +72,13 @@ class ScenarioFilesTest {
             for (String field : List.of("name", "subnet")) {
                 assertFalse(h.path(field).asText().isEmpty(), name + ": host without " + field);
             }
-            for (String dev : List.of("underlay", "bridge", "pod")) {
+            // Calico's layout has no bridge: the pod's host-side veth (cali...) is described instead
+            boolean calico = scenario.path("layout").asText().equals("calico");
+            assertTrue(calico == h.path("bridge").isNull(), name + ": a bridge exactly where the layout has one");
+            for (String dev : calico ? List.of("underlay", "veth", "pod") : List.of("underlay", "bridge", "pod")) {
                 JsonNode d = h.path(dev);
                 assertFalse(d.path("device").asText().isEmpty(), name + ": " + dev + " without device");
-                assertFalse(d.path("address").asText().isEmpty(), name + ": " + dev + " without address");
+                assertTrue(dev.equals("veth") || !d.path("address").asText().isEmpty(), name + ": " + dev + " without address");
                 assertFalse(d.path("mac").asText().isEmpty(), name + ": " + dev + " without mac");
                 assertTrue(d.path("mtu").asInt() > 0, name + ": " + dev + " without mtu");
             }
@@ -89,7 +93,7 @@ class ScenarioFilesTest {
             Path p = dir.resolve(file);
             assertTrue(Files.isRegularFile(p), name + ": capture " + file + " named in scenario.json is missing");
             assertTrue(Files.size(p) > 24, name + ": capture " + file + " is empty");
-            assertTrue(Set.of("pod", "bridge", "overlay-vxlan", "overlay-tun", "underlay", "any")
+            assertTrue(Set.of("pod", "veth", "bridge", "overlay-vxlan", "overlay-tun", "underlay", "any")
                     .contains(c.path("role").asText()), name + ": " + file + " has an unknown role");
             assertTrue(c.path("linkType").isInt(), name + ": " + file + " without linkType");
             listed.add(file);
