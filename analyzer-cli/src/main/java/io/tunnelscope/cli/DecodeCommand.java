@@ -8,6 +8,7 @@ import io.tunnelscope.filter.Filter;
 import io.tunnelscope.filter.FilterSyntaxException;
 import io.tunnelscope.flow.TcpAnalysis;
 import io.tunnelscope.flow.TcpFacts;
+import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.state.AddressNames;
 import java.io.PrintStream;
 import java.time.ZoneId;
@@ -192,8 +193,8 @@ final class DecodeCommand {
         help.setWidth(100);
         java.io.PrintWriter writer = new java.io.PrintWriter(out);
         help.printHelp(writer, 100, "tunnelscope decode [options] FILE|DIR...",
-                "Decodes pcap/pcapng captures (also .gz), unwrapping VXLAN (8472, 4789), flannel UDP "
-                        + "(8285), Geneve, IP-in-IP and GRE without being told.\n\n",
+                "Decodes pcap/pcapng captures (also .gz), unwrapping the tunnels without being told: "
+                        + Protocols.tunnelSummary() + ".\n\n",
                 options(), 2, 2, "\nIP fragments are reassembled per capture point (the frame that completes a "
                         + "datagram shows all of it) and TCP is analysed per capture point as Wireshark does "
                         + "([TCP Retransmission], [TCP Dup ACK #2], ... at the end of the line; JSON: key tcp).\n"

@@ -2,6 +2,7 @@ package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.proto.flannel.FlannelUdp;
+import io.tunnelscope.proto.geneve.GeneveHeader;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -23,6 +24,7 @@ public final class PacketLineFormatter {
     private final ZoneRules zone;
     private final boolean nanos;
     private final PacketView view = new PacketView();
+    private final GeneveHeader geneve = new GeneveHeader();
     private final StringBuilder scratch = new StringBuilder(24);
 
     /**
@@ -200,6 +202,11 @@ public final class PacketLineFormatter {
             int vni = view.vni(next);
             if (vni >= 0) {
                 out.append(" vni ").append(vni);
+            }
+            if (nextType == LayerType.GENEVE && stack.headerLength(next) > GeneveHeader.MIN_LENGTH) {
+                out.append(", options [");
+                geneve.wrap(stack.buffer(), stack.offset(next), stack.headerLength(next)).appendOptions(out);
+                out.append(']');
             }
         } else if (nextType == LayerType.FLANNEL_UDP) {
             out.append(FlannelUdp.DESCRIPTOR.name());

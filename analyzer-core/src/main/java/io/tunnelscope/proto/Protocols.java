@@ -162,6 +162,29 @@ public final class Protocols {
     }
 
     /**
+     * The tunnels and where the decoder finds them, for help texts: {@code vxlan (UDP 4789, 8472),
+     * flannel-udp (UDP 8285), ..., gre (IP protocol 47)}.
+     */
+    public static String tunnelSummary() {
+        StringBuilder out = new StringBuilder();
+        for (ProtocolDescriptor d : tunnels()) {
+            out.append(out.length() > 0 ? ", " : "").append(d.name());
+            int[] ports = d.udpPorts();
+            int[] protocols = d.ipProtocols();
+            if (ports.length > 0) {
+                out.append(" (UDP ");
+                for (int k = 0; k < ports.length; k++) {
+                    out.append(k > 0 ? ", " : "").append(ports[k]);
+                }
+                out.append(')');
+            } else if (protocols.length > 0) {
+                out.append(" (IP protocol ").append(protocols[0]).append(')');
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * The tunnel overhead of a backend or encapsulation name over an IPv4 or IPv6 underlay, or -1
      * when the name is no tunnel.
      */

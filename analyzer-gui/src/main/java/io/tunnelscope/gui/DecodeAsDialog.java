@@ -23,7 +23,7 @@ import javafx.util.StringConverter;
 
 /**
  * Analyze → Decode As…: the UDP ports whose payload is decoded as VXLAN, flannel UDP, Geneve or
- * nothing, on top of the defaults (VXLAN on 4789 and 8472, flannel UDP on 8285, Geneve on 6081):
+ * nothing, on top of the defaults (the registry's UDP ports, see {@link #defaults()}):
  * the same overrides as the command line's {@code --decode-as udp.port=N:NAME}. OK reloads the
  * captures with them (the list, the filters and the analysis all decode with the same tables).
  */

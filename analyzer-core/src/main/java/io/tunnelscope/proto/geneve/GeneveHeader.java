@@ -102,4 +102,60 @@ public final class GeneveHeader extends Flyweight {
 
     /** Option data length in bytes. */
     public int optionDataLength(int optionOffset) { return (u8(optionOffset + 3) & 0x1f) * 4; }
+
+    /** The high bit of an option's type: a receiver that does not know it must drop the packet. */
+    public static final int OPTION_TYPE_CRITICAL = 0x80;
+
+    /**
+     * Appends the options as tcpdump prints them ({@code class Standard (0x0) type 0x80(C) len 8},
+     * comma-separated; the length counts the option's 4-byte header), {@code [bad length]} where
+     * one overruns the header. Needs {@link #headerLength()} bytes.
+     */
+    public StringBuilder appendOptions(StringBuilder out) {
+        int end = Math.min(headerLength(), available);
+        int i = OPTIONS_OFFSET;
+        String sep = "";
+        while (i + OPTION_HEADER_LENGTH <= end) {
+            int type = optionType(i);
+            int length = OPTION_HEADER_LENGTH + optionDataLength(i);
+            out.append(sep).append("class ").append(optionClassName(optionClass(i))).append(" (0x")
+                .append(Integer.toHexString(optionClass(i))).append(") type 0x").append(Integer.toHexString(type))
+                .append((type & OPTION_TYPE_CRITICAL) != 0 ? "(C)" : "").append(" len ").append(length);
+            if (i + length > end) {
+                return out.append(" [bad length]");
+            }
+            sep = ", ";
+            i += length;
+        }
+        return out;
+    }
+
+    /** IANA's Geneve option class registry, as ranges: first, last, holder. */
+    private static final Object[][] OPTION_CLASSES = {
+        {0x0100, 0x0100, "Linux"}, {0x0101, 0x0101, "Open vSwitch"},
+        {0x0102, 0x0102, "Open Virtual Networking (OVN)"}, {0x0103, 0x0103, "In-band Network Telemetry (INT)"},
+        {0x0104, 0x0104, "VMware"}, {0x0105, 0x0105, "Amazon"}, {0x0106, 0x0106, "Cisco"},
+        {0x0107, 0x0107, "Oracle"}, {0x0108, 0x0110, "Amazon"}, {0x0111, 0x0118, "IBM"},
+        {0x0119, 0x0128, "Ericsson"}, {0x0129, 0x0129, "Oxide"}, {0x0130, 0x0131, "Cisco"},
+        {0x0132, 0x0135, "Google"}, {0x0136, 0x0136, "InfoQuick"},
+    };
+
+    /**
+     * The holder of a Geneve option class as IANA's registry (and tcpdump) names it: Standard for
+     * 0x0000–0x00ff, Experimental for 0xfff0–0xffff, Unknown for an unassigned class.
+     */
+    public static String optionClassName(int optionClass) {
+        if (optionClass <= 0x00ff) {
+            return "Standard";
+        }
+        if (optionClass >= 0xfff0) {
+            return "Experimental";
+        }
+        for (Object[] range : OPTION_CLASSES) {
+            if (optionClass >= (int) range[0] && optionClass <= (int) range[1]) {
+                return (String) range[2];
+            }
+        }
+        return "Unknown";
+    }
 }
