@@ -26,7 +26,7 @@ final class Roles {
             + "|eth\\d+(\\.\\d+)?|en[opsx]\\w+|wl\\w+|ib\\d+|bond\\d+|team\\d+|vlan\\d+"
             + "|veth\\w*|cali\\w+|lxc\\w+|container\\w*"
             + "|docker\\d+|cni\\d+|cbr\\d+|br(\\d+|-\\w+)|virbr\\d+|bridge\\d*"
-            + "|flannel(\\.\\d+|\\d+|-v6\\.\\d+|-wg(-v6)?)|vxlan(\\d+|\\.\\w+)?|cilium_\\w+|genev_sys_\\d+"
+            + "|flannel(\\.\\d+|\\.ipip|\\d+|-v6\\.\\d+|-wg(-v6)?)|vxlan(\\d+|\\.\\w+)?|cilium_\\w+|genev_sys_\\d+"
             + "|tun\\d*|tap\\w*|tunl\\d+|wg\\d+|gre(tap)?\\d+|ipip\\d*|sit\\d+|ip6tnl\\d+|kube-\\w+)"
             + "(@if\\d+)?");
 
@@ -128,10 +128,12 @@ final class Roles {
         if (d.equals("lo")) {
             return "loopback";
         }
-        if (d.matches("flannel(-v6)?\\.\\d+|vxlan(\\d+|\\.\\w+)?|cilium_vxlan")) {
+        // Overlay devices that carry Ethernet frames (VXLAN: flannel, Calico, Cilium; Geneve: Cilium,
+        // OVS) and those that carry bare IP packets (flannel's UDP TUN, IP-in-IP's tunl0).
+        if (d.matches("flannel(-v6)?\\.\\d+|vxlan(\\d+|\\.\\w+)?|cilium_vxlan|cilium_geneve|genev_sys_\\d+")) {
             return "overlay-vxlan";
         }
-        if (d.equals("flannel0") || d.matches("tun\\d*")) {
+        if (d.equals("flannel0") || d.matches("tun\\d*|tunl\\d+|flannel\\.ipip")) {
             return "overlay-tun";
         }
         if (d.matches("docker\\d+|cni\\d+|cbr\\d+|br(\\d+|-\\w+)|virbr\\d+|bridge\\d*")) {
