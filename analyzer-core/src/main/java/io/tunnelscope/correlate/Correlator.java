@@ -1,6 +1,7 @@
 package io.tunnelscope.correlate;
 
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.collect.LongHashSet;
 import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.PointNames;
 import io.tunnelscope.report.CorrelationReport;
@@ -9,10 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Follows packets across capture points and hosts, through encapsulation and NAT.
@@ -132,8 +133,12 @@ public final class Correlator {
             if (single != null) {
                 merge(cursors, registry, single);
             } else {
+                LongHashSet mirrors = calibration.mirrors;
                 merge(cursors, registry, o -> {
                     outer.add(o);
+                    if (mirrors.size() > 0 && o.encapsulated()) {
+                        copyOfAMirror(o, mirrors);
+                    }
                     assembler.add(o);
                 });
             }
@@ -155,11 +160,24 @@ public final class Correlator {
     }
 
     /**
+     * A sighting inside a mirror's tunnel ({@link TunnelMacs#mirrorTunnels()}) is a copy: a packet
+     * of its own that goes from the mirroring host to the collector, not a hop of the packet it
+     * copies. Its identity takes the tunnel in, so it joins only the other sightings of that copy.
+     */
+    private static void copyOfAMirror(Observation o, LongHashSet mirrors) {
+        long tunnel = TunnelMacs.key(o);
+        if (mirrors.contains(tunnel)) {
+            o.identity = PacketIdentity.mix(o.identity, tunnel);
+            o.ipIdentity = PacketIdentity.mix(o.ipIdentity, tunnel);
+        }
+    }
+
+    /**
      * What the calibration pass decided, by point and host name (point indexes differ between
      * passes), and whether the captures are one point that sees each packet once (see
      * {@link SinglePoint}).
      */
-    private record Calibrated(HostModel.Plan plan, boolean onePoint) {
+    private record Calibrated(HostModel.Plan plan, boolean onePoint, LongHashSet mirrors) {
     }
 
     /**
@@ -225,7 +243,7 @@ public final class Correlator {
         if (files.size() == 1 && cursors.size() == 1 && cursors.get(0).onePoint()) {
             // Nothing to match: every clock offset is 0 and no journey can vote for a VTEP.
             closeAll(cursors);
-            return new Calibrated(HostModel.Plan.NONE, true);
+            return new Calibrated(HostModel.Plan.NONE, true, new LongHashSet());
         }
         if (options.readAhead) {
             for (CaptureCursor cursor : cursors) {
@@ -238,7 +256,8 @@ public final class Correlator {
             closeAll(cursors);
         }
         assembler.flush();
-        return new Calibrated(new Calibration(registry.points, model, journeys, tunnelMacs.vtepMacs()).decide(), false);
+        return new Calibrated(new Calibration(registry.points, model, journeys, tunnelMacs.vtepMacs()).decide(), false,
+                tunnelMacs.mirrorTunnels());
     }
 
     /**

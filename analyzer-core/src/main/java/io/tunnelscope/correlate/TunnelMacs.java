@@ -27,13 +27,15 @@ final class TunnelMacs {
     static final int MAX_PAIRS = 1024;
 
     private static final class Tunnel {
+        final long key;
         final long outerSrcHigh;
         final long outerSrcLow;
         final LongCounter macs = new LongCounter(MAX_MACS);
         final LongHashSet pairs = new LongHashSet();
         boolean twoWay;
 
-        Tunnel(long outerSrcHigh, long outerSrcLow) {
+        Tunnel(long key, long outerSrcHigh, long outerSrcLow) {
+            this.key = key;
             this.outerSrcHigh = outerSrcHigh;
             this.outerSrcLow = outerSrcLow;
         }
@@ -47,14 +49,13 @@ final class TunnelMacs {
         if (hop.innerSourceMac < 0 || !hop.encapsulated()) {
             return;
         }
-        long key = PacketIdentity.mix(PacketIdentity.mix(PacketIdentity.mix(PacketIdentity.mix(PacketIdentity.mix(hop.outerSrcHigh, hop.outerSrcLow), hop.outerDstHigh), hop.outerDstLow),
-                hop.vni), hop.encapsulation);
+        long key = key(hop);
         Tunnel tunnel = tunnels.get(key);
         if (tunnel == null) {
             if (order.size() >= MAX_TUNNELS) {
                 return;
             }
-            tunnel = new Tunnel(hop.outerSrcHigh, hop.outerSrcLow);
+            tunnel = new Tunnel(key, hop.outerSrcHigh, hop.outerSrcLow);
             tunnels.put(key, tunnel);
             order.add(tunnel);
         }
@@ -69,6 +70,28 @@ final class TunnelMacs {
                 }
             }
         }
+    }
+
+    /** The key of a tunnel sighting's directed tunnel: outer source, outer destination, VNI, kind. */
+    static long key(Observation hop) {
+        long outer = PacketIdentity.mix(PacketIdentity.mix(PacketIdentity.mix(hop.outerSrcHigh, hop.outerSrcLow),
+                hop.outerDstHigh), hop.outerDstLow);
+        return PacketIdentity.mix(PacketIdentity.mix(outer, hop.vni), hop.encapsulation);
+    }
+
+    /**
+     * The keys ({@link #key}) of the tunnels that carried both directions of an inner conversation:
+     * a mirror's copies, which are packets of their own on a path of their own (the mirroring host's
+     * NIC to the collector), not hops of the packets they copy.
+     */
+    LongHashSet mirrorTunnels() {
+        LongHashSet out = new LongHashSet();
+        for (Tunnel tunnel : order) {
+            if (tunnel.twoWay) {
+                out.add(tunnel.key);
+            }
+        }
+        return out;
     }
 
     /** Whether some tunnel carried both directions of an inner conversation. */

@@ -32,14 +32,12 @@ class CorrelationSamplesTest {
     }
 
     /**
-     * The scenarios whose paths, roles and losses the correlation is held to. Left out:
-     * {@code vxlan-mirror}, whose mirrored copies carry the same packet identity as the originals,
-     * so the correlation takes the copies' sightings (on 4789 to the collector) for hops of the
-     * originals' journeys and the copied pods' MACs for VTEP MACs: a limit of the correlation,
-     * recorded here to be lifted, not a fact of the sample. Its NAT and point splitting are checked.
+     * The scenarios whose paths, roles and losses the correlation is held to: all of them, the
+     * mirror's too (its copies, inside a tunnel that carries both directions of a conversation,
+     * are packets of their own from the mirroring host's NIC to the collector).
      */
     static Stream<Path> correlatedScenarios() throws Exception {
-        return SampleCaptures.scenarios().stream().filter(p -> !p.getFileName().toString().equals("vxlan-mirror"));
+        return SampleCaptures.scenarios().stream();
     }
 
     private static CorrelationReport correlate(Path scenario, boolean journeys) throws Exception {
@@ -218,5 +216,26 @@ class CorrelationSamplesTest {
         }
         int colon = address.indexOf(':');
         return colon >= 0 && address.indexOf(':', colon + 1) < 0 ? address.substring(0, colon) : address;
+    }
+
+    /**
+     * A mirror's copies are packets of their own: the copies (VNI 42 to the collector) go from
+     * host1's NIC to the collector, and no journey of the mirrored pods' packets has the collector
+     * as a hop or host1's NIC before its flannel.1.
+     */
+    @org.junit.jupiter.api.Test
+    void aMirrorsCopiesTravelTheirOwnPath() throws Exception {
+        CorrelationReport report = correlate(SampleCaptures.root().resolve("vxlan-mirror"), false);
+        List<String> paths = report.paths().stream().map(p -> String.join(" > ", p.points())).toList();
+        assertTrue(paths.stream().anyMatch(p -> p.equals("host1-ens33 > collector-eth0")), paths.toString());
+        for (CorrelationReport.Path path : report.paths()) {
+            List<String> points = path.points();
+            if (points.contains("host1-pod") || points.contains("host2-pod")) {
+                assertTrue(!points.contains("collector-eth0"), "a copy's sighting in an original's path: " + points);
+                if (points.contains("host1-flannel.1") && points.indexOf("host1-pod") == 0) {
+                    assertTrue(points.indexOf("host1-flannel.1") < points.indexOf("host1-ens33"), points.toString());
+                }
+            }
+        }
     }
 }
