@@ -72,6 +72,69 @@ class DerivedCasesTest {
         assertEquals(losses(baseline), losses(skewed), name + " packets missing");
     }
 
+    /**
+     * Skew and captures that only partly overlap in time, together: one host's clock 1.5 s ahead
+     * and its captures started late (the first third of each of its files gone). The offset is
+     * still found from the packets the captures share, and the packets sent before that host's
+     * captures started are missing only from a capture, never lost in the network.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"k8s-vxlan", "vxlan-3host", "hostgw-masq"})
+    void aSkewedHostWhoseCapturesStartedLate(String name) throws Exception {
+        Path scenario = SampleCaptures.root().resolve(name);
+        CorrelationReport baseline = correlate(SampleCaptures.capturesOf(scenario));
+        List<String> hosts = new ArrayList<>(new TreeSet<>(hostsOf(scenario).values()));
+        String late = hosts.get(1);
+        List<Path> files = derive(scenario, file -> {
+            if (!late.equals(hostsOf(scenario).get(file))) {
+                return null;
+            }
+            long packets = countPackets(scenario.resolve(file));
+            List<String> options = new ArrayList<>(List.of("-t", "1.5"));
+            if (packets >= 3) {
+                options.add("-r"); // keep the packets listed: the last two thirds
+                options.add("--");
+                options.add(String.format(Locale.ROOT, "%d-%d", packets / 3 + 1, packets));
+            }
+            return options;
+        });
+        CorrelationReport skewed = correlate(files);
+        long expected = 1_500_000_000L + offset(baseline, late);
+        long found = offset(skewed, late);
+        assertTrue(Math.abs(found - expected) <= 100_000, name + ": " + late + "'s clock is "
+                + expected + " ns ahead, found " + found + " ns");
+        Map<String, Long> baselineNetwork = networkLosses(baseline);
+        for (Map.Entry<String, Long> loss : networkLosses(skewed).entrySet()) {
+            assertTrue(loss.getValue() <= baselineNetwork.getOrDefault(loss.getKey(), 0L),
+                    name + ": a capture that started late taken for network loss: " + loss + " (baseline "
+                            + baselineNetwork + ")");
+        }
+        Set<String> skewedPaths = paths(skewed).keySet();
+        String mostTaken = paths(baseline).entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        assertTrue(skewedPaths.contains(mostTaken), name + ": " + mostTaken + " not among " + skewedPaths);
+    }
+
+    private static Map<String, Long> networkLosses(CorrelationReport report) {
+        Map<String, Long> out = new TreeMap<>();
+        for (CorrelationReport.Loss loss : report.losses()) {
+            if (loss.kind().equals("network")) {
+                out.merge(loss.lastSeen() + " -> " + loss.firstMissing(), loss.missing(), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static long countPackets(Path file) throws IOException {
+        long n = 0;
+        try (io.tunnelscope.capture.CaptureReader reader = io.tunnelscope.capture.CaptureReaders.open(file)) {
+            io.tunnelscope.capture.PacketRecord record = new io.tunnelscope.capture.PacketRecord();
+            while (reader.next(record)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {96, 128})
     void capturesCutShortMatchAsTheWholePacketsDo(int snaplen) throws Exception {
@@ -258,10 +321,15 @@ class DerivedCasesTest {
     }
 
     private static void editcap(List<String> options, Path in, Path out) throws IOException, InterruptedException {
+        // Options before the files; packet ranges (after a "--" in the list) after them.
         List<String> command = new ArrayList<>(List.of("editcap"));
-        command.addAll(options);
+        int ranges = options.indexOf("--");
+        command.addAll(ranges < 0 ? options : options.subList(0, ranges));
         command.add(in.toString());
         command.add(out.toString());
+        if (ranges >= 0) {
+            command.addAll(options.subList(ranges + 1, options.size()));
+        }
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
