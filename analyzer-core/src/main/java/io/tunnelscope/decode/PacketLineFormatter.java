@@ -62,7 +62,7 @@ public final class PacketLineFormatter {
     public void appendSummary(LayerStack stack, StringBuilder out) {
         int count = stack.count();
         if (count == 0) {
-            if (!LinkType.isSupported(stack.linkType())) {
+            if (!DecodeTables.defaults().decodesLinkType(stack.linkType())) {
                 out.append("link type ").append(LinkType.name(stack.linkType())).append(" not decoded");
             } else {
                 out.append("empty packet");
