@@ -22,10 +22,10 @@ final class CommonOptions {
     private CommonOptions() {
     }
 
-    /** {@code --decode-as udp.port=N:vxlan|flannel-udp|geneve|none}, repeatable. */
+    /** {@code --decode-as udp.port=N:NAME}, NAME one of {@link DecodeAs#choices()}; repeatable. */
     static void addDecodeAs(Options options) {
         options.addOption(Option.builder().longOpt("decode-as").hasArg().argName("SPEC")
-                .desc("udp.port=N:vxlan|flannel-udp|geneve|none (repeatable)").build());
+                .desc("udp.port=N:" + String.join("|", DecodeAs.choices()) + " (repeatable)").build());
     }
 
     /** The dispatch tables with the command line's {@code --decode-as} overrides. */

@@ -39,7 +39,7 @@ public final class TunnelscopeApp extends Application {
             "options:",
             "  --filter EXPR          display filter to apply (the filter bar's language, Wireshark's",
             "                         field names included: tcp.analysis.retransmission, udp.port == 8472)",
-            "  --decode-as udp.port=N:vxlan|flannel-udp|geneve|none",
+            "  --decode-as udp.port=N:" + String.join("|", DecodeAs.choices()),
             "                         decode a UDP port's payload as; repeatable (as Analyze > Decode As)",
             "  --time-format since-first|since-previous|utc|local",
             "                         the Time column: seconds since the first packet (default), since",

@@ -45,23 +45,27 @@ public final class Ppp {
         }
     }
 
-    /** {@code PPP} with the protocol field when it is not one decoded further: {@code PPP protocol 0xc021}. */
+    /**
+     * Nothing when the protocol field names a protocol decoded further (tcpdump shows the packet
+     * alone); otherwise {@code PPP protocol 0xc021}.
+     */
     static void summary(ByteBuffer buf, int offset, int headerLength, StringBuilder out) {
-        out.append("PPP");
         PppHeader h = HEADER.get().wrap(buf, offset, headerLength);
-        if (headerLength >= h.headerLength()) {
-            int protocol = h.protocol();
-            switch (protocol) {
-                case PppHeader.PROTOCOL_IPV4, PppHeader.PROTOCOL_IPV6, PppHeader.PROTOCOL_MPLS_UNICAST,
-                     PppHeader.PROTOCOL_MPLS_MULTICAST:
-                    break;
-                default:
-                    out.append(" protocol 0x");
-                    for (int shift = 12; shift >= 0; shift -= 4) {
-                        out.append(Character.forDigit((protocol >> shift) & 0xf, 16));
-                    }
-                    break;
-            }
+        if (headerLength < 1 || headerLength < h.headerLength()) {
+            out.append("PPP");
+            return;
+        }
+        int protocol = h.protocol();
+        switch (protocol) {
+            case PppHeader.PROTOCOL_IPV4, PppHeader.PROTOCOL_IPV6, PppHeader.PROTOCOL_MPLS_UNICAST,
+                 PppHeader.PROTOCOL_MPLS_MULTICAST:
+                break;
+            default:
+                out.append("PPP protocol 0x");
+                for (int shift = 12; shift >= 0; shift -= 4) {
+                    out.append(Character.forDigit((protocol >> shift) & 0xf, 16));
+                }
+                break;
         }
     }
 }

@@ -19,7 +19,8 @@ public final class Teredo {
     private static final ThreadLocal<TeredoHeaders> HEADERS = ThreadLocal.withInitial(TeredoHeaders::new);
 
     public static final ProtocolDescriptor DESCRIPTOR = ProtocolDescriptor.builder(ID, "teredo", "Teredo", Kind.TUNNEL)
-        .udpPorts(PORT).overhead(28, 48).decodeAsTarget().dissector(Teredo::dissect).build();
+        .udpPorts(PORT).overhead(28, 48).decodeAsTarget().dissector(Teredo::dissect)
+        .summary((buf, offset, headerLength, out) -> out.append("Teredo")).build();
 
     private Teredo() {
     }
