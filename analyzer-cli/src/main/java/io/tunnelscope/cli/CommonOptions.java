@@ -22,7 +22,7 @@ final class CommonOptions {
     private CommonOptions() {
     }
 
-    /** {@code --decode-as udp.port=N:NAME} (the registry's decode-as names, or none), repeatable. */
+    /** {@code --decode-as udp.port=N:NAME}, NAME one of {@link DecodeAs#choices()}; repeatable. */
     static void addDecodeAs(Options options) {
         options.addOption(Option.builder().longOpt("decode-as").hasArg().argName("SPEC")
                 .desc("udp.port=N:" + String.join("|", DecodeAs.choices()) + " (repeatable)").build());

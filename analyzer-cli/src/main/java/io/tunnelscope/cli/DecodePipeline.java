@@ -402,9 +402,9 @@ final class DecodePipeline {
         }
     }
 
-    private static void countUndecoded(Batch batch, int packets, TreeMap<Integer, Long> undecoded) {
+    private void countUndecoded(Batch batch, int packets, TreeMap<Integer, Long> undecoded) {
         for (int i = 0; i < packets; i++) {
-            if (!LinkType.isSupported(batch.linkType[i])) {
+            if (!tables.decodesLinkType(batch.linkType[i])) {
                 undecoded.merge(batch.linkType[i], 1L, Long::sum);
             }
         }

@@ -1,6 +1,7 @@
 package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.proto.Dissector;
 import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.proto.payload.Payload;
@@ -23,7 +24,7 @@ public final class DecodeTables {
     // Dispatch codes: a protocol's registry id, or one of the decoder's own steps below.
     static final int STOP = 0;
     /** Raw IP (link type 101): the version nibble says IPv4 or IPv6. */
-    static final int IP_BY_VERSION = Protocols.MAX_ID + 1;
+    static final int IP_BY_VERSION = Dissector.IP_BY_VERSION;
 
     /** UDP port table value for a port without entry. */
     static final int UDP_UNSET = 0;
@@ -69,6 +70,14 @@ public final class DecodeTables {
     int link(int linkType) {
         int t = LinkType.normalize(linkType);
         return t >= 0 && t < LINK_TABLE_SIZE ? link[t] : STOP;
+    }
+
+    /**
+     * True for the link types the decoder reads: raw IP and those a protocol of the registry
+     * registered (Ethernet, Linux cooked, loopback, PPP...).
+     */
+    public boolean decodesLinkType(int linkType) {
+        return link(linkType) != STOP;
     }
 
     int etherType(int type) {

@@ -59,6 +59,10 @@ public enum Note {
     ICMPV6_BAD_CHECKSUM("ICMPv6 checksum wrong (computed 0x%04x)"),
     IP_VERSION_UNKNOWN("IP version %d not decoded"),
     UNKNOWN_ADDRESS_FAMILY("loopback address family %d not decoded"),
+    /** A header field whose value the protocol forbids (argument: its offset in the header): not decoded further. */
+    HEADER_FIELD_INVALID("header field at offset %d invalid, not decoded further"),
+    /** A protocol's next-protocol field names something not decoded (argument: its value). */
+    NEXT_PROTOCOL_UNKNOWN("next protocol 0x%x not decoded"),
     GRE_ROUTING_PRESENT("GRE routing present (flags 0x%04x), payload not decoded"),
     /** The record's wire length is below its captured length: the capture contradicts itself. */
     WIRE_LENGTH_BELOW_CAPTURED("wire length %d below the captured length"),

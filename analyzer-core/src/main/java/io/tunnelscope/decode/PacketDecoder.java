@@ -310,6 +310,9 @@ public final class PacketDecoder {
             return quoted ? DecodeTables.STOP : payload();
         }
         int next = d.dissector().dissect(cursor);
+        if (next == Dissector.IP_BY_VERSION) {
+            return DecodeTables.IP_BY_VERSION;
+        }
         return next > 0 && next <= Protocols.MAX_ID ? next : DecodeTables.STOP;
     }
 
@@ -330,6 +333,21 @@ public final class PacketDecoder {
         public int room() { return Math.max(0, limit - pos); }
 
         @Override
+        public int previousType() {
+            return stack.count() > 0 ? stack.type(stack.count() - 1) : 0;
+        }
+
+        @Override
+        public int previousOffset() {
+            return stack.count() > 0 ? stack.offset(stack.count() - 1) : -1;
+        }
+
+        @Override
+        public int previousHeaderLength() {
+            return stack.count() > 0 ? stack.headerLength(stack.count() - 1) : 0;
+        }
+
+        @Override
         public boolean header(int protocolId, int headerLength) {
             LayerStatus c = cut(headerLength);
             if (c != null) {
@@ -346,6 +364,26 @@ public final class PacketDecoder {
             if (header(protocolId, headerLength)) {
                 pos = limit;
             }
+        }
+
+        @Override
+        public void malformed(int protocolId, int headerLength, int fieldOffset) {
+            int i = push(protocolId, Math.min(Math.max(0, headerLength), PacketDecoder.this.available()), limit,
+                LayerStatus.MALFORMED);
+            if (i >= 0) {
+                stack.note(i, Note.HEADER_FIELD_INVALID, fieldOffset);
+            }
+        }
+
+        @Override
+        public int byEtherType(int etherType) {
+            return etherTypeNext(stack.count() - 1, etherType);
+        }
+
+        @Override
+        public int notDecoded(long value) {
+            stack.note(stack.count() - 1, Note.NEXT_PROTOCOL_UNKNOWN, value);
+            return LayerType.PAYLOAD;
         }
 
         @Override
@@ -480,7 +518,7 @@ public final class PacketDecoder {
         if (version == 6) {
             return LayerType.IPV6;
         }
-        stack.note(-1, Note.IP_VERSION_UNKNOWN, version);
+        stack.note(stack.count() - 1, Note.IP_VERSION_UNKNOWN, version);
         return LayerType.PAYLOAD;
     }
 
@@ -1175,8 +1213,9 @@ public final class PacketDecoder {
             stack.note(i, Note.GRE_ROUTING_PRESENT, flags);
             return LayerType.PAYLOAD;
         }
-        if (version == 1) {
-            return LayerType.PAYLOAD;
+        if (version == 1 && pos >= limit) {
+            // PPTP's enhanced GRE carries acknowledgments without a payload.
+            return DecodeTables.STOP;
         }
         return tunnelPayload(i, protocol, true);
     }

@@ -1,6 +1,9 @@
 package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.proto.LineSummary;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.proto.flannel.FlannelUdp;
 import io.tunnelscope.proto.geneve.GeneveHeader;
 import java.time.Instant;
@@ -64,7 +67,7 @@ public final class PacketLineFormatter {
     public void appendSummary(LayerStack stack, StringBuilder out) {
         int count = stack.count();
         if (count == 0) {
-            if (!LinkType.isSupported(stack.linkType())) {
+            if (!DecodeTables.defaults().decodesLinkType(stack.linkType())) {
                 out.append("link type ").append(LinkType.name(stack.linkType())).append(" not decoded");
             } else {
                 out.append("empty packet");
@@ -75,6 +78,7 @@ public final class PacketLineFormatter {
         }
         view.wrap(stack);
         boolean first = true;
+        boolean prefixed = false;
         int i = 0;
         while (i < count) {
             int type = stack.type(i);
@@ -95,14 +99,71 @@ public final class PacketLineFormatter {
                 appendNonIp(stack, i - 1, out);
                 i++;
             } else {
+                LineSummary summary = summary(type);
+                if (summary != null && appendLayerSummary(summary, stack, i, out) && first) {
+                    // Before the first IP level (MPLS on a link): a prefix, as tcpdump prints it.
+                    out.append(' ');
+                    prefixed = true;
+                }
                 i++;
             }
         }
         if (first) {
-            out.append(LayerType.name(stack.type(count - 1))).append(", length ")
-                    .append(stack.originalLength());
+            if (prefixed) {
+                out.setLength(out.length() - 1);
+            } else {
+                out.append(LayerType.name(stack.type(count - 1)));
+            }
+            out.append(", length ").append(stack.originalLength());
         }
         appendStatus(stack, out);
+    }
+
+    /** The registered line summary of a layer type, or null. */
+    private static LineSummary summary(int type) {
+        ProtocolDescriptor d = Protocols.byId(type);
+        return d == null ? null : d.summary();
+    }
+
+    /**
+     * Appends a layer's registered summary after a space (none after a space already there);
+     * false, with nothing appended, when the summary had nothing to say.
+     */
+    private static boolean appendLayerSummary(LineSummary summary, LayerStack stack, int layer, StringBuilder out) {
+        if (stack.isQuoted(layer)) {
+            return false;
+        }
+        int before = out.length();
+        if (before > 0 && out.charAt(before - 1) != ' ') {
+            out.append(' ');
+        }
+        int start = out.length();
+        summary.append(stack.buffer(), stack.offset(layer), stack.headerLength(layer), out);
+        if (out.length() == start) {
+            out.setLength(before);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * True when the layer after a UDP header is a registered protocol that the line shows by its
+     * summary (directly, or after a zero-length tunnel marker such as MPLS-in-UDP's).
+     */
+    private static boolean summarisedAfterUdp(LayerStack stack, int next) {
+        for (int j = next; j < stack.count() && j <= next + 1; j++) {
+            ProtocolDescriptor d = Protocols.byId(stack.type(j));
+            if (d == null || d.dissector() == null) {
+                return false;
+            }
+            if (d.summary() != null) {
+                return true;
+            }
+            if (stack.headerLength(j) != 0) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean separator(boolean first, StringBuilder out) {
@@ -210,6 +271,9 @@ public final class PacketLineFormatter {
             }
         } else if (nextType == LayerType.FLANNEL_UDP) {
             out.append(FlannelUdp.DESCRIPTOR.name());
+        } else if (next < stack.count() && summarisedAfterUdp(stack, next)) {
+            // GTP-U, Teredo, MPLS-in-UDP: the layers' own summaries follow.
+            return;
         } else {
             out.append("UDP, length ").append(Math.max(0, view.udpPayloadLength(transport)));
         }

@@ -1,5 +1,7 @@
 package io.tunnelscope.decode;
 
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.proto.tcp.TcpHeader;
 import java.nio.ByteBuffer;
 
@@ -74,8 +76,18 @@ public final class PacketView {
                     }
                     break;
                 }
-                default:
+                default: {
+                    ProtocolDescriptor d = Protocols.byId(type);
+                    if (d != null && d.isTunnel()) {
+                        if (encapsulations > 0 && encapsulationLayer[encapsulations - 1] == i - 1) {
+                            // A tunnel header another tunnel header carries directly (ERSPAN in
+                            // GRE): one encapsulation, named by the inner header.
+                            encapsulations--;
+                        }
+                        addEncapsulation(type, i);
+                    }
                     break;
+                }
             }
         }
         if (encapsulations == 0) {

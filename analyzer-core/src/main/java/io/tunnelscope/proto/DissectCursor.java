@@ -21,6 +21,19 @@ public interface DissectCursor {
     int room();
 
     /**
+     * The protocol id of the layer this header follows (the one whose table sent the packet here:
+     * GRE for ERSPAN, UDP for GTP-U), or 0 at the start of the packet. Its header may be read with
+     * that protocol's flyweight at {@link #previousOffset()} (e.g. GRE's flags).
+     */
+    int previousType();
+
+    /** Absolute index of the previous layer's header, or -1 at the start of the packet. */
+    int previousOffset();
+
+    /** Captured bytes of the previous layer's header ({@code previousType()}'s flyweight may read that many). */
+    int previousHeaderLength();
+
+    /**
      * Pushes the protocol's layer with a header of {@code headerLength} bytes and moves past it.
      *
      * @return false when the header does not fit: the layer was pushed with the bytes there are,
@@ -33,6 +46,26 @@ public interface DissectCursor {
      * rest of the enclosing layer) cannot be read (encrypted), and ends the packet there.
      */
     void opaque(int protocolId, int headerLength);
+
+    /**
+     * Pushes the protocol's layer, {@code headerLength} bytes or those there are, as MALFORMED
+     * with a note naming the offending field's offset; the dissector then returns
+     * {@link Dissector#STOP}. For a header whose own fields contradict it (a version, a length,
+     * a reserved value), never to be read as anything else.
+     */
+    void malformed(int protocolId, int headerLength, int fieldOffset);
+
+    /**
+     * The protocol the decoder's EtherType table names for {@code etherType} (an 802.3 length, below
+     * 0x0600, names none), or, when it names none, the payload's id with a note on the last layer.
+     */
+    int byEtherType(int etherType);
+
+    /**
+     * Notes on the last layer that its next-protocol field names {@code value}, which is not
+     * decoded, and returns the payload's protocol id for the dissector to return.
+     */
+    int notDecoded(long value);
 
     /**
      * Called by a tunnel before it returns its inner protocol: the layers after it are one

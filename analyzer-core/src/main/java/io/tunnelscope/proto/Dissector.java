@@ -13,10 +13,16 @@ public interface Dissector {
     int STOP = 0;
 
     /**
+     * What follows is an IP packet whose version nibble says IPv4 or IPv6 (MPLS below the bottom
+     * label, a GTP-U T-PDU), as raw IP link types are read: any other version is payload, noted.
+     */
+    int IP_BY_VERSION = Protocols.MAX_ID + 1;
+
+    /**
      * Dissects the header at {@link DissectCursor#position()}.
      *
-     * @return the id of the protocol that follows ({@link Protocols} ids, e.g. the payload's), or
-     * {@link #STOP}
+     * @return the id of the protocol that follows ({@link Protocols} ids, e.g. the payload's),
+     * {@link #IP_BY_VERSION}, or {@link #STOP}
      */
     int dissect(DissectCursor cursor);
 }

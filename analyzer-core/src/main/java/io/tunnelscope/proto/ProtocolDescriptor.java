@@ -51,6 +51,7 @@ public final class ProtocolDescriptor {
     private final String kaitaiSpec;
     private final boolean decodeAsTarget;
     private final Dissector dissector;
+    private final LineSummary summary;
     private final String[] linuxKinds;
 
     private ProtocolDescriptor(Builder b) {
@@ -71,6 +72,7 @@ public final class ProtocolDescriptor {
         this.kaitaiSpec = b.kaitaiSpec;
         this.decodeAsTarget = b.decodeAsTarget;
         this.dissector = b.dissector;
+        this.summary = b.summary;
         this.linuxKinds = b.linuxKinds;
     }
 
@@ -148,6 +150,9 @@ public final class ProtocolDescriptor {
      */
     public Dissector dissector() { return dissector; }
 
+    /** How the one-line formatter shows a layer of this protocol, or null (its title, or a built-in line). */
+    public LineSummary summary() { return summary; }
+
     /**
      * The Linux link kinds ({@code ip -d link}'s {@code info_kind}) of the devices that carry this
      * tunnel: {@code vxlan}; {@code tun} for flannel's UDP backend; {@code gre}, {@code gretap}.
@@ -181,6 +186,7 @@ public final class ProtocolDescriptor {
         private String kaitaiSpec;
         private boolean decodeAsTarget;
         private Dissector dissector;
+        private LineSummary summary;
         private String[] linuxKinds = new String[0];
 
         private Builder(int id, String name, String title, Kind kind) {
@@ -265,6 +271,11 @@ public final class ProtocolDescriptor {
 
         public Builder dissector(Dissector d) {
             this.dissector = d;
+            return this;
+        }
+
+        public Builder summary(LineSummary s) {
+            this.summary = s;
             return this;
         }
 

@@ -1,10 +1,13 @@
 package io.tunnelscope.proto;
 
 import io.tunnelscope.proto.arp.Arp;
+import io.tunnelscope.proto.cmd.CiscoMetadata;
+import io.tunnelscope.proto.erspan.Erspan;
 import io.tunnelscope.proto.ethernet.Ethernet;
 import io.tunnelscope.proto.ethernet.Vlan;
 import io.tunnelscope.proto.flannel.FlannelUdp;
 import io.tunnelscope.proto.geneve.Geneve;
+import io.tunnelscope.proto.gtp.GtpU;
 import io.tunnelscope.proto.gre.Gre;
 import io.tunnelscope.proto.iana.NamedIpProtocols;
 import io.tunnelscope.proto.icmp.Icmp;
@@ -14,12 +17,17 @@ import io.tunnelscope.proto.ipv4.Ipv4;
 import io.tunnelscope.proto.ipv6.Ipv6;
 import io.tunnelscope.proto.ipv6.Ipv6Extensions;
 import io.tunnelscope.proto.loopback.Loopback;
+import io.tunnelscope.proto.mpls.Mpls;
+import io.tunnelscope.proto.mpls.MplsInUdp;
 import io.tunnelscope.proto.payload.Payload;
+import io.tunnelscope.proto.ppp.Ppp;
 import io.tunnelscope.proto.sll.LinuxSll;
 import io.tunnelscope.proto.sll.LinuxSll2;
 import io.tunnelscope.proto.tcp.Tcp;
+import io.tunnelscope.proto.teredo.Teredo;
 import io.tunnelscope.proto.udp.Udp;
 import io.tunnelscope.proto.vxlan.Vxlan;
+import io.tunnelscope.proto.wccp.Wccp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -45,7 +53,9 @@ public final class Protocols {
         Udp.DESCRIPTOR, Tcp.DESCRIPTOR, Icmp.DESCRIPTOR, Icmpv6.DESCRIPTOR,
         Vxlan.DESCRIPTOR, FlannelUdp.DESCRIPTOR, Geneve.DESCRIPTOR, Ipip.DESCRIPTOR, Gre.DESCRIPTOR,
         Payload.DESCRIPTOR, Payload.FRAGMENT_DATA,
-        NamedIpProtocols.IGMP, NamedIpProtocols.ESP, NamedIpProtocols.AH, NamedIpProtocols.SCTP);
+        NamedIpProtocols.IGMP, NamedIpProtocols.ESP, NamedIpProtocols.AH, NamedIpProtocols.SCTP,
+        Mpls.DESCRIPTOR, MplsInUdp.DESCRIPTOR, Erspan.DESCRIPTOR, GtpU.DESCRIPTOR, Teredo.DESCRIPTOR, Ppp.DESCRIPTOR,
+        CiscoMetadata.DESCRIPTOR, Wccp.DESCRIPTOR);
 
     private static final ProtocolDescriptor[] BY_ID = new ProtocolDescriptor[MAX_ID + 1];
     private static final ProtocolDescriptor[] BY_IP_PROTOCOL = new ProtocolDescriptor[256];

@@ -149,7 +149,8 @@ class RegressionCapturesDecodeTest {
     @Test
     void aTunnelCarryingNoIpWeDecodeHasNoInnerIpHeader() throws IOException {
         eachPacket("ipip-gre-ppp.pcap", DecodeTables.defaults(), stack -> {
-            assertEquals("Ethernet IPv4 IPv4@1 GRE@1 Payload@1", PacketDecoderTest.describe(stack));
+            assertEquals("Ethernet IPv4 IPv4@1 GRE@1 PPP@2 Payload@2", PacketDecoderTest.describe(stack),
+                    "PPTP's GRE carries PPP, whose LCP is payload");
             view.wrap(stack);
             assertEquals(2, view.encapsulationCount());
             assertEquals(Encapsulation.IPIP, view.encapsulation(0));

@@ -4,6 +4,9 @@ import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
+import io.tunnelscope.proto.wccp.Wccp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,11 +63,34 @@ public final class DecodedFacts {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < stack.count(); i++) {
             String name = tsharkName(stack.type(i));
+            if (name == null) {
+                name = registeredTsharkName(stack, i);
+            }
             if (name != null) {
                 names.add(name);
             }
         }
         return names;
+    }
+
+    /**
+     * A protocol the registry gives a dissect step of its own is Wireshark's dissector of its
+     * name; a zero-length tunnel marker whose next layer is that same dissector (MPLS-in-UDP before
+     * its label stack) has no counterpart of its own.
+     */
+    private static String registeredTsharkName(LayerStack stack, int i) {
+        ProtocolDescriptor d = Protocols.byId(stack.type(i));
+        if (d == null || d.dissector() == null || d.id() == Wccp.ID) {
+            // WCCP's redirect header is part of Wireshark's GRE layer.
+            return null;
+        }
+        if (d.isTunnel() && stack.headerLength(i) == 0 && i + 1 < stack.count()) {
+            ProtocolDescriptor next = Protocols.byId(stack.type(i + 1));
+            if (next != null && next.wiresharkName().equals(d.wiresharkName())) {
+                return null;
+            }
+        }
+        return d.wiresharkName();
     }
 
     /** Keeps the entries of a tshark protocol chain that {@link #tsharkProtocols} can produce. */
@@ -78,14 +104,25 @@ public final class DecodedFacts {
         return names;
     }
 
-    private static final List<String> KNOWN = List.of("eth", "vlan", "sll", "null", "arp", "ip", "ipv6",
-            "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "udp", "tcp", "icmp", "icmpv6",
-            "vxlan", "geneve", "gre");
+    private static final List<String> KNOWN = known();
+
+    private static List<String> known() {
+        List<String> names = new ArrayList<>(List.of("eth", "vlan", "ieee8021ad", "sll", "null", "arp", "ip", "ipv6",
+                "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "udp", "tcp", "icmp", "icmpv6",
+                "vxlan", "geneve", "gre"));
+        for (ProtocolDescriptor d : Protocols.all()) {
+            if (d.dissector() != null && !names.contains(d.wiresharkName())) {
+                names.add(d.wiresharkName());
+            }
+        }
+        return List.copyOf(names);
+    }
 
     private static String tsharkName(int type) {
         switch (type) {
             case LayerType.ETHERNET: return "eth";
             case LayerType.VLAN: return "vlan";
+            case LayerType.IEEE_8021AD: return "ieee8021ad";
             case LayerType.LINUX_SLL:
             case LayerType.LINUX_SLL2: return "sll";
             case LayerType.LOOPBACK: return "null";
