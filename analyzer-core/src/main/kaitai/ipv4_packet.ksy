@@ -68,6 +68,7 @@ seq:
       switch-on: 'fragment_offset == 0 ? protocol : 256'
       cases:
         1: icmp_packet(false)
+        4: ipv4_packet
         6: tcp_segment
         17: udp_datagram(more_fragments)
 instances:

@@ -61,6 +61,7 @@ seq:
       cases:
         6: tcp_segment
         17: udp_datagram(is_fragment)
+        41: ipv6_packet
         58: icmp_packet(true)
 instances:
   has_extension_headers:
