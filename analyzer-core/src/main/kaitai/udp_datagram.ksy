@@ -9,6 +9,7 @@ meta:
     - geneve_header
     - ipv4_packet
     - ipv6_packet
+    - wireguard_message
 doc: |
   A UDP datagram (RFC 768). The body is bounded by the UDP length, but never
   beyond the bytes that are there (a length below 8, e.g. 0 for an IPv6
@@ -22,11 +23,14 @@ doc: |
     6081  Geneve (RFC 8926)
     8285  flannel's "udp" backend: the payload is a bare IP packet, its
           version told by the first nibble
+    51820, 51821  WireGuard, flannel's "wireguard" backend (IPv4 and IPv6
+          underlay)
 doc-ref:
   - https://www.rfc-editor.org/rfc/rfc768
   - https://www.rfc-editor.org/rfc/rfc7348#section-5
   - https://www.rfc-editor.org/rfc/rfc8926#section-3.3
   - https://github.com/flannel-io/flannel/blob/master/Documentation/backends.md
+  - https://www.wireguard.com/papers/wireguard.pdf
 params:
   - id: is_fragment
     type: bool
@@ -55,18 +59,21 @@ seq:
         1: vxlan_header
         2: geneve_header
         3: ip_by_version
+        4: wireguard_message
 instances:
   overlay:
     doc: |
-      1 VXLAN, 2 Geneve, 3 flannel UDP, 0 none; by destination port, else
-      source port.
+      1 VXLAN, 2 Geneve, 3 flannel UDP, 4 WireGuard, 0 none; by destination
+      port, else source port.
     value: |
       (dst_port == 4789 or dst_port == 8472) ? 1 :
       dst_port == 6081 ? 2 :
       dst_port == 8285 ? 3 :
+      (dst_port == 51820 or dst_port == 51821) ? 4 :
       (src_port == 4789 or src_port == 8472) ? 1 :
       src_port == 6081 ? 2 :
-      src_port == 8285 ? 3 : 0
+      src_port == 8285 ? 3 :
+      (src_port == 51820 or src_port == 51821) ? 4 : 0
 types:
   ip_by_version:
     doc: A bare IP packet whose version is its first nibble (flannel UDP, RFC 791/8200).

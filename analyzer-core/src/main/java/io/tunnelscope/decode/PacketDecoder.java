@@ -98,6 +98,8 @@ public final class PacketDecoder {
 
     private ByteBuffer buf;
     private int capEnd;
+    /** The UDP port whose table entry sent the payload to its protocol (for a dissector's contradiction). */
+    private int udpDispatchPort;
     private int wireEnd;
     /** The largest wire length taken as it is (256 MiB; a capture's limit of plausibility is 16 MiB). */
     static final long MAX_WIRE_LENGTH = 1L << 28;
@@ -345,6 +347,14 @@ public final class PacketDecoder {
         public void opaque(int protocolId, int headerLength) {
             if (header(protocolId, headerLength)) {
                 pos = limit;
+            }
+        }
+
+        @Override
+        public void contradicts() {
+            int layer = stack.count() - 1;
+            if (layer >= 0 && stack.type(layer) == LayerType.UDP) {
+                stack.note(layer, Note.PORT_PAYLOAD_CONTRADICTS, udpDispatchPort);
             }
         }
 
@@ -877,6 +887,7 @@ public final class PacketDecoder {
             stack.note(i, Note.VXLAN_PORT_NOT_VXLAN, port);
             return LayerType.PAYLOAD;
         }
+        udpDispatchPort = port;
         return entry;
     }
 

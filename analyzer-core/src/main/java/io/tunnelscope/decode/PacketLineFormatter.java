@@ -1,6 +1,8 @@
 package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.proto.flannel.FlannelUdp;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -203,9 +205,23 @@ public final class PacketLineFormatter {
             }
         } else if (nextType == LayerType.FLANNEL_UDP) {
             out.append(FlannelUdp.DESCRIPTOR.name());
+        } else if (hasDissector(nextType)) {
+            // A registered protocol's own fragment, else its title.
+            int before = out.length();
+            int offset = stack.offset(next);
+            Protocols.byId(nextType).dissector().appendSummary(stack.buffer(), offset,
+                    Math.max(0, stack.end(next) - offset), Math.max(0, stack.declaredEnd(next) - offset), out);
+            if (out.length() == before) {
+                out.append(LayerType.name(nextType));
+            }
         } else {
             out.append("UDP, length ").append(Math.max(0, view.udpPayloadLength(transport)));
         }
+    }
+
+    private static boolean hasDissector(int type) {
+        ProtocolDescriptor d = Protocols.byId(type);
+        return d != null && d.dissector() != null;
     }
 
     private void appendTcp(int transport, StringBuilder out) {

@@ -19,4 +19,16 @@ public interface Dissector {
      * {@link #STOP}
      */
     int dissect(DissectCursor cursor);
+
+    /**
+     * Appends what a one-line summary shows of a layer this dissector pushed (the line formatter's
+     * fragment after the UDP endpoints, e.g. {@code WireGuard transport data, receiver 0x…}); the
+     * default appends nothing and the formatter shows the protocol's title.
+     *
+     * @param offset   absolute index of the layer's header
+     * @param captured bytes captured from {@code offset} within the layer
+     * @param length   the layer's length (header and what it carries), captured or not
+     */
+    default void appendSummary(java.nio.ByteBuffer buffer, int offset, int captured, int length, StringBuilder out) {
+    }
 }

@@ -20,6 +20,7 @@ import io.tunnelscope.proto.sll.LinuxSll2;
 import io.tunnelscope.proto.tcp.Tcp;
 import io.tunnelscope.proto.udp.Udp;
 import io.tunnelscope.proto.vxlan.Vxlan;
+import io.tunnelscope.proto.wireguard.WireGuard;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -45,7 +46,8 @@ public final class Protocols {
         Udp.DESCRIPTOR, Tcp.DESCRIPTOR, Icmp.DESCRIPTOR, Icmpv6.DESCRIPTOR,
         Vxlan.DESCRIPTOR, FlannelUdp.DESCRIPTOR, Geneve.DESCRIPTOR, Ipip.DESCRIPTOR, Gre.DESCRIPTOR,
         Payload.DESCRIPTOR, Payload.FRAGMENT_DATA,
-        NamedIpProtocols.IGMP, NamedIpProtocols.ESP, NamedIpProtocols.AH, NamedIpProtocols.SCTP);
+        NamedIpProtocols.IGMP, NamedIpProtocols.ESP, NamedIpProtocols.AH, NamedIpProtocols.SCTP,
+        WireGuard.DESCRIPTOR);
 
     private static final ProtocolDescriptor[] BY_ID = new ProtocolDescriptor[MAX_ID + 1];
     private static final ProtocolDescriptor[] BY_IP_PROTOCOL = new ProtocolDescriptor[256];
