@@ -25,7 +25,8 @@ import java.util.function.IntFunction;
  * bytes (outer digest, tunnel header and the first bytes of the ciphertext: for WireGuard the
  * receiver index and counter make it unique) and takes the same identity; the inner packets that
  * then appear on the receiving host are marked as arrived, so they are never taken for packets
- * leaving it.</li>
+ * leaving it. A second capture of the sending host that saw the same encrypted packet (an
+ * {@code any} capture beside the NIC's) takes it the same way.</li>
  * </ul>
  *
  * Observations must come in (adjusted) time order, before the assembler sees them. A tunnel
@@ -69,7 +70,11 @@ final class OpaqueTunnels {
         return arrived;
     }
 
-    /** Sees an observation before the assembler does; a tunnel sighting may take an inner packet's identity. */
+    /**
+     * Sees an observation before the assembler does: a tunnel sighting may take an inner packet's
+     * identity. On clocks not yet corrected (the calibration pass) an encrypted packet that comes
+     * before it left keeps its own identity, and its journey lacks that hop.
+     */
     void accept(Observation o) {
         if (o.opaqueCarried < 0) {
             if (!o.encapsulated()) {
@@ -80,10 +85,13 @@ final class OpaqueTunnels {
         long own = ownKey(o);
         expire(o.adjustedNanos);
         Observation departure = sent.get(own);
-        if (departure != null && departure.point != o.point && hostOfPoint.apply(departure.point) != hostOfPoint.apply(o.point)) {
+        if (departure != null && departure.point != o.point) {
+            // Its arrival on another host, or the same departure seen by a second capture of the host.
             takeInner(o, departure);
-            state(o).arrived(o.identity, o.adjustedNanos);
-            arrived++;
+            if (hostOfPoint.apply(departure.point) != hostOfPoint.apply(o.point)) {
+                state(o).arrived(o.identity, o.adjustedNanos);
+                arrived++;
+            }
             return;
         }
         if (o.opaqueCarried == 0) {
