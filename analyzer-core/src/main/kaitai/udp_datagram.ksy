@@ -10,7 +10,8 @@ doc: |
   jumbogram per RFC 2675, or one past the captured bytes means: to the end).
 
   The body is left as bytes here: what it is (VXLAN on 4789 and 8472, Geneve
-  on 6081, flannel's UDP backend on 8285, or whatever a decode-as override
+  on 6081, flannel's UDP backend on 8285, WireGuard on 51820/51821, or
+  whatever a decode-as override
   says) is decided by the decoder's tables, which the protocols' descriptors
   fill, and the detail view parses the body with that protocol's own spec
   (see PacketDetails). No port table lives in this spec.

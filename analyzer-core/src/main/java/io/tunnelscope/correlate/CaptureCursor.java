@@ -1,5 +1,6 @@
 package io.tunnelscope.correlate;
 
+import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.capture.CaptureFormat;
 import io.tunnelscope.capture.CaptureFormatException;
 import io.tunnelscope.capture.CaptureInterface;
@@ -482,6 +483,12 @@ final class CaptureCursor implements Closeable {
                 o.outerDestinationPort = view.destinationPort(outerTransport);
             }
             int tunnel = view.encapsulationLayer(0);
+            ProtocolDescriptor opaque = view.opaqueTunnel(0);
+            if (opaque != null && inner == outer) {
+                int carried = view.opaqueLength(tunnel);
+                int overhead = view.ipVersion(outer) == 6 ? opaque.overheadIpv6() : opaque.overheadIpv4();
+                o.opaqueCarried = carried < 0 ? -1 : Math.max(0, view.ipTotalLength(outer) - overhead);
+            }
             if ((kind == Encapsulation.VXLAN || kind == Encapsulation.GENEVE) && tunnel + 1 < stack.count()
                     && stack.type(tunnel + 1) == LayerType.ETHERNET && stack.headerLength(tunnel + 1) >= 14) {
                 o.innerSourceMac = mac(stack, stack.offset(tunnel + 1) + 6);

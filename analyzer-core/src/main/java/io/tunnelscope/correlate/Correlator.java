@@ -119,6 +119,8 @@ public final class Correlator {
         JourneyAssembler assembler = new JourneyAssembler(options.windowNanos, options.maxOpenJourneys,
                 registry::repeatsAllowed, analysis);
         List<CaptureCursor> cursors = open(files, options, registry, Long.MAX_VALUE, errors);
+        OpaqueTunnels opaque = new OpaqueTunnels(p -> registry.points.get(p).host, options.windowNanos,
+                2 * options.maxOpenJourneys);
         for (CaptureCursor cursor : cursors) {
             cursor.listener(options.listener);
             if (options.fileListeners != null) {
@@ -136,6 +138,7 @@ public final class Correlator {
                 LongHashSet mirrors = calibration.mirrors;
                 merge(cursors, registry, o -> {
                     outer.add(o);
+                    opaque.accept(o);
                     if (mirrors.size() > 0 && o.encapsulated()) {
                         copyOfAMirror(o, mirrors);
                     }
@@ -250,8 +253,13 @@ public final class Correlator {
                 cursor.readAhead();
             }
         }
+        OpaqueTunnels opaque = new OpaqueTunnels(p -> registry.points.get(p).host, options.calibrationWindowNanos,
+                2 * options.maxOpenJourneys);
         try {
-            merge(cursors, registry, assembler::add);
+            merge(cursors, registry, o -> {
+                opaque.accept(o);
+                assembler.add(o);
+            });
         } finally {
             closeAll(cursors);
         }

@@ -144,9 +144,9 @@ final class HostModel {
 
     /**
      * Where the names put a point. The host, most trusted first: a mapping the user gave, the
-     * capture's {@code tunnelscope-node=} comment, the file name {@code HOST-DEVICE} (the part after
-     * the last '-' a device name: {@code host1-flannel.1}, {@code node-2-eth0}, {@code host2-any},
-     * {@code host3-multi}), the directory of a file named after a device alone
+     * capture's {@code tunnelscope-node=} comment, the file name {@code HOST-DEVICE} (the longest part after
+     * a '-' that is a device name: {@code host1-flannel.1}, {@code node-2-eth0}, {@code host2-any},
+     * {@code host3-multi}, {@code host1-flannel-wg}), the directory of a file named after a device alone
      * ({@code node2/flannel.1.pcapng}); null when none says. The device: the mapping's; the
      * interface name of a multi-interface file; the file name's device part; an {@code any}
      * capture's interface ({@code ifindexN}, named later by what it saw); the interface name;
@@ -157,11 +157,15 @@ final class HostModel {
         String stem = facts.stem();
         String devicePart = null;
         String hostPart = null;
-        int dash = stem.lastIndexOf('-');
-        if (dash > 0 && dash < stem.length() - 1 && Roles.looksLikeDevice(stem.substring(dash + 1))) {
-            devicePart = stem.substring(dash + 1);
-            hostPart = stem.substring(0, dash);
-        } else if (Roles.looksLikeDevice(stem)) {
+        // The longest device name after a '-': a device may have one itself (host1-flannel-wg).
+        for (int dash = stem.indexOf('-'); dash > 0 && dash < stem.length() - 1; dash = stem.indexOf('-', dash + 1)) {
+            if (Roles.looksLikeDevice(stem.substring(dash + 1))) {
+                devicePart = stem.substring(dash + 1);
+                hostPart = stem.substring(0, dash);
+                break;
+            }
+        }
+        if (devicePart == null && Roles.looksLikeDevice(stem)) {
             devicePart = stem;
         }
         String device;

@@ -77,6 +77,15 @@ final class Observation {
     int outerSourcePort = -1;
     long outerIpId = -1;
     int outerDestinationPort = -1;
+    /**
+     * A tunnel packet whose inner packet cannot be read ({@code ProtocolDescriptor#isOpaqueTunnel}):
+     * the bytes of inner packet it carries (outer length less the tunnel's overhead, padding
+     * included; 0 for a message that carries none but is not all header); -1 otherwise, and for
+     * messages that are all header (a WireGuard handshake).
+     */
+    int opaqueCarried = -1;
+    /** An opaque tunnel sighting that took its inner packet's identity ({@link OpaqueTunnels}). */
+    boolean opaqueTied;
     /** Source MAC of the frame inside a VXLAN/Geneve tunnel (the sending VTEP's MAC), or -1. */
     long innerSourceMac = -1;
 

@@ -37,6 +37,11 @@ public enum Note {
     VXLAN_HEURISTIC("VXLAN recognised by its header on UDP port %d"),
     /** A port VXLAN uses by convention only (8472) whose payload contradicts a VXLAN frame. */
     VXLAN_PORT_NOT_VXLAN("UDP port %d carries no consistent VXLAN frame, payload not decoded as VXLAN"),
+    /**
+     * A port registered for a protocol with a dissect step of its own (WireGuard's 51820) whose
+     * payload contradicts that protocol: left as payload.
+     */
+    PORT_PAYLOAD_CONTRADICTS("UDP port %d carries no consistent message of the protocol registered for it, payload not decoded as it"),
     GENEVE_VERSION_UNKNOWN("Geneve version %d"),
     GENEVE_OPTIONS_OVERRUN("Geneve options length %d overruns the packet"),
     GRE_VERSION_UNKNOWN("GRE version %d"),

@@ -98,6 +98,8 @@ public final class PacketDecoder {
 
     private ByteBuffer buf;
     private int capEnd;
+    /** The UDP port whose table entry sent the payload to its protocol (for a dissector's contradiction). */
+    private int udpDispatchPort;
     private int wireEnd;
     /** The largest wire length taken as it is (256 MiB; a capture's limit of plausibility is 16 MiB). */
     static final long MAX_WIRE_LENGTH = 1L << 28;
@@ -372,6 +374,14 @@ public final class PacketDecoder {
                 LayerStatus.MALFORMED);
             if (i >= 0) {
                 stack.note(i, Note.HEADER_FIELD_INVALID, fieldOffset);
+            }
+        }
+
+        @Override
+        public void contradicts() {
+            int layer = stack.count() - 1;
+            if (layer >= 0 && stack.type(layer) == LayerType.UDP) {
+                stack.note(layer, Note.PORT_PAYLOAD_CONTRADICTS, udpDispatchPort);
             }
         }
 
@@ -915,6 +925,7 @@ public final class PacketDecoder {
             stack.note(i, Note.VXLAN_PORT_NOT_VXLAN, port);
             return LayerType.PAYLOAD;
         }
+        udpDispatchPort = port;
         return entry;
     }
 

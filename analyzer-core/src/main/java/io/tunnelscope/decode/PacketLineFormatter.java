@@ -138,7 +138,9 @@ public final class PacketLineFormatter {
             out.append(' ');
         }
         int start = out.length();
-        summary.append(stack.buffer(), stack.offset(layer), stack.headerLength(layer), out);
+        int offset = stack.offset(layer);
+        summary.append(stack.buffer(), offset, stack.headerLength(layer),
+            Math.max(stack.headerLength(layer), Math.max(0, stack.declaredEnd(layer) - offset)), out);
         if (out.length() == start) {
             out.setLength(before);
             return false;

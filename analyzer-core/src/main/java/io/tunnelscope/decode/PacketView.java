@@ -98,6 +98,41 @@ public final class PacketView {
         return this;
     }
 
+    /**
+     * A tunnel of the registry with a dissect step of its own (no built-in case above): its layer
+     * is an encapsulation like VXLAN's, whether its inner packet can be read or not.
+     */
+    private static boolean isRegisteredTunnel(int type) {
+        ProtocolDescriptor d = Protocols.byId(type);
+        return d != null && d.isTunnel() && d.dissector() != null;
+    }
+
+    /**
+     * The registered tunnel of an encapsulation whose inner packet cannot be read (encrypted,
+     * {@link ProtocolDescriptor#isOpaqueTunnel()}), or null.
+     */
+    public ProtocolDescriptor opaqueTunnel(int n) {
+        ProtocolDescriptor d = n >= 0 && n < encapsulations ? Protocols.byId(encapsulationKind[n]) : null;
+        return d != null && d.isOpaqueTunnel() ? d : null;
+    }
+
+    /**
+     * The bytes an opaque tunnel's layer carries after its header (the encrypted packet with its
+     * tag, as the packet declares it, captured or not), or -1 when the layer carries none or is
+     * not such a tunnel: a handshake message is all header.
+     */
+    public int opaqueLength(int layer) {
+        if (layer < 0 || layer >= stack.count()) {
+            return -1;
+        }
+        ProtocolDescriptor d = Protocols.byId(stack.type(layer));
+        if (d == null || !d.isOpaqueTunnel()) {
+            return -1;
+        }
+        int carried = stack.declaredEnd(layer) - stack.payloadOffset(layer);
+        return carried > 0 ? carried : -1;
+    }
+
     private void addEncapsulation(int kind, int layer) {
         if (encapsulations < MAX_ENCAPSULATIONS) {
             encapsulationKind[encapsulations] = kind;

@@ -68,6 +68,13 @@ public interface DissectCursor {
     int notDecoded(long value);
 
     /**
+     * Says that the bytes at {@link #position()} contradict the protocol the tables sent them to
+     * (a port registered for it carries something else): the decoder notes it on the enclosing
+     * UDP layer, and the dissector then returns the payload's id so they stay payload.
+     */
+    void contradicts();
+
+    /**
      * Called by a tunnel before it returns its inner protocol: the layers after it are one
      * encapsulation deeper. False when the nesting bound is reached (a note says so); then the
      * dissector returns {@link Dissector#STOP}.

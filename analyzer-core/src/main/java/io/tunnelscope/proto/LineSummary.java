@@ -20,4 +20,13 @@ public interface LineSummary {
      *                     when the capture or the packet cut it)
      */
     void append(ByteBuffer buffer, int offset, int headerLength, StringBuilder out);
+
+    /**
+     * Appends the layer's summary knowing the layer's whole length (header and what it carries,
+     * captured or not), for protocols that show it (WireGuard's encrypted length); the default
+     * ignores it.
+     */
+    default void append(ByteBuffer buffer, int offset, int headerLength, int layerLength, StringBuilder out) {
+        append(buffer, offset, headerLength, out);
+    }
 }

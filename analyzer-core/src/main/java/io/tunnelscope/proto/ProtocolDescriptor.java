@@ -53,6 +53,7 @@ public final class ProtocolDescriptor {
     private final Dissector dissector;
     private final LineSummary summary;
     private final String[] linuxKinds;
+    private final int opaquePadding;
 
     private ProtocolDescriptor(Builder b) {
         this.id = b.id;
@@ -74,6 +75,7 @@ public final class ProtocolDescriptor {
         this.dissector = b.dissector;
         this.summary = b.summary;
         this.linuxKinds = b.linuxKinds;
+        this.opaquePadding = b.opaquePadding;
     }
 
     /**
@@ -159,6 +161,17 @@ public final class ProtocolDescriptor {
      */
     public String[] linuxKinds() { return linuxKinds.clone(); }
 
+    /**
+     * A tunnel whose inner packet cannot be read (encrypted: WireGuard): the multiple its inner
+     * packet is padded to before encryption (1 when it is not padded), so that the inner packet a
+     * tunnel packet carries is {@code outer IP length - overhead} long, less up to {@code padding - 1}
+     * bytes. 0 for protocols whose inner packet is read.
+     */
+    public int opaquePadding() { return opaquePadding; }
+
+    /** Whether this tunnel's inner packet cannot be read ({@link #opaquePadding()}). */
+    public boolean isOpaqueTunnel() { return kind == Kind.TUNNEL && opaquePadding > 0; }
+
     /** The first registered UDP port, or -1. */
     public int firstUdpPort() { return udpPorts.length > 0 ? udpPorts[0] : -1; }
 
@@ -188,6 +201,7 @@ public final class ProtocolDescriptor {
         private Dissector dissector;
         private LineSummary summary;
         private String[] linuxKinds = new String[0];
+        private int opaquePadding;
 
         private Builder(int id, String name, String title, Kind kind) {
             if (id < 1 || id > Protocols.MAX_ID) {
@@ -266,6 +280,18 @@ public final class ProtocolDescriptor {
 
         public Builder linuxKinds(String... kinds) {
             this.linuxKinds = kinds.clone();
+            return this;
+        }
+
+        /**
+         * Marks a tunnel whose inner packet is encrypted, padded to a multiple of {@code padding}
+         * bytes (1: not padded) before encryption; see {@link ProtocolDescriptor#opaquePadding()}.
+         */
+        public Builder opaque(int padding) {
+            if (padding < 1) {
+                throw new IllegalArgumentException("padding must be >= 1");
+            }
+            this.opaquePadding = padding;
             return this;
         }
 

@@ -28,6 +28,7 @@ import io.tunnelscope.proto.teredo.Teredo;
 import io.tunnelscope.proto.udp.Udp;
 import io.tunnelscope.proto.vxlan.Vxlan;
 import io.tunnelscope.proto.wccp.Wccp;
+import io.tunnelscope.proto.wireguard.WireGuard;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ public final class Protocols {
         Payload.DESCRIPTOR, Payload.FRAGMENT_DATA,
         NamedIpProtocols.IGMP, NamedIpProtocols.ESP, NamedIpProtocols.AH, NamedIpProtocols.SCTP,
         Mpls.DESCRIPTOR, MplsInUdp.DESCRIPTOR, Erspan.DESCRIPTOR, GtpU.DESCRIPTOR, Teredo.DESCRIPTOR, Ppp.DESCRIPTOR,
-        CiscoMetadata.DESCRIPTOR, Wccp.DESCRIPTOR);
+        CiscoMetadata.DESCRIPTOR, Wccp.DESCRIPTOR, WireGuard.DESCRIPTOR);
 
     private static final ProtocolDescriptor[] BY_ID = new ProtocolDescriptor[MAX_ID + 1];
     private static final ProtocolDescriptor[] BY_IP_PROTOCOL = new ProtocolDescriptor[256];
