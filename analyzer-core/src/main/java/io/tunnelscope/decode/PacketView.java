@@ -235,6 +235,14 @@ public final class PacketView {
         return is(layer, LayerType.VXLAN, VxlanHeader.FLAGS_OFFSET + 1) ? vxlan(layer).flags() : -1;
     }
 
+    /**
+     * The first 16 bits of a VXLAN layer, flags and reserved bits, as Wireshark's
+     * {@code vxlan.flags} shows them, or -1.
+     */
+    public int vxlanFlagsField(int layer) {
+        return is(layer, LayerType.VXLAN, VxlanHeader.FLAGS_OFFSET + 2) ? vxlan(layer).flagsField() : -1;
+    }
+
     /** Protocol type of a Geneve layer, or -1. */
     public int geneveProtocolType(int layer) {
         return is(layer, LayerType.GENEVE, GeneveHeader.PROTOCOL_TYPE_OFFSET + 2) ? geneve(layer).protocolType() : -1;
@@ -337,6 +345,11 @@ public final class PacketView {
         return protocol;
     }
 
+    /** The next header field of an IPv6 layer itself (before any extension header), or -1. */
+    public int ipv6NextHeader(int ipLayer) {
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH) ? ipv6(ipLayer).nextHeader() : -1;
+    }
+
     /** IPv4 identification; IPv6: the fragment header's identification, or -1 without one. */
     public long ipId(int ipLayer) {
         if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
@@ -430,6 +443,11 @@ public final class PacketView {
             }
         }
         return -1;
+    }
+
+    /** IPv4 header checksum field, or -1. */
+    public int ipv4Checksum(int ipLayer) {
+        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) ? ipv4(ipLayer).checksum() : -1;
     }
 
     /** IPv4 source address as an int (0 for other layers). */
@@ -576,6 +594,10 @@ public final class PacketView {
 
     public int tcpChecksum(int layer) {
         return is(layer, LayerType.TCP, TcpHeader.CHECKSUM_OFFSET + 2) ? tcp(layer).checksum() : -1;
+    }
+
+    public int tcpUrgentPointer(int layer) {
+        return is(layer, LayerType.TCP, TcpHeader.URGENT_OFFSET + 2) ? tcp(layer).urgentPointer() : -1;
     }
 
     /** TCP header length in bytes, or -1. */
