@@ -313,9 +313,9 @@ final class DecodeJsonWriter {
     /** Linux cooked v1/v2 packet type as a word ({@code host}, {@code outgoing}...), else null. */
     private void appendDirection(LayerStack stack, LineBuffer json) {
         int type = -1;
-        if (stack.count() > 0 && stack.type(0) == LayerType.LINUX_SLL && stack.headerLength(0) >= 16) {
+        if (stack.count() > 0 && stack.type(0) == LayerType.LINUX_SLL && stack.headerLength(0) >= LinuxSllHeader.LENGTH) {
             type = sll.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0)).packetType();
-        } else if (stack.count() > 0 && stack.type(0) == LayerType.LINUX_SLL2 && stack.headerLength(0) >= 20) {
+        } else if (stack.count() > 0 && stack.type(0) == LayerType.LINUX_SLL2 && stack.headerLength(0) >= LinuxSll2Header.LENGTH) {
             type = sll2.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0)).packetType();
         }
         if (type < 0) {
@@ -361,8 +361,9 @@ final class DecodeJsonWriter {
             return;
         }
         int sll2Layer = stack.indexOf(LayerType.LINUX_SLL2);
-        if (sll2Layer >= 0 && stack.headerLength(sll2Layer) >= 8) {
-            json.append((byte) '"').append(stack.buffer().getInt(stack.offset(sll2Layer) + 4)).append((byte) '"');
+        if (sll2Layer >= 0 && stack.headerLength(sll2Layer) >= LinuxSll2Header.INTERFACE_INDEX_OFFSET + Integer.BYTES) {
+            int index = sll2.wrap(stack.buffer(), stack.offset(sll2Layer), stack.headerLength(sll2Layer)).interfaceIndex();
+            json.append((byte) '"').append(index).append((byte) '"');
             return;
         }
         json.append(NULL);

@@ -8,6 +8,7 @@ import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.decode.Addresses;
 import io.tunnelscope.decode.DecodeTables;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.LayerStack;
@@ -15,7 +16,9 @@ import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.decode.PointNames;
+import io.tunnelscope.proto.ethernet.EthernetHeader;
 import io.tunnelscope.proto.sll.LinuxSll2Header;
+import io.tunnelscope.proto.tcp.TcpHeader;
 import io.tunnelscope.proto.sll.LinuxSllHeader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -213,7 +216,7 @@ final class CaptureCursor implements Closeable {
         int dst = view.ipv6DestinationOffset(ip);
         int src = view.ipv6SourceOffset(ip);
         return dst >= 0 && (view.stack().buffer().get(dst) & 0xff) != 0xff
-                && (view.stack().buffer().getLong(src) != 0 || view.stack().buffer().getLong(src + 8) != 0);
+                && (view.stack().buffer().getLong(src) != 0 || view.stack().buffer().getLong(src + Long.BYTES) != 0);
     }
 
     private int resolutionNanos() {
@@ -336,8 +339,8 @@ final class CaptureCursor implements Closeable {
             return;
         }
         int type = stack.type(0);
-        if (type == LayerType.ETHERNET && stack.headerLength(0) >= 14) {
-            linkSource = mac(stack, stack.offset(0) + 6);
+        if (type == LayerType.ETHERNET && stack.headerLength(0) >= EthernetHeader.LENGTH) {
+            linkSource = mac(stack, stack.offset(0) + EthernetHeader.SOURCE_OFFSET);
         } else if (type == LayerType.LINUX_SLL && stack.headerLength(0) >= LinuxSllHeader.LENGTH) {
             cooked.wrap(stack.buffer(), stack.offset(0), stack.headerLength(0));
             packetType = cooked.packetType();
@@ -370,9 +373,9 @@ final class CaptureCursor implements Closeable {
     }
 
     private void collectLinkFacts(CapturePoint point, LayerStack stack) {
-        if (stack.count() > 0 && stack.type(0) == LayerType.ETHERNET && stack.headerLength(0) >= 14) {
-            point.sawMac(mac(stack, stack.offset(0) + 6));
-            point.sawMac(mac(stack, stack.offset(0)));
+        if (stack.count() > 0 && stack.type(0) == LayerType.ETHERNET && stack.headerLength(0) >= EthernetHeader.LENGTH) {
+            point.sawMac(mac(stack, stack.offset(0) + EthernetHeader.SOURCE_OFFSET));
+            point.sawMac(mac(stack, stack.offset(0) + EthernetHeader.DESTINATION_OFFSET));
         }
         int arp = stack.indexOf(LayerType.ARP);
         if (arp >= 0) {
@@ -386,7 +389,7 @@ final class CaptureCursor implements Closeable {
     }
 
     private static long mac(LayerStack stack, int offset) {
-        return ((stack.buffer().getShort(offset) & 0xFFFFL) << 32) | (stack.buffer().getInt(offset + 2) & 0xFFFF_FFFFL);
+        return Addresses.mac(stack.buffer(), offset);
     }
 
     /** What an observation tells of its point: inner IPv4 addresses, tunnel packets by kind. */
@@ -461,7 +464,7 @@ final class CaptureCursor implements Closeable {
         }
         if (transport >= 0 && stack.type(transport) == LayerType.TCP && !stack.isQuoted(transport)
                 && stack.status(transport) != io.tunnelscope.decode.LayerStatus.MALFORMED
-                && stack.headerLength(transport) >= 20) {
+                && stack.headerLength(transport) >= TcpHeader.MIN_LENGTH) {
             o.tcpSequence = view.tcpSequence(transport);
             o.tcpAcknowledgment = view.tcpAcknowledgment(transport);
             o.tcpFlags = view.tcpFlags(transport);
@@ -490,8 +493,8 @@ final class CaptureCursor implements Closeable {
                 o.opaqueCarried = carried < 0 ? -1 : Math.max(0, view.ipTotalLength(outer) - overhead);
             }
             if ((kind == Encapsulation.VXLAN || kind == Encapsulation.GENEVE) && tunnel + 1 < stack.count()
-                    && stack.type(tunnel + 1) == LayerType.ETHERNET && stack.headerLength(tunnel + 1) >= 14) {
-                o.innerSourceMac = mac(stack, stack.offset(tunnel + 1) + 6);
+                    && stack.type(tunnel + 1) == LayerType.ETHERNET && stack.headerLength(tunnel + 1) >= EthernetHeader.LENGTH) {
+                o.innerSourceMac = mac(stack, stack.offset(tunnel + 1) + EthernetHeader.SOURCE_OFFSET);
             }
         }
         return o;
@@ -627,10 +630,10 @@ final class CaptureCursor implements Closeable {
                     out.nanos[n] = record.timestampNanos();
                     view.wrap(stack);
                     byte flags = 0;
-                    if (stack.count() > 0 && stack.type(0) == LayerType.ETHERNET && stack.headerLength(0) >= 14) {
+                    if (stack.count() > 0 && stack.type(0) == LayerType.ETHERNET && stack.headerLength(0) >= EthernetHeader.LENGTH) {
                         flags |= MACS;
-                        out.sourceMac[n] = mac(stack, stack.offset(0) + 6);
-                        out.destinationMac[n] = mac(stack, stack.offset(0));
+                        out.sourceMac[n] = mac(stack, stack.offset(0) + EthernetHeader.SOURCE_OFFSET);
+                        out.destinationMac[n] = mac(stack, stack.offset(0) + EthernetHeader.DESTINATION_OFFSET);
                     }
                     int arp = stack.indexOf(LayerType.ARP);
                     if (arp >= 0 && view.arpOperation(arp) > 0) {

@@ -86,6 +86,11 @@ public final class Addresses {
         return sb;
     }
 
+    /** The MAC at {@code offset} (6 bytes) as a 48-bit value, to compare and hash without text. */
+    public static long mac(ByteBuffer buf, int offset) {
+        return (buf.getShort(offset) & 0xFFFFL) << 32 | buf.getInt(offset + Short.BYTES) & 0xFFFF_FFFFL;
+    }
+
     /** Colon-separated lower-case MAC at {@code offset} (6 bytes). */
     public static StringBuilder appendMac(StringBuilder sb, ByteBuffer buf, int offset) {
         for (int i = 0; i < 6; i++) {

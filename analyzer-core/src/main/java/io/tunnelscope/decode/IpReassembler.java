@@ -2,6 +2,10 @@ package io.tunnelscope.decode;
 
 import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.proto.InternetChecksum;
+import io.tunnelscope.proto.ipv4.Ipv4Header;
+import io.tunnelscope.proto.ipv6.Ipv6ExtensionHeader;
+import io.tunnelscope.proto.ipv6.Ipv6Header;
+import io.tunnelscope.proto.udp.UdpHeader;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -424,17 +428,19 @@ public final class IpReassembler {
         int ip = p.headIp;
         int ipLength;
         if ((out[ip] & 0xF0) == 0x40) {
-            int ihl = (out[ip] & 0x0F) * 4;
+            int ihl = (out[ip + Ipv4Header.VERSION_IHL_OFFSET] & 0x0F) * 4;
             ipLength = ihl + p.total;
-            putShort(ip + 2, ipLength);
-            putShort(ip + 6, ((out[ip + 6] & 0xFF) << 8 & 0x4000)); // keep DF, clear MF and offset
-            putShort(ip + 10, 0);
-            putShort(ip + 10, InternetChecksum.complement(InternetChecksum.add(0, outBuffer, ip, ip + ihl)));
+            putShort(ip + Ipv4Header.TOTAL_LENGTH_OFFSET, ipLength);
+            // Keep DF, clear MF and the offset.
+            putShort(ip + Ipv4Header.FLAGS_FRAGMENT_OFFSET, getShort(ip + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & Ipv4Header.FLAG_DF);
+            putShort(ip + Ipv4Header.CHECKSUM_OFFSET, 0);
+            putShort(ip + Ipv4Header.CHECKSUM_OFFSET,
+                InternetChecksum.complement(InternetChecksum.add(0, outBuffer, ip, ip + ihl)));
         } else {
             // The fragment header stays, as an atomic fragment (offset 0, no more): tshark shows it too.
-            putShort(p.headFragmentHeader + 2, 0);
+            putShort(p.headFragmentHeader + Ipv6ExtensionHeader.FRAGMENT_OFFSET_OFFSET, 0);
             ipLength = total - ip;
-            putShort(ip + 4, ipLength - 40);
+            putShort(ip + Ipv6Header.PAYLOAD_LENGTH_OFFSET, ipLength - Ipv6Header.LENGTH);
         }
         growEnclosingLengths(p.enclosing, ip, ipLength);
         return decoder.decode(outBuffer, 0, total, total, completing.linkType());
@@ -453,15 +459,21 @@ public final class IpReassembler {
             }
             switch (enclosing[k]) {
                 case LayerType.IPV4 -> {
-                    putShort(at + 2, (getShort(at + 2) + grow) & 0xFFFF);
-                    int ihl = (out[at] & 0x0F) * 4;
-                    putShort(at + 10, 0);
-                    putShort(at + 10, InternetChecksum.complement(InternetChecksum.add(0, outBuffer, at, at + ihl)));
+                    int length = at + Ipv4Header.TOTAL_LENGTH_OFFSET;
+                    putShort(length, (getShort(length) + grow) & 0xFFFF);
+                    int ihl = (out[at + Ipv4Header.VERSION_IHL_OFFSET] & 0x0F) * 4;
+                    putShort(at + Ipv4Header.CHECKSUM_OFFSET, 0);
+                    putShort(at + Ipv4Header.CHECKSUM_OFFSET,
+                        InternetChecksum.complement(InternetChecksum.add(0, outBuffer, at, at + ihl)));
                 }
-                case LayerType.IPV6 -> putShort(at + 4, (getShort(at + 4) + grow) & 0xFFFF);
+                case LayerType.IPV6 -> {
+                    int length = at + Ipv6Header.PAYLOAD_LENGTH_OFFSET;
+                    putShort(length, (getShort(length) + grow) & 0xFFFF);
+                }
                 case LayerType.UDP -> {
-                    putShort(at + 4, (getShort(at + 4) + grow) & 0xFFFF);
-                    putShort(at + 6, 0);
+                    int length = at + UdpHeader.LENGTH_OFFSET;
+                    putShort(length, (getShort(length) + grow) & 0xFFFF);
+                    putShort(at + UdpHeader.CHECKSUM_OFFSET, 0);
                 }
                 default -> {
                 }

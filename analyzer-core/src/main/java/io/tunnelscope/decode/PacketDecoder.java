@@ -8,6 +8,9 @@ import io.tunnelscope.proto.InternetChecksum;
 import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.proto.arp.ArpHeader;
+import io.tunnelscope.proto.ethernet.EthernetHeader;
+import io.tunnelscope.proto.ethernet.VlanTag;
+import io.tunnelscope.proto.flannel.FlannelUdpPayload;
 import io.tunnelscope.proto.geneve.GeneveHeader;
 import io.tunnelscope.proto.gre.GreHeader;
 import io.tunnelscope.proto.icmp.IcmpHeader;
@@ -17,6 +20,8 @@ import io.tunnelscope.proto.ipv4.Ipv4Header;
 import io.tunnelscope.proto.ipv6.Ipv6ExtensionHeader;
 import io.tunnelscope.proto.ipv6.Ipv6Header;
 import io.tunnelscope.proto.loopback.LoopbackHeader;
+import io.tunnelscope.proto.sll.LinuxSll2Header;
+import io.tunnelscope.proto.sll.LinuxSllHeader;
 import io.tunnelscope.proto.tcp.TcpHeader;
 import io.tunnelscope.proto.udp.UdpHeader;
 import io.tunnelscope.proto.vxlan.VxlanHeader;
@@ -95,6 +100,11 @@ public final class PacketDecoder {
     private final GreHeader gre = new GreHeader();
     private final ArpHeader arp = new ArpHeader();
     private final LoopbackHeader loopback = new LoopbackHeader();
+    private final EthernetHeader ethernet = new EthernetHeader();
+    private final VlanTag vlanTag = new VlanTag();
+    private final LinuxSllHeader sll = new LinuxSllHeader();
+    private final LinuxSll2Header sll2 = new LinuxSll2Header();
+    private final FlannelUdpPayload flannelPayload = new FlannelUdpPayload();
 
     private ByteBuffer buf;
     private int capEnd;
@@ -427,62 +437,62 @@ public final class PacketDecoder {
     // ---------------------------------------------------------------- link layers
 
     private int ethernet() {
-        LayerStatus c = cut(14);
+        LayerStatus c = cut(EthernetHeader.LENGTH);
         if (c != null) {
-            pushCut(LayerType.ETHERNET, 14, c);
+            pushCut(LayerType.ETHERNET, EthernetHeader.LENGTH, c);
             return DecodeTables.STOP;
         }
-        int i = push(LayerType.ETHERNET, 14, limit, lengthStatus(limit));
+        int i = push(LayerType.ETHERNET, EthernetHeader.LENGTH, limit, lengthStatus(limit));
         if (i < 0) {
             return DecodeTables.STOP;
         }
-        int type = u16(pos + 12);
-        pos += 14;
+        int type = ethernet.wrap(buf, pos, available()).etherType();
+        pos += EthernetHeader.LENGTH;
         return etherTypeNext(i, type);
     }
 
     private int vlan(int tag) {
-        LayerStatus c = cut(4);
+        LayerStatus c = cut(VlanTag.LENGTH);
         if (c != null) {
-            pushCut(tag, 4, c);
+            pushCut(tag, VlanTag.LENGTH, c);
             return DecodeTables.STOP;
         }
-        int i = push(tag, 4, limit, lengthStatus(limit));
+        int i = push(tag, VlanTag.LENGTH, limit, lengthStatus(limit));
         if (i < 0) {
             return DecodeTables.STOP;
         }
-        int type = u16(pos + 2);
-        pos += 4;
+        int type = vlanTag.wrap(buf, pos, available()).etherType();
+        pos += VlanTag.LENGTH;
         return etherTypeNext(i, type);
     }
 
     private int linuxSll() {
-        LayerStatus c = cut(16);
+        LayerStatus c = cut(LinuxSllHeader.LENGTH);
         if (c != null) {
-            pushCut(LayerType.LINUX_SLL, 16, c);
+            pushCut(LayerType.LINUX_SLL, LinuxSllHeader.LENGTH, c);
             return DecodeTables.STOP;
         }
-        int i = push(LayerType.LINUX_SLL, 16, limit, lengthStatus(limit));
+        int i = push(LayerType.LINUX_SLL, LinuxSllHeader.LENGTH, limit, lengthStatus(limit));
         if (i < 0) {
             return DecodeTables.STOP;
         }
-        int protocol = u16(pos + 14);
-        pos += 16;
+        int protocol = sll.wrap(buf, pos, available()).protocol();
+        pos += LinuxSllHeader.LENGTH;
         return cookedNext(i, protocol);
     }
 
     private int linuxSll2() {
-        LayerStatus c = cut(20);
+        LayerStatus c = cut(LinuxSll2Header.LENGTH);
         if (c != null) {
-            pushCut(LayerType.LINUX_SLL2, 20, c);
+            pushCut(LayerType.LINUX_SLL2, LinuxSll2Header.LENGTH, c);
             return DecodeTables.STOP;
         }
-        int i = push(LayerType.LINUX_SLL2, 20, limit, lengthStatus(limit));
+        int i = push(LayerType.LINUX_SLL2, LinuxSll2Header.LENGTH, limit, lengthStatus(limit));
         if (i < 0) {
             return DecodeTables.STOP;
         }
-        int protocol = u16(pos);
-        pos += 20;
+        int protocol = sll2.wrap(buf, pos, available()).protocol();
+        pos += LinuxSll2Header.LENGTH;
         return cookedNext(i, protocol);
     }
 
@@ -495,17 +505,17 @@ public final class PacketDecoder {
     }
 
     private int loopback(boolean networkOrder) {
-        LayerStatus c = cut(4);
+        LayerStatus c = cut(LoopbackHeader.LENGTH);
         if (c != null) {
-            pushCut(LayerType.LOOPBACK, 4, c);
+            pushCut(LayerType.LOOPBACK, LoopbackHeader.LENGTH, c);
             return DecodeTables.STOP;
         }
-        int i = push(LayerType.LOOPBACK, 4, limit, lengthStatus(limit));
+        int i = push(LayerType.LOOPBACK, LoopbackHeader.LENGTH, limit, lengthStatus(limit));
         if (i < 0) {
             return DecodeTables.STOP;
         }
         int family = loopback.wrap(buf, pos, available()).addressFamily(networkOrder);
-        pos += 4;
+        pos += LoopbackHeader.LENGTH;
         switch (LoopbackHeader.ipVersion(family)) {
             case 4: return LayerType.IPV4;
             case 6: return LayerType.IPV6;
@@ -579,7 +589,7 @@ public final class PacketDecoder {
         // The fixed header in two loads: version/IHL, TOS, total length, ID, flags/fragment
         // offset; TTL, protocol, checksum, source.
         long first = buf.getLong(pos);
-        long second = buf.getLong(pos + 8);
+        long second = buf.getLong(pos + Ipv4Header.TTL_OFFSET);
         int ihl = (int) (first >>> 54) & 0x3c;
         if (ihl < Ipv4Header.MIN_LENGTH) {
             int i = push(LayerType.IPV4, Ipv4Header.MIN_LENGTH, limit, LayerStatus.MALFORMED);
@@ -600,7 +610,7 @@ public final class PacketDecoder {
         if (ihl > Ipv4Header.MIN_LENGTH) {
             computed = ipv4.wrap(buf, pos, available()).computedChecksum();
         } else {
-            computed = Ipv4Header.computedChecksum(first, second, buf.getInt(pos + 16));
+            computed = Ipv4Header.computedChecksum(first, second, buf.getInt(pos + Ipv4Header.DESTINATION_OFFSET));
         }
         boolean checksumWrong = computed != ((int) (second >>> 32) & 0xffff);
         boolean presumed = false;
@@ -942,51 +952,54 @@ public final class PacketDecoder {
     private int vxlanEvidence() {
         int have = available();
         int room = limit - pos;
-        if (room < VxlanHeader.LENGTH + 14 && !partial) {
+        if (room < VxlanHeader.LENGTH + EthernetHeader.LENGTH && !partial) {
             return VXLAN_CONTRADICTED;
         }
         if (have < VxlanHeader.LENGTH) {
             return have >= 1 && u8(pos) != VxlanHeader.FLAG_I ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
         }
-        if (u8(pos) != VxlanHeader.FLAG_I || u8(pos + 1) != 0 || u16(pos + 2) != 0 || u8(pos + 7) != 0) {
+        vxlan.wrap(buf, pos, have);
+        if (vxlan.flags() != VxlanHeader.FLAG_I || !vxlan.reservedZero()) {
             return VXLAN_CONTRADICTED;
         }
-        if (have < VxlanHeader.LENGTH + 14) {
+        if (have < VxlanHeader.LENGTH + EthernetHeader.LENGTH) {
             return VXLAN_UNKNOWN;
         }
-        int inner = pos + VxlanHeader.LENGTH + 14;
-        int innerAvailable = have - VxlanHeader.LENGTH - 14;
+        int innerEthernet = pos + VxlanHeader.LENGTH;
+        int inner = innerEthernet + EthernetHeader.LENGTH;
+        int innerAvailable = have - VxlanHeader.LENGTH - EthernetHeader.LENGTH;
         int innerRoom = limit - inner;
-        switch (tables.etherType(u16(inner - 2))) {
+        switch (tables.etherType(ethernet.wrap(buf, innerEthernet, EthernetHeader.LENGTH).etherType())) {
             case LayerType.VLAN, LayerType.IEEE_8021AD:
                 return VXLAN_CONSISTENT;
             case LayerType.ARP:
-                if (innerAvailable < 8) {
+                if (innerAvailable < ArpHeader.FIXED_LENGTH) {
                     return VXLAN_UNKNOWN;
                 }
                 arp.wrap(buf, inner, innerAvailable);
                 return arp.hardwareType() == 1 && arp.isEthernetIpv4() ? VXLAN_CONSISTENT : VXLAN_CONTRADICTED;
             case LayerType.IPV4: {
-                if (innerAvailable < 4) {
-                    return innerAvailable >= 1 && u8(inner) >>> 4 != 4 ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
+                ipv4.wrap(buf, inner, innerAvailable);
+                if (innerAvailable < Ipv4Header.TOTAL_LENGTH_OFFSET + 2) {
+                    return innerAvailable >= 1 && ipv4.version() != 4 ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
                 }
-                int b0 = u8(inner);
-                int ihl = (b0 & 15) * 4;
-                int total = u16(inner + 2);
+                int ihl = ipv4.headerLength();
+                int total = ipv4.totalLength();
                 // Total length 0: a TSO/BIG TCP super-frame inside the tunnel.
                 boolean fits = total == 0 || total >= ihl && (partial || total <= innerRoom);
-                if ((b0 >>> 4) != 4 || ihl < Ipv4Header.MIN_LENGTH || !fits) {
+                if (ipv4.version() != 4 || ihl < Ipv4Header.MIN_LENGTH || !fits) {
                     return VXLAN_CONTRADICTED;
                 }
                 return innerAvailable >= Ipv4Header.MIN_LENGTH ? VXLAN_CONSISTENT : VXLAN_UNKNOWN;
             }
             case LayerType.IPV6: {
-                if (innerAvailable < 6) {
-                    return innerAvailable >= 1 && u8(inner) >>> 4 != 6 ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
+                ipv6.wrap(buf, inner, innerAvailable);
+                if (innerAvailable < Ipv6Header.PAYLOAD_LENGTH_OFFSET + 2) {
+                    return innerAvailable >= 1 && ipv6.version() != 6 ? VXLAN_CONTRADICTED : VXLAN_UNKNOWN;
                 }
-                int payloadLength = u16(inner + 4);
+                int payloadLength = ipv6.payloadLength();
                 boolean fits = payloadLength == 0 || partial || Ipv6Header.LENGTH + payloadLength <= innerRoom;
-                if ((u8(inner) >>> 4) != 6 || !fits) {
+                if (ipv6.version() != 6 || !fits) {
                     return VXLAN_CONTRADICTED;
                 }
                 return innerAvailable >= Ipv6Header.LENGTH ? VXLAN_CONSISTENT : VXLAN_UNKNOWN;
@@ -1236,7 +1249,7 @@ public final class PacketDecoder {
         if (i < 0 || available() < 1) {
             return DecodeTables.STOP;
         }
-        int version = u8(pos) >>> 4;
+        int version = flannelPayload.wrap(buf, pos, available()).ipVersion();
         if (version != 4 && version != 6) {
             stack.note(i, Note.FLANNEL_UDP_NOT_IP, version);
             return LayerType.PAYLOAD;

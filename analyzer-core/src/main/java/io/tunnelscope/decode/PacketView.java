@@ -2,7 +2,21 @@ package io.tunnelscope.decode;
 
 import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.proto.Protocols;
+import io.tunnelscope.proto.arp.ArpHeader;
+import io.tunnelscope.proto.ethernet.EthernetHeader;
+import io.tunnelscope.proto.ethernet.VlanTag;
+import io.tunnelscope.proto.geneve.GeneveHeader;
+import io.tunnelscope.proto.gre.GreHeader;
+import io.tunnelscope.proto.icmp.IcmpHeader;
+import io.tunnelscope.proto.icmpv6.Icmpv6Header;
+import io.tunnelscope.proto.ipv4.Ipv4Header;
+import io.tunnelscope.proto.ipv6.Ipv6ExtensionHeader;
+import io.tunnelscope.proto.ipv6.Ipv6Header;
+import io.tunnelscope.proto.sll.LinuxSll2Header;
+import io.tunnelscope.proto.sll.LinuxSllHeader;
 import io.tunnelscope.proto.tcp.TcpHeader;
+import io.tunnelscope.proto.udp.UdpHeader;
+import io.tunnelscope.proto.vxlan.VxlanHeader;
 import java.nio.ByteBuffer;
 
 /**
@@ -13,7 +27,10 @@ import java.nio.ByteBuffer;
  *
  * <p>Accessors take a layer index and return -1 when the layer is not of the expected type or its
  * header was cut before the field (a truncated or quoted header keeps only the bytes that were
- * there). Not thread-safe; re-{@link #wrap(LayerStack)} after each decode.
+ * there). The fields are read by the protocol flyweights ({@code proto.<name>.*Header}), one
+ * instance of each re-wrapped over the layer asked about: they alone know the offsets, and the
+ * length checks name their constants. Not thread-safe; re-{@link #wrap(LayerStack)} after each
+ * decode.
  */
 public final class PacketView {
     /** Most encapsulations recorded per packet. */
@@ -21,7 +38,21 @@ public final class PacketView {
 
     private LayerStack stack;
     private ByteBuffer buf;
+    private final EthernetHeader ethernet = new EthernetHeader();
+    private final VlanTag vlanTag = new VlanTag();
+    private final LinuxSllHeader sll = new LinuxSllHeader();
+    private final LinuxSll2Header sll2 = new LinuxSll2Header();
+    private final ArpHeader arp = new ArpHeader();
+    private final Ipv4Header ipv4 = new Ipv4Header();
+    private final Ipv6Header ipv6 = new Ipv6Header();
+    private final Ipv6ExtensionHeader extension = new Ipv6ExtensionHeader();
+    private final UdpHeader udp = new UdpHeader();
     private final TcpHeader tcp = new TcpHeader();
+    private final IcmpHeader icmp = new IcmpHeader();
+    private final Icmpv6Header icmpv6 = new Icmpv6Header();
+    private final VxlanHeader vxlan = new VxlanHeader();
+    private final GeneveHeader geneve = new GeneveHeader();
+    private final GreHeader gre = new GreHeader();
     private final int[] encapsulationKind = new int[MAX_ENCAPSULATIONS];
     private final int[] encapsulationLayer = new int[MAX_ENCAPSULATIONS];
     private int encapsulations;
@@ -35,7 +66,8 @@ public final class PacketView {
      * none).
      */
     public boolean addressesReadable(int layer) {
-        return isIp(layer, 20, 40);
+        return is(layer, LayerType.IPV4, Ipv4Header.DESTINATION_OFFSET + 4)
+            || is(layer, LayerType.IPV6, Ipv6Header.DESTINATION_OFFSET + 16);
     }
 
     /** Points this view at a freshly decoded stack. */
@@ -153,15 +185,50 @@ public final class PacketView {
         return is(layer, LayerType.VLAN, need) || is(layer, LayerType.IEEE_8021AD, need);
     }
 
-    private boolean isIp(int layer, int need4, int need6) {
-        return is(layer, LayerType.IPV4, need4) || is(layer, LayerType.IPV6, need6);
+    // The flyweights over a layer's header: the bytes the stack holds for it, so a getter past a
+    // cut header is caught by the is(...) check before it.
+
+    private EthernetHeader ethernet(int layer) {
+        return ethernet.wrap(buf, stack.offset(layer), stack.headerLength(layer));
     }
 
-    private int u8(int layer, int at) { return buf.get(stack.offset(layer) + at) & 0xff; }
+    private VlanTag vlanTag(int layer) { return vlanTag.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
 
-    private int u16(int layer, int at) { return buf.getShort(stack.offset(layer) + at) & 0xffff; }
+    private LinuxSllHeader sll(int layer) { return sll.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
 
-    private long u32(int layer, int at) { return buf.getInt(stack.offset(layer) + at) & 0xffffffffL; }
+    private LinuxSll2Header sll2(int layer) { return sll2.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private ArpHeader arp(int layer) { return arp.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private Ipv4Header ipv4(int layer) { return ipv4.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private Ipv6Header ipv6(int layer) { return ipv6.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    /** An IPv6 extension header layer, told its kind (the next-header value) by its layer type. */
+    private Ipv6ExtensionHeader extension(int layer) {
+        int kind;
+        switch (stack.type(layer)) {
+            case LayerType.IPV6_HOP_BY_HOP: kind = Ipv6Header.NEXT_HOP_BY_HOP; break;
+            case LayerType.IPV6_ROUTING: kind = Ipv6Header.NEXT_ROUTING; break;
+            case LayerType.IPV6_FRAGMENT: kind = Ipv6Header.NEXT_FRAGMENT; break;
+            default: kind = Ipv6Header.NEXT_DESTINATION; break;
+        }
+        return extension.wrap(buf, stack.offset(layer), stack.headerLength(layer), kind);
+    }
+
+    private UdpHeader udp(int layer) { return udp.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private TcpHeader tcp(int layer) { return tcp.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private IcmpHeader icmp(int layer) { return icmp.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private Icmpv6Header icmpv6(int layer) { return icmpv6.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private VxlanHeader vxlan(int layer) { return vxlan.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private GeneveHeader geneve(int layer) { return geneve.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
+
+    private GreHeader gre(int layer) { return gre.wrap(buf, stack.offset(layer), stack.headerLength(layer)); }
 
     // ---------------------------------------------------------------- structure
 
@@ -204,48 +271,53 @@ public final class PacketView {
 
     /** VNI of a VXLAN or Geneve layer, or -1. */
     public int vni(int layer) {
-        if (is(layer, LayerType.VXLAN, 8) || is(layer, LayerType.GENEVE, 8)) {
-            return (u16(layer, 4) << 8) | u8(layer, 6);
+        if (is(layer, LayerType.VXLAN, VxlanHeader.LENGTH)) {
+            return vxlan(layer).vni();
         }
-        return -1;
+        return is(layer, LayerType.GENEVE, GeneveHeader.MIN_LENGTH) ? geneve(layer).vni() : -1;
     }
 
     /** The flags byte of a VXLAN layer, or -1. */
     public int vxlanFlags(int layer) {
-        return is(layer, LayerType.VXLAN, 1) ? u8(layer, 0) : -1;
+        return is(layer, LayerType.VXLAN, VxlanHeader.FLAGS_OFFSET + 1) ? vxlan(layer).flags() : -1;
+    }
+
+    /**
+     * The first 16 bits of a VXLAN layer, flags and reserved bits, as Wireshark's
+     * {@code vxlan.flags} shows them, or -1.
+     */
+    public int vxlanFlagsField(int layer) {
+        return is(layer, LayerType.VXLAN, VxlanHeader.FLAGS_OFFSET + 2) ? vxlan(layer).flagsField() : -1;
     }
 
     /** Protocol type of a Geneve layer, or -1. */
     public int geneveProtocolType(int layer) {
-        return is(layer, LayerType.GENEVE, 4) ? u16(layer, 2) : -1;
+        return is(layer, LayerType.GENEVE, GeneveHeader.PROTOCOL_TYPE_OFFSET + 2) ? geneve(layer).protocolType() : -1;
     }
 
     /** Options length in bytes of a Geneve layer, or -1. */
     public int geneveOptionsLength(int layer) {
-        return is(layer, LayerType.GENEVE, 1) ? (u8(layer, 0) & 0x3f) * 4 : -1;
+        return is(layer, LayerType.GENEVE, GeneveHeader.VERSION_OPTION_LENGTH_OFFSET + 1)
+            ? geneve(layer).optionsLength() : -1;
     }
 
     /** The O and C flags byte of a Geneve layer (0x80 OAM, 0x40 critical), or -1. */
     public int geneveFlags(int layer) {
-        return is(layer, LayerType.GENEVE, 2) ? u8(layer, 1) & 0xc0 : -1;
+        return is(layer, LayerType.GENEVE, GeneveHeader.FLAGS_OFFSET + 1) ? geneve(layer).flags() : -1;
     }
 
     /** Protocol type of a GRE layer, or -1. */
     public int greProtocolType(int layer) {
-        return is(layer, LayerType.GRE, 4) ? u16(layer, 2) : -1;
+        return is(layer, LayerType.GRE, GreHeader.PROTOCOL_OFFSET + 2) ? gre(layer).protocolType() : -1;
     }
 
     /** Key of a GRE layer, or -1 when absent. */
     public long greKey(int layer) {
-        if (!is(layer, LayerType.GRE, 4)) {
+        if (!is(layer, LayerType.GRE, GreHeader.MIN_LENGTH)) {
             return -1;
         }
-        int flags = u16(layer, 0);
-        if ((flags & 0x2000) == 0) {
-            return -1;
-        }
-        int at = (flags & 0xc000) != 0 ? 8 : 4;
-        return stack.headerLength(layer) >= at + 4 ? u32(layer, at) : -1;
+        GreHeader g = gre(layer);
+        return g.hasKey() && g.available() >= g.keyOffset() + GreHeader.KEY_LENGTH ? g.key() : -1;
     }
 
     // ---------------------------------------------------------------- link
@@ -254,41 +326,41 @@ public final class PacketView {
      * The EtherType / protocol a link or VLAN layer announces (Ethernet, VLAN, SLL, SLL2), or -1.
      */
     public int etherType(int layer) {
-        if (is(layer, LayerType.ETHERNET, 14)) {
-            return u16(layer, 12);
+        if (is(layer, LayerType.ETHERNET, EthernetHeader.LENGTH)) {
+            return ethernet(layer).etherType();
         }
-        if (isVlan(layer, 4)) {
-            return u16(layer, 2);
+        if (isVlan(layer, VlanTag.TYPE_OFFSET + 2)) {
+            return vlanTag(layer).etherType();
         }
-        if (is(layer, LayerType.LINUX_SLL, 16)) {
-            return u16(layer, 14);
+        if (is(layer, LayerType.LINUX_SLL, LinuxSllHeader.LENGTH)) {
+            return sll(layer).protocol();
         }
-        if (is(layer, LayerType.LINUX_SLL2, 20)) {
-            return u16(layer, 0);
+        if (is(layer, LayerType.LINUX_SLL2, LinuxSll2Header.LENGTH)) {
+            return sll2(layer).protocol();
         }
         return -1;
     }
 
     /** VLAN ID of a VLAN layer, or -1. */
     public int vlanId(int layer) {
-        return isVlan(layer, 2) ? u16(layer, 0) & 0x0fff : -1;
+        return isVlan(layer, VlanTag.TCI_OFFSET + 2) ? vlanTag(layer).vlanId() : -1;
     }
 
     /** Appends an Ethernet layer's source MAC; false (nothing appended) for other layers. */
     public boolean appendEthernetSource(int layer, StringBuilder sb) {
-        if (!is(layer, LayerType.ETHERNET, 14)) {
+        if (!is(layer, LayerType.ETHERNET, EthernetHeader.LENGTH)) {
             return false;
         }
-        Addresses.appendMac(sb, buf, stack.offset(layer) + 6);
+        Addresses.appendMac(sb, buf, ethernet(layer).sourceOffset());
         return true;
     }
 
     /** Appends an Ethernet layer's destination MAC; false for other layers. */
     public boolean appendEthernetDestination(int layer, StringBuilder sb) {
-        if (!is(layer, LayerType.ETHERNET, 14)) {
+        if (!is(layer, LayerType.ETHERNET, EthernetHeader.LENGTH)) {
             return false;
         }
-        Addresses.appendMac(sb, buf, stack.offset(layer));
+        Addresses.appendMac(sb, buf, ethernet(layer).destinationOffset());
         return true;
     }
 
@@ -296,65 +368,63 @@ public final class PacketView {
 
     /** 4 or 6 for an IP layer, else -1. */
     public int ipVersion(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 1)) {
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.VERSION_IHL_OFFSET + 1)) {
             return 4;
         }
-        return is(ipLayer, LayerType.IPV6, 1) ? 6 : -1;
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.VERSION_CLASS_FLOW_OFFSET + 1) ? 6 : -1;
     }
 
     /** The protocol (IPv4) or final next header after the IPv6 extension headers, or -1. */
     public int ipProtocol(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
-            return u8(ipLayer, 9);
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
+            return ipv4(ipLayer).protocol();
         }
-        if (!is(ipLayer, LayerType.IPV6, 40)) {
+        if (!is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH)) {
             return -1;
         }
-        int protocol = u8(ipLayer, 6);
+        int protocol = ipv6(ipLayer).nextHeader();
         for (int j = ipLayer + 1; j < stack.count() && LayerType.isIpv6Extension(stack.type(j)); j++) {
-            if (stack.headerLength(j) < 1) {
+            if (stack.headerLength(j) < Ipv6ExtensionHeader.NEXT_HEADER_OFFSET + 1) {
                 break;
             }
-            protocol = u8(j, 0);
+            protocol = extension(j).nextHeader();
         }
         return protocol;
     }
 
+    /** The next header field of an IPv6 layer itself (before any extension header), or -1. */
+    public int ipv6NextHeader(int ipLayer) {
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH) ? ipv6(ipLayer).nextHeader() : -1;
+    }
+
     /** IPv4 identification; IPv6: the fragment header's identification, or -1 without one. */
     public long ipId(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
-            return u16(ipLayer, 4);
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
+            return ipv4(ipLayer).identification();
         }
-        if (!is(ipLayer, LayerType.IPV6, 40)) {
-            return -1;
-        }
-        for (int j = ipLayer + 1; j < stack.count() && LayerType.isIpv6Extension(stack.type(j)); j++) {
-            if (stack.type(j) == LayerType.IPV6_FRAGMENT && stack.headerLength(j) >= 8) {
-                return u32(j, 4);
-            }
-        }
-        return -1;
+        int f = fragmentLayer(ipLayer);
+        return f >= 0 ? extension(f).identification() : -1;
     }
 
     /** IPv4 TTL or IPv6 hop limit, or -1. */
     public int ttl(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
-            return u8(ipLayer, 8);
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
+            return ipv4(ipLayer).ttl();
         }
-        return is(ipLayer, LayerType.IPV6, 40) ? u8(ipLayer, 7) : -1;
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH) ? ipv6(ipLayer).hopLimit() : -1;
     }
 
     /** IPv4 TOS byte or IPv6 traffic class, or -1. */
     public int tos(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
-            return u8(ipLayer, 1);
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
+            return ipv4(ipLayer).tos();
         }
-        return is(ipLayer, LayerType.IPV6, 40) ? (u16(ipLayer, 0) >>> 4) & 0xff : -1;
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH) ? ipv6(ipLayer).trafficClass() : -1;
     }
 
     /** IPv6 flow label, or -1. */
     public int flowLabel(int ipLayer) {
-        return is(ipLayer, LayerType.IPV6, 40) ? (int) (u32(ipLayer, 0) & 0xfffff) : -1;
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH) ? ipv6(ipLayer).flowLabel() : -1;
     }
 
     /**
@@ -363,82 +433,88 @@ public final class PacketView {
      * prints it). -1 for other layers.
      */
     public int ipTotalLength(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
-            int total = u16(ipLayer, 2);
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
+            int total = ipv4(ipLayer).totalLength();
             return total != 0 || stack.isQuoted(ipLayer) ? total : stack.declaredEnd(ipLayer) - stack.offset(ipLayer);
         }
-        if (is(ipLayer, LayerType.IPV6, 40)) {
-            int payload = u16(ipLayer, 4);
+        if (is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH)) {
+            int payload = ipv6(ipLayer).payloadLength();
             return payload != 0 || stack.isQuoted(ipLayer)
-                ? 40 + payload : stack.declaredEnd(ipLayer) - stack.offset(ipLayer);
+                ? Ipv6Header.LENGTH + payload : stack.declaredEnd(ipLayer) - stack.offset(ipLayer);
         }
         return -1;
     }
 
     /** The raw IPv4 total length / IPv6 payload length field, or -1. */
     public int ipLengthField(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
-            return u16(ipLayer, 2);
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
+            return ipv4(ipLayer).totalLength();
         }
-        return is(ipLayer, LayerType.IPV6, 40) ? u16(ipLayer, 4) : -1;
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH) ? ipv6(ipLayer).payloadLength() : -1;
     }
 
     /** IPv4 DF flag (false for other layers). */
     public boolean dontFragment(int ipLayer) {
-        return is(ipLayer, LayerType.IPV4, 20) && (u16(ipLayer, 6) & 0x4000) != 0;
+        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) && ipv4(ipLayer).dontFragment();
     }
 
     /** IPv4 MF flag, or the IPv6 fragment header's M flag. */
     public boolean moreFragments(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
-            return (u16(ipLayer, 6) & 0x2000) != 0;
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
+            return ipv4(ipLayer).moreFragments();
         }
         int f = fragmentLayer(ipLayer);
-        return f >= 0 && (u16(f, 2) & 1) != 0;
+        return f >= 0 && extension(f).moreFragments();
     }
 
     /** Fragment offset in bytes (IPv4, or the IPv6 fragment header), 0 when not fragmented, -1 for non-IP. */
     public int fragmentOffset(int ipLayer) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
-            return (u16(ipLayer, 6) & 0x1fff) * 8;
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
+            return ipv4(ipLayer).fragmentOffset();
         }
-        if (!is(ipLayer, LayerType.IPV6, 40)) {
+        if (!is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH)) {
             return -1;
         }
         int f = fragmentLayer(ipLayer);
-        return f >= 0 ? u16(f, 2) & 0xfff8 : 0;
+        return f >= 0 ? extension(f).fragmentOffset() : 0;
     }
 
     private int fragmentLayer(int ipLayer) {
-        if (!is(ipLayer, LayerType.IPV6, 40)) {
+        if (!is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH)) {
             return -1;
         }
         for (int j = ipLayer + 1; j < stack.count() && LayerType.isIpv6Extension(stack.type(j)); j++) {
-            if (stack.type(j) == LayerType.IPV6_FRAGMENT && stack.headerLength(j) >= 8) {
+            if (stack.type(j) == LayerType.IPV6_FRAGMENT
+                && stack.headerLength(j) >= Ipv6ExtensionHeader.FRAGMENT_LENGTH) {
                 return j;
             }
         }
         return -1;
     }
 
+    /** IPv4 header checksum field, or -1. */
+    public int ipv4Checksum(int ipLayer) {
+        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) ? ipv4(ipLayer).checksum() : -1;
+    }
+
     /** IPv4 source address as an int (0 for other layers). */
     public int ipv4Source(int ipLayer) {
-        return is(ipLayer, LayerType.IPV4, 20) ? buf.getInt(stack.offset(ipLayer) + 12) : 0;
+        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) ? ipv4(ipLayer).source() : 0;
     }
 
     /** IPv4 destination address as an int (0 for other layers). */
     public int ipv4Destination(int ipLayer) {
-        return is(ipLayer, LayerType.IPV4, 20) ? buf.getInt(stack.offset(ipLayer) + 16) : 0;
+        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) ? ipv4(ipLayer).destination() : 0;
     }
 
     /** Absolute buffer offset of an IPv6 layer's source address, or -1. */
     public int ipv6SourceOffset(int ipLayer) {
-        return is(ipLayer, LayerType.IPV6, 40) ? stack.offset(ipLayer) + 8 : -1;
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH) ? ipv6(ipLayer).sourceOffset() : -1;
     }
 
     /** Absolute buffer offset of an IPv6 layer's destination address, or -1. */
     public int ipv6DestinationOffset(int ipLayer) {
-        return is(ipLayer, LayerType.IPV6, 40) ? stack.offset(ipLayer) + 24 : -1;
+        return is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH) ? ipv6(ipLayer).destinationOffset() : -1;
     }
 
     /**
@@ -447,7 +523,7 @@ public final class PacketView {
      * apart without building text. -1 when the layer has no captured address.
      */
     public long addressHigh(int ipLayer, boolean source) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
             return 0;
         }
         int offset = source ? ipv6SourceOffset(ipLayer) : ipv6DestinationOffset(ipLayer);
@@ -456,21 +532,21 @@ public final class PacketView {
 
     /** The last 64 bits of the address (see {@link #addressHigh}); -1 when not captured. */
     public long addressLow(int ipLayer, boolean source) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
             return 0x0000_FFFF_0000_0000L | ((source ? ipv4Source(ipLayer) : ipv4Destination(ipLayer)) & 0xFFFF_FFFFL);
         }
         int offset = source ? ipv6SourceOffset(ipLayer) : ipv6DestinationOffset(ipLayer);
-        return offset < 0 ? -1 : buf.getLong(offset + 8);
+        return offset < 0 ? -1 : buf.getLong(offset + Long.BYTES);
     }
 
     /** Appends the source address (dotted IPv4, RFC 5952 IPv6); false, nothing appended, for non-IP. */
     public boolean appendSource(int ipLayer, StringBuilder sb) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
             Addresses.appendIpv4(sb, ipv4Source(ipLayer));
             return true;
         }
-        if (is(ipLayer, LayerType.IPV6, 40)) {
-            Addresses.appendIpv6(sb, buf, stack.offset(ipLayer) + 8);
+        if (is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH)) {
+            Addresses.appendIpv6(sb, buf, ipv6(ipLayer).sourceOffset());
             return true;
         }
         return false;
@@ -478,12 +554,12 @@ public final class PacketView {
 
     /** Appends the destination address; false for non-IP. */
     public boolean appendDestination(int ipLayer, StringBuilder sb) {
-        if (is(ipLayer, LayerType.IPV4, 20)) {
+        if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
             Addresses.appendIpv4(sb, ipv4Destination(ipLayer));
             return true;
         }
-        if (is(ipLayer, LayerType.IPV6, 40)) {
-            Addresses.appendIpv6(sb, buf, stack.offset(ipLayer) + 24);
+        if (is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH)) {
+            Addresses.appendIpv6(sb, buf, ipv6(ipLayer).destinationOffset());
             return true;
         }
         return false;
@@ -496,7 +572,7 @@ public final class PacketView {
      * depth), or -1.
      */
     public int transportLayer(int ipLayer) {
-        if (!isIp(ipLayer, 1, 1)) {
+        if (ipVersion(ipLayer) < 0) {
             return -1;
         }
         int j = ipLayer + 1;
@@ -516,55 +592,64 @@ public final class PacketView {
 
     /** Source port of a UDP/TCP layer, or -1. */
     public int sourcePort(int transportLayer) {
-        return is(transportLayer, LayerType.UDP, 2) || is(transportLayer, LayerType.TCP, 2)
-            ? u16(transportLayer, 0) : -1;
+        if (is(transportLayer, LayerType.UDP, UdpHeader.SOURCE_PORT_OFFSET + 2)) {
+            return udp(transportLayer).sourcePort();
+        }
+        return is(transportLayer, LayerType.TCP, TcpHeader.SOURCE_PORT_OFFSET + 2) ? tcp(transportLayer).sourcePort() : -1;
     }
 
     /** Destination port of a UDP/TCP layer, or -1. */
     public int destinationPort(int transportLayer) {
-        return is(transportLayer, LayerType.UDP, 4) || is(transportLayer, LayerType.TCP, 4)
-            ? u16(transportLayer, 2) : -1;
+        if (is(transportLayer, LayerType.UDP, UdpHeader.DESTINATION_PORT_OFFSET + 2)) {
+            return udp(transportLayer).destinationPort();
+        }
+        return is(transportLayer, LayerType.TCP, TcpHeader.DESTINATION_PORT_OFFSET + 2)
+            ? tcp(transportLayer).destinationPort() : -1;
     }
 
     /** The UDP length field, or -1. */
     public int udpLength(int layer) {
-        return is(layer, LayerType.UDP, 6) ? u16(layer, 4) : -1;
+        return is(layer, LayerType.UDP, UdpHeader.LENGTH_OFFSET + 2) ? udp(layer).length() : -1;
     }
 
     /** UDP payload length as decoded (the length field, or the jumbo length when it is 0), or -1. */
     public int udpPayloadLength(int layer) {
-        return is(layer, LayerType.UDP, 8) ? stack.declaredEnd(layer) - stack.payloadOffset(layer) : -1;
+        return is(layer, LayerType.UDP, UdpHeader.LENGTH) ? stack.declaredEnd(layer) - stack.payloadOffset(layer) : -1;
     }
 
     /** The UDP checksum field, or -1. */
     public int udpChecksum(int layer) {
-        return is(layer, LayerType.UDP, 8) ? u16(layer, 6) : -1;
+        return is(layer, LayerType.UDP, UdpHeader.CHECKSUM_OFFSET + 2) ? udp(layer).checksum() : -1;
     }
 
     /** TCP flags byte (CWR..FIN), or -1. */
     public int tcpFlags(int layer) {
-        return is(layer, LayerType.TCP, 14) ? u8(layer, 13) : -1;
+        return is(layer, LayerType.TCP, TcpHeader.FLAGS_OFFSET + 1) ? tcp(layer).flags() : -1;
     }
 
     public long tcpSequence(int layer) {
-        return is(layer, LayerType.TCP, 8) ? u32(layer, 4) : -1;
+        return is(layer, LayerType.TCP, TcpHeader.SEQUENCE_OFFSET + 4) ? tcp(layer).sequence() : -1;
     }
 
     public long tcpAcknowledgment(int layer) {
-        return is(layer, LayerType.TCP, 12) ? u32(layer, 8) : -1;
+        return is(layer, LayerType.TCP, TcpHeader.ACKNOWLEDGMENT_OFFSET + 4) ? tcp(layer).acknowledgment() : -1;
     }
 
     public int tcpWindow(int layer) {
-        return is(layer, LayerType.TCP, 16) ? u16(layer, 14) : -1;
+        return is(layer, LayerType.TCP, TcpHeader.WINDOW_OFFSET + 2) ? tcp(layer).window() : -1;
     }
 
     public int tcpChecksum(int layer) {
-        return is(layer, LayerType.TCP, 18) ? u16(layer, 16) : -1;
+        return is(layer, LayerType.TCP, TcpHeader.CHECKSUM_OFFSET + 2) ? tcp(layer).checksum() : -1;
+    }
+
+    public int tcpUrgentPointer(int layer) {
+        return is(layer, LayerType.TCP, TcpHeader.URGENT_OFFSET + 2) ? tcp(layer).urgentPointer() : -1;
     }
 
     /** TCP header length in bytes, or -1. */
     public int tcpHeaderLength(int layer) {
-        return is(layer, LayerType.TCP, 13) ? (u8(layer, 12) >>> 4) * 4 : -1;
+        return is(layer, LayerType.TCP, TcpHeader.DATA_OFFSET_OFFSET + 1) ? tcp(layer).headerLength() : -1;
     }
 
     /**
@@ -572,26 +657,21 @@ public final class PacketView {
      * need. False for a header cut by the snaplen, a fragment or a quote, and for malformed options.
      */
     public boolean tcpOptionsReadable(int layer) {
-        if (!is(layer, LayerType.TCP, 20) || stack.status(layer) == LayerStatus.MALFORMED) {
+        if (!is(layer, LayerType.TCP, TcpHeader.MIN_LENGTH) || stack.status(layer) == LayerStatus.MALFORMED) {
             return false;
         }
         int length = tcpHeaderLength(layer);
-        return length >= 20 && stack.headerLength(layer) == length;
-    }
-
-    /** The TCP flyweight over a layer whose options are readable ({@link #tcpOptionsReadable}). */
-    private TcpHeader tcpHeader(int layer) {
-        return tcp.wrap(buf, stack.offset(layer), stack.headerLength(layer));
+        return length >= TcpHeader.MIN_LENGTH && stack.headerLength(layer) == length;
     }
 
     /** The MSS option's value (RFC 9293 section 3.7.1), or -1 when absent or not readable. */
     public int tcpMss(int layer) {
-        return tcpOptionsReadable(layer) ? tcpHeader(layer).mss() : -1;
+        return tcpOptionsReadable(layer) ? tcp(layer).mss() : -1;
     }
 
     /** Number of SACK blocks (RFC 2018) in a TCP header, 0 when none or not readable. */
     public int tcpSackBlocks(int layer) {
-        return tcpOptionsReadable(layer) ? tcpHeader(layer).sackBlocks() : 0;
+        return tcpOptionsReadable(layer) ? tcp(layer).sackBlocks() : 0;
     }
 
     /** Left edge of SACK block {@code n} (see {@link #tcpSackBlocks}), or -1. */
@@ -606,28 +686,40 @@ public final class PacketView {
 
     /** TCP payload length by the IP lengths (as tcpdump's "length N"), or -1. */
     public int tcpPayloadLength(int layer) {
-        if (!is(layer, LayerType.TCP, 20) || stack.isQuoted(layer)) {
+        if (!is(layer, LayerType.TCP, TcpHeader.MIN_LENGTH) || stack.isQuoted(layer)) {
             return -1;
         }
         return Math.max(0, stack.declaredEnd(layer) - stack.payloadOffset(layer));
     }
 
     public int icmpType(int layer) {
-        return is(layer, LayerType.ICMP, 1) || is(layer, LayerType.ICMPV6, 1) ? u8(layer, 0) : -1;
+        if (is(layer, LayerType.ICMP, IcmpHeader.TYPE_OFFSET + 1)) {
+            return icmp(layer).type();
+        }
+        return is(layer, LayerType.ICMPV6, Icmpv6Header.TYPE_OFFSET + 1) ? icmpv6(layer).type() : -1;
     }
 
     public int icmpCode(int layer) {
-        return is(layer, LayerType.ICMP, 2) || is(layer, LayerType.ICMPV6, 2) ? u8(layer, 1) : -1;
+        if (is(layer, LayerType.ICMP, IcmpHeader.CODE_OFFSET + 1)) {
+            return icmp(layer).code();
+        }
+        return is(layer, LayerType.ICMPV6, Icmpv6Header.CODE_OFFSET + 1) ? icmpv6(layer).code() : -1;
     }
 
     /** Echo identifier (ICMP or ICMPv6 echo), or -1. */
     public int icmpId(int layer) {
-        return is(layer, LayerType.ICMP, 6) || is(layer, LayerType.ICMPV6, 6) ? u16(layer, 4) : -1;
+        if (is(layer, LayerType.ICMP, IcmpHeader.IDENTIFIER_OFFSET + 2)) {
+            return icmp(layer).identifier();
+        }
+        return is(layer, LayerType.ICMPV6, Icmpv6Header.IDENTIFIER_OFFSET + 2) ? icmpv6(layer).identifier() : -1;
     }
 
     /** Echo sequence number, or -1. */
     public int icmpSequence(int layer) {
-        return is(layer, LayerType.ICMP, 8) || is(layer, LayerType.ICMPV6, 8) ? u16(layer, 6) : -1;
+        if (is(layer, LayerType.ICMP, IcmpHeader.SEQUENCE_OFFSET + 2)) {
+            return icmp(layer).sequence();
+        }
+        return is(layer, LayerType.ICMPV6, Icmpv6Header.SEQUENCE_OFFSET + 2) ? icmpv6(layer).sequence() : -1;
     }
 
     /**
@@ -635,18 +727,22 @@ public final class PacketView {
      * Big (type 2) reports, or -1 for other messages.
      */
     public long icmpMtu(int layer) {
-        if (is(layer, LayerType.ICMP, 8) && u8(layer, 0) == 3 && u8(layer, 1) == 4) {
-            return u16(layer, 6);
+        if (is(layer, LayerType.ICMP, IcmpHeader.MTU_OFFSET + 2)) {
+            IcmpHeader h = icmp(layer);
+            return h.type() == IcmpHeader.DESTINATION_UNREACHABLE && h.code() == IcmpHeader.CODE_FRAGMENTATION_NEEDED
+                ? h.nextHopMtu() : -1;
         }
-        if (is(layer, LayerType.ICMPV6, 8) && u8(layer, 0) == 2) {
-            return u32(layer, 4);
+        if (is(layer, LayerType.ICMPV6, Icmpv6Header.MTU_OFFSET + 4)) {
+            Icmpv6Header h = icmpv6(layer);
+            return h.type() == Icmpv6Header.PACKET_TOO_BIG ? h.mtu() : -1;
         }
         return -1;
     }
 
     /** Length of an ICMP/ICMPv6 message (header and data) as declared by the IP lengths, or -1. */
     public int icmpLength(int layer) {
-        return is(layer, LayerType.ICMP, 1) || is(layer, LayerType.ICMPV6, 1)
+        return is(layer, LayerType.ICMP, IcmpHeader.TYPE_OFFSET + 1)
+            || is(layer, LayerType.ICMPV6, Icmpv6Header.TYPE_OFFSET + 1)
             ? stack.declaredEnd(layer) - stack.offset(layer) : -1;
     }
 
@@ -659,22 +755,22 @@ public final class PacketView {
     // ---------------------------------------------------------------- ARP
 
     private boolean isArpEthernetIpv4(int layer) {
-        return is(layer, LayerType.ARP, 28) && u8(layer, 4) == 6 && u8(layer, 5) == 4;
+        return is(layer, LayerType.ARP, ArpHeader.ETHERNET_IPV4_LENGTH) && arp(layer).hasEthernetIpv4Lengths();
     }
 
     /** ARP operation (1 request, 2 reply), or -1. */
     public int arpOperation(int layer) {
-        return is(layer, LayerType.ARP, 8) ? u16(layer, 6) : -1;
+        return is(layer, LayerType.ARP, ArpHeader.OPERATION_OFFSET + 2) ? arp(layer).operation() : -1;
     }
 
     /** Sender IPv4 address of an Ethernet/IPv4 ARP layer (0 otherwise). */
     public int arpSenderIpv4(int layer) {
-        return isArpEthernetIpv4(layer) ? buf.getInt(stack.offset(layer) + 14) : 0;
+        return isArpEthernetIpv4(layer) ? arp(layer).senderIpv4() : 0;
     }
 
     /** Target IPv4 address of an Ethernet/IPv4 ARP layer (0 otherwise). */
     public int arpTargetIpv4(int layer) {
-        return isArpEthernetIpv4(layer) ? buf.getInt(stack.offset(layer) + 24) : 0;
+        return isArpEthernetIpv4(layer) ? arp(layer).targetIpv4() : 0;
     }
 
     /** Appends the sender MAC of an Ethernet/IPv4 ARP layer; false otherwise. */
@@ -682,7 +778,7 @@ public final class PacketView {
         if (!isArpEthernetIpv4(layer)) {
             return false;
         }
-        Addresses.appendMac(sb, buf, stack.offset(layer) + 8);
+        Addresses.appendMac(sb, buf, arp(layer).senderHardwareOffset());
         return true;
     }
 
@@ -691,7 +787,7 @@ public final class PacketView {
         if (!isArpEthernetIpv4(layer)) {
             return false;
         }
-        Addresses.appendMac(sb, buf, stack.offset(layer) + 18);
+        Addresses.appendMac(sb, buf, arp(layer).targetHardwareOffset());
         return true;
     }
 }

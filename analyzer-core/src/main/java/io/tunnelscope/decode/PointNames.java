@@ -2,6 +2,7 @@ package io.tunnelscope.decode;
 
 import io.tunnelscope.capture.CaptureInterface;
 import io.tunnelscope.capture.LinkType;
+import io.tunnelscope.proto.sll.LinuxSll2Header;
 import java.util.List;
 
 /**
@@ -96,7 +97,8 @@ public final class PointNames {
             return -1;
         }
         int sll2 = stack.indexOf(LayerType.LINUX_SLL2);
-        return sll2 >= 0 && stack.headerLength(sll2) >= 8 ? stack.buffer().getInt(stack.offset(sll2) + 4) : -1;
+        return sll2 >= 0 && stack.headerLength(sll2) >= LinuxSll2Header.INTERFACE_INDEX_OFFSET + Integer.BYTES
+            ? stack.buffer().getInt(stack.offset(sll2) + LinuxSll2Header.INTERFACE_INDEX_OFFSET) : -1;
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.tunnelscope.decode;
 
 import io.tunnelscope.proto.InternetChecksum;
+import io.tunnelscope.proto.ipv4.Ipv4Header;
+import io.tunnelscope.proto.ipv6.Ipv6ExtensionHeader;
+import io.tunnelscope.proto.ipv6.Ipv6Header;
 import java.nio.ByteBuffer;
 
 /**
@@ -43,18 +46,18 @@ public final class PseudoHeader {
         ByteBuffer buf = stack.buffer();
         int ip = stack.offset(ipLayer);
         if (stack.type(ipLayer) == LayerType.IPV4) {
-            return (buf.getInt(ip + 12) & 0xFFFF_FFFFL)
+            return (buf.getInt(ip + Ipv4Header.SOURCE_OFFSET) & 0xFFFF_FFFFL)
                     + (ipv4Destination(buf, ip, stack.headerLength(ipLayer)) & 0xFFFF_FFFFL);
         }
-        int source = ip + 8;
-        int destination = ip + 24;
+        int source = ip + Ipv6Header.SOURCE_OFFSET;
+        int destination = ip + Ipv6Header.DESTINATION_OFFSET;
         boolean routed = false;
         boolean home = false;
         for (int j = ipLayer + 1; j < stack.count() && LayerType.isIpv6Extension(stack.type(j))
                 && stack.depth(j) == stack.depth(ipLayer); j++) {
             int at = stack.offset(j);
             int length = stack.headerLength(j);
-            if (stack.type(j) == LayerType.IPV6_ROUTING && !routed && length >= 8) {
+            if (stack.type(j) == LayerType.IPV6_ROUTING && !routed && length >= Ipv6ExtensionHeader.MIN_LENGTH) {
                 routed = true;
                 int final6 = ipv6FinalDestination(buf, at, length);
                 if (final6 >= 0) {
@@ -77,7 +80,7 @@ public final class PseudoHeader {
      * big-endian int); {@code headerLength} bytes from {@code ip} are read.
      */
     static int ipv4Destination(ByteBuffer buf, int ip, int headerLength) {
-        int i = ip + 20;
+        int i = ip + Ipv4Header.MIN_LENGTH;
         int end = ip + headerLength;
         while (i < end) {
             int type = buf.get(i) & 0xff;
@@ -99,25 +102,28 @@ public final class PseudoHeader {
                 int pointer = buf.get(i + 2) & 0xff;
                 // The pointer is 1-based; past the last address the route is spent and the
                 // destination field holds the final destination.
-                return pointer <= length ? buf.getInt(i + length - 4) : buf.getInt(ip + 16);
+                return pointer <= length ? buf.getInt(i + length - Integer.BYTES)
+                    : buf.getInt(ip + Ipv4Header.DESTINATION_OFFSET);
             }
             i += length;
         }
-        return buf.getInt(ip + 16);
+        return buf.getInt(ip + Ipv4Header.DESTINATION_OFFSET);
     }
 
     /** Offset of the final destination a routing header names, or -1 for the header's own. */
     private static int ipv6FinalDestination(ByteBuffer buf, int at, int length) {
-        int type = buf.get(at + 2) & 0xff;
-        int segmentsLeft = buf.get(at + 3) & 0xff;
-        if (segmentsLeft == 0 || length < 24) {
+        int type = buf.get(at + Ipv6ExtensionHeader.ROUTING_TYPE_OFFSET) & 0xff;
+        int segmentsLeft = buf.get(at + Ipv6ExtensionHeader.SEGMENTS_LEFT_OFFSET) & 0xff;
+        int addresses = Ipv6ExtensionHeader.ROUTING_ADDRESSES_OFFSET;
+        int address = Ipv6ExtensionHeader.ROUTING_ADDRESS_LENGTH;
+        if (segmentsLeft == 0 || length < addresses + address) {
             return -1;
         }
         switch (type) {
             case ROUTING_TYPE_0, ROUTING_TYPE_2:
-                return at + 8 + (length - 8) / 16 * 16 - 16;
+                return at + addresses + (length - addresses) / address * address - address;
             case ROUTING_TYPE_SEGMENT:
-                return at + 8;
+                return at + addresses;
             default:
                 return -1;
         }
@@ -125,7 +131,7 @@ public final class PseudoHeader {
 
     /** Offset of the home address in a destination options header, or -1 without one. */
     private static int homeAddress(ByteBuffer buf, int at, int length) {
-        int i = at + 2;
+        int i = at + Ipv6ExtensionHeader.OPTIONS_OFFSET;
         int end = at + length;
         while (i < end) {
             int type = buf.get(i) & 0xff;

@@ -1,5 +1,6 @@
 package io.tunnelscope.filter;
 
+import io.tunnelscope.decode.Addresses;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.LayerStack;
@@ -8,6 +9,8 @@ import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.flow.TcpFacts;
 import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.arp.ArpHeader;
+import io.tunnelscope.proto.ethernet.EthernetHeader;
 import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.state.AddressNames;
 import io.tunnelscope.state.IpBlock;
@@ -537,7 +540,7 @@ public final class Filter {
             if (v6) {
                 int at = source ? v.ipv6SourceOffset(ip) : v.ipv6DestinationOffset(ip);
                 return at >= 0 && (c.buf.getLong(at) & highMask) == high
-                        && (c.buf.getLong(at + 8) & lowMask) == low;
+                        && (c.buf.getLong(at + Long.BYTES) & lowMask) == low;
             }
             if (v.ipVersion(ip) != 4) {
                 return false;
@@ -682,12 +685,15 @@ public final class Filter {
                 }
                 int at = s.offset(i);
                 boolean arp = field.layerType == LayerType.ARP;
-                if (arp && (s.headerLength(i) < 28 || (c.buf.get(at + 4) & 0xFF) != 6)
-                        || !arp && s.headerLength(i) < 14) {
+                if (arp && (s.headerLength(i) < ArpHeader.ETHERNET_IPV4_LENGTH
+                        || (c.buf.get(at + ArpHeader.HARDWARE_LENGTH_OFFSET) & 0xFF) != ArpHeader.ETHERNET_LENGTH)
+                        || !arp && s.headerLength(i) < EthernetHeader.LENGTH) {
                     continue;
                 }
-                int src = arp ? at + 8 : at + 6;
-                int dst = arp ? at + 18 : at;
+                // The Ethernet/IPv4 layout of ARP: sender MAC and IPv4, then target MAC.
+                int src = arp ? at + ArpHeader.ADDRESSES_OFFSET : at + EthernetHeader.SOURCE_OFFSET;
+                int dst = arp ? at + ArpHeader.ADDRESSES_OFFSET + ArpHeader.ETHERNET_LENGTH + ArpHeader.IPV4_LENGTH
+                        : at + EthernetHeader.DESTINATION_OFFSET;
                 if (field.what != What.DST && mac(c.buf, src) == mac
                         || field.what != What.SRC && mac(c.buf, dst) == mac) {
                     return true;
@@ -697,7 +703,7 @@ public final class Filter {
         }
 
         private static long mac(ByteBuffer b, int at) {
-            return (b.getShort(at) & 0xFFFFL) << 32 | b.getInt(at + 2) & 0xFFFF_FFFFL;
+            return Addresses.mac(b, at);
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.tunnelscope.filter.Filter.Kind;
 import io.tunnelscope.filter.Filter.What;
 import io.tunnelscope.flow.TcpAnalysis;
 import io.tunnelscope.flow.TcpFacts;
+import io.tunnelscope.proto.arp.ArpHeader;
 import io.tunnelscope.proto.tcp.TcpHeader;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,10 +113,6 @@ final class WiresharkFields {
         return found;
     }
 
-    private static long u16(Context c, int layer, int at, int need) {
-        return layer >= 0 && c.stack.headerLength(layer) >= need ? c.buf.getShort(c.stack.offset(layer) + at) & 0xFFFF : -1;
-    }
-
     private static long bit(int value, int mask) {
         return value < 0 ? -1 : (value & mask) != 0 ? 1 : 0;
     }
@@ -183,7 +180,7 @@ final class WiresharkFields {
             int ip = ip(c, l, 4);
             return c.reassembled(ip) ? c.ownFragmentOffset : c.view.fragmentOffset(ip);
         });
-        number("ip.checksum", EITHER, (c, l) -> u16(c, ip(c, l, 4), 10, 20));
+        number("ip.checksum", EITHER, (c, l) -> c.view.ipv4Checksum(ip(c, l, 4)));
         // IPv6
         address("ipv6.src", 6, What.SRC);
         address("ipv6.dst", 6, What.DST);
@@ -191,7 +188,7 @@ final class WiresharkFields {
         number("ipv6.version", EITHER, (c, l) -> ip(c, l, 6) >= 0 ? 6 : -1);
         number("ipv6.nxt", EITHER, (c, l) -> {
             int ip = ip(c, l, 6);
-            return ip < 0 || c.stack.headerLength(ip) < 40 ? -1 : c.buf.get(c.stack.offset(ip) + 6) & 0xFF;
+            return ip < 0 ? -1 : c.view.ipv6NextHeader(ip);
         });
         number("ipv6.hlim", EITHER, (c, l) -> c.view.ttl(ip(c, l, 6)));
         number("ipv6.plen", EITHER, (c, l) -> c.ipLengthField(ip(c, l, 6)));
@@ -239,7 +236,7 @@ final class WiresharkFields {
             return t != null && layer == c.innerTransport ? t.windowSize() : c.view.tcpWindow(layer);
         });
         number("tcp.checksum", EITHER, (c, l) -> c.view.tcpChecksum(transport(c, l, LayerType.TCP)));
-        number("tcp.urgent_pointer", EITHER, (c, l) -> u16(c, transport(c, l, LayerType.TCP), 18, 20));
+        number("tcp.urgent_pointer", EITHER, (c, l) -> c.view.tcpUrgentPointer(transport(c, l, LayerType.TCP)));
         number("tcp.stream", EITHER, (c, l) -> {
             if (c.tcp == null || transport(c, l, LayerType.TCP) < 0) {
                 return -1;
@@ -268,10 +265,7 @@ final class WiresharkFields {
         number("icmpv6.echo.sequence_number", EITHER, (c, l) -> c.view.icmpSequence(echo(c, l, LayerType.ICMPV6)));
         // Tunnels
         number("vxlan.vni", EITHER, (c, l) -> c.view.vni(layer(c, l, LayerType.VXLAN)));
-        number("vxlan.flags", EITHER, (c, l) -> {
-            int vxlan = layer(c, l, LayerType.VXLAN);
-            return u16(c, vxlan, 0, 2);
-        });
+        number("vxlan.flags", EITHER, (c, l) -> c.view.vxlanFlagsField(layer(c, l, LayerType.VXLAN)));
         number("geneve.vni", EITHER, (c, l) -> c.view.vni(layer(c, l, LayerType.GENEVE)));
         number("gre.proto", EITHER, (c, l) -> c.view.greProtocolType(layer(c, l, LayerType.GRE)));
         number("gre.key", EITHER, (c, l) -> c.view.greKey(layer(c, l, LayerType.GRE)));
@@ -291,7 +285,7 @@ final class WiresharkFields {
     private static long arpAddress(Context c, boolean sender) {
         int arp = layer(c, OUTER, LayerType.ARP);
         PacketView v = c.view;
-        if (arp < 0 || c.stack.headerLength(arp) < 28) {
+        if (arp < 0 || c.stack.headerLength(arp) < ArpHeader.ETHERNET_IPV4_LENGTH) {
             return -1;
         }
         return (sender ? v.arpSenderIpv4(arp) : v.arpTargetIpv4(arp)) & 0xFFFF_FFFFL;

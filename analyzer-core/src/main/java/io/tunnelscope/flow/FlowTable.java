@@ -6,6 +6,8 @@ import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketView;
+import io.tunnelscope.proto.ipv4.Ipv4Header;
+import io.tunnelscope.proto.ipv6.Ipv6Header;
 import io.tunnelscope.report.FlowSummary;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -401,8 +403,8 @@ public final class FlowTable {
             var buffer = view.stack().buffer();
             int s = view.ipv6SourceOffset(ip);
             int d = view.ipv6DestinationOffset(ip);
-            h = mix(mix(h, buffer.getLong(s)), buffer.getLong(s + 8));
-            h = mix(mix(h, buffer.getLong(d)), buffer.getLong(d + 8));
+            h = mix(mix(h, buffer.getLong(s)), buffer.getLong(s + Long.BYTES));
+            h = mix(mix(h, buffer.getLong(d)), buffer.getLong(d + Long.BYTES));
         }
         return mix(h, ((long) sport << 32) | (dport & 0xFFFFFFFFL));
     }
@@ -416,10 +418,13 @@ public final class FlowTable {
         ByteBuffer buffer = stack.buffer();
         int at = stack.offset(ip);
         if (stack.type(ip) == LayerType.IPV4) {
-            return mix(h, buffer.getLong(at + 12));
+            // Source and destination are adjacent: one load.
+            return mix(h, buffer.getLong(at + Ipv4Header.SOURCE_OFFSET));
         }
-        return mix(mix(mix(mix(h, buffer.getLong(at + 8)), buffer.getLong(at + 16)), buffer.getLong(at + 24)),
-                buffer.getLong(at + 32));
+        int s = at + Ipv6Header.SOURCE_OFFSET;
+        int d = at + Ipv6Header.DESTINATION_OFFSET;
+        return mix(mix(mix(mix(h, buffer.getLong(s)), buffer.getLong(s + Long.BYTES)), buffer.getLong(d)),
+                buffer.getLong(d + Long.BYTES));
     }
 
     private static long mix(long h, long v) {

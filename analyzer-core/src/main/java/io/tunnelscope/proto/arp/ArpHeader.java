@@ -30,6 +30,10 @@ public final class ArpHeader extends Flyweight {
     public static final int FIXED_LENGTH = 8;
     /** Length of an Ethernet/IPv4 ARP packet. */
     public static final int ETHERNET_IPV4_LENGTH = 28;
+    /** Hardware address length of Ethernet. */
+    public static final int ETHERNET_LENGTH = 6;
+    /** Protocol address length of IPv4. */
+    public static final int IPV4_LENGTH = 4;
 
     public static final int OP_REQUEST = 1;
     public static final int OP_REPLY = 2;
@@ -53,7 +57,12 @@ public final class ArpHeader extends Flyweight {
     public int length() { return FIXED_LENGTH + 2 * hardwareLength() + 2 * protocolLength(); }
 
     public boolean isEthernetIpv4() {
-        return hardwareLength() == 6 && protocolLength() == 4 && protocolType() == 0x0800;
+        return hasEthernetIpv4Lengths() && protocolType() == 0x0800;
+    }
+
+    /** True when the address lengths are Ethernet's (6) and IPv4's (4), whatever the types say. */
+    public boolean hasEthernetIpv4Lengths() {
+        return hardwareLength() == ETHERNET_LENGTH && protocolLength() == IPV4_LENGTH;
     }
 
     public int senderHardwareOffset() { return offset + ADDRESSES_OFFSET; }

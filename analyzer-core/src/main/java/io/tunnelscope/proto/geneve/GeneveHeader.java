@@ -56,6 +56,9 @@ public final class GeneveHeader extends Flyweight {
 
     public boolean critical() { return (u8(FLAGS_OFFSET) & FLAG_CRITICAL) != 0; }
 
+    /** The O and C bits as they sit in their byte ({@link #FLAG_OAM}, {@link #FLAG_CRITICAL}). */
+    public int flags() { return u8(FLAGS_OFFSET) & (FLAG_OAM | FLAG_CRITICAL); }
+
     public int protocolType() { return u16(PROTOCOL_TYPE_OFFSET); }
 
     public int vni() { return u24(VNI_OFFSET); }

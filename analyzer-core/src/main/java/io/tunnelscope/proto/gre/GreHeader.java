@@ -27,6 +27,11 @@ public final class GreHeader extends Flyweight {
     public static final int FLAGS_VERSION_OFFSET = 0;
     public static final int PROTOCOL_OFFSET = 2;
     public static final int MIN_LENGTH = 4;
+    /** Offset of the checksum, present with the C (or R) flag. */
+    public static final int CHECKSUM_OFFSET = 4;
+    /** Length of each optional word: checksum and reserved, key, sequence, acknowledgment. */
+    public static final int OPTIONAL_FIELD_LENGTH = 4;
+    public static final int KEY_LENGTH = 4;
     public static final int FLAG_CHECKSUM = 0x8000;
     public static final int FLAG_ROUTING = 0x4000;
     public static final int FLAG_KEY = 0x2000;
@@ -60,30 +65,33 @@ public final class GreHeader extends Flyweight {
     public int headerLength() {
         int len = MIN_LENGTH;
         if (hasChecksum() || hasRouting()) {
-            len += 4;
+            len += OPTIONAL_FIELD_LENGTH;
         }
         if (hasKey()) {
-            len += 4;
+            len += OPTIONAL_FIELD_LENGTH;
         }
         if (hasSequence()) {
-            len += 4;
+            len += OPTIONAL_FIELD_LENGTH;
         }
         if (hasAck()) {
-            len += 4;
+            len += OPTIONAL_FIELD_LENGTH;
         }
         return len;
     }
 
     /** Checksum field, or -1 when absent. */
-    public int checksum() { return hasChecksum() ? u16(4) : -1; }
+    public int checksum() { return hasChecksum() ? u16(CHECKSUM_OFFSET) : -1; }
 
     /** Key field, or -1 when absent. */
     public long key() { return hasKey() ? u32(keyOffset()) : -1; }
 
     /** Sequence number, or -1 when absent. */
     public long sequence() {
-        return hasSequence() ? u32(keyOffset() + (hasKey() ? 4 : 0)) : -1;
+        return hasSequence() ? u32(keyOffset() + (hasKey() ? KEY_LENGTH : 0)) : -1;
     }
 
-    private int keyOffset() { return hasChecksum() || hasRouting() ? 8 : 4; }
+    /** Offset of the key (or, without one, of the sequence number): after the checksum word if any. */
+    public int keyOffset() {
+        return hasChecksum() || hasRouting() ? CHECKSUM_OFFSET + OPTIONAL_FIELD_LENGTH : CHECKSUM_OFFSET;
+    }
 }

@@ -28,6 +28,17 @@ public final class Ipv6ExtensionHeader extends Flyweight {
     public static final int FRAGMENT_OFFSET_OFFSET = 2;
     public static final int IDENTIFICATION_OFFSET = 4;
     public static final int OPTIONS_OFFSET = 2;
+    /** Routing header (RFC 8200 section 4.4): the routing type. */
+    public static final int ROUTING_TYPE_OFFSET = 2;
+    /** Routing header: segments left. */
+    public static final int SEGMENTS_LEFT_OFFSET = 3;
+    /**
+     * Routing header: where the addresses of types 0 (RFC 2460), 2 (RFC 6275 section 6.4) and
+     * the segment list of type 4 (RFC 8754 section 2) start.
+     */
+    public static final int ROUTING_ADDRESSES_OFFSET = 8;
+    /** Length of an address in a routing header. */
+    public static final int ROUTING_ADDRESS_LENGTH = 16;
     public static final int MIN_LENGTH = 8;
     public static final int FRAGMENT_LENGTH = 8;
 

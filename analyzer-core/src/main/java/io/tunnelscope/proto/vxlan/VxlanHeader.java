@@ -33,6 +33,9 @@ public final class VxlanHeader extends Flyweight {
 
     public int flags() { return u8(FLAGS_OFFSET); }
 
+    /** The flags byte and the first reserved byte as one 16-bit field (Wireshark's vxlan.flags). */
+    public int flagsField() { return u16(FLAGS_OFFSET); }
+
     public boolean vniValid() { return (flags() & FLAG_I) != 0; }
 
     /** The 24-bit VNI. */
