@@ -272,9 +272,9 @@ public final class PacketView {
     /** VNI of a VXLAN or Geneve layer, or -1. */
     public int vni(int layer) {
         if (is(layer, LayerType.VXLAN, VxlanHeader.LENGTH)) {
-            return vxlan(layer).vni();
+            return VxlanHeader.vni(buf, stack.offset(layer));
         }
-        return is(layer, LayerType.GENEVE, GeneveHeader.MIN_LENGTH) ? geneve(layer).vni() : -1;
+        return is(layer, LayerType.GENEVE, GeneveHeader.MIN_LENGTH) ? GeneveHeader.vni(buf, stack.offset(layer)) : -1;
     }
 
     /** The flags byte of a VXLAN layer, or -1. */
@@ -377,12 +377,12 @@ public final class PacketView {
     /** The protocol (IPv4) or final next header after the IPv6 extension headers, or -1. */
     public int ipProtocol(int ipLayer) {
         if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
-            return ipv4(ipLayer).protocol();
+            return Ipv4Header.protocol(buf, stack.offset(ipLayer));
         }
         if (!is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH)) {
             return -1;
         }
-        int protocol = ipv6(ipLayer).nextHeader();
+        int protocol = Ipv6Header.nextHeader(buf, stack.offset(ipLayer));
         for (int j = ipLayer + 1; j < stack.count() && LayerType.isIpv6Extension(stack.type(j)); j++) {
             if (stack.headerLength(j) < Ipv6ExtensionHeader.NEXT_HEADER_OFFSET + 1) {
                 break;
@@ -434,11 +434,11 @@ public final class PacketView {
      */
     public int ipTotalLength(int ipLayer) {
         if (is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH)) {
-            int total = ipv4(ipLayer).totalLength();
+            int total = Ipv4Header.totalLength(buf, stack.offset(ipLayer));
             return total != 0 || stack.isQuoted(ipLayer) ? total : stack.declaredEnd(ipLayer) - stack.offset(ipLayer);
         }
         if (is(ipLayer, LayerType.IPV6, Ipv6Header.LENGTH)) {
-            int payload = ipv6(ipLayer).payloadLength();
+            int payload = Ipv6Header.payloadLength(buf, stack.offset(ipLayer));
             return payload != 0 || stack.isQuoted(ipLayer)
                 ? Ipv6Header.LENGTH + payload : stack.declaredEnd(ipLayer) - stack.offset(ipLayer);
         }
@@ -499,12 +499,12 @@ public final class PacketView {
 
     /** IPv4 source address as an int (0 for other layers). */
     public int ipv4Source(int ipLayer) {
-        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) ? ipv4(ipLayer).source() : 0;
+        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) ? Ipv4Header.source(buf, stack.offset(ipLayer)) : 0;
     }
 
     /** IPv4 destination address as an int (0 for other layers). */
     public int ipv4Destination(int ipLayer) {
-        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) ? ipv4(ipLayer).destination() : 0;
+        return is(ipLayer, LayerType.IPV4, Ipv4Header.MIN_LENGTH) ? Ipv4Header.destination(buf, stack.offset(ipLayer)) : 0;
     }
 
     /** Absolute buffer offset of an IPv6 layer's source address, or -1. */
@@ -593,18 +593,18 @@ public final class PacketView {
     /** Source port of a UDP/TCP layer, or -1. */
     public int sourcePort(int transportLayer) {
         if (is(transportLayer, LayerType.UDP, UdpHeader.SOURCE_PORT_OFFSET + 2)) {
-            return udp(transportLayer).sourcePort();
+            return UdpHeader.sourcePort(buf, stack.offset(transportLayer));
         }
-        return is(transportLayer, LayerType.TCP, TcpHeader.SOURCE_PORT_OFFSET + 2) ? tcp(transportLayer).sourcePort() : -1;
+        return is(transportLayer, LayerType.TCP, TcpHeader.SOURCE_PORT_OFFSET + 2) ? TcpHeader.sourcePort(buf, stack.offset(transportLayer)) : -1;
     }
 
     /** Destination port of a UDP/TCP layer, or -1. */
     public int destinationPort(int transportLayer) {
         if (is(transportLayer, LayerType.UDP, UdpHeader.DESTINATION_PORT_OFFSET + 2)) {
-            return udp(transportLayer).destinationPort();
+            return UdpHeader.destinationPort(buf, stack.offset(transportLayer));
         }
         return is(transportLayer, LayerType.TCP, TcpHeader.DESTINATION_PORT_OFFSET + 2)
-            ? tcp(transportLayer).destinationPort() : -1;
+            ? TcpHeader.destinationPort(buf, stack.offset(transportLayer)) : -1;
     }
 
     /** The UDP length field, or -1. */

@@ -8,6 +8,7 @@ import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.proto.Protocols;
+import io.tunnelscope.proto.udp.UdpHeader;
 import java.lang.reflect.Constructor;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class UdpPayloads {
             if (stack.type(i) != LayerType.UDP || stack.isQuoted(i)) {
                 continue;
             }
-            int bodyStart = stack.offset(i) + 8;
+            int bodyStart = stack.offset(i) + UdpHeader.LENGTH;
             int bodyEnd = Math.min(packet.length, stack.end(i));
             int next = i + 1;
             while (next + 1 < stack.count() && stack.headerLength(next) == 0 && stack.offset(next) == bodyStart) {

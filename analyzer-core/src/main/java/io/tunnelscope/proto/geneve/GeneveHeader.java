@@ -63,6 +63,11 @@ public final class GeneveHeader extends Flyweight {
 
     public int vni() { return u24(VNI_OFFSET); }
 
+    /** The 24-bit VNI of the header at absolute index {@code at}, without wrapping a flyweight. */
+    public static int vni(ByteBuffer b, int at) {
+        return ((b.get(at + VNI_OFFSET) & 0xff) << 16) | (b.getShort(at + VNI_OFFSET + 1) & 0xffff);
+    }
+
     /**
      * Walks the options (requires {@link #headerLength()} bytes).
      *

@@ -81,6 +81,18 @@ public final class Ipv4Header extends Flyweight {
 
     public int destination() { return i32(DESTINATION_OFFSET); }
 
+    // Static readers of the fields every packet's flow key needs: no flyweight state to set, for
+    // the hot accessors of PacketView (header at absolute index {@code at}; the caller checked the
+    // header is there).
+
+    public static int totalLength(ByteBuffer b, int at) { return b.getShort(at + TOTAL_LENGTH_OFFSET) & 0xffff; }
+
+    public static int protocol(ByteBuffer b, int at) { return b.get(at + PROTOCOL_OFFSET) & 0xff; }
+
+    public static int source(ByteBuffer b, int at) { return b.getInt(at + SOURCE_OFFSET); }
+
+    public static int destination(ByteBuffer b, int at) { return b.getInt(at + DESTINATION_OFFSET); }
+
     /**
      * The checksum the header should carry: the complement of the sum of the header with the
      * checksum field taken as zero. Equal to {@link #checksum()} when the header is intact.

@@ -52,6 +52,14 @@ public final class Ipv6Header extends Flyweight {
 
     public int nextHeader() { return u8(NEXT_HEADER_OFFSET); }
 
+    // Static readers of the fields every packet's flow key needs: no flyweight state to set, for
+    // the hot accessors of PacketView (header at absolute index {@code at}; the caller checked the
+    // header is there).
+
+    public static int payloadLength(ByteBuffer b, int at) { return b.getShort(at + PAYLOAD_LENGTH_OFFSET) & 0xffff; }
+
+    public static int nextHeader(ByteBuffer b, int at) { return b.get(at + NEXT_HEADER_OFFSET) & 0xff; }
+
     public int hopLimit() { return u8(HOP_LIMIT_OFFSET); }
 
     /** Absolute offset of the 16-byte source address. */

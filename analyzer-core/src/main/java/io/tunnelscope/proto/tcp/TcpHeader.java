@@ -65,6 +65,14 @@ public final class TcpHeader extends Flyweight {
 
     public int destinationPort() { return u16(DESTINATION_PORT_OFFSET); }
 
+    // Static readers of the fields every packet's flow key needs: no flyweight state to set, for
+    // the hot accessors of PacketView (header at absolute index {@code at}; the caller checked the
+    // header is there).
+
+    public static int sourcePort(ByteBuffer b, int at) { return b.getShort(at + SOURCE_PORT_OFFSET) & 0xffff; }
+
+    public static int destinationPort(ByteBuffer b, int at) { return b.getShort(at + DESTINATION_PORT_OFFSET) & 0xffff; }
+
     public long sequence() { return u32(SEQUENCE_OFFSET); }
 
     public long acknowledgment() { return u32(ACKNOWLEDGMENT_OFFSET); }

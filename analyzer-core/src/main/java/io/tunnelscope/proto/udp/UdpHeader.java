@@ -35,6 +35,14 @@ public final class UdpHeader extends Flyweight {
 
     public int destinationPort() { return u16(DESTINATION_PORT_OFFSET); }
 
+    // Static readers of the fields every packet's flow key needs: no flyweight state to set, for
+    // the hot accessors of PacketView (header at absolute index {@code at}; the caller checked the
+    // header is there).
+
+    public static int sourcePort(ByteBuffer b, int at) { return b.getShort(at + SOURCE_PORT_OFFSET) & 0xffff; }
+
+    public static int destinationPort(ByteBuffer b, int at) { return b.getShort(at + DESTINATION_PORT_OFFSET) & 0xffff; }
+
     public int length() { return u16(LENGTH_OFFSET); }
 
     public int checksum() { return u16(CHECKSUM_OFFSET); }

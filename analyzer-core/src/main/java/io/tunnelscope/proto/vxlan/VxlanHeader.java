@@ -41,6 +41,11 @@ public final class VxlanHeader extends Flyweight {
     /** The 24-bit VNI. */
     public int vni() { return u24(VNI_OFFSET); }
 
+    /** The 24-bit VNI of the header at absolute index {@code at}, without wrapping a flyweight. */
+    public static int vni(ByteBuffer b, int at) {
+        return ((b.get(at + VNI_OFFSET) & 0xff) << 16) | (b.getShort(at + VNI_OFFSET + 1) & 0xffff);
+    }
+
     /** True when the reserved bytes 1-3 and 7 are zero. */
     public boolean reservedZero() {
         return u8(1) == 0 && u16(2) == 0 && u8(7) == 0;
