@@ -46,6 +46,14 @@ final class OpaqueTunnels {
     private final LongObjectMap<Observation> sent = new LongObjectMap<>(1024);
     private final ArrayDeque<Observation> sentByAge = new ArrayDeque<>();
     private final ArrayDeque<Long> sentKeys = new ArrayDeque<>();
+    /**
+     * Encrypted packets nothing tied, by their own bytes: on clocks not yet corrected (the
+     * calibration pass) the arrival may come before its departure, which then keeps its own
+     * identity too, so that the two still make the NIC-to-NIC journey the clocks are judged by.
+     */
+    private final LongObjectMap<Observation> untied = new LongObjectMap<>(1024);
+    private final ArrayDeque<Observation> untiedByAge = new ArrayDeque<>();
+    private final ArrayDeque<Long> untiedKeys = new ArrayDeque<>();
     private long tied;
     private long arrived;
 
@@ -94,13 +102,21 @@ final class OpaqueTunnels {
             }
             return;
         }
+        Observation earlier = untied.get(own);
+        if (earlier != null && earlier.point != o.point
+                && hostOfPoint.apply(earlier.point) != hostOfPoint.apply(o.point)) {
+            // Its arrival came first (clocks not corrected yet): both keep the packet's own identity.
+            return;
+        }
         if (o.opaqueCarried == 0) {
+            keepUntied(own, o);
             return;
         }
         ProtocolDescriptor tunnel = Protocols.byId(o.encapsulation);
         int padding = tunnel == null ? 1 : Math.max(1, tunnel.opaquePadding());
         Observation inner = state(o).take(o.opaqueCarried, padding, o.adjustedNanos - TIE_WINDOW_NANOS);
         if (inner == null) {
+            keepUntied(own, o);
             return;
         }
         takeInner(o, inner);
@@ -114,9 +130,30 @@ final class OpaqueTunnels {
         }
     }
 
+    private void keepUntied(long own, Observation o) {
+        if (untied.put(own, o) == null) {
+            untiedByAge.addLast(o);
+            untiedKeys.addLast(own);
+            while (untiedByAge.size() > maxKept) {
+                forgetOldestUntied();
+            }
+        }
+    }
+
     private void expire(long now) {
         while (!sentByAge.isEmpty() && sentByAge.peekFirst().adjustedNanos < now - keepNanos) {
             forgetOldest();
+        }
+        while (!untiedByAge.isEmpty() && untiedByAge.peekFirst().adjustedNanos < now - keepNanos) {
+            forgetOldestUntied();
+        }
+    }
+
+    private void forgetOldestUntied() {
+        Observation old = untiedByAge.pollFirst();
+        long key = untiedKeys.pollFirst();
+        if (untied.get(key) == old) {
+            untied.remove(key);
         }
     }
 
