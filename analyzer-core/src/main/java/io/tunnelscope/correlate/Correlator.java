@@ -254,7 +254,7 @@ public final class Correlator {
             }
         }
         OpaqueTunnels opaque = new OpaqueTunnels(p -> registry.points.get(p).host, options.calibrationWindowNanos,
-                2 * options.maxOpenJourneys);
+                2 * options.maxOpenJourneys, p -> !"file".equals(registry.points.get(p).host.source));
         try {
             merge(cursors, registry, o -> {
                 opaque.accept(o);

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * Ties the sightings of a tunnel whose inner packet cannot be read (encrypted: WireGuard, any
@@ -41,6 +42,8 @@ final class OpaqueTunnels {
     private final IntFunction<Object> hostOfPoint;
     private final long keepNanos;
     private final int maxKept;
+    private final boolean clocksUncorrected;
+    private final IntPredicate namedHost;
     private final Map<Object, HostState> hosts = new IdentityHashMap<>();
     /** Encrypted packets tied on their way out, by their own bytes: what their arrival takes. */
     private final LongObjectMap<Observation> sent = new LongObjectMap<>(1024);
@@ -63,6 +66,17 @@ final class OpaqueTunnels {
      * @param maxKept     most tied packets kept waiting
      */
     OpaqueTunnels(IntFunction<Object> hostOfPoint, long keepNanos, int maxKept) {
+        this(hostOfPoint, keepNanos, maxKept, null);
+    }
+
+    /**
+     * @param namedHost the calibration pass, where an arrival may come before its departure (see
+     *                  {@link #untied}): whether a point's host is known by name (two points of
+     *                  unnamed hosts may be one host, their sightings two captures of one packet)
+     */
+    OpaqueTunnels(IntFunction<Object> hostOfPoint, long keepNanos, int maxKept, IntPredicate namedHost) {
+        this.namedHost = namedHost;
+        this.clocksUncorrected = namedHost != null;
         this.hostOfPoint = hostOfPoint;
         this.keepNanos = keepNanos;
         this.maxKept = Math.max(1, maxKept);
@@ -102,8 +116,8 @@ final class OpaqueTunnels {
             }
             return;
         }
-        Observation earlier = untied.get(own);
-        if (earlier != null && earlier.point != o.point
+        Observation earlier = clocksUncorrected ? untied.get(own) : null;
+        if (earlier != null && earlier.point != o.point && namedHost.test(earlier.point) && namedHost.test(o.point)
                 && hostOfPoint.apply(earlier.point) != hostOfPoint.apply(o.point)) {
             // Its arrival came first (clocks not corrected yet): both keep the packet's own identity.
             return;
@@ -131,6 +145,9 @@ final class OpaqueTunnels {
     }
 
     private void keepUntied(long own, Observation o) {
+        if (!clocksUncorrected) {
+            return;
+        }
         if (untied.put(own, o) == null) {
             untiedByAge.addLast(o);
             untiedKeys.addLast(own);
