@@ -72,10 +72,12 @@ abstract class NatRule implements Rule {
             CorrelationReport.Nat merged = new CorrelationReport.Nat(kind, first.original(), first.translated(),
                     first.from(), first.to(), packets, replies, List.copyOf(peers), evidence);
             String original = bare(first.original());
-            boolean podOriginal = isIpv4(original) && context.isPodAddress(IpText.ipv4(original));
+            // either family: an IPv6 pod network's /64s as an IPv4 one's /24s (SNAT66 by
+            // ip6tables MASQUERADE is judged as IPv4 masquerading is)
+            boolean podOriginal = context.isPodAddress(original);
             boolean podPeer = false;
             for (String peer : peers) {
-                podPeer |= isIpv4(peer) && context.isPodAddress(IpText.ipv4(peer));
+                podPeer |= context.isPodAddress(bare(peer));
             }
             Severity severity = podOriginal && podPeer ? Severity.ERROR : Severity.INFO;
             // Replies translated back, or a few packets rewritten alike, leave nothing else to explain
@@ -90,9 +92,9 @@ abstract class NatRule implements Rule {
                                     + " packets",
                             "replies translated back: " + replies,
                             "whether " + bare(first.original()) + " is a pod address: "
-                                    + (podOriginal ? "yes, in " + context.podSubnet(IpText.ipv4(bare(first.original())))
-                                    : "no")),
-                    List.of("the NAT rule on the host between the two points ('iptables -t nat -S')")));
+                                    + (podOriginal ? "yes, in " + context.podSubnet(original) : "no")),
+                    List.of("the NAT rule on the host between the two points ('"
+                            + (isIpv4(original) ? "iptables" : "ip6tables") + " -t nat -S')")));
         }
     }
 

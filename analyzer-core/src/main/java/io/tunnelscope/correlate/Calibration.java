@@ -397,14 +397,26 @@ final class Calibration {
         }
         Map<String, long[]> vteps = new HashMap<>();
         votes.forEach((host, tallies) -> {
+            // the best of each family: a dual-stack node tunnels IPv4 from its IPv4 address and
+            // IPv6 from its IPv6 address
             long[] best = null;
+            long[] bestOther = null;
             for (long[] tally : tallies.values()) {
                 if (best == null || tally[2] > best[2]) {
                     best = tally;
                 }
             }
+            boolean bestIpv4 = IpAddresses.isIpv4(best[0], best[1]);
+            for (long[] tally : tallies.values()) {
+                if (IpAddresses.isIpv4(tally[0], tally[1]) != bestIpv4 && (bestOther == null || tally[2] > bestOther[2])) {
+                    bestOther = tally;
+                }
+            }
             host.vtep = new long[] {best[0], best[1]};
-            vteps.put(host.name, host.vtep);
+            host.otherVtep = bestOther == null ? null : new long[] {bestOther[0], bestOther[1]};
+            // the plan keeps both: {high, low} or {high, low, other high, other low}
+            vteps.put(host.name, bestOther == null ? host.vtep
+                    : new long[] {best[0], best[1], bestOther[0], bestOther[1]});
         });
         return vteps;
     }

@@ -165,12 +165,12 @@ final class CausalOrder {
             hostMaxTtl[h] = Math.max(hostMaxTtl[h], groupMaxTtl[g]);
             hostTime[h] = Math.min(hostTime[h], groupTime[g]);
             if (groupEncapsulated[g]) {
-                long[] vtep = devices.get(groupDevice[g]).host.vtep;
+                Host host = devices.get(groupDevice[g]).host;
                 Observation tunnel = firstEncapsulated(hops, g);
-                if (vtep != null && tunnel != null) {
-                    if (vtep[0] == tunnel.outerSrcHigh && vtep[1] == tunnel.outerSrcLow) {
+                if (tunnel != null) {
+                    if (host.isVtep(tunnel.outerSrcHigh, tunnel.outerSrcLow)) {
                         hostTunnelRank[h] = 0;
-                    } else if (vtep[0] == tunnel.outerDstHigh && vtep[1] == tunnel.outerDstLow) {
+                    } else if (host.isVtep(tunnel.outerDstHigh, tunnel.outerDstLow)) {
                         hostTunnelRank[h] = 2;
                     }
                 }
