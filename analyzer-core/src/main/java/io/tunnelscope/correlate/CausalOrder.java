@@ -174,6 +174,17 @@ final class CausalOrder {
                         hostTunnelRank[h] = 2;
                     }
                 }
+            } else {
+                // A bare packet between the nodes' own underlay addresses (IPv6 neighbour
+                // discovery: hop limit 255 on both sides, so the TTL cannot tell): the node whose
+                // address sent it comes first.
+                Host host = devices.get(groupDevice[g]).host;
+                Observation hop = hops[groupStart[g]];
+                if (host.isVtep(hop.srcHigh, hop.srcLow)) {
+                    hostTunnelRank[h] = Math.min(hostTunnelRank[h], 0);
+                } else if (host.isVtep(hop.dstHigh, hop.dstLow) && hostTunnelRank[h] == 1) {
+                    hostTunnelRank[h] = 2;
+                }
             }
         }
         // Hosts: falling TTL, sender before receiver of the tunnel, time, index.

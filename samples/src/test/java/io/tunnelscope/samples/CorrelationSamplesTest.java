@@ -149,7 +149,7 @@ class CorrelationSamplesTest {
             "drop-in-host", List.of("host2 flannel.1 -> docker0: dropped"),
             // flannel's MTU (underlay - 50) on cni0 and the pods is 20 above flannel-v6.1's (- 70):
             // full-size IPv6 packets are dropped with an ICMPv6 Packet Too Big
-            "vxlan-v6", List.of("worker2 cni0 -> flannel-v6.1: too big", "worker1 cni0 -> flannel-v6.1: too big"),
+            "vxlan-v6", List.of("worker1 cni0 -> flannel-v6.1: too big", "worker2 cni0 -> flannel-v6.1: too big"),
             "dual-stack", List.of("worker1 cni0 -> flannel-v6.1: too big"));
 
     /**
