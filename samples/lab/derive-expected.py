@@ -41,7 +41,15 @@ FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "ip.src", "ip.dst", "
           "ip.flags.mf", "ip.frag_offset", "ip.proto", "udp.srcport", "udp.dstport", "vxlan.vni",
           "icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "icmp.mtu", "icmp.data_time", "data.data", "tcp.srcport",
           "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack", "ip.id", "eth.dst", "ip.len",
-          "tcp.ack_raw"]
+          "tcp.ack_raw",
+          # IPv6 (flannel-v6.1, dual stack): folded into the ip.*/icmp.* view by ipv6_as_ip
+          "ipv6.src", "ipv6.dst", "ipv6.nxt", "ipv6.plen", "ipv6.fraghdr.offset", "ipv6.fraghdr.more",
+          "ipv6.fraghdr.ident", "icmpv6.type", "icmpv6.code", "icmpv6.echo.identifier",
+          "icmpv6.echo.sequence_number", "icmpv6.mtu"]
+# ICMPv6 in the ICMP terms the rest of the script speaks: echo request/reply as 8/0, Packet Too
+# Big as frag-needed (3/4, its MTU as the next-hop MTU); anything else (neighbour discovery, MLD,
+# router solicitations) as a type no IPv4 ICMP has, so it matches no traffic
+ICMPV6_AS_ICMP = {"128": ("8", "0"), "129": ("0", "0"), "2": ("3", "4")}
 ENCAP_PORTS = {"8472", "8285"}  # plus the VXLAN port of a scenario whose overlay uses another (4789)
 # veth: the host side of a pod's veth where there is no bridge (Calico's cali<hex>)
 PATH_ROLES = ["pod", "veth", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
@@ -67,8 +75,30 @@ def first(lst, i=0):
     return lst[i] if len(lst) > i else None
 
 
+def ipv6_as_ip(r):
+    """An IPv6 frame seen through the IPv4 field names (the lab's overlays never mix families in
+    one frame: flannel.1 carries IPv4 over IPv4, flannel-v6.1 IPv6 over IPv6). IPv6 has no DF:
+    routers never fragment, so every packet is taken as DF set."""
+    n = len(r["ipv6.src"])
+    r["ip.src"], r["ip.dst"] = r["ipv6.src"], r["ipv6.dst"]
+    r["ip.proto"] = ["1" if p == "58" else p for p in r["ipv6.nxt"]]
+    r["ip.flags.df"] = ["1"] * n
+    r["ip.flags.mf"] = r["ipv6.fraghdr.more"]
+    r["ip.frag_offset"] = r["ipv6.fraghdr.offset"]
+    r["ip.id"] = r["ipv6.fraghdr.ident"]
+    r["ip.len"] = [str(int(p) + 40) for p in r["ipv6.plen"]]
+    if r["icmpv6.type"]:
+        t, c = ICMPV6_AS_ICMP.get(r["icmpv6.type"][0], (str(1000 + int(r["icmpv6.type"][0])), "0"))
+        r["icmp.type"], r["icmp.code"] = [t], [c if t == "3" else first(r["icmpv6.code"]) or "0"]
+        r["icmp.ident"], r["icmp.seq"] = r["icmpv6.echo.identifier"], r["icmpv6.echo.sequence_number"]
+        r["icmp.mtu"] = r["icmpv6.mtu"]
+    r["ipv6"] = True
+
+
 def frame_view(r):
     """Outer/inner view of one frame."""
+    if not r["ip.src"] and r["ipv6.src"]:
+        ipv6_as_ip(r)
     # microseconds: pcap files from tcpdump are in us, pcapng from dumpcap in ns; hops on one
     # kernel path share one timestamp, so compare at the coarser precision
     sec, _, frac = r["frame.time_epoch"][0].partition(".")
@@ -440,6 +470,18 @@ def main():
                   (h["overlay"] or {}).get("address")):
             if a:
                 addr_host[a.split("/")[0]] = h["name"]
+        v6 = h.get("ipv6") or {}
+        for a in (v6.get("underlayAddress"), v6.get("bridgeAddress"), v6.get("podAddress"),
+                  (v6.get("overlay") or {}).get("address")):
+            if a:
+                addr_host[a.split("/")[0]] = h["name"]
+    # the overlay devices that carry IPv6 (flannel-v6.1): a packet of one family crosses only its
+    # family's overlay device on a dual-stack node
+    v6_overlays = {(h["name"], h["overlay"]["device"]) for h in sc["hosts"]
+                   if h.get("overlay") and sc.get("family") == "ipv6"}
+    v6_overlays |= {(h["name"], h["ipv6"]["overlay"]["device"]) for h in sc["hosts"]
+                    if (h.get("ipv6") or {}).get("overlay")}
+    cur = {"v6": sc.get("family") == "ipv6"}
     caps = [c for c in sc["captures"] if c["role"] in PATH_ROLES]
     point = {c["file"]: os.path.splitext(c["file"])[0] for c in sc["captures"]}
     frames = {c["file"]: dissect(os.path.join(d, c["file"])) for c in caps}
@@ -465,7 +507,8 @@ def main():
         overlay = {"overlay-vxlan", "overlay-tun"}
 
         def seq(h, rev, roles):
-            pts = [c["file"] for r in roles for c in path_caps if c["host"] == h and c["role"] == r]
+            pts = [c["file"] for r in roles for c in path_caps if c["host"] == h and c["role"] == r
+                   and (r not in overlay or ((h, c["device"]) in v6_overlays) == cur["v6"])]
             return list(reversed(pts)) if rev else pts
         full = ["pod", "veth", "bridge", "overlay-vxlan", "overlay-tun", "underlay"]
         local = [r for r in full if r not in overlay]
@@ -482,7 +525,8 @@ def main():
         seen = []
         for c in path_caps:
             for f in frames[c["file"]]:
-                if f["ip"] and match(f):
+                # dual stack: only the traffic's family (a UDP match would take the other's)
+                if f["ip"] and (":" in (f["inner"]["src"] or "")) == cur["v6"] and match(f):
                     seen.append((f["t"], c["file"], f))
                     break
         exp = expected_points(src_host, dst_host, to_host)
@@ -532,8 +576,11 @@ def main():
         dst_host = host_of_addr(t["backend"]["dst"] if "backend" in t else t["dst"])
         # fault scenarios: a destination no host has (a departed node's subnet)
         unknown_dst = dst_host is None and "faults" in sc
-        to_host_itself = t["dst"] not in [hosts[h]["pod"]["address"].split("/")[0] for h in hosts]
+        to_host_itself = t["dst"] not in [a.split("/")[0] for h in hosts for a in
+                                          (hosts[h]["pod"]["address"], (hosts[h].get("ipv6") or {}).get("podAddress"))
+                                          if a]
         pf = frames[pod_file(src_host)]
+        cur["v6"] = ":" in t["dst"]
         entry = dict(t)
         if t["type"] == "icmp-echo":
             reqs = [f for f in pf if f["ip"] and f["icmp"] and f["icmp"]["type"] == 8
@@ -581,7 +628,8 @@ def main():
             entry["observed"] = {"connections": len({f["tcp"]["sport"] for f in syns}),
                                  "segmentsOnSenderPod": len([f for f in pf if f["ip"] and f["tcp"]])}
             order, hops = trace(lambda f: f["tcp"] is not None and f["tcp"]["syn"] and not f["tcp"]["ack"]
-                                and f["tcp"]["seq"] == isn, src_host, dst_host, t["label"], "request")
+                                and f["tcp"]["seq"] == isn, src_host, dst_host, t["label"], "request",
+                                "request" if to_host_itself and "backend" not in t else None)
             paths.append({"traffic": t["label"], "direction": "request", "packet": "first TCP SYN",
                           "points": [point[o] for o in order], "hops": hops})
             if "backend" in t:
@@ -640,6 +688,8 @@ def main():
         for dev in ("underlay", "bridge", "veth", "pod", "overlay"):
             if h.get(dev):
                 mtus[(h["name"], h[dev]["device"] if dev != "pod" else "pod")] = h[dev]["mtu"]
+        if (h.get("ipv6") or {}).get("overlay"):
+            mtus[(h["name"], h["ipv6"]["overlay"]["device"])] = h["ipv6"]["overlay"]["mtu"]
     for c in caps:
         p = point[c["file"]]
         dev_mtu = mtus.get((c["host"], c["device"] if c["role"] != "pod" else "pod"))
@@ -691,7 +741,8 @@ def main():
         for p in paths:
             if p["traffic"] == label and p["direction"] == direction:
                 p["stopsAfter"] = last
-                p["reason"] = (f"ICMP frag-needed (next-hop MTU {why[0]['mtu']}) from {why[0]['src']} "
+                what = "ICMPv6 Packet Too Big (MTU" if ":" in why[0]["src"] else "ICMP frag-needed (next-hop MTU"
+                p["reason"] = (f"{what} {why[0]['mtu']}) from {why[0]['src']} "
                                f"({host_of_addr(why[0]['src'])}): packet larger than the overlay MTU with DF set")
     fn_out = [{"icmpSrc": k[0], "fromHost": host_of_addr(k[0]), "icmpDst": k[1], "nextHopMtu": k[2],
                "quoted": v["quoted"], "seenAt": v["points"], "countPerPoint": v["count"]}
@@ -700,14 +751,24 @@ def main():
                  for p, v in inner_frag.items()}
     mism = []
     m = sc["mtu"]
+    # per overlay device family: VXLAN over an IPv6 underlay costs 70 bytes (IPv6 40 + UDP 8 +
+    # VXLAN 8 + inner Ethernet 14), over IPv4 50
+    overlays = []
     if m.get("overlay"):
-        if m["pod"] > m["overlay"] or m["bridge"] > m["overlay"]:
+        overlays.append((m["overlay"], "ipv6" if sc.get("family") == "ipv6" else "ipv4"))
+    if m.get("overlayIpv6"):
+        overlays.append((m["overlayIpv6"], "ipv6"))
+    for ov_mtu, fam in overlays:
+        extra = {"family": fam} if sc.get("family") else {}
+        if m["pod"] > ov_mtu or m["bridge"] > ov_mtu:
             mism.append({"kind": "pod/bridge MTU above overlay MTU", "pod": m["pod"], "bridge": m["bridge"],
-                         "overlay": m["overlay"]})
+                         "overlay": ov_mtu, **extra})
         overhead = {"vxlan": 50, "udp": 28, "ipip": 20}[sc["backend"]]
-        if m["overlay"] + overhead > m["underlay"]:
-            mism.append({"kind": "overlay MTU + encapsulation overhead above underlay MTU", "overlay": m["overlay"],
-                         "encapsulationOverhead": overhead, "underlay": m["underlay"]})
+        if fam == "ipv6":
+            overhead = 70
+        if ov_mtu + overhead > m["underlay"]:
+            mism.append({"kind": "overlay MTU + encapsulation overhead above underlay MTU", "overlay": ov_mtu,
+                         "encapsulationOverhead": overhead, "underlay": m["underlay"], **extra})
     mtu_events = {"fragNeeded": fn_out, "outerFragmentation": bool(outer_frag),
                   "outerFragmentsAt": outer_frag, "innerFragmentation": bool(inner_frag),
                   "innerFragmentsAt": inner_out, "mtuMismatch": mism}

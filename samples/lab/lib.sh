@@ -31,9 +31,18 @@ UL_SNAPLEN=""          # "" full packets; N: the underlay captures keep only N b
 BR_NF_CALL_IPTABLES="" # "" machine default; 0|1: net.bridge.bridge-nf-call-iptables in the host
                        # namespaces (only where br_netfilter is loaded; recorded in scenario.json)
 SERVICE_JSON=""        # scenario.json "service" (a ClusterIP service the scenario installs)
+FAMILY=v4              # v4 | v6 (IPv6-only cluster: flannel-v6.1 over an IPv6 underlay) | dual
+                       # (both: flannel.1 over IPv4 and flannel-v6.1 over IPv6, dual-stack pods)
+TFAM=4                 # the address family the helpers below (sub_net, pod_ip, ov_dev, ul_ip..)
+                       # answer for; v6 sets 6, dual switches it per device / traffic
+NETWORK6=""            # flannel IPv6Network, e.g. fd00:10:244::/56 (a /64 per node)
+OV6_MTU=""             # flannel-v6.1 MTU (default UL_MTU-70: what the kernel gives a vxlan
+                       # device over an IPv6 lower device)
 HOSTS=()               # host names in order
 declare -A UL_DEV UL_IP UL_MAC SUBNET BR_DEV BR_MAC POD_MAC POD_VETH VTEP_MAC UL_GW
+declare -A UL_IP6 SUBNET6 VTEP6_MAC  # IPv6: underlay address, /64 prefix (fd00:10:244:1), VTEP MAC
 EXTRA_CAPTURES=()      # extra capture specs, see capture_plan
+EXTERNAL_JSON=""       # scenario.json "external" (a host outside the cluster the pods talk to)
 declare -A CAPTURE_FILTER  # capture file -> BPF filter it is taken with (a capture that misses packets)
 declare -A LATE_CAPTURE    # capture file -> 1: not started with the others; the traffic starts it
                            # (start_late_capture), so it misses what went before
@@ -58,16 +67,28 @@ host_ns() { echo "${TSL_PREFIX}$1"; }
 pod_ns() { echo "${TSL_PREFIX}$1-pod"; }
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
-# <subnet prefix> e.g. 10.102.20 for 10.102.20.0/24
-sub_net() { echo "${SUBNET[$1]}.0/24"; }
-br_ip() { echo "${SUBNET[$1]}.1"; }
+# the families a scenario builds, in order
+families() { case $FAMILY in v6) echo 6 ;; dual) echo "4 6" ;; *) echo 4 ;; esac; }
+v6() { [[ $TFAM == 6 ]]; }
+# <subnet prefix> e.g. 10.102.20 for 10.102.20.0/24; IPv6 (TFAM=6): fd00:10:244:1 for
+# fd00:10:244:1::/64 (flannel's IPv6SubnetLen default), gateway ::1, pod ::2, flannel-v6.1 ::
+sub_net() { if v6; then echo "${SUBNET6[$1]}::/64"; else echo "${SUBNET[$1]}.0/24"; fi; }
+sub_len() { if v6; then echo 64; else echo 24; fi; }
+br_ip() { if v6; then echo "${SUBNET6[$1]}::1"; else echo "${SUBNET[$1]}.1"; fi; }
+ul_ip() { if v6; then echo "${UL_IP6[$1]}"; else echo "${UL_IP[$1]}"; fi; }
+ul_len() { if v6; then echo 64; else echo 24; fi; }
+vtep_len() { if v6; then echo 128; else echo 32; fi; }
+net_of() { if v6; then echo "$NETWORK6"; else echo "$NETWORK"; fi; }
+# addresses are added without duplicate address detection: a tentative address could not be
+# used for the first seconds (CNI waits for DAD to settle; the lab skips it)
+nodad() { if v6; then echo nodad; fi; }
 # the pods' default gateway: the bridge's address, or Calico's link-local 169.254.1.1 that the
 # host-side veth answers ARP for (proxy_arp)
 CALICO_GW=169.254.1.1
 pod_gw() { if [[ $LAYOUT == calico ]]; then echo "$CALICO_GW"; else br_ip "$1"; fi; }
-pod_ip() { echo "${SUBNET[$1]}.2"; }
-vtep_ip() { echo "${SUBNET[$1]}.0"; }
-ov_dev() { case $BACKEND in vxlan) echo "${OV_NAME:-flannel.1}" ;; udp) echo flannel0 ;; ipip) echo tunl0 ;; *) echo "" ;; esac; }
+pod_ip() { if v6; then echo "${SUBNET6[$1]}::2"; else echo "${SUBNET[$1]}.2"; fi; }
+vtep_ip() { if v6; then echo "${SUBNET6[$1]}::"; else echo "${SUBNET[$1]}.0"; fi; }
+ov_dev() { case $BACKEND in vxlan) if v6; then echo flannel-v6.1; else echo "${OV_NAME:-flannel.1}"; fi ;; udp) echo flannel0 ;; ipip) echo tunl0 ;; *) echo "" ;; esac; }
 # the device a pod's host-side capture is taken on: the bridge, or (Calico) the cali veth
 side_dev() { if [[ $LAYOUT == calico ]]; then echo "${POD_VETH[$1]}"; else echo "${BR_DEV[$1]}"; fi; }
 net_len() { echo "${NETWORK#*/}"; }
@@ -118,11 +139,17 @@ cleanup_namespaces() {
 }
 
 # ------------------------------------------------------------ topology ----
-ns_base() {
+ns_base() { # ns [ipv6]
     local ns=$1
     ip netns add "$ns"
-    # No IPv6 anywhere: no router solicitations, MLD or DAD noise in the captures.
-    nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    # No IPv6 where the scenario does not use it: no router solicitations, MLD or DAD noise in
+    # the captures. The IPv6 scenarios keep it on in the hosts and pods (link-local addresses,
+    # neighbour discovery and MLD as on a real node), never on the switch.
+    if [[ ${2:-} == ipv6 ]]; then
+        nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0
+    else
+        nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    fi
     ip -n "$ns" link set lo up
 }
 
@@ -148,10 +175,13 @@ build_switch() {
 
 build_host() { # host index
     local h=$1 i=$2 hns pns
+    local v6on="" f
+    [[ $FAMILY != v4 ]] && v6on=ipv6
     hns=$(host_ns "$h"); pns=$(pod_ns "$h")
-    ns_base "$hns"
-    ns_base "$pns"
+    ns_base "$hns" $v6on
+    ns_base "$pns" $v6on
     nsx "$hns" sysctl -qw net.ipv4.ip_forward=1
+    [[ -n $v6on ]] && nsx "$hns" sysctl -qw net.ipv6.conf.all.forwarding=1
     # br_netfilter is a machine-wide module; where it is loaded every new namespace starts with
     # bridge-nf-call-iptables=1 and bridged IPv4 passes the IP hooks at the bridge port, before
     # the bridge device (and its capture) sees the frame. A scenario that depends on where NAT
@@ -164,7 +194,9 @@ build_host() { # host index
     ip -n "$hns" link add "${UL_DEV[$h]}" address "${UL_MAC[$h]}" mtu "$UL_MTU" type veth \
         peer name "sw-$h" netns "$SW_NS" mtu "$UL_MTU"
     ip -n "$SW_NS" link set "sw-$h" master sw0 up
-    ip -n "$hns" addr add "${UL_IP[$h]}/24" dev "${UL_DEV[$h]}"
+    for f in $(families); do
+        TFAM=$f ip -n "$hns" addr add "$(TFAM=$f ul_ip "$h")/$(TFAM=$f ul_len)" dev "${UL_DEV[$h]}" $(TFAM=$f nodad)
+    done
     ip -n "$hns" link set "${UL_DEV[$h]}" up
     set_offloads "$hns" "${UL_DEV[$h]}"
     set_offloads "$SW_NS" "sw-$h"
@@ -176,7 +208,9 @@ build_host() { # host index
 
     # bridge (docker0 / cni0)
     ip -n "$hns" link add "${BR_DEV[$h]}" address "${BR_MAC[$h]}" type bridge stp_state 0 forward_delay 0
-    ip -n "$hns" addr add "$(br_ip "$h")/24" dev "${BR_DEV[$h]}"
+    for f in $(families); do
+        ip -n "$hns" addr add "$(TFAM=$f br_ip "$h")/$(TFAM=$f sub_len)" dev "${BR_DEV[$h]}" $(TFAM=$f nodad)
+    done
 
     # container behind a veth, its end named eth0
     ip -n "$hns" link add "${POD_VETH[$h]}" mtu "$POD_MTU" type veth \
@@ -184,9 +218,13 @@ build_host() { # host index
     ip -n "$hns" link set "${POD_VETH[$h]}" master "${BR_DEV[$h]}" up
     ip -n "$hns" link set "${BR_DEV[$h]}" mtu "$BR_MTU"
     ip -n "$hns" link set "${BR_DEV[$h]}" up
-    ip -n "$pns" addr add "$(pod_ip "$h")/24" dev eth0
+    for f in $(families); do
+        ip -n "$pns" addr add "$(TFAM=$f pod_ip "$h")/$(TFAM=$f sub_len)" dev eth0 $(TFAM=$f nodad)
+    done
     ip -n "$pns" link set eth0 up
-    ip -n "$pns" route add default via "$(br_ip "$h")"
+    for f in $(families); do
+        ip -n "$pns" -$f route add default via "$(TFAM=$f br_ip "$h")"
+    done
     set_offloads "$hns" "${POD_VETH[$h]}"
     set_offloads "$pns" eth0
     set_offloads "$hns" "${BR_DEV[$h]}"
@@ -216,31 +254,43 @@ build_calico_pod() {
     set_offloads "$pns" eth0
 }
 
-build_vxlan() { # host: flannel.1 exactly as flanneld programs it (vxlan.calico as Felix does)
-    local h=$1 hns p ov
+build_vxlan() { # host: flannel.1 / flannel-v6.1 as flanneld programs them (dual stack: both)
+    local f
+    for f in $(families); do TFAM=$f build_vxlan_family "$1"; done
+}
+
+# flannel.1 exactly as flanneld programs it (vxlan.calico as Felix does); with TFAM=6 flannel-v6.1
+# (EnableIPv6): the same VNI and port, local = the node's IPv6 underlay address, its /64's
+# first address as /128, and per peer the IPv6 route/neighbour/FDB triple.
+build_vxlan_family() {
+    local h=$1 hns p ov mac mtu overhead=50
     hns=$(host_ns "$h"); ov=$(ov_dev)
+    mac=${VTEP_MAC[$h]:-}; mtu=$OV_MTU
+    if v6; then mac=${VTEP6_MAC[$h]}; mtu=$OV6_MTU; overhead=70; fi
     local csum=()
     [[ $VXLAN_UDPCSUM == off ]] && csum=(noudpcsum)
-    ip -n "$hns" link add "$ov" address "${VTEP_MAC[$h]}" type vxlan id "$VXLAN_VNI" \
-        local "${UL_IP[$h]}" dev "${UL_DEV[$h]}" dstport "$VXLAN_PORT" nolearning "${csum[@]}"
-    if (( OV_MTU + 50 > UL_MTU )); then
+    ip -n "$hns" link add "$ov" address "$mac" type vxlan id "$VXLAN_VNI" \
+        local "$(ul_ip "$h")" dev "${UL_DEV[$h]}" dstport "$VXLAN_PORT" nolearning "${csum[@]}"
+    if (( mtu + overhead > UL_MTU )); then
         # The kernel caps a vxlan device's MTU at its lower device's MTU - 50, so this mismatch
         # arises the way it does in real life: flannel.1 was sized for a 1500 underlay, whose
         # MTU was lowered afterwards (DHCP option, cloud network, VPN, ...).
-        ip -n "$hns" link set "${UL_DEV[$h]}" mtu $((OV_MTU + 50))
-        ip -n "$hns" link set "$ov" mtu "$OV_MTU"
+        ip -n "$hns" link set "${UL_DEV[$h]}" mtu $((mtu + overhead))
+        ip -n "$hns" link set "$ov" mtu "$mtu"
         ip -n "$hns" link set "${UL_DEV[$h]}" mtu "$UL_MTU"
     else
-        ip -n "$hns" link set "$ov" mtu "$OV_MTU"
+        ip -n "$hns" link set "$ov" mtu "$mtu"
     fi
-    ip -n "$hns" addr add "$(vtep_ip "$h")/32" dev "$ov"
+    ip -n "$hns" addr add "$(vtep_ip "$h")/$(vtep_len)" dev "$ov" $(nodad)
     ip -n "$hns" link set "$ov" up
     set_offloads "$hns" "$ov"
     for p in "${HOSTS[@]}"; do
         [[ $p == "$h" ]] && continue
+        local pmac=${VTEP_MAC[$p]:-}
+        v6 && pmac=${VTEP6_MAC[$p]}
         ip -n "$hns" route add "$(sub_net "$p")" via "$(vtep_ip "$p")" dev "$ov" onlink
-        ip -n "$hns" neigh replace "$(vtep_ip "$p")" lladdr "${VTEP_MAC[$p]}" dev "$ov" nud permanent
-        nsx "$hns" bridge fdb append "${VTEP_MAC[$p]}" dev "$ov" dst "${UL_IP[$p]}" self permanent
+        ip -n "$hns" neigh replace "$(vtep_ip "$p")" lladdr "$pmac" dev "$ov" nud permanent
+        nsx "$hns" bridge fdb append "$pmac" dev "$ov" dst "$(ul_ip "$p")" self permanent
     done
 }
 
@@ -302,15 +352,24 @@ build_ipip() {
     ip -n "$hns" route add "$(sub_net "$p")" via "${UL_IP[$p]}" dev tunl0 onlink
 }
 
-ipt() { # host iptables-args...  (runs and records the rule)
-    local h=$1; shift
-    nsx "$(host_ns "$h")" iptables -w "$@"
-    IPT_RULES[$h]+="iptables$(printf ' %q' "$@")"$'\n'
+ipt() { # host iptables-args...  (runs and records the rule; ip6tables when TFAM=6)
+    local h=$1 cmd=iptables; shift
+    v6 && cmd=ip6tables
+    nsx "$(host_ns "$h")" $cmd -w "$@"
+    IPT_RULES[$h]+="$cmd$(printf ' %q' "$@")"$'\n'
 }
 
 build_masq() {
-    local h=$1 s net=$NETWORK
-    s=$(sub_net "$h")
+    local f
+    for f in $(families); do TFAM=$f build_masq_family "$1"; done
+}
+
+# flanneld's rules for one family: ip6tables with the IPv6Network for IPv6 (flannel installs the
+# same FLANNEL-POSTRTG chain there, multicast ff00::/8 instead of 224.0.0.0/4)
+build_masq_family() {
+    local h=$1 s net mcast=224.0.0.0/4
+    s=$(sub_net "$h"); net=$(net_of)
+    v6 && mcast=ff00::/8
     case $MASQ in
         off) ;;
         docker)
@@ -326,7 +385,7 @@ build_masq() {
             ipt "$h" -t nat -A FLANNEL-POSTRTG -s "$s" -d "$net" -m comment --comment "flanneld masq" -j RETURN
             ipt "$h" -t nat -A FLANNEL-POSTRTG -s "$net" -d "$s" -m comment --comment "flanneld masq" -j RETURN
             ipt "$h" -t nat -A FLANNEL-POSTRTG ! -s "$net" -d "$s" -m comment --comment "flanneld masq" -j RETURN
-            ipt "$h" -t nat -A FLANNEL-POSTRTG -s "$net" ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+            ipt "$h" -t nat -A FLANNEL-POSTRTG -s "$net" ! -d "$mcast" -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
             ipt "$h" -t nat -A FLANNEL-POSTRTG ! -s "$net" -d "$net" -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
             ipt "$h" -N FLANNEL-FWD
             ipt "$h" -A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD
@@ -366,8 +425,10 @@ build_topology() {
 # on the last host its underlay also as pcapng written by tshark, and one multi-interface
 # pcapng (bridge + overlay/underlay) written by tshark with one IDB per interface.
 capture_plan() {
-    local h ov first last
-    ov=$(ov_dev)
+    local h ov ovs=() f first last
+    # the overlay devices: one per family (dual stack: flannel.1 and flannel-v6.1)
+    for f in $(families); do ov=$(TFAM=$f ov_dev); [[ -n $ov ]] && ovs+=("$ov"); done
+    ov=$(IFS=,; echo "${ovs[*]}")
     first=${HOSTS[0]}; last=${HOSTS[-1]}
     for h in "${HOSTS[@]}"; do
         CAPS+=("$h-pod.pcap|$h|eth0|pod|$(pod_ns "$h")|tcpdump|")
@@ -376,11 +437,12 @@ capture_plan() {
         else
             CAPS+=("$h-${BR_DEV[$h]}.pcap|$h|${BR_DEV[$h]}|bridge|$(host_ns "$h")|tcpdump|")
         fi
-        if [[ -n $ov ]]; then
+        local o
+        for o in "${ovs[@]}"; do
             local role=overlay-vxlan
             [[ $BACKEND == udp || $BACKEND == ipip ]] && role=overlay-tun
-            CAPS+=("$h-$ov.pcap|$h|$ov|$role|$(host_ns "$h")|tcpdump|")
-        fi
+            CAPS+=("$h-$o.pcap|$h|$o|$role|$(host_ns "$h")|tcpdump|")
+        done
         if [[ $h == "$last" ]]; then
             CAPS+=("$h-${UL_DEV[$h]}.pcapng|$h|${UL_DEV[$h]}|underlay|$(host_ns "$h")|tshark||$UL_SNAPLEN")
         else
@@ -488,8 +550,12 @@ record_traffic() { # json object
 
 # t_ping <label> <from host> <to host|ip> <count> [size] [pmtudisc do|dont|want]
 t_ping() {
-    local label=$1 from=$2 to=$3 count=$4 size=${5:-56} df=${6:-want} dst out rx
-    if [[ $to =~ ^[0-9.]+$ ]]; then dst=$to; else dst=$(pod_ip "$to"); fi
+    local label=$1 from=$2 to=$3 count=$4 size=${5:-56} df=${6:-want} dst out rx hdr=28
+    if [[ $to =~ ^[0-9.]+$|: ]]; then dst=$to; else dst=$(pod_ip "$to"); fi
+    # IPv6: 40-byte header + 8 of ICMPv6; -M do/dont set no DF there (IPv6 has none: routers
+    # never fragment, the sender does after a Packet Too Big)
+    [[ $dst == *:* ]] && hdr=48
+    local TFAM=$TFAM; [[ $dst == *:* ]] && TFAM=6
     log "ping $label: $(pod_ip "$from") -> $dst x$count size $size df=$df"
     out=$(timeout 20 ip netns exec "$(pod_ns "$from")" ping -n -c "$count" -i 0.3 -W 1 -w 10 \
         -s "$size" -M "$df" "$dst" 2>&1) || true
@@ -498,7 +564,7 @@ t_ping() {
     record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
         --arg d "$dst" --argjson c "$count" --argjson z "$size" --arg df "$df" --argjson rx "$rx" \
         '{label:$l, type:"icmp-echo", from:$f, src:$s, dst:$d, count:$c, payloadSize:$z,
-          ipPacketSize:($z+28), pmtudisc:$df, dfSet:($df!="dont"), repliesReceived:$rx}')"
+          ipPacketSize:($z+'"$hdr"'), pmtudisc:$df, dfSet:($df!="dont"), repliesReceived:$rx}')"
     sleep 0.3
 }
 
@@ -530,13 +596,15 @@ t_udp() {
     dst=$(pod_ip "$to")
     log "udp $label: $(pod_ip "$from"):40200 -> $dst:$port x$count (socat)"
     : >"$LOGDIR/udp-recv-$label.txt"
-    timeout $((10 + count / 5)) ip netns exec "$(pod_ns "$to")" socat -u "UDP4-RECV:$port,bind=$dst" \
+    local u=UDP4 b=$dst
+    if v6; then u=UDP6; b="[$dst]"; fi
+    timeout $((10 + count / 5)) ip netns exec "$(pod_ns "$to")" socat -u "$u-RECV:$port,bind=$b" \
         "OPEN:$LOGDIR/udp-recv-$label.txt,append" 2>>"$LOGDIR/traffic.log" &
     rpid=$!; PIDS+=("$rpid")
     sleep 0.3
     for i in $(seq "$count"); do
         printf 'tunnelscope %s datagram %d\n' "$label" "$i" |
-            timeout 5 ip netns exec "$(pod_ns "$from")" socat -u - "UDP4-SENDTO:$dst:$port,sourceport=40200,reuseaddr" ||
+            timeout 5 ip netns exec "$(pod_ns "$from")" socat -u - "$u-SENDTO:$b:$port,sourceport=40200,reuseaddr" ||
             true
         sleep "$gap"
     done
@@ -555,7 +623,8 @@ t_udp() {
 # would get more requests), each reply awaited at most 1 s.
 t_ping_n() {
     local label=$1 from=$2 to=$3 count=$4 gap=$5 dst out rx
-    if [[ $to =~ ^[0-9.]+$ ]]; then dst=$to; else dst=$(pod_ip "$to"); fi
+    if [[ $to =~ ^[0-9.]+$|: ]]; then dst=$to; else dst=$(pod_ip "$to"); fi
+    local TFAM=$TFAM; [[ $dst == *:* ]] && TFAM=6
     log "ping $label: $(pod_ip "$from") -> $dst x$count every ${gap}s (no deadline)"
     out=$(timeout 30 ip netns exec "$(pod_ns "$from")" ping -n -c "$count" -i "$gap" -W 1 "$dst" 2>&1) || true
     printf '%s\n' "$out" >>"$LOGDIR/traffic.log"
@@ -630,6 +699,34 @@ t_tcp_svc() {
           payload:"one line each way (echo)", echoed:$ok}')"
 }
 
+# t_tcp_ext <label> <from host> <external address> <port> <bytes>  -- one socat TCP connection
+# from the pod (source port 40400) to a host outside the cluster network, which writes what it
+# receives to a file: the pod's traffic leaving the flannel network, masqueraded by flannel's
+# ip-masq rules.
+t_tcp_ext() {
+    local label=$1 from=$2 dst=$3 port=$4 bytes=$5 ens rpid n ok=false got l=TCP4 c=TCP4 b=$3
+    ens=$(host_ns external)
+    if [[ $dst == *:* ]]; then l=TCP6; c=TCP6; b="[$dst]"; fi
+    local TFAM=$TFAM; [[ $dst == *:* ]] && TFAM=6
+    log "tcp $label: $(pod_ip "$from"):40400 -> $dst:$port $bytes bytes (socat, external host)"
+    timeout 10 ip netns exec "$ens" socat -u "$l-LISTEN:$port,bind=$b,reuseaddr" \
+        "CREATE:$LOGDIR/tcp-recv-$label.bin" 2>>"$LOGDIR/traffic.log" &
+    rpid=$!; PIDS+=("$rpid")
+    for n in $(seq 50); do
+        nsx "$ens" ss -Hltn "sport = :$port" 2>/dev/null | grep -q "$port" && break
+        sleep 0.1
+    done
+    if head -c "$bytes" /dev/zero | timeout 8 ip netns exec "$(pod_ns "$from")" socat -u - \
+        "$c:$b:$port,sourceport=40400,reuseaddr" 2>>"$LOGDIR/traffic.log"; then ok=true; fi
+    wait "$rpid" 2>/dev/null || true
+    got=$(stat -c %s "$LOGDIR/tcp-recv-$label.bin" 2>/dev/null || echo 0)
+    record_traffic "$(jq -cn --arg l "$label" --arg f "$from-pod" --arg s "$(pod_ip "$from")" \
+        --arg d "$dst" --argjson p "$port" --argjson b "$bytes" --argjson ok $ok --argjson g "$got" \
+        '{label:$l, type:"tcp", tool:"socat", from:$f, src:$s, dst:$d, to:"external", dstPort:$p,
+          dataSrcPort:40400, bytes:$b, completed:$ok, bytesReceived:$g}')"
+    sleep 0.3
+}
+
 # ---------------------------------------------------------------- faults ----
 # record_fault <json object>: what a scenario broke, for scenario.json "faults"
 record_fault() { printf '%s\n' "$1" >>"$FAULTS_JSONL"; }
@@ -685,8 +782,25 @@ capture_ifnames() {
     capinfos -M "$1" 2>/dev/null | sed -n 's/.*Interface #[0-9]* info:.*//p; s/^ *Name = \(.*\)$/\1/p'
 }
 
+# host_json <host>: the host as built, in the family TFAM says; a dual-stack host is its IPv4
+# description with the IPv6 one under "ipv6" (addresses, flannel-v6.1, routes, neighbours, FDB)
 host_json() {
-    local h=$1 hns pns ov ul br=null brip="" pod ovj=null vethj=null rules podlen=24
+    if [[ $FAMILY == dual && $TFAM == 4 ]]; then
+        jq -c --argjson v6 "$(TFAM=6 host_json_family "$1")" \
+            '. + {ipv6: {subnet: $v6.subnet, underlayAddress: $v6.underlay.address,
+                         bridgeAddress: $v6.bridge.address, podAddress: $v6.pod.address,
+                         podGateway: $v6.pod.gateway, overlay: $v6.overlay, routes: $v6.routes,
+                         permanentNeighbours: $v6.permanentNeighbours, vxlanFdb: $v6.vxlanFdb,
+                         iptables: ($v6.iptables | map(select(startswith("ip6tables "))))}}
+             | .iptables |= map(select(startswith("iptables ")))' <<<"$(host_json_family "$1")"
+    else
+        host_json_family "$1"
+    fi
+}
+
+host_json_family() {
+    local h=$1 hns pns ov ul br=null brip="" pod ovj=null vethj=null rules podlen
+    podlen=$(sub_len)
     hns=$(host_ns "$h"); pns=$(pod_ns "$h"); ov=$(ov_dev)
     ul=$(link_json "$hns" "${UL_DEV[$h]}")
     if [[ $LAYOUT == calico ]]; then
@@ -698,14 +812,14 @@ host_json() {
             '. + {address: null, proxyArp: ($pa == "1"), proxyDelay: ($pd | tonumber)}')
     else
         br=$(link_json "$hns" "${BR_DEV[$h]}")
-        brip="$(br_ip "$h")/24"
+        brip="$(br_ip "$h")/$(sub_len)"
     fi
     pod=$(link_json "$pns" eth0)
     if [[ $BACKEND == vxlan ]]; then
-        ovj=$(ip -n "$hns" -j -d link show dev "$ov" | jq -c --arg a "$(vtep_ip "$h")/32" \
+        ovj=$(ip -n "$hns" -j -d link show dev "$ov" | jq -c --arg a "$(vtep_ip "$h")/$(vtep_len)" \
             '.[0] | {device: .ifname, type: "vxlan", address: $a, mac: .address, mtu: .mtu,
                      vni: .linkinfo.info_data.id, dstPort: .linkinfo.info_data.port,
-                     learning: .linkinfo.info_data.learning, local: .linkinfo.info_data.local,
+                     learning: .linkinfo.info_data.learning, local: (.linkinfo.info_data.local // .linkinfo.info_data.local6),
                      underlayDevice: .linkinfo.info_data.link}')
         ovj=$(jq -c --arg d "${UL_DEV[$h]}" '.underlayDevice = $d' <<<"$ovj")
     elif [[ $BACKEND == udp ]]; then
@@ -721,16 +835,16 @@ host_json() {
     fi
     rules=$(printf '%s' "${IPT_RULES[$h]:-}" | jq -Rsc 'split("\n") | map(select(length > 0))')
     jq -cn --arg name "$h" --arg hns "$hns" --arg pns "$pns" --argjson ul "$ul" --argjson br "$br" \
-        --argjson pod "$pod" --argjson ov "$ovj" --arg ulip "${UL_IP[$h]}" --arg brip "$brip" \
+        --argjson pod "$pod" --argjson ov "$ovj" --arg ulip "$(ul_ip "$h")/$(ul_len)" --arg brip "$brip" \
         --arg podip "$(pod_ip "$h")/$podlen" --arg gw "$(pod_gw "$h")" --arg veth "${POD_VETH[$h]}" \
         --argjson vethj "$vethj" \
         --arg subnet "$(sub_net "$h")" --argjson rules "$rules" \
-        --argjson routes "$(ip -n "$hns" -j route show | jq -c '[.[] | del(.flags | select(length == 0))]')" \
-        --argjson neigh "$(ip -n "$hns" -j neigh show nud permanent | jq -c '.')" \
+        --argjson routes "$(ip -n "$hns" -j -"$TFAM" route show | jq -c '[.[] | del(.flags | select(length == 0))]')" \
+        --argjson neigh "$(ip -n "$hns" -j -"$TFAM" neigh show nud permanent | jq -c '.')" \
         --argjson fdb "$( [[ $BACKEND == vxlan ]] && nsx "$hns" bridge -j fdb show dev "$ov" | jq -c '[.[] | select(.dst != null)]' || echo '[]')" \
         --argjson vethmtu "$(ip -n "$hns" -j link show dev "${POD_VETH[$h]}" | jq '.[0].mtu')" \
         '{name: $name, namespace: $hns, subnet: $subnet,
-          underlay: ($ul + {address: ($ulip + "/24")}),
+          underlay: ($ul + {address: $ulip}),
           bridge: (if $br == null then null else $br + {address: $brip} end),
           pod: ($pod + {namespace: $pns, address: $podip, gateway: $gw,
                         hostVeth: $veth, hostVethMtu: $vethmtu}),
@@ -769,7 +883,10 @@ write_scenario_json() {
         --argjson caps "$(captures_json)" --argjson traffic "$traffic" \
         --argjson faults "$(jq -sc '.' "$FAULTS_JSONL" 2>/dev/null || echo '[]')" \
         --argjson service "${SERVICE_JSON:-null}" \
-        --argjson mtu "$(jq -n --argjson u "$UL_MTU" --argjson o "${OV_MTU:-null}" --argjson b "$BR_MTU" --argjson p "$POD_MTU" '{underlay:$u, overlay:$o, bridge:$b, pod:$p}')" \
+        --argjson mtu "$(jq -n --argjson u "$UL_MTU" --argjson o "${OV_MTU:-null}" --argjson b "$BR_MTU" --argjson p "$POD_MTU" \
+            --arg o6 "$([[ $FAMILY == dual ]] && echo "$OV6_MTU")" \
+            '{underlay:$u, overlay:$o, bridge:$b, pod:$p} + (if $o6 != "" then {overlayIpv6: ($o6|tonumber)} else {} end)')" \
+        --arg fam "$FAMILY" --arg n6 "$NETWORK6" --argjson ext "${EXTERNAL_JSON:-null}" \
         --arg k "$(uname -r)" --arg td "$(tcpdump --version 2>&1 | head -1)" \
         --arg lp "$(tcpdump --version 2>&1 | sed -n 's/^libpcap version \([^ ]*\).*/\1/p')" \
         --arg ts "$(tshark --version 2>/dev/null | head -1)" \
@@ -778,5 +895,8 @@ write_scenario_json() {
           recordedWith: {kernel: $k, tcpdump: $td, libpcap: $lp, tshark: $ts},
           hosts: $hosts, captures: $caps, traffic: $traffic}
          + (if ($faults | length) > 0 then {faults: $faults} else {} end)
-         + (if $service != null then {service: $service} else {} end)' >"$OUT/scenario.json"
+         + (if $service != null then {service: $service} else {} end)
+         + (if $fam != "v4" then {family: {v6: "ipv6", dual: "dual-stack"}[$fam]} else {} end)
+         + (if $fam == "dual" then {networkIpv6: $n6} else {} end)
+         + (if $ext != null then {external: $ext} else {} end)' >"$OUT/scenario.json"
 }

@@ -95,6 +95,14 @@ main() {
         [[ $o_hosts -ge 2 && $o_hosts -le ${#HOSTS[@]} ]] || die "--hosts must be 2..${#HOSTS[@]}"
         HOSTS=("${HOSTS[@]:0:$o_hosts}")
     fi
+    # IPv6-only: the helpers answer for IPv6; the overlay is flannel-v6.1, 70 bytes below the
+    # underlay (IPv6 40 + UDP 8 + VXLAN 8 + Ethernet 14), what the kernel gives it
+    if [[ $FAMILY == v6 ]]; then
+        TFAM=6
+        OV6_MTU=${OV_MTU:-${OV6_MTU:-$((UL_MTU - 70))}}
+        OV_MTU=$OV6_MTU
+    fi
+    [[ $FAMILY == dual && -z $OV6_MTU ]] && OV6_MTU=$((UL_MTU - 70))
     if [[ -z $OV_MTU ]]; then
         case $BACKEND in vxlan) OV_MTU=$((UL_MTU - 50)) ;; udp) OV_MTU=$((UL_MTU - 28)) ;; ipip) OV_MTU=$((UL_MTU - 20)) ;; *) OV_MTU=$UL_MTU ;; esac
     fi

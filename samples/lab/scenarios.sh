@@ -5,7 +5,7 @@
 SCENARIOS=(vxlan-masq k8s-vxlan mtu-trouble udp-masq hostgw-masq vxlan-3host
            underlay-loss pmtu-blackhole stale-vtep bad-checksum bad-checksum-nocsum
            k8s-service-dnat short-snaplen vxlan-mirror hostgw-sparse drop-in-host capture-gap any-snaplen
-           calico-vxlan ipip)
+           calico-vxlan ipip vxlan-v6 dual-stack)
 
 describe() {
     case $1 in
@@ -29,6 +29,8 @@ describe() {
         any-snaplen) echo "flannel vxlan 10.123.0.0/16, besides the per-device captures: any captures of host1 with -s 96 and -s 128 (tcpdump, Linux cooked v2) and of host2 whole and with -s 128 (dumpcap pcapng, Linux cooked v1: no interface index)" ;;
         calico-vxlan) echo "Calico VXLAN: vxlan.calico VNI 4096 on UDP 4789, 2 nodes 172.16.124.21/.22 (eth0), pool 10.48.0.0/16 (a /24 block per node), cali veths with proxy ARP for the pods' gateway 169.254.1.1, no bridge, natOutgoing (pod-to-pod not NATed)" ;;
         ipip) echo "IP in IP (Calico tunl0 / flannel ipip): tunl0 emulated by a TUN device and a socat forwarder of IP protocol 4, 2 workers 172.16.125.21/.22 (eth0), 10.49.0.0/16, cni0, flannel ip-masq (pod-to-pod not NATed)" ;;
+        vxlan-v6) echo "flannel IPv6 VXLAN (EnableIPv6, IPv6-only): flannel-v6.1 over an IPv6 underlay fd00:172:16:126::21/::22 (eth0), IPv6Network fd00:10:244::/56 (a /64 per node), cni0 and pods at flannel's MTU 1450 over a 1430 flannel-v6.1, ip6tables ip-masq: pod-to-pod not NATed, pod to an external host masqueraded" ;;
+        dual-stack) echo "flannel dual stack: flannel.1 over IPv4 172.16.127.21/.22 and flannel-v6.1 over IPv6 fd00:172:16:127::21/::22, 10.50.0.0/16 + fd00:10:50::/56, cni0 and pods with both, traffic in both families" ;;
         *) return 1 ;;
     esac
 }
@@ -460,4 +462,96 @@ traffic_ipip() {
     t_ping ping-1to2-1452-df worker1 worker2 2 1452 do
     t_tcp tcp-1to2 worker1 worker2 16K
     t_udp udp-1to2 worker1 worker2 3
+}
+
+# ------------------------------------------------------------ IPv6 and dual stack ----
+
+# A Kubernetes node of an IPv6-only flannel cluster: h index subnet6 ul_dev ul_ip6 ul_mac. The
+# CNI bridge plugin gives pods no address-derived MAC in IPv6; fixed ones keep captures stable.
+def_v6_host() {
+    local h=$1 i=$2
+    HOSTS+=("$h")
+    SUBNET6[$h]=$3
+    UL_DEV[$h]=$4; UL_IP6[$h]=$5; UL_MAC[$h]=$6
+    BR_DEV[$h]=cni0
+    BR_MAC[$h]=$(printf '3e:c2:10:00:06:%02x' "$i")
+    POD_MAC[$h]=$(printf '0a:58:fd:00:%02x:02' "$i")
+    POD_VETH[$h]=$(printf 'veth6b0c%04x' "$i")
+    VTEP6_MAC[$h]=$(printf '6e:fa:00:00:06:%02x' "$i")
+}
+
+# A dual-stack node: h index subnet subnet6 ul_dev ul_ip ul_ip6 ul_mac
+def_dual_host() {
+    local h=$1 i=$2
+    def_k8s_host "$h" "$i" "$3" "$5" "$6" "$8"
+    SUBNET6[$h]=$4; UL_IP6[$h]=$7
+    VTEP6_MAC[$h]=$(printf '6e:fa:00:00:06:%02x' "$i")
+}
+
+# an external host on the underlay switch: not a node, no route to the pods (it only sees the
+# node's address the pods' traffic is masqueraded to)
+add_external_host() { # address/len mac
+    local ens
+    ens=$(host_ns external)
+    ns_base "$ens" ipv6
+    ip -n "$ens" link add eth0 address "$2" mtu "$UL_MTU" type veth peer name sw-external netns "$SW_NS" mtu "$UL_MTU"
+    ip -n "$SW_NS" link set sw-external master sw0 up
+    ip -n "$ens" addr add "$1" dev eth0 nodad
+    ip -n "$ens" link set eth0 up
+    EXTERNAL_JSON=$(jq -cn --arg a "$1" --arg m "$2" --arg ns "$ens" \
+        '{name:"external", namespace:$ns, device:"eth0", address:$a, mac:$m,
+          what:"a host outside the cluster network on the underlay switch, no route to the pods, not captured"}')
+}
+
+scenario_vxlan-v6() {
+    # flannel with EnableIPv6 (and EnableIPv4 false): flannel-v6.1, VNI 1, UDP 8472, local = the
+    # node's IPv6 address, its /64's first address as /128, per peer route/neighbour/FDB. The
+    # MTU flannel writes to subnet.env (and the CNI gives cni0 and the pods) is the underlay's
+    # minus 50 whatever the family (pkg/backend/vxlan: encapOverhead = 50), while the kernel sizes
+    # a vxlan device over an IPv6 lower device at minus 70: pods at 1450 over a 1430 overlay.
+    BACKEND=vxlan; LAYOUT=k8s; FAMILY=v6; MASQ=flannel
+    NETWORK6=fd00:10:244::/56; NETWORK=$NETWORK6
+    BR_MTU=1450
+    def_v6_host worker1 1 fd00:10:244:1 eth0 fd00:172:16:126::21 52:54:00:7e:26:21
+    def_v6_host worker2 2 fd00:10:244:2 eth0 fd00:172:16:126::22 52:54:00:7e:26:22
+}
+setup_vxlan-v6() {
+    add_external_host fd00:172:16:126::99/64 52:54:00:7e:26:99
+}
+traffic_vxlan-v6() {
+    t_ping ping-1to2 worker1 worker2 3
+    t_ping ping-2to1 worker2 worker1 2
+    # Order matters (as in mtu-trouble): a pod that learned the path MTU from a Packet Too Big
+    # advertises the smaller MSS, so the TCP transfer goes first. pod2's full-size (1450-byte)
+    # segments are 20 above flannel-v6.1's MTU: worker2 answers with ICMPv6 Packet Too Big
+    # (MTU 1430) and TCP resends smaller.
+    t_tcp tcp-2to1 worker2 worker1 64K
+    # 1402 bytes of payload: a 1450-byte IPv6 packet, the same Packet Too Big from worker1; the
+    # second request fails in the pod (it learned MTU 1430)
+    t_ping ping-1to2-1402 worker1 worker2 2 1402 do
+    t_udp udp-1to2 worker1 worker2 3
+    # leaving the cluster network: masqueraded to worker1's address by flannel's ip6tables rules
+    t_ping ping-1toext worker1 fd00:172:16:126::99 2
+    t_tcp_ext tcp-1toext worker1 fd00:172:16:126::99 8080 16384
+}
+
+scenario_dual-stack() {
+    # flannel with EnableIPv4 and EnableIPv6: flannel.1 over the IPv4 underlay and flannel-v6.1
+    # over the IPv6 one, one lease with a /24 and a /64; cni0 and pods at flannel's MTU 1450
+    BACKEND=vxlan; LAYOUT=k8s; FAMILY=dual; MASQ=flannel
+    NETWORK=10.50.0.0/16; NETWORK6=fd00:10:50::/56
+    def_dual_host worker1 1 10.50.1 fd00:10:50:1 eth0 172.16.127.21 fd00:172:16:127::21 52:54:00:7f:27:21
+    def_dual_host worker2 2 10.50.2 fd00:10:50:2 eth0 172.16.127.22 fd00:172:16:127::22 52:54:00:7f:27:22
+}
+traffic_dual-stack() {
+    t_ping ping-1to2 worker1 worker2 3
+    t_ping ping-2to1 worker2 worker1 2
+    t_tcp tcp-1to2 worker1 worker2 16K
+    t_udp udp-1to2 worker1 worker2 3
+    TFAM=6
+    t_ping ping6-1to2 worker1 worker2 3
+    t_ping ping6-2to1 worker2 worker1 2
+    t_tcp tcp6-1to2 worker1 worker2 16K
+    t_udp udp6-1to2 worker1 worker2 3
+    TFAM=4
 }

@@ -49,12 +49,34 @@ public final class AnalysisContext {
         return Math.max(0, Protocols.overhead(encap, false));
     }
 
+    /**
+     * Bytes a tunnel adds over the underlay these captures show: over IPv6 (flannel-v6.1) its
+     * descriptor's IPv6 figure, 70 for VXLAN (IPv6 40 + UDP 8 + VXLAN 8 + inner Ethernet 14), 20
+     * more than over IPv4; 0 for no tunnel.
+     */
+    public int tunnelOverhead(String encap) {
+        return Math.max(0, Protocols.overhead(encap, ipv6Underlay()));
+    }
+
+    /**
+     * Whether the tunnels run over an IPv6 underlay: most tunnel packets had IPv6 outer addresses
+     * (a dual-stack node has both; the IPv6 overlay, 20 bytes smaller, is the one that limits).
+     */
+    public boolean ipv6Underlay() {
+        return ipv6TunnelPackets > 0;
+    }
+
     private final CorrelationReport correlation;
     private final SizeFacts sizes;
     private final Map<String, String> roles = new HashMap<>();
     /** Point name to its device as text ({@code host device}). */
     private final Map<String, String> devices = new HashMap<>();
     private final List<int[]> podSubnets = new ArrayList<>();
+    /** IPv6 pod subnets (flannel-v6.1's /64s, an IPv6 cluster CIDR): {prefix high, prefix low, length}. */
+    private final List<long[]> podSubnets6 = new ArrayList<>();
+    /** Tunnel packets with IPv6 outer addresses, and all tunnel packets. */
+    private long ipv6TunnelPackets;
+    private long tunnelPackets;
     private final Set<String> vteps = new HashSet<>();
     private final String backend;
     /** The checks of the recorded node state, or null when none was given. */
@@ -70,22 +92,23 @@ public final class AnalysisContext {
                     : point.host() + " " + point.device());
         }
         for (CorrelationReport.Host host : correlation.topology().hosts()) {
-            if (host.subnet() != null && host.subnet().indexOf(':') < 0) {
-                String[] parts = host.subnet().split("/");
-                int prefix = Integer.parseInt(parts[1]);
-                podSubnets.add(new int[] {IpText.ipv4(parts[0]), prefix});
+            if (host.subnet() != null) {
+                addSubnet(host.subnet());
             }
         }
         String cluster = correlation.topology().clusterCidr();
         if (cluster != null) {
             // After the hosts' own subnets, so an address names its host's /24 when one is known.
-            String[] parts = cluster.split("/");
-            podSubnets.add(new int[] {IpText.ipv4(parts[0]), Integer.parseInt(parts[1])});
+            addSubnet(cluster);
         }
         Map<String, Long> encaps = new HashMap<>();
         for (CorrelationReport.Tunnel tunnel : correlation.tunnels()) {
             vteps.add(tunnel.outerSrc());
             encaps.merge(tunnel.encap(), tunnel.packets(), Long::sum);
+            tunnelPackets += tunnel.packets();
+            if (tunnel.outerSrc().indexOf(':') >= 0) {
+                ipv6TunnelPackets += tunnel.packets();
+            }
         }
         String most = null;
         for (Map.Entry<String, Long> e : encaps.entrySet()) {
@@ -188,6 +211,62 @@ public final class AnalysisContext {
         return podSubnet(address) != null;
     }
 
+    /** The pod subnet holding an address given as text (IPv4 or IPv6), or null. */
+    public String podSubnet(String address) {
+        if (address.indexOf(':') < 0) {
+            return address.matches("\\d+\\.\\d+\\.\\d+\\.\\d+") ? podSubnet(IpText.ipv4(address)) : null;
+        }
+        long[] bits = ipv6Bits(address);
+        if (bits == null) {
+            return null;
+        }
+        for (long[] subnet : podSubnets6) {
+            if (within(bits, subnet)) {
+                return IpText.formatIpv6(subnet[0], subnet[1]) + "/" + subnet[2];
+            }
+        }
+        return null;
+    }
+
+    /** Whether an address given as text (IPv4 or IPv6) is in a pod subnet. */
+    public boolean isPodAddress(String address) {
+        return podSubnet(address) != null;
+    }
+
+    private void addSubnet(String cidr) {
+        String[] parts = cidr.split("/");
+        int length = Integer.parseInt(parts[1]);
+        if (parts[0].indexOf(':') < 0) {
+            podSubnets.add(new int[] {IpText.ipv4(parts[0]), length});
+            return;
+        }
+        long[] bits = ipv6Bits(parts[0]);
+        if (bits != null) {
+            podSubnets6.add(new long[] {bits[0], bits[1], length});
+        }
+    }
+
+    private static boolean within(long[] address, long[] subnet) {
+        int length = (int) subnet[2];
+        long highMask = length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
+        long lowMask = length <= 64 ? 0 : length >= 128 ? -1L : -1L << (128 - length);
+        return (address[0] & highMask) == (subnet[0] & highMask) && (address[1] & lowMask) == (subnet[1] & lowMask);
+    }
+
+    /** The 128 bits of an IPv6 literal as {high, low}, or null when it is not one. */
+    private static long[] ipv6Bits(String text) {
+        try {
+            byte[] bytes = java.net.InetAddress.getByName(text.startsWith("[") ? text : "[" + text + "]").getAddress();
+            if (bytes.length != 16) {
+                return null;
+            }
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            return new long[] {buffer.getLong(), buffer.getLong()};
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     /**
      * The MTU of the overlay: what the hosts themselves reported in fragmentation-needed messages
      * about pod traffic; else the largest packet the overlay devices carried, if they were
@@ -195,9 +274,28 @@ public final class AnalysisContext {
      * underlay. Null when nothing shows an overlay (host-gw routes pods over the underlay itself).
      */
     public Mtu overlayMtu() {
+        return overlayMtu(null);
+    }
+
+    /**
+     * The MTU of the overlay that carries one family's pod traffic: on a dual-stack node
+     * flannel.1 (IPv4 over IPv4) and flannel-v6.1 (IPv6 over IPv6, 20 bytes less) differ. What
+     * the hosts reported about that family's pod packets; else, when every tunnel is of that
+     * family, the largest packet the overlay devices carried; else the default for the backend
+     * over that family's underlay. Null as {@link #overlayMtu()}.
+     */
+    public Mtu overlayMtu(boolean ipv6) {
+        return overlayMtu(Boolean.valueOf(ipv6));
+    }
+
+    /** {@code ipv6} null: any family (the smallest reported), the underlay the tunnels show. */
+    private Mtu overlayMtu(Boolean ipv6) {
         int reported = 0;
         for (SizeFacts.FragNeeded event : sizes.fragNeeded()) {
-            if (event.mtu() >= 576 && isPodAddress(event.quotedSource()) && isPodAddress(event.quotedDestination())
+            if (ipv6 != null && (event.quotedSourceText().indexOf(':') >= 0) != ipv6) {
+                continue;
+            }
+            if (event.mtu() >= 576 && isPodAddress(event.quotedSourceText()) && isPodAddress(event.quotedDestinationText())
                     && (reported == 0 || event.mtu() < reported)) {
                 reported = event.mtu();
             }
@@ -217,11 +315,17 @@ public final class AnalysisContext {
         if (backend == null && !overlayPoint) {
             return null;
         }
-        int fallback = 1500 - overhead(backend == null ? Vxlan.DESCRIPTOR.name() : backend);
-        if (carried >= fallback) {
+        String encap = backend == null ? Vxlan.DESCRIPTOR.name() : backend;
+        boolean overIpv6 = ipv6 == null ? ipv6Underlay() : ipv6;
+        int overhead = Math.max(0, Protocols.overhead(encap, overIpv6));
+        int fallback = 1500 - overhead;
+        // the devices' largest packet tells only when all tunnels are of the family asked about
+        boolean oneFamily = ipv6 == null || ipv6TunnelPackets == 0 && !ipv6 || ipv6TunnelPackets == tunnelPackets && ipv6;
+        if (oneFamily && carried >= fallback) {
             return new Mtu(carried, "largest packet the overlay device carried", Confidence.MEDIUM);
         }
-        return new Mtu(fallback, "flannel's default for " + (backend == null ? Vxlan.DESCRIPTOR.name() : backend)
-                + " on a 1500-byte underlay", Confidence.LOW);
+        return new Mtu(fallback, overIpv6
+                ? "1500 minus the " + overhead + " bytes " + encap + " takes over an IPv6 underlay"
+                : "flannel's default for " + encap + " on a 1500-byte underlay", Confidence.LOW);
     }
 }

@@ -101,7 +101,10 @@ public final class FragNeededRule implements Rule {
         for (Cause cause : causes.map().values()) {
             long count = cause.messages.count();
             boolean ipv6 = cause.sender.indexOf(':') >= 0;
-            String messages = count + " fragmentation-needed message" + (count == 1 ? "" : "s");
+            // ICMPv6 Packet Too Big (RFC 4443 3.2) is IPv6's fragmentation-needed; IPv6 has no DF:
+            // routers never fragment, every packet is sent as if DF were set
+            String messages = count + (ipv6 ? " ICMPv6 Packet Too Big message" : " fragmentation-needed message")
+                    + (count == 1 ? "" : "s");
             String about = String.join(", ", cause.quoted.keys());
             List<String> checked = List.of("the next-hop MTU against what links allow (" + LinkLimits.describe(ipv6)
                     + "): " + cause.mtu + (LinkLimits.plausibleNextHopMtu(cause.mtu, ipv6) ? ", possible" : ", impossible"),
@@ -117,14 +120,16 @@ public final class FragNeededRule implements Rule {
                         Basis.OBSERVED, Confidence.LOW, checked, List.of()));
                 continue;
             }
-            String set = overlay ? "Set the pod and bridge MTU to " + cause.mtu + " (FLANNEL_MTU) so senders start at "
-                    + "the right size." : "Lower the senders' MTU (or the route's 'mtu') to " + cause.mtu
+            String set = overlay ? "Set the pod and bridge MTU to " + cause.mtu + " (FLANNEL_MTU" + (ipv6 && cause.mtu
+                    == 1500 - context.tunnelOverhead(io.tunnelscope.proto.vxlan.Vxlan.DESCRIPTOR.name())
+                    ? "; flannel-v6.1 over an IPv6 underlay carries 20 bytes less than flannel.1" : "")
+                    + ") so senders start at the right size." : "Lower the senders' MTU (or the route's 'mtu') to " + cause.mtu
                     + " so they start at the right size.";
             findings.add(new Finding(kind(), Severity.WARNING,
                     cause.sender + " sent " + messages + " with next-hop MTU " + cause.mtu
                             + (about.isEmpty() ? "." : ", about " + about + "."),
                     List.copyOf(cause.points.keys()), cause.evidence.list(), count,
-                    "Packets above " + cause.mtu + " bytes with DF set cannot take this path: every new flow loses "
+                    "Packets above " + cause.mtu + " bytes" + (ipv6 ? "" : " with DF set") + " cannot take this path: every new flow loses "
                             + "a round trip to path MTU discovery, and where ICMP is filtered it becomes a black "
                             + "hole. " + set,
                     Basis.OBSERVED, Confidence.HIGH, checked,

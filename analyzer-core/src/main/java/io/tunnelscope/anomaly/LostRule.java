@@ -50,8 +50,8 @@ public final class LostRule implements Rule {
                     + (reason == null ? "" : ": " + reason) + ".";
             String recommendation;
             if (tooBig) {
-                recommendation = "They were larger than the next hop carries and had DF set: the host dropped them and "
-                        + "said so with ICMP. Make the MTUs agree (see the MTU findings); nothing else is lost.";
+                recommendation = "They were larger than the next hop carries and could not be fragmented on the way "
+                        + "(DF set, or IPv6, which routers never fragment): the host dropped them and said so with ICMP. Make the MTUs agree (see the MTU findings); nothing else is lost.";
             } else if (damaged) {
                 recommendation = "They arrived damaged and the kernel dropped them for their checksum (see BAD_CHECKSUM): "
                         + "find what corrupts packets on the way.";

@@ -86,7 +86,8 @@ public final class MssMismatchRule implements Rule {
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
-        AnalysisContext.Mtu overlay = context.overlayMtu();
+        // IPv4 SYNs (IPv6 ones are not judged here), against the overlay that carries IPv4
+        AnalysisContext.Mtu overlay = context.overlayMtu(false);
         if (overlay == null) {
             return;
         }

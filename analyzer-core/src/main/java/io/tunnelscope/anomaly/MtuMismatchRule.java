@@ -69,7 +69,7 @@ public final class MtuMismatchRule implements Rule {
         }
         String encap = context.backend();
         if (outer.largestFragment() > 0 && encap != null) {
-            int overhead = AnalysisContext.overhead(encap);
+            int overhead = context.tunnelOverhead(encap);
             int underlay = outer.largestFragment();
             // A fragment below any real link's MTU is crafted traffic (OUTER_FRAGMENTATION says so),
             // not an underlay to resize.

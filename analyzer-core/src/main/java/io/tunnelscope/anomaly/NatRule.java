@@ -45,7 +45,10 @@ abstract class NatRule implements Rule {
         Map<String, List<CorrelationReport.Nat>> byTranslation = new LinkedHashMap<>();
         for (CorrelationReport.Nat nat : context.correlation().nat()) {
             if (nat.kind().equals(kind)) {
-                byTranslation.computeIfAbsent(nat.original() + " " + nat.translated(), k -> new ArrayList<>()).add(nat);
+                // by address: a masquerade that also remaps ports (--random-fully: each TCP
+                // connection, each echo identifier) is one translation of the address
+                byTranslation.computeIfAbsent(bare(nat.original()) + " " + bare(nat.translated()),
+                        k -> new ArrayList<>()).add(nat);
             }
         }
         for (List<CorrelationReport.Nat> entries : byTranslation.values()) {
@@ -62,20 +65,28 @@ abstract class NatRule implements Rule {
                 points.add(nat.from());
                 points.add(nat.to());
                 peers.addAll(nat.peers());
-                between.add(nat.from() + " and " + nat.to());
+                if (!between.contains(nat.from() + " and " + nat.to())) {
+                    between.add(nat.from() + " and " + nat.to());
+                }
                 for (Evidence e : nat.evidence()) {
                     if (evidence.size() < 8) {
                         evidence.add(e);
                     }
                 }
             }
-            CorrelationReport.Nat merged = new CorrelationReport.Nat(kind, first.original(), first.translated(),
+            boolean samePorts = entries.stream().allMatch(n -> n.original().equals(first.original())
+                    && n.translated().equals(first.translated()));
+            CorrelationReport.Nat merged = new CorrelationReport.Nat(kind,
+                    samePorts ? first.original() : bare(first.original()),
+                    samePorts ? first.translated() : bare(first.translated()),
                     first.from(), first.to(), packets, replies, List.copyOf(peers), evidence);
             String original = bare(first.original());
-            boolean podOriginal = isIpv4(original) && context.isPodAddress(IpText.ipv4(original));
+            // either family: an IPv6 pod network's /64s as an IPv4 one's /24s (SNAT66 by
+            // ip6tables MASQUERADE is judged as IPv4 masquerading is)
+            boolean podOriginal = context.isPodAddress(original);
             boolean podPeer = false;
             for (String peer : peers) {
-                podPeer |= isIpv4(peer) && context.isPodAddress(IpText.ipv4(peer));
+                podPeer |= context.isPodAddress(bare(peer));
             }
             Severity severity = podOriginal && podPeer ? Severity.ERROR : Severity.INFO;
             // Replies translated back, or a few packets rewritten alike, leave nothing else to explain
@@ -90,9 +101,9 @@ abstract class NatRule implements Rule {
                                     + " packets",
                             "replies translated back: " + replies,
                             "whether " + bare(first.original()) + " is a pod address: "
-                                    + (podOriginal ? "yes, in " + context.podSubnet(IpText.ipv4(bare(first.original())))
-                                    : "no")),
-                    List.of("the NAT rule on the host between the two points ('iptables -t nat -S')")));
+                                    + (podOriginal ? "yes, in " + context.podSubnet(original) : "no")),
+                    List.of("the NAT rule on the host between the two points ('"
+                            + (isIpv4(original) ? "iptables" : "ip6tables") + " -t nat -S')")));
         }
     }
 

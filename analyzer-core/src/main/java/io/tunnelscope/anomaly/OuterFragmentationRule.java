@@ -177,7 +177,7 @@ public final class OuterFragmentationRule implements Rule {
             return;
         }
         for (Pair pair : pairs.map().values()) {
-            int overhead = AnalysisContext.overhead(pair.encap);
+            int overhead = context.tunnelOverhead(pair.encap);
             int needed = overlay.value() + overhead;
             int largest = pair.largestFragment;
             String fragmented = pair.packets.size() + " " + pair.encap + " packets from " + pair.source + " to "

@@ -23,7 +23,7 @@ public final class OversizeForOverlayRule implements Rule {
     private static final int WATCH_FROM = 1200;
     private static final int MAX_KEYS = 4096;
 
-    /** Packets of one (point, source /24, destination /24, size, destination), and the first. */
+    /** Packets of one (point, source /24 or /64, destination /24 or /64, size, destination), and the first. */
     private static final class Sized {
         /** The packets, each once however many points saw it. */
         final PacketCount packets = new PacketCount();
@@ -35,14 +35,17 @@ public final class OversizeForOverlayRule implements Rule {
     }
 
     /** What packets are counted by: a capture point's name is data, never parsed back out of a key. */
-    private record SizeKey(String point, int sourceNet, int destinationNet, int length, int destination) {
+    private record SizeKey(String point, String sourceNet, String destinationNet, int length, String destination) {
     }
 
     /** The first {@value #MAX_KEYS} keys. */
     private final FirstSeen<SizeKey, Sized> sizes = new FirstSeen<>();
-    /** The same entries by number (point, source /24 and destination, size): no text per packet. */
-    private LongTupleMap<Sized> byNumbers = new LongTupleMap<>(3);
-    private final long[] numbers = new long[3];
+    /**
+     * The same entries by number (point, source /24 or /64, destination address bits, size): no
+     * text per packet.
+     */
+    private LongTupleMap<Sized> byNumbers = new LongTupleMap<>(5);
+    private final long[] numbers = new long[5];
     private final NameIds points = new NameIds();
 
     @Override
@@ -59,7 +62,7 @@ public final class OversizeForOverlayRule implements Rule {
     public void packet(PacketContext packet) {
         PacketView view = packet.view();
         int ip = view.innerIpLayer();
-        if (ip < 0 || view.ipVersion(ip) != 4 || view.encapsulationCount() > 0
+        if (ip < 0 || view.encapsulationCount() > 0
                 || SizeFacts.isSuperFrame(packet.stack(), view, ip)) {
             return;
         }
@@ -67,13 +70,28 @@ public final class OversizeForOverlayRule implements Rule {
         if (length <= WATCH_FROM || view.fragmentOffset(ip) > 0) {
             return;
         }
+        boolean ipv4 = view.ipVersion(ip) == 4;
         numbers[0] = points.id(packet.point());
-        numbers[1] = (long) (view.ipv4Source(ip) & 0xFFFFFF00) << 32 | (view.ipv4Destination(ip) & 0xFFFF_FFFFL);
-        numbers[2] = length;
+        // IPv4: the source /24; IPv6: the source /64 (an address's high half), as flannel's subnets
+        numbers[1] = ipv4 ? view.ipv4Source(ip) & 0xFFFFFF00 : view.addressHigh(ip, true);
+        numbers[2] = ipv4 ? 0 : view.addressHigh(ip, false);
+        numbers[3] = ipv4 ? view.ipv4Destination(ip) & 0xFFFF_FFFFL : view.addressLow(ip, false);
+        numbers[4] = (long) length << 1 | (ipv4 ? 0 : 1);
         Sized sized = byNumbers.get(numbers);
         if (sized == null) {
-            SizeKey key = new SizeKey(packet.point(), view.ipv4Source(ip) & 0xFFFFFF00,
-                    view.ipv4Destination(ip) & 0xFFFFFF00, length, view.ipv4Destination(ip));
+            String destination;
+            String sourceNet;
+            String destinationNet;
+            if (ipv4) {
+                destination = IpText.format(view.ipv4Destination(ip));
+                sourceNet = IpText.format(view.ipv4Source(ip) & 0xFFFFFF00) + "/24";
+                destinationNet = IpText.format(view.ipv4Destination(ip) & 0xFFFFFF00) + "/24";
+            } else {
+                destination = IpText.formatIpv6(view.addressHigh(ip, false), view.addressLow(ip, false));
+                sourceNet = IpText.formatIpv6(view.addressHigh(ip, true), 0) + "/64";
+                destinationNet = IpText.formatIpv6(view.addressHigh(ip, false), 0) + "/64";
+            }
+            SizeKey key = new SizeKey(packet.point(), sourceNet, destinationNet, length, destination);
             if (sizes.size() >= MAX_KEYS && !sizes.contains(key)) {
                 return;
             }
@@ -96,20 +114,25 @@ public final class OversizeForOverlayRule implements Rule {
         if (overlay == null) {
             return;
         }
+        // each family against its own overlay (dual stack: flannel.1 and flannel-v6.1 differ)
+        AnalysisContext.Mtu overlay4 = context.overlayMtu(false);
+        AnalysisContext.Mtu overlay6 = context.overlayMtu(true);
         List<PacketCount> counts = new ArrayList<>();
         int largest = 0;
         Set<String> points = new LinkedHashSet<>();
         List<Evidence> samples = new ArrayList<>();
         for (Map.Entry<SizeKey, Sized> entry : sizes.map().entrySet()) {
             String point = entry.getKey().point();
-            int sourceNet = entry.getKey().sourceNet();
-            int destinationNet = entry.getKey().destinationNet();
+            String sourceNet = entry.getKey().sourceNet();
+            String destinationNet = entry.getKey().destinationNet();
             int length = entry.getKey().length();
-            int destination = entry.getKey().destination();
-            boolean crossesOverlay = sourceNet != destinationNet && context.isPodAddress(destination);
-            if (!context.podSide(point) || !crossesOverlay || length <= overlay.value()) {
+            String destination = entry.getKey().destination();
+            boolean crossesOverlay = !sourceNet.equals(destinationNet) && context.isPodAddress(destination);
+            AnalysisContext.Mtu family = destination.indexOf(':') >= 0 ? overlay6 : overlay4;
+            if (!context.podSide(point) || !crossesOverlay || length <= family.value()) {
                 continue;
             }
+            overlay = largest == 0 || family.value() < overlay.value() ? family : overlay;
             counts.add(entry.getValue().packets);
             largest = Math.max(largest, length);
             points.add(point);

@@ -30,7 +30,8 @@ final class SizeFacts {
     }
 
     /** One fragmentation-needed (or Packet Too Big) message: MTU and the packet it quoted. */
-    record FragNeeded(int mtu, String icmpSource, int quotedSource, int quotedDestination) {
+    record FragNeeded(int mtu, String icmpSource, int quotedSource, int quotedDestination,
+                      String quotedSourceText, String quotedDestinationText) {
     }
 
     /** By point; a point's packets all come from one file. */
@@ -78,8 +79,16 @@ final class SizeFacts {
             int quoted = view.quotedIpLayer(transport);
             StringBuilder source = new StringBuilder();
             view.appendSource(inner, source);
+            StringBuilder quotedSource = new StringBuilder();
+            StringBuilder quotedDestination = new StringBuilder();
+            boolean ipv4 = quoted >= 0 && view.ipVersion(quoted) == 4;
+            if (quoted >= 0) {
+                view.appendSource(quoted, quotedSource);
+                view.appendDestination(quoted, quotedDestination);
+            }
             FragNeeded event = new FragNeeded((int) view.icmpMtu(transport), source.toString(),
-                    quoted >= 0 ? view.ipv4Source(quoted) : 0, quoted >= 0 ? view.ipv4Destination(quoted) : 0);
+                    ipv4 ? view.ipv4Source(quoted) : 0, ipv4 ? view.ipv4Destination(quoted) : 0,
+                    quotedSource.toString(), quotedDestination.toString());
             fragNeeded.add(event, packet);
         }
     }

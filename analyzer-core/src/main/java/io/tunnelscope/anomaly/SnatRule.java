@@ -28,7 +28,7 @@ public final class SnatRule extends NatRule {
             return "Masquerading pod traffic that leaves the pod network is what ip-masq is for; nothing to do "
                     + "unless the destination should have seen the pod address.";
         }
-        String subnet = NatRule.isIpv4(original) ? context.podSubnet(IpText.ipv4(original)) : null;
+        String subnet = context.podSubnet(original);
         String device = io.tunnelscope.decode.PointNames.device(nat.to(), null);
         return "A MASQUERADE rule catches pod-to-pod traffic leaving through " + device + " (docker's ip-masq installs "
                 + "'-s " + (subnet == null ? "<pod subnet>" : subnet) + " ! -o <bridge> -j MASQUERADE', which also "

@@ -397,14 +397,26 @@ final class Calibration {
         }
         Map<String, long[]> vteps = new HashMap<>();
         votes.forEach((host, tallies) -> {
+            // the best of each family: a dual-stack node tunnels IPv4 from its IPv4 address and
+            // IPv6 from its IPv6 address
             long[] best = null;
+            long[] bestOther = null;
             for (long[] tally : tallies.values()) {
                 if (best == null || tally[2] > best[2]) {
                     best = tally;
                 }
             }
+            boolean bestIpv4 = IpAddresses.isIpv4(best[0], best[1]);
+            for (long[] tally : tallies.values()) {
+                if (IpAddresses.isIpv4(tally[0], tally[1]) != bestIpv4 && (bestOther == null || tally[2] > bestOther[2])) {
+                    bestOther = tally;
+                }
+            }
             host.vtep = new long[] {best[0], best[1]};
-            vteps.put(host.name, host.vtep);
+            host.otherVtep = bestOther == null ? null : new long[] {bestOther[0], bestOther[1]};
+            // the plan keeps both: {high, low} or {high, low, other high, other low}
+            vteps.put(host.name, bestOther == null ? host.vtep
+                    : new long[] {best[0], best[1], bestOther[0], bestOther[1]});
         });
         return vteps;
     }
@@ -416,19 +428,27 @@ final class Calibration {
      * carries. True when a file moved.
      */
     private boolean placeBySubnet() {
-        Map<Host, Set<Integer>> subnets = new HashMap<>();
+        // Subnets as IPv4 /24s (ints widened) and IPv6 /64s (an address's high half, marked by
+        // IPV6_SUBNET so the two never meet)
+        Map<Host, Set<Long>> subnets = new HashMap<>();
         for (CapturePoint point : points) {
             // A pod-side capture's fresh sources (packets with an initial TTL) are its pods; a NIC's
             // tunnel packets carry routed (not fresh) inner packets.
-            Integer own = "underlay".equals(point.device.role) ? null : point.mostFreshSource();
+            boolean nic = "underlay".equals(point.device.role);
+            Integer own = nic ? null : point.mostFreshSource();
             if (own != null) {
-                subnets.computeIfAbsent(point.host, h -> new HashSet<>()).add(own & 0xFFFFFF00);
+                subnets.computeIfAbsent(point.host, h -> new HashSet<>()).add((long) (own & 0xFFFFFF00));
+            }
+            long[] own6 = nic ? null : point.mostFreshSource6();
+            if (own6 != null) {
+                subnets.computeIfAbsent(point.host, h -> new HashSet<>()).add(own6[0] ^ IPV6_SUBNET);
             }
         }
         for (CapturePoint point : points) {
             Set<Integer> sent = point.ownTunnelSubnets();
             if (!sent.isEmpty()) {
-                subnets.computeIfAbsent(point.host, h -> new HashSet<>()).addAll(sent);
+                Set<Long> of = subnets.computeIfAbsent(point.host, h -> new HashSet<>());
+                sent.forEach(subnet -> of.add((long) subnet));
             }
         }
         for (Host unnamed : model.hosts) {
@@ -437,7 +457,7 @@ final class Calibration {
             }
             List<Host> named = new ArrayList<>();
             Host unnamedHome = null;
-            for (Map.Entry<Host, Set<Integer>> other : subnets.entrySet()) {
+            for (Map.Entry<Host, Set<Long>> other : subnets.entrySet()) {
                 Host host = other.getKey();
                 if (host == unnamed || host.points.isEmpty()
                         || java.util.Collections.disjoint(other.getValue(), subnets.get(unnamed))) {
@@ -461,6 +481,9 @@ final class Calibration {
         }
         return false;
     }
+
+    /** Marks an IPv6 /64 among the IPv4 /24s of {@link #placeBySubnet} (the ints widened to longs). */
+    private static final long IPV6_SUBNET = 0x5DEECE66DL << 32;
 
     private void vote(Map<Host, Map<String, long[]>> votes, Observation hop, boolean sender) {
         long high = sender ? hop.outerSrcHigh : hop.outerDstHigh;

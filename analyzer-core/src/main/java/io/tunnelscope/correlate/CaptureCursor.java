@@ -394,6 +394,9 @@ final class CaptureCursor implements Closeable {
 
     /** What an observation tells of its point: inner IPv4 addresses, tunnel packets by kind. */
     private static void count(CapturePoint point, Observation o) {
+        if (!IpAddresses.isIpv4(o.srcHigh, o.srcLow) && !IpAddresses.linkScoped(o.srcHigh, o.srcLow, o.dstHigh, o.dstLow)) {
+            point.routedIpv6Packets++;
+        }
         if (IpAddresses.isIpv4(o.srcHigh, o.srcLow)) {
             point.sawAddress(IpAddresses.ipv4(o.srcLow));
             if (o.ttl == 64 || o.ttl == 128 || o.ttl == 255) {
@@ -402,6 +405,9 @@ final class CaptureCursor implements Closeable {
             if (o.dstLow != o.srcLow) {
                 point.sawAddress(IpAddresses.ipv4(o.dstLow));
             }
+        } else if ((o.ttl == 64 || o.ttl == 128 || o.ttl == 255) && o.srcHigh != 0
+                && !IpAddresses.isIpv6LinkLocal(o.srcHigh) && !IpAddresses.isIpv6Multicast(o.srcHigh)) {
+            point.sawFreshSource6(o.srcHigh, o.srcLow);
         }
         if (o.encapsulation >= 0) {
             point.encapsulatedPackets++;
@@ -458,6 +464,14 @@ final class CaptureCursor implements Closeable {
             boolean tooBig = stack.type(transport) == LayerType.ICMP ? type == 3 && code == 4 : type == 2;
             if (tooBig) {
                 o.quotedIpId = view.ipId(quoted);
+                if (o.quotedIpId < 0) {
+                    // IPv6 without a fragment header has no identification: the quoted packet's
+                    // length and TCP sequence (which NAT leaves alone) name it instead
+                    int quotedTransport = view.transportLayer(quoted);
+                    o.quotedIpId = Observation.sizeKey(view.ipTotalLength(quoted),
+                            quotedTransport >= 0 && stack.type(quotedTransport) == LayerType.TCP
+                                    ? view.tcpSequence(quotedTransport) : -1);
+                }
                 o.quotedProtocol = view.ipProtocol(quoted);
                 o.reportedMtu = (int) Math.min(Integer.MAX_VALUE, view.icmpMtu(transport));
             }

@@ -28,6 +28,11 @@ final class CapturePoint {
 
     long packets;
     long ipPackets;
+    /**
+     * Of those, the ones whose innermost packet is IPv6 and not link-scoped (routed IPv6): which
+     * family an overlay device carries on a dual-stack node.
+     */
+    long routedIpv6Packets;
     /** Packets a Linux cooked capture shows without an Ethernet header (TUN devices: raw IP). */
     long rawIpPackets;
     /** A cooked capture's loopback device (ARPHRD_LOOPBACK): traffic that never leaves the host. */
@@ -58,6 +63,14 @@ final class CapturePoint {
      * host, not routed to it. At a pod's capture, the pod's own address.
      */
     private final LongCounter freshSourceCounts = new LongCounter(MAX_TRACKED);
+    /**
+     * The same for IPv6 global sources (address bits high, low, then the count), bounded: at a
+     * pod's capture, the pod's own IPv6 address.
+     */
+    private final io.tunnelscope.collect.LongTupleMap<long[]> freshSources6 = new io.tunnelscope.collect.LongTupleMap<>(2);
+    private final long[] freshKey6 = new long[2];
+    /** The IPv6 fresh source with the most packets (high, low, count), or null. */
+    private long[] mostFresh6;
     /** Outermost Ethernet source and destination MACs seen, with counts (bounded). */
     private final LongCounter macCounts = new LongCounter(MAX_TRACKED);
     /** Tunnel packets by outer source and destination ({@code source << 32 | destination}). */
@@ -113,6 +126,34 @@ final class CapturePoint {
 
     void sawFreshSource(int address) {
         freshSourceCounts.add(address);
+    }
+
+    /** An IPv6 global source with an initial hop limit (64, 128, 255): see {@link #sawFreshSource}. */
+    void sawFreshSource6(long high, long low) {
+        freshKey6[0] = high;
+        freshKey6[1] = low;
+        long[] count = freshSources6.get(freshKey6);
+        if (count == null) {
+            if (freshSources6.size() >= MAX_TRACKED) {
+                return;
+            }
+            count = new long[] {high, low, 0};
+            freshSources6.put(freshKey6, count);
+        }
+        count[2]++;
+        if (mostFresh6 == null || count != mostFresh6 && count[2] > mostFresh6[2]) {
+            mostFresh6 = count;
+        }
+    }
+
+    /** How many distinct fresh sources (both families) were seen: grows when a pod's address first shows. */
+    int freshSourceVariety() {
+        return freshSourceCounts.size() + freshSources6.size();
+    }
+
+    /** The IPv6 source most packets with an initial hop limit came from ({high, low}), or null. */
+    long[] mostFreshSource6() {
+        return mostFresh6 == null ? null : new long[] {mostFresh6[0], mostFresh6[1]};
     }
 
     /** The source most packets with an initial TTL came from, or null when there were none. */

@@ -165,14 +165,25 @@ final class CausalOrder {
             hostMaxTtl[h] = Math.max(hostMaxTtl[h], groupMaxTtl[g]);
             hostTime[h] = Math.min(hostTime[h], groupTime[g]);
             if (groupEncapsulated[g]) {
-                long[] vtep = devices.get(groupDevice[g]).host.vtep;
+                Host host = devices.get(groupDevice[g]).host;
                 Observation tunnel = firstEncapsulated(hops, g);
-                if (vtep != null && tunnel != null) {
-                    if (vtep[0] == tunnel.outerSrcHigh && vtep[1] == tunnel.outerSrcLow) {
+                if (tunnel != null) {
+                    if (host.isVtep(tunnel.outerSrcHigh, tunnel.outerSrcLow)) {
                         hostTunnelRank[h] = 0;
-                    } else if (vtep[0] == tunnel.outerDstHigh && vtep[1] == tunnel.outerDstLow) {
+                    } else if (host.isVtep(tunnel.outerDstHigh, tunnel.outerDstLow)) {
                         hostTunnelRank[h] = 2;
                     }
+                }
+            } else {
+                // A bare packet between the nodes' own underlay addresses (IPv6 neighbour
+                // discovery: hop limit 255 on both sides, so the TTL cannot tell): the node whose
+                // address sent it comes first.
+                Host host = devices.get(groupDevice[g]).host;
+                Observation hop = hops[groupStart[g]];
+                if (host.isVtep(hop.srcHigh, hop.srcLow)) {
+                    hostTunnelRank[h] = Math.min(hostTunnelRank[h], 0);
+                } else if (host.isVtep(hop.dstHigh, hop.dstLow) && hostTunnelRank[h] == 1) {
+                    hostTunnelRank[h] = 2;
                 }
             }
         }

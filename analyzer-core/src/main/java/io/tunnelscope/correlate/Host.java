@@ -27,8 +27,20 @@ final class Host {
      * this host are uncertain), or {@code none} (no packet crossed to another host).
      */
     String clockBasis = "none";
-    /** The tunnel endpoint address of this host (address bits high, low), or null. */
+    /**
+     * The tunnel endpoint address of this host (address bits high, low), or null: the one most
+     * journeys voted for. A dual-stack node has one per family (flannel.1 over its IPv4 address,
+     * flannel-v6.1 over its IPv6 one): the other family's is {@link #otherVtep}.
+     */
     long[] vtep;
+    /** The VTEP of the other address family than {@link #vtep}'s, or null. */
+    long[] otherVtep;
+
+    /** Whether {@code high/low} is a tunnel endpoint address of this host (of either family). */
+    boolean isVtep(long high, long low) {
+        return vtep != null && vtep[0] == high && vtep[1] == low
+                || otherVtep != null && otherVtep[0] == high && otherVtep[1] == low;
+    }
 
     Host(int index, String name, String source) {
         this.index = index;

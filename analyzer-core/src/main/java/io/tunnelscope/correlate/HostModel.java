@@ -50,7 +50,9 @@ final class HostModel {
             host = new Host(hosts.size(), name, source);
             host.offsetNanos = plan.offsets().getOrDefault(name, 0L);
             host.clockBasis = plan.clockBases().getOrDefault(name, "none");
-            host.vtep = plan.vteps().get(name);
+            long[] vtep = plan.vteps().get(name);
+            host.vtep = vtep == null ? null : new long[] {vtep[0], vtep[1]};
+            host.otherVtep = vtep == null || vtep.length < 4 ? null : new long[] {vtep[2], vtep[3]};
             hosts.add(host);
             hostsByName.put(name, host);
         }
@@ -144,8 +146,8 @@ final class HostModel {
 
     /**
      * Where the names put a point. The host, most trusted first: a mapping the user gave, the
-     * capture's {@code tunnelscope-node=} comment, the file name {@code HOST-DEVICE} (the longest part after
-     * a '-' that is a device name: {@code host1-flannel.1}, {@code node-2-eth0}, {@code host2-any},
+     * capture's {@code tunnelscope-node=} comment, the file name {@code HOST-DEVICE} (the part after
+     * the rightmost '-' that leaves a device name: {@code host1-flannel.1}, {@code node-2-eth0}, {@code host2-any},
      * {@code host3-multi}, {@code host1-flannel-wg}), the directory of a file named after a device alone
      * ({@code node2/flannel.1.pcapng}); null when none says. The device: the mapping's; the
      * interface name of a multi-interface file; the file name's device part; an {@code any}
@@ -157,9 +159,10 @@ final class HostModel {
         String stem = facts.stem();
         String devicePart = null;
         String hostPart = null;
-        // The longest device name after a '-': a device may have one itself (host1-flannel-wg).
-        for (int dash = stem.indexOf('-'); dash > 0 && dash < stem.length() - 1; dash = stem.indexOf('-', dash + 1)) {
-            if (Roles.looksLikeDevice(stem.substring(dash + 1))) {
+        // the rightmost dash whose right side is a device name: device names have dashes too
+        // (flannel-v6.1, flannel-wg-v6), host names as well (node-2-eth0)
+        for (int dash = stem.lastIndexOf('-'); dash > 0; dash = stem.lastIndexOf('-', dash - 1)) {
+            if (dash < stem.length() - 1 && Roles.looksLikeDevice(stem.substring(dash + 1))) {
                 devicePart = stem.substring(dash + 1);
                 hostPart = stem.substring(0, dash);
                 break;

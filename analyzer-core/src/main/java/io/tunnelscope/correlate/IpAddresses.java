@@ -17,6 +17,31 @@ final class IpAddresses {
         return high == 0 && (low & 0xFFFF_FFFF_0000_0000L) == MAPPED;
     }
 
+    /** Whether an IPv6 address is link-local unicast (fe80::/10, RFC 4291 2.5.6). */
+    static boolean isIpv6LinkLocal(long high) {
+        return (high >>> 54) == 0x3FA;
+    }
+
+    /** Whether an IPv6 address is multicast (ff00::/8, RFC 4291 2.7). */
+    static boolean isIpv6Multicast(long high) {
+        return (high >>> 56) == 0xFF;
+    }
+
+    /**
+     * Whether an IPv6 packet from {@code src} to {@code dst} stays on its link: a link-local
+     * source or destination, the unspecified source (duplicate address detection) or a multicast
+     * destination (neighbour discovery, MLD, router solicitations). Routers never forward such a
+     * packet (RFC 4291 2.5.6; the ff02:: groups are link scope and nothing here routes multicast),
+     * so it is not on its way to any further device. IPv4 packets are never link-scoped here.
+     */
+    static boolean linkScoped(long srcHigh, long srcLow, long dstHigh, long dstLow) {
+        if (isIpv4(srcHigh, srcLow) || isIpv4(dstHigh, dstLow)) {
+            return false;
+        }
+        return isIpv6LinkLocal(srcHigh) || srcHigh == 0 && srcLow == 0
+                || isIpv6LinkLocal(dstHigh) || isIpv6Multicast(dstHigh);
+    }
+
     /** The low half of the IPv4-mapped form of {@code address} (the high half is 0). */
     static long mapped(int address) {
         return MAPPED | (address & 0xFFFF_FFFFL);

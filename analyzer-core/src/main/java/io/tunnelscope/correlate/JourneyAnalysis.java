@@ -80,6 +80,12 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
     private final long[] hostKey = new long[2];
     /** Inner IPv4 addresses seen (as ints), up to 65536 and a few. */
     private final LongHashSet ipv4Seen = new LongHashSet(1024);
+    /**
+     * The /64 prefixes (an address's high half) whose ::0 and whose ::1 were seen as inner
+     * addresses: flannel-v6.1's address and the pods' gateway (cni0) of a node's IPv6 subnet.
+     */
+    private final LongHashSet ipv6ZeroSeen = new LongHashSet(64);
+    private final LongHashSet ipv6OneSeen = new LongHashSet(64);
     private final List<CorrelationReport.Journey> journeys = new ArrayList<>();
     /** The cluster's pod network as the user gave it, or null. */
     private String clusterCidr;
@@ -124,9 +130,14 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         for (int i = 0; i < n; i++) {
             Observation hop = hops[i];
             points.get(hop.point).journeys++;
-            if (IpAddresses.isIpv4(hop.srcHigh, hop.srcLow) && ipv4Seen.size() < 65536) {
-                ipv4Seen.add(IpAddresses.ipv4(hop.srcLow));
-                ipv4Seen.add(IpAddresses.ipv4(hop.dstLow));
+            if (IpAddresses.isIpv4(hop.srcHigh, hop.srcLow)) {
+                if (ipv4Seen.size() < 65536) {
+                    ipv4Seen.add(IpAddresses.ipv4(hop.srcLow));
+                    ipv4Seen.add(IpAddresses.ipv4(hop.dstLow));
+                }
+            } else if (ipv6ZeroSeen.size() < 65536 && ipv6OneSeen.size() < 65536) {
+                seenIpv6(hop.srcHigh, hop.srcLow);
+                seenIpv6(hop.dstHigh, hop.dstLow);
             }
         }
         recordPath(hops, n, groups);
@@ -146,6 +157,14 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             journeys.add(new CorrelationReport.Journey(out));
         }
         Arrays.fill(hops, 0, n, null);
+    }
+
+    private void seenIpv6(long high, long low) {
+        if (low == 0) {
+            ipv6ZeroSeen.add(high);
+        } else if (low == 1) {
+            ipv6OneSeen.add(high);
+        }
     }
 
     /**
@@ -297,6 +316,11 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
                 votes.backend = Encapsulation.name(hop.encapsulation);
                 if (IpAddresses.isIpv4(hop.srcHigh, hop.srcLow) && hop.srcLow != hop.outerSrcLow) {
                     votes.subnets.add(IpAddresses.ipv4(hop.srcLow) & 0xFFFFFF00);
+                } else if (!IpAddresses.isIpv4(hop.srcHigh, hop.srcLow)
+                        && !IpAddresses.linkScoped(hop.srcHigh, hop.srcLow, hop.dstHigh, hop.dstLow)
+                        && (hop.srcHigh != hop.outerSrcHigh || hop.srcLow != hop.outerSrcLow)) {
+                    // IPv6 (flannel-v6.1): flannel hands each node a /64 of its IPv6Network
+                    votes.subnets6.add(hop.srcHigh);
                 }
                 if (hop.innerSourceMac >= 0) {
                     votes.macs.add(hop.innerSourceMac);
@@ -541,13 +565,15 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             }
             String captured = null;
             for (Host host : model.hosts) {
-                if (host.vtep != null && host.vtep[0] == votes.vtepHigh && host.vtep[1] == votes.vtepLow
-                        && !host.points.isEmpty()) {
+                if (host.isVtep(votes.vtepHigh, votes.vtepLow) && !host.points.isEmpty()) {
                     captured = host.name;
                 }
             }
-            out.add(host(captured, subnet, IpAddresses.format(votes.vtepHigh, votes.vtepLow),
-                    mac == null ? null : IpAddresses.formatMac(mac), votes.backend));
+            String vtep = IpAddresses.format(votes.vtepHigh, votes.vtepLow);
+            String vtepMac = mac == null ? null : IpAddresses.formatMac(mac);
+            Long prefix = subnet == null ? argmax(votes.subnet6Votes()) : null;
+            out.add(prefix != null ? host6(captured, prefix, vtep, vtepMac, votes.backend)
+                    : host(captured, subnet, vtep, vtepMac, votes.backend));
         }
         for (int i = 0; i < points.size(); i++) {
             String role = pointReports.get(i).role();
@@ -608,6 +634,32 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         }
         return new CorrelationReport.Host(captured, ipv4(subnet) + "/24", overlay, gateway, vtep, vtepMac, backend,
                 seen);
+    }
+
+    /**
+     * A node of an IPv6 pod network (flannel-v6.1): its /64, flannel-v6.1's address (the
+     * prefix's ::0, which flannel gives it as /128) and the pods' gateway (::1 on cni0).
+     */
+    private CorrelationReport.Host host6(String captured, long prefix, String vtep, String vtepMac, String backend) {
+        List<String> seen = new ArrayList<>();
+        String overlay = null;
+        if (!"host-gw".equals(backend) && backend != null) {
+            overlay = IpAddresses.format(prefix, 0);
+            if (ipv6ZeroSeen.contains(prefix)) {
+                seen.add("overlayAddress");
+            }
+        }
+        if (ipv6OneSeen.contains(prefix)) {
+            seen.add("gateway");
+        }
+        if (vtep != null) {
+            seen.add("vtep");
+        }
+        if (vtepMac != null) {
+            seen.add("vtepMac");
+        }
+        return new CorrelationReport.Host(captured, IpAddresses.format(prefix, 0) + "/64", overlay,
+                IpAddresses.format(prefix, 1), vtep, vtepMac, backend, seen);
     }
 
     /**
@@ -777,6 +829,8 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
         String backend;
         /** Inner source /24 subnets (as ints) and inner source MACs, counted in the order first seen. */
         final LongCounter subnets = new LongCounter();
+        /** Inner IPv6 source /64 prefixes (an address's high half), counted the same way. */
+        final LongCounter subnets6 = new LongCounter();
         final LongCounter macs = new LongCounter();
 
         HostVotes(long vtepHigh, long vtepLow) {
@@ -792,6 +846,15 @@ final class JourneyAnalysis implements JourneyAssembler.Sink {
             Map<Integer, Long> votes = new HashMap<>();
             for (int i = 0; i < subnets.size(); i++) {
                 votes.merge((int) subnets.key(i), subnets.count(i), Long::sum);
+            }
+            return votes;
+        }
+
+        /** The IPv6 /64 votes, rebuilt as {@link #subnetVotes} is. */
+        Map<Long, Long> subnet6Votes() {
+            Map<Long, Long> votes = new HashMap<>();
+            for (int i = 0; i < subnets6.size(); i++) {
+                votes.merge(subnets6.key(i), subnets6.count(i), Long::sum);
             }
             return votes;
         }

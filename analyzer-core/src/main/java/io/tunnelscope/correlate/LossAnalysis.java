@@ -108,8 +108,13 @@ final class LossAnalysis {
     // Device facts, refreshed now and then.
     private int journeysSinceRefresh = REFRESH_EVERY;
     private int knownDevices = -1;
+    /** The points' fresh source variety at the last refresh ({@link CapturePoint#freshSourceVariety}). */
+    private int freshVariety = -1;
     /** The address a pod-side device's pod sends from (IPv4), 0 when unknown. */
     private int[] deviceAddress = new int[0];
+    /** Its IPv6 address (high, low; both 0 when unknown): a dual-stack pod has both. */
+    private long[] deviceHigh6 = new long[0];
+    private long[] deviceLow6 = new long[0];
     /** The one device of each rank per host, by host * 5 + rank: -1 none, -2 several. */
     private int[] single = new int[0];
 
@@ -227,19 +232,15 @@ final class LossAnalysis {
         if (tunnel != null) {
             for (int h = 0; h < model.hosts.size(); h++) {
                 Host host = model.hosts.get(h);
-                if (host.vtep != null && host.vtep[0] == tunnel.outerDstHigh && host.vtep[1] == tunnel.outerDstLow) {
+                if (host.isVtep(tunnel.outerDstHigh, tunnel.outerDstLow)) {
                     return host;
                 }
             }
             return null;
         }
-        if (!IpAddresses.isIpv4(last.dstHigh, last.dstLow)) {
-            return null;
-        }
-        int destination = IpAddresses.ipv4(last.dstLow);
         for (int d = 0; d < model.devices.size(); d++) {
             Device device = model.devices.get(d);
-            if (device.index < deviceAddress.length && deviceAddress[device.index] == destination) {
+            if (podHas(device.index, last.dstHigh, last.dstLow)) {
                 return device.host;
             }
         }
@@ -262,26 +263,37 @@ final class LossAnalysis {
             // The capture cut the inner packet off: only the tunnel's way over the underlay is known.
             return receiver != null && receiver != sender ? add(0, single(receiver, 4)) : 0;
         }
+        if (IpAddresses.linkScoped(first.srcHigh, first.srcLow, first.dstHigh, first.dstLow)
+                || first.protocol == 58 && first.ttl == 255 && !IpAddresses.isIpv4(first.srcHigh, first.srcLow)) {
+            // IPv6 neighbour discovery, MLD, router solicitations, anything link-local: it ends
+            // on the link it was sent on; no further device waits for it. Neighbour discovery
+            // between global addresses too: its messages carry hop limit 255, which no routed
+            // packet still has, and a receiver drops them with any other (RFC 4861 7.1).
+            return 0;
+        }
         int tunnelRole = tunnel == null ? 0 : tunnel.encapsulation == Encapsulation.FLANNEL_UDP ? 2 : 1;
-        int source = ipv4OrZero(first.srcHigh, first.srcLow);
-        int destination = ipv4OrZero(last.dstHigh, last.dstLow);
+        boolean ipv6 = !IpAddresses.isIpv4(first.srcHigh, first.srcLow);
+        long sourceHigh = first.srcHigh;
+        long sourceLow = first.srcLow;
+        long destinationHigh = last.dstHigh;
+        long destinationLow = last.dstLow;
         // Tunnelled: it was seen in a tunnel, or it was sent to a pod (not to a host's address,
         // which goes over the underlay as it is, masqueraded or not).
-        boolean tunnelled = tunnel != null || isPodAddress(ipv4OrZero(first.dstHigh, first.dstLow));
-        if (receiver == null && ownAddress(sender, destination)) {
+        boolean tunnelled = tunnel != null || isPodAddress(first.dstHigh, first.dstLow);
+        if (receiver == null && ownAddress(sender, destinationHigh, destinationLow)) {
             // To the host itself (its VTEP, or its bridge's gateway or overlay address): it stays there.
             receiver = sender;
         }
         if (receiver != sender) {
             // Out of the sending host, up to its NIC.
             if (startRank < 1) {
-                count = addPodSide(count, sender, "veth", source);
+                count = addPodSide(count, sender, "veth", sourceHigh, sourceLow);
             }
             if (startRank < 2) {
                 count = add(count, single(sender, 2));
             }
             if (startRank < 3 && tunnelled) {
-                count = add(count, overlay(sender, tunnelRole));
+                count = add(count, overlay(sender, tunnelRole, ipv6));
             }
             if (startRank < 4) {
                 count = add(count, single(sender, 4));
@@ -289,51 +301,72 @@ final class LossAnalysis {
             if (receiver != null) {
                 count = add(count, single(receiver, 4));
                 if (tunnelled) {
-                    count = add(count, overlay(receiver, tunnelRole));
+                    count = add(count, overlay(receiver, tunnelRole, ipv6));
                 }
                 count = add(count, single(receiver, 2));
-                count = addPodSide(count, receiver, "veth", destination);
-                count = addPodSide(count, receiver, "pod", destination);
+                count = addPodSide(count, receiver, "veth", destinationHigh, destinationLow);
+                count = addPodSide(count, receiver, "pod", destinationHigh, destinationLow);
             }
         } else {
+            if (startRank == 4 && tunnel == null && sender.isVtep(destinationHigh, destinationLow)) {
+                // To the node's own underlay address from outside: it ends in the node's stack.
+                return 0;
+            }
             // Into a pod of this host: from its NIC (through the overlay device when tunnelled),
             // or from another pod.
             if (startRank == 4 && tunnel != null) {
-                count = add(count, overlay(sender, tunnelRole));
+                count = add(count, overlay(sender, tunnelRole, ipv6));
             }
             if (startRank >= 3) {
                 count = add(count, single(sender, 2));
             }
-            count = addPodSide(count, sender, "veth", destination);
-            count = addPodSide(count, sender, "pod", destination);
+            count = addPodSide(count, sender, "veth", destinationHigh, destinationLow);
+            count = addPodSide(count, sender, "pod", destinationHigh, destinationLow);
         }
         return count;
     }
 
-    /** Whether {@code address} is the address of a pod some capture showed. */
-    private boolean isPodAddress(int address) {
-        if (address == 0) {
-            return false;
+    /** Whether the pod behind pod-side device {@code d} has the address {@code high/low} (either family). */
+    private boolean podHas(int d, long high, long low) {
+        if (IpAddresses.isIpv4(high, low)) {
+            int address = IpAddresses.ipv4(low);
+            return address != 0 && d < deviceAddress.length && deviceAddress[d] == address;
         }
-        for (int d = 0; d < knownDevices && d < deviceAddress.length; d++) {
-            if (deviceAddress[d] == address) {
+        return (high != 0 || low != 0) && d < deviceHigh6.length && deviceHigh6[d] == high && deviceLow6[d] == low;
+    }
+
+    /** Whether {@code high/low} is the address of a pod some capture showed. */
+    private boolean isPodAddress(long high, long low) {
+        for (int d = 0; d < knownDevices; d++) {
+            if (podHas(d, high, low)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether {@code address} is the host's own: its VTEP, or the .0/.1 of one of its pods' /24. */
-    private boolean ownAddress(Host host, int address) {
-        if (address == 0) {
-            return false;
-        }
-        if (host.vtep != null && IpAddresses.isIpv4(host.vtep[0], host.vtep[1])
-                && IpAddresses.ipv4(host.vtep[1]) == address) {
+    /**
+     * Whether {@code high/low} is the host's own: one of its VTEPs, or the .0/.1 of one of its
+     * pods' /24 (IPv6: the ::0/::1 of its pods' /64, flannel-v6.1's address and the gateway).
+     */
+    private boolean ownAddress(Host host, long high, long low) {
+        if (host.isVtep(high, low)) {
             return true;
+        }
+        boolean ipv4 = IpAddresses.isIpv4(high, low);
+        int address = ipv4 ? IpAddresses.ipv4(low) : 0;
+        if (ipv4 ? address == 0 : high == 0) {
+            return false;
         }
         for (int d = 0; d < host.devices.size(); d++) {
             Device device = host.devices.get(d);
+            if (!ipv4) {
+                if (device.index < deviceHigh6.length && deviceHigh6[device.index] == high
+                        && deviceLow6[device.index] != 0 && (low == 0 || low == 1)) {
+                    return true;
+                }
+                continue;
+            }
             int pod = device.index < deviceAddress.length ? deviceAddress[device.index] : 0;
             if (pod != 0 && (address == (pod & 0xFFFFFF00) || address == (pod & 0xFFFFFF00 | 1))) {
                 return true;
@@ -358,36 +391,50 @@ final class LossAnalysis {
         return count + 1;
     }
 
-    /** The pod-side device of {@code role} on {@code host} whose pod has {@code address}. */
-    private int addPodSide(int count, Host host, String role, int address) {
-        if (address == 0) {
-            return count;
-        }
+    /** The pod-side device of {@code role} on {@code host} whose pod has {@code high/low}. */
+    private int addPodSide(int count, Host host, String role, long high, long low) {
         for (int d = 0; d < host.devices.size(); d++) {
             Device device = host.devices.get(d);
-            if (role.equals(device.role) && device.index < deviceAddress.length
-                    && deviceAddress[device.index] == address) {
+            if (role.equals(device.role) && podHas(device.index, high, low)) {
                 return add(count, device.index);
             }
         }
         return count;
     }
 
-    /** The overlay device of a host for a tunnel kind (1 VXLAN-like, 2 TUN; 0 unknown: the only one). */
-    private int overlay(Host host, int tunnelRole) {
+    /**
+     * The overlay device of a host for a tunnel kind (1 VXLAN-like, 2 TUN; 0 unknown: the only
+     * one) and the packet's family: a dual-stack node has flannel.1 for IPv4 and flannel-v6.1
+     * for IPv6, told apart by what their captures carried.
+     */
+    private int overlay(Host host, int tunnelRole, boolean ipv6) {
         int found = -1;
+        int ofFamily = -1;
+        int several = 0;
         for (int d = 0; d < host.devices.size(); d++) {
             Device device = host.devices.get(d);
             boolean vxlan = "overlay-vxlan".equals(device.role);
             boolean tun = "overlay-tun".equals(device.role);
             if (tunnelRole == 1 && vxlan || tunnelRole == 2 && tun || tunnelRole == 0 && (vxlan || tun)) {
-                if (found >= 0) {
-                    return -1;
-                }
+                several++;
                 found = device.index;
+                if (carriesIpv6(device) == ipv6) {
+                    ofFamily = ofFamily == -1 ? device.index : -2;
+                }
             }
         }
-        return found;
+        return several <= 1 ? found : Math.max(-1, ofFamily);
+    }
+
+    /** Whether most routed packets a device's captures saw were IPv6. */
+    private static boolean carriesIpv6(Device device) {
+        long ipv6 = 0;
+        long all = 0;
+        for (int p = 0; p < device.points.size(); p++) {
+            ipv6 += device.points.get(p).routedIpv6Packets;
+            all += device.points.get(p).ipPackets;
+        }
+        return ipv6 * 2 > all;
     }
 
     /** The host's one device of {@code rank}, or -1 when it has none or several. */
@@ -396,29 +443,39 @@ final class LossAnalysis {
         return at < single.length ? Math.max(-1, single[at]) : -1;
     }
 
-    private static int ipv4OrZero(long high, long low) {
-        return IpAddresses.isIpv4(high, low) ? IpAddresses.ipv4(low) : 0;
-    }
-
     /** Device facts as the packets so far show them (roles are fixed; pod addresses appear). */
     private void refresh() {
-        if (++journeysSinceRefresh < REFRESH_EVERY && knownDevices == model.devices.size()) {
+        // Also as soon as a pod's address first shows at a point: a packet to a pod whose address
+        // is not known yet would not be expected beyond its sender's NIC.
+        int variety = 0;
+        for (int p = 0; p < points.size(); p++) {
+            variety += points.get(p).freshSourceVariety();
+        }
+        if (++journeysSinceRefresh < REFRESH_EVERY && knownDevices == model.devices.size()
+                && variety == freshVariety) {
             return;
         }
+        freshVariety = variety;
         journeysSinceRefresh = 0;
         knownDevices = model.devices.size();
         if (deviceAddress.length < knownDevices) {
             deviceAddress = new int[knownDevices * 2];
+            deviceHigh6 = new long[knownDevices * 2];
+            deviceLow6 = new long[knownDevices * 2];
         }
         for (Device device : model.devices) {
             int rank = device.rank();
             Integer own = null;
+            long[] own6 = null;
             if (rank == 0 || rank == 1) {
                 for (CapturePoint point : device.points) {
                     own = own != null ? own : point.mostFreshSource();
+                    own6 = own6 != null ? own6 : point.mostFreshSource6();
                 }
             }
             deviceAddress[device.index] = own == null ? 0 : own;
+            deviceHigh6[device.index] = own6 == null ? 0 : own6[0];
+            deviceLow6[device.index] = own6 == null ? 0 : own6[1];
         }
         int hosts = model.hosts.size();
         if (single.length < hosts * 5) {
@@ -501,8 +558,8 @@ final class LossAnalysis {
         if (!segment) {
             Candidate candidate = new Candidate(pair, 0, -1, -1, nanos);
             candidates.add(candidate);
-            if (first.ipId >= 0 && !first.fragment) {
-                candidatesByIpId.put(first.ipId << 8 | first.protocol, candidate);
+            if (!first.fragment) {
+                candidatesByIpId.put(first.tooBigKey() << 8 | first.protocol, candidate);
             }
             return;
         }
@@ -512,8 +569,8 @@ final class LossAnalysis {
         Candidate candidate = new Candidate(pair, flow, first.tcpSequence,
                 (first.tcpSequence + length) & 0xFFFF_FFFFL, nanos);
         candidates.add(candidate);
-        if (first.ipId >= 0 && !first.fragment) {
-            candidatesByIpId.put(first.ipId << 8 | first.protocol, candidate);
+        if (!first.fragment) {
+            candidatesByIpId.put(first.tooBigKey() << 8 | first.protocol, candidate);
         }
         candidate.earlier = candidatesByFlow.put(flow, candidate);
     }

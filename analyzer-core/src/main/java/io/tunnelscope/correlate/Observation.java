@@ -59,6 +59,20 @@ final class Observation {
      * identification and protocol of the packet it quotes, and the MTU it reports; else -1.
      */
     long quotedIpId = -1;
+
+    /**
+     * What stands for the IP identification of a packet that has none (IPv6 without a fragment
+     * header) when an ICMPv6 Packet Too Big quotes it: its length and TCP sequence (-1 for other
+     * protocols), marked so it never equals a 32-bit identification.
+     */
+    static long sizeKey(int ipLength, long tcpSequence) {
+        return 1L << 48 | (long) (ipLength & 0xFFFF) << 32 ^ (tcpSequence & 0xFFFF_FFFFL) ^ (tcpSequence < 0 ? 1L << 47 : 0);
+    }
+
+    /** The key a Packet Too Big about this packet is matched by: its identification, else {@link #sizeKey}. */
+    long tooBigKey() {
+        return ipId >= 0 ? ipId : sizeKey(ipLength, tcpSequence);
+    }
     int quotedProtocol = -1;
     int reportedMtu = -1;
     /** TCP only: sequence and acknowledgment numbers, flags, and payload bytes the headers announce; else -1. */

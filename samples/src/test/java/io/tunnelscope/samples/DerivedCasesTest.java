@@ -149,6 +149,14 @@ class DerivedCasesTest {
                 // the packet itself (one journey where the whole packets show two).
                 continue;
             }
+            if ((scenarioName.equals("vxlan-v6") || scenarioName.equals("dual-stack")) && snaplen < 132) {
+                // VXLAN over IPv6 carrying IPv6: outer Ethernet, IPv6, UDP, VXLAN and inner
+                // Ethernet take 84 bytes, the inner IPv6 header ends at 124 (130 behind the any
+                // capture's 20-byte cooked header), and IPv6 has no identification: below 132
+                // bytes (the TCP sequence) the underlay sightings hold nothing that names the
+                // packet, as short-snaplen's at 64 for IPv4.
+                continue;
+            }
             CorrelationReport whole = correlate(SampleCaptures.capturesOf(scenario));
             List<Path> cut = derive(scenario, file -> List.of("-s", Integer.toString(snaplen)));
             CorrelationReport report = correlate(cut);

@@ -25,7 +25,7 @@ class ScenarioFilesTest {
             List.of("vxlan-masq", "k8s-vxlan", "mtu-trouble", "udp-masq", "hostgw-masq", "vxlan-3host",
                     "underlay-loss", "pmtu-blackhole", "stale-vtep", "bad-checksum",
                     "bad-checksum-nocsum", "k8s-service-dnat", "short-snaplen", "vxlan-mirror",
-                    "calico-vxlan", "ipip");
+                    "calico-vxlan", "ipip", "vxlan-v6", "dual-stack");
     static final ObjectMapper JSON = new ObjectMapper();
 
     static Path capturesDir() {
