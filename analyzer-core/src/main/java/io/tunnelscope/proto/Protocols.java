@@ -27,6 +27,7 @@ import io.tunnelscope.proto.tcp.Tcp;
 import io.tunnelscope.proto.teredo.Teredo;
 import io.tunnelscope.proto.udp.Udp;
 import io.tunnelscope.proto.vxlan.Vxlan;
+import io.tunnelscope.proto.vxlangpe.VxlanGpe;
 import io.tunnelscope.proto.wccp.Wccp;
 import io.tunnelscope.proto.wireguard.WireGuard;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class Protocols {
         Payload.DESCRIPTOR, Payload.FRAGMENT_DATA,
         NamedIpProtocols.IGMP, NamedIpProtocols.ESP, NamedIpProtocols.AH, NamedIpProtocols.SCTP,
         Mpls.DESCRIPTOR, MplsInUdp.DESCRIPTOR, Erspan.DESCRIPTOR, GtpU.DESCRIPTOR, Teredo.DESCRIPTOR, Ppp.DESCRIPTOR,
-        CiscoMetadata.DESCRIPTOR, Wccp.DESCRIPTOR, WireGuard.DESCRIPTOR);
+        CiscoMetadata.DESCRIPTOR, Wccp.DESCRIPTOR, WireGuard.DESCRIPTOR, VxlanGpe.DESCRIPTOR);
 
     private static final ProtocolDescriptor[] BY_ID = new ProtocolDescriptor[MAX_ID + 1];
     private static final ProtocolDescriptor[] BY_IP_PROTOCOL = new ProtocolDescriptor[256];

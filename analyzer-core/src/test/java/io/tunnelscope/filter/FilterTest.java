@@ -91,7 +91,7 @@ class FilterTest {
         "inner.dst in 10.0.0.0/33; bad prefix length in '10.0.0.0/33' (0 to 32) at position 22; 22",
         "inner.dst in fd00::/129; bad prefix length in 'fd00::/129' (0 to 128) at position 20; 20",
         "inner.src == 1:2:3; '1:2:3' is not an IPv6 address at position 13; 13",
-        "encap == otv; 'otv' is not an encapsulation (vxlan, flannel-udp, geneve, ipip, gre, mpls-udp, erspan, gtp-u, teredo, wireguard, none) at position 9; 9",
+        "encap == otv; 'otv' is not an encapsulation (vxlan, flannel-udp, geneve, ipip, gre, mpls-udp, erspan, gtp-u, teredo, wireguard, vxlan-gpe, none) at position 9; 9",
         "vni = 1; '=' is not an operator (use '==') at position 4; 4",
         "vni == 1 & vxlan; '&' is not an operator (use '&&') at position 9; 9",
         "inner.src < 1.2.3.4; '<' needs a number field, not 'inner.src' at position 10; 10",

@@ -6,6 +6,8 @@ import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.proto.Protocols;
+import io.tunnelscope.proto.vxlangpe.VxlanGpe;
+import io.tunnelscope.proto.vxlangpe.VxlanGpeHeader;
 import io.tunnelscope.proto.wccp.Wccp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,13 +48,18 @@ public final class DecodedFacts {
         return levels;
     }
 
-    /** VNIs of the VXLAN and Geneve layers, outer first. */
+    /**
+     * VNIs of the VXLAN, Geneve and VXLAN-GPE layers, outer first (tshark's {@code vxlan.vni} is
+     * also VXLAN-GPE's; {@link PacketView#vni(int)} knows VXLAN and Geneve only).
+     */
     public static List<Long> vnis(LayerStack stack) {
         PacketView view = new PacketView().wrap(stack);
         List<Long> vnis = new ArrayList<>();
         for (int i = 0; i < stack.count(); i++) {
             if ((stack.type(i) == LayerType.VXLAN || stack.type(i) == LayerType.GENEVE) && view.vni(i) >= 0) {
                 vnis.add((long) view.vni(i));
+            } else if (stack.type(i) == VxlanGpe.ID && stack.headerLength(i) == VxlanGpeHeader.LENGTH) {
+                vnis.add((long) VxlanGpeHeader.vni(stack.buffer(), stack.offset(i)));
             }
         }
         return vnis;
@@ -80,8 +87,9 @@ public final class DecodedFacts {
      */
     private static String registeredTsharkName(LayerStack stack, int i) {
         ProtocolDescriptor d = Protocols.byId(stack.type(i));
-        if (d == null || d.dissector() == null || d.id() == Wccp.ID) {
-            // WCCP's redirect header is part of Wireshark's GRE layer.
+        if (d == null || d.dissector() == null || d.id() == Wccp.ID || d.id() == VxlanGpe.ID) {
+            // WCCP's redirect header is part of Wireshark's GRE layer; tshark 4.0 dissects VXLAN-GPE
+            // (vxlan.* fields) without a layer of its own in frame.protocols.
             return null;
         }
         if (d.isTunnel() && stack.headerLength(i) == 0 && i + 1 < stack.count()) {
