@@ -269,12 +269,19 @@ public final class PacketView {
         return -1;
     }
 
-    /** VNI of a VXLAN or Geneve layer, or -1. */
+    /** VNI of a VXLAN or Geneve layer, or of a registered tunnel that reads one (VXLAN-GPE); else -1. */
     public int vni(int layer) {
         if (is(layer, LayerType.VXLAN, VxlanHeader.LENGTH)) {
             return VxlanHeader.vni(buf, stack.offset(layer));
         }
-        return is(layer, LayerType.GENEVE, GeneveHeader.MIN_LENGTH) ? GeneveHeader.vni(buf, stack.offset(layer)) : -1;
+        if (is(layer, LayerType.GENEVE, GeneveHeader.MIN_LENGTH)) {
+            return GeneveHeader.vni(buf, stack.offset(layer));
+        }
+        if (layer < 0 || layer >= stack.count()) {
+            return -1;
+        }
+        ProtocolDescriptor d = Protocols.byId(stack.type(layer));
+        return d == null || d.vni() == null ? -1 : d.vni().read(buf, stack.offset(layer), stack.headerLength(layer));
     }
 
     /** The flags byte of a VXLAN layer, or -1. */

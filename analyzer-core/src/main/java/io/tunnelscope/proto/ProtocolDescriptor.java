@@ -53,6 +53,7 @@ public final class ProtocolDescriptor {
     private final Dissector dissector;
     private final LineSummary summary;
     private final String[] linuxKinds;
+    private final FieldReader vni;
     private final int opaquePadding;
 
     private ProtocolDescriptor(Builder b) {
@@ -75,6 +76,7 @@ public final class ProtocolDescriptor {
         this.dissector = b.dissector;
         this.summary = b.summary;
         this.linuxKinds = b.linuxKinds;
+        this.vni = b.vni;
         this.opaquePadding = b.opaquePadding;
     }
 
@@ -172,6 +174,18 @@ public final class ProtocolDescriptor {
     /** Whether this tunnel's inner packet cannot be read ({@link #opaquePadding()}). */
     public boolean isOpaqueTunnel() { return kind == Kind.TUNNEL && opaquePadding > 0; }
 
+    /** Reads one field of a header in place (absolute index; the bytes the decoder pushed), or -1. */
+    @FunctionalInterface
+    public interface FieldReader {
+        int read(java.nio.ByteBuffer buffer, int offset, int headerLength);
+    }
+
+    /**
+     * The reader of a tunnel's network identifier (VNI) for a protocol without a built-in one in
+     * {@code PacketView} (VXLAN-GPE), or null: what flows, JSON and the {@code vni} filter show.
+     */
+    public FieldReader vni() { return vni; }
+
     /** The first registered UDP port, or -1. */
     public int firstUdpPort() { return udpPorts.length > 0 ? udpPorts[0] : -1; }
 
@@ -201,6 +215,7 @@ public final class ProtocolDescriptor {
         private Dissector dissector;
         private LineSummary summary;
         private String[] linuxKinds = new String[0];
+        private FieldReader vni;
         private int opaquePadding;
 
         private Builder(int id, String name, String title, Kind kind) {
@@ -275,6 +290,11 @@ public final class ProtocolDescriptor {
 
         public Builder decodeAsTarget() {
             this.decodeAsTarget = true;
+            return this;
+        }
+
+        public Builder vni(FieldReader reader) {
+            this.vni = reader;
             return this;
         }
 

@@ -168,6 +168,21 @@ class VxlanGpeTest {
         }
     }
 
+    /** The VNI reaches flows, JSON and the vni filter through the descriptor's reader. */
+    @Test
+    void theVniIsThePacketsVni() throws Exception {
+        for (byte[] packet : gpe()) {
+            LayerStack stack = decode(packet);
+            PacketView view = new PacketView().wrap(stack);
+            assertEquals(VxlanGpeHeader.vni(stack.buffer(), stack.offset(3)), view.vni(3));
+            assertTrue(view.vni(3) >= 0);
+            assertEquals(-1, view.vni(2), "a UDP layer has no VNI");
+        }
+        PacketView first = new PacketView().wrap(decode(gpe().get(0)));
+        assertTrue(Filter.compile("vni == " + first.vni(3)).matches(first, 1L, "p"));
+        assertFalse(Filter.compile("vni == " + (first.vni(3) + 1)).matches(first, 1L, "p"));
+    }
+
     /** tcpdump's words (its print-vxlan-gpe.c), then the inner packet after " | ". */
     @Test
     void theLineSaysWhatTcpdumpSays() throws Exception {

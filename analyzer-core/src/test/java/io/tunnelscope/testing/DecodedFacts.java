@@ -7,7 +7,6 @@ import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.proto.ProtocolDescriptor;
 import io.tunnelscope.proto.Protocols;
 import io.tunnelscope.proto.vxlangpe.VxlanGpe;
-import io.tunnelscope.proto.vxlangpe.VxlanGpeHeader;
 import io.tunnelscope.proto.wccp.Wccp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,17 +48,15 @@ public final class DecodedFacts {
     }
 
     /**
-     * VNIs of the VXLAN, Geneve and VXLAN-GPE layers, outer first (tshark's {@code vxlan.vni} is
-     * also VXLAN-GPE's; {@link PacketView#vni(int)} knows VXLAN and Geneve only).
+     * VNIs of the tunnel layers that carry one (VXLAN, Geneve, and the registered tunnels with a VNI
+     * reader such as VXLAN-GPE, whose {@code vxlan.vni} tshark fills too), outer first.
      */
     public static List<Long> vnis(LayerStack stack) {
         PacketView view = new PacketView().wrap(stack);
         List<Long> vnis = new ArrayList<>();
         for (int i = 0; i < stack.count(); i++) {
-            if ((stack.type(i) == LayerType.VXLAN || stack.type(i) == LayerType.GENEVE) && view.vni(i) >= 0) {
+            if (view.vni(i) >= 0) {
                 vnis.add((long) view.vni(i));
-            } else if (stack.type(i) == VxlanGpe.ID && stack.headerLength(i) == VxlanGpeHeader.LENGTH) {
-                vnis.add((long) VxlanGpeHeader.vni(stack.buffer(), stack.offset(i)));
             }
         }
         return vnis;

@@ -50,7 +50,8 @@ public final class VxlanGpe {
 
     public static final ProtocolDescriptor DESCRIPTOR = ProtocolDescriptor.builder(ID, "vxlan-gpe", "VXLAN-GPE", Kind.TUNNEL)
         .udpPorts(PORT).overhead(OVERHEAD_IPV4, OVERHEAD_IPV6).wiresharkName("vxlan_gpe").decodeAsTarget()
-        .kaitaiSpec("vxlan_gpe_header").dissector(VxlanGpe::dissect).summary(VxlanGpe::summary).build();
+        .kaitaiSpec("vxlan_gpe_header").dissector(VxlanGpe::dissect).summary(VxlanGpe::summary)
+        .vni((buffer, at, length) -> length >= VxlanGpeHeader.LENGTH ? VxlanGpeHeader.vni(buffer, at) : -1).build();
 
     private VxlanGpe() {
     }
