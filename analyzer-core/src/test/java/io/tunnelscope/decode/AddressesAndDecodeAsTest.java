@@ -1,5 +1,9 @@
 package io.tunnelscope.decode;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tunnelscope.decode.DecodeAs;
 import io.tunnelscope.proto.flannel.FlannelUdp;
 import io.tunnelscope.proto.geneve.Geneve;
@@ -9,9 +13,6 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AddressesAndDecodeAsTest {
 

@@ -17,6 +17,7 @@ import io.tunnelscope.proto.mpls.Mpls;
 import io.tunnelscope.proto.mpls.MplsInUdp;
 import io.tunnelscope.proto.ppp.Ppp;
 import io.tunnelscope.proto.teredo.Teredo;
+import io.tunnelscope.testing.DecodedFacts;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -70,31 +71,17 @@ class EncapsulationsDecodeTest {
         return PacketDecoderTest.describe(decode(p));
     }
 
-    private String line(Packet p) {
-        StringBuilder out = new StringBuilder();
-        formatter.appendSummary(decode(p), out);
-        return out.toString();
-    }
-
     private List<String> encapsulations(Packet p) {
-        view.wrap(decode(p));
-        List<String> names = new ArrayList<>();
-        for (int n = 0; n < view.encapsulationCount(); n++) {
-            names.add(Encapsulation.name(view.encapsulation(n)));
-        }
-        return names;
+        return DecodedFacts.encapsulations(decode(p));
     }
 
     private String carried(Packet p) {
-        LayerStack stack = decode(p);
-        view.wrap(stack);
-        int ip = view.carriedIpLayer();
+        return DecodedFacts.carried(decode(p));
+    }
+
+    private String line(Packet p) {
         StringBuilder out = new StringBuilder();
-        if (ip >= 0) {
-            view.appendSource(ip, out);
-            out.append(" > ");
-            view.appendDestination(ip, out);
-        }
+        formatter.appendSummary(decode(p), out);
         return out.toString();
     }
 

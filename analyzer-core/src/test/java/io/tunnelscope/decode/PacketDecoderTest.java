@@ -1,12 +1,13 @@
 package io.tunnelscope.decode;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tunnelscope.capture.LinkType;
 import io.tunnelscope.proto.vxlan.Vxlan;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PacketDecoderTest {
     private final PacketDecoder decoder = new PacketDecoder(DecodeTables.defaults());

@@ -93,27 +93,6 @@ class VxlanGpeTest {
         return out.toString();
     }
 
-    private String carried(LayerStack stack) {
-        view.wrap(stack);
-        int ip = view.carriedIpLayer();
-        StringBuilder out = new StringBuilder();
-        if (ip >= 0) {
-            view.appendSource(ip, out);
-            out.append(" > ");
-            view.appendDestination(ip, out);
-        }
-        return out.toString();
-    }
-
-    private List<String> encapsulations(LayerStack stack) {
-        view.wrap(stack);
-        List<String> names = new ArrayList<>();
-        for (int n = 0; n < view.encapsulationCount(); n++) {
-            names.add(Encapsulation.name(view.encapsulation(n)));
-        }
-        return names;
-    }
-
     /** The index of the (outermost) VXLAN-GPE layer, or -1. */
     private static int gpeLayer(LayerStack s) {
         for (int i = 0; i < s.count(); i++) {
@@ -150,14 +129,14 @@ class VxlanGpeTest {
         List<byte[]> p = gpe();
         assertEquals("Ethernet IPv4 UDP VXLAN-GPE IPv4@1 ICMP@1 Payload@1", chain(decode(p.get(0))));
         assertEquals(VxlanGpeHeader.LENGTH, decode(p.get(0)).headerLength(3));
-        assertEquals(List.of("vxlan-gpe"), encapsulations(decode(p.get(0))));
-        assertEquals("10.10.0.1 > 10.10.0.2", carried(decode(p.get(0))));
+        assertEquals(List.of("vxlan-gpe"), DecodedFacts.encapsulations(decode(p.get(0))));
+        assertEquals("10.10.0.1 > 10.10.0.2", DecodedFacts.carried(decode(p.get(0))));
         assertEquals("Ethernet IPv4 UDP VXLAN-GPE IPv6@1 UDP@1 Payload@1", chain(decode(p.get(1))));
-        assertEquals("2001:db8:a::2 > 2001:db8:a::1", carried(decode(p.get(1))));
+        assertEquals("2001:db8:a::2 > 2001:db8:a::1", DecodedFacts.carried(decode(p.get(1))));
         assertEquals("Ethernet IPv4 UDP VXLAN-GPE Ethernet@1 IPv4@1 UDP@1 Payload@1", chain(decode(p.get(2))));
-        assertEquals("10.20.0.1 > 10.20.0.2", carried(decode(p.get(2))));
+        assertEquals("10.20.0.1 > 10.20.0.2", DecodedFacts.carried(decode(p.get(2))));
         assertEquals("Ethernet IPv4 UDP VXLAN-GPE MPLS@1 IPv4@1 ICMP@1 Payload@1", chain(decode(p.get(3))));
-        assertEquals("10.30.0.1 > 10.30.0.2", carried(decode(p.get(3))));
+        assertEquals("10.30.0.1 > 10.30.0.2", DecodedFacts.carried(decode(p.get(3))));
         assertEquals("Ethernet IPv6 UDP VXLAN-GPE IPv4@1 ICMP@1 Payload@1", chain(decode(p.get(4))));
         assertEquals("Ethernet IPv4 UDP VXLAN-GPE Ethernet@1 ARP@1", chain(decode(p.get(5))));
         LayerStack unknown = decode(p.get(6));
@@ -212,7 +191,7 @@ class VxlanGpeTest {
         LayerStack s = decode(packets(capture("nsh/nsh-over-vxlan-gpe.pcap")).get(0));
         assertEquals("Ethernet IPv4 UDP VXLAN-GPE Payload", chain(s));
         assertEquals(VxlanGpeHeader.NEXT_NSH, PacketDecoderTest.noteArgument(s, Note.NEXT_PROTOCOL_UNKNOWN));
-        assertEquals(List.of("vxlan-gpe"), encapsulations(s), "a tunnel packet, whatever it carries");
+        assertEquals(List.of("vxlan-gpe"), DecodedFacts.encapsulations(s), "a tunnel packet, whatever it carries");
     }
 
     // ------------------------------------------------------------------ broken headers
@@ -232,7 +211,7 @@ class VxlanGpeTest {
                 assertEquals(VxlanGpeHeader.NEXT_IPV4, PacketDecoderTest.noteArgument(s, Note.NEXT_PROTOCOL_UNKNOWN), at);
             } else {
                 assertEquals("Ethernet IPv4 UDP VXLAN-GPE IPv4@1 ICMP@1 Payload@1", chain(s), at);
-                assertEquals("10.10.0.1 > 10.10.0.2", carried(s), at);
+                assertEquals("10.10.0.1 > 10.10.0.2", DecodedFacts.carried(s), at);
             }
         }
     }
@@ -248,10 +227,10 @@ class VxlanGpeTest {
             LayerStack s = decode(with(ipv4, GPE + VxlanGpeHeader.NEXT_PROTOCOL_OFFSET, value));
             String at = "next protocol " + value + ": " + chain(s);
             switch (value) {
-                case VxlanGpeHeader.NEXT_IPV4 -> assertEquals("10.10.0.1 > 10.10.0.2", carried(s), at);
+                case VxlanGpeHeader.NEXT_IPV4 -> assertEquals("10.10.0.1 > 10.10.0.2", DecodedFacts.carried(s), at);
                 case VxlanGpeHeader.NEXT_IPV6, VxlanGpeHeader.NEXT_ETHERNET, VxlanGpeHeader.NEXT_MPLS -> {
                     assertEquals(Protocols.byId(s.type(4)).id(), s.type(4), at);
-                    assertEquals("", carried(s), at);
+                    assertEquals("", DecodedFacts.carried(s), at);
                 }
                 default -> {
                     assertEquals("Ethernet IPv4 UDP VXLAN-GPE Payload", chain(s), at);

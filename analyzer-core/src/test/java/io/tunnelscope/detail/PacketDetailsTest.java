@@ -1,5 +1,10 @@
 package io.tunnelscope.detail;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.tunnelscope.decode.DecodeAs;
 import io.tunnelscope.decode.DecodeTables;
 import java.nio.ByteBuffer;
@@ -7,10 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** {@link PacketDetails#dissect(byte[], int)} on corpus and hand-made packets. */
 class PacketDetailsTest {

@@ -3,8 +3,8 @@ package io.tunnelscope.proto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tunnelscope.testing.ProjectFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ class HeaderOffsetsOnlyInFlyweightsTest {
     void noHeaderOffsetLiteralsOutsideTheFlyweights() throws IOException {
         List<String> offences = new ArrayList<>();
         int scanned = 0;
-        Path root = moduleRoot().getParent();
+        Path root = ProjectFiles.root();
         for (String module : List.of("analyzer-core", "analyzer-cli", "analyzer-gui")) {
             Path src = root.resolve(module).resolve("src/main/java");
             if (!Files.isDirectory(src)) {
@@ -110,17 +110,5 @@ class HeaderOffsetsOnlyInFlyweightsTest {
             }
         }
         return out;
-    }
-
-    private static Path moduleRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        if (Files.isDirectory(p.resolve("src/main/java/io/tunnelscope/proto"))) {
-            return p;
-        }
-        Path core = p.resolve("analyzer-core");
-        if (Files.isDirectory(core)) {
-            return core;
-        }
-        throw new UncheckedIOException(new IOException("analyzer-core not found from " + p));
     }
 }

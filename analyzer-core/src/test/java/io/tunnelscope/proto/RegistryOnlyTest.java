@@ -10,8 +10,8 @@ import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.proto.ProtocolDescriptor.Kind;
+import io.tunnelscope.testing.ProjectFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ class RegistryOnlyTest {
             }
         }
         List<String> offences = new ArrayList<>();
-        Path root = moduleRoot().getParent();
+        Path root = ProjectFiles.root();
         for (String module : List.of("analyzer-core", "analyzer-cli", "analyzer-gui")) {
             Path src = root.resolve(module).resolve("src/main/java");
             try (Stream<Path> files = Files.walk(src)) {
@@ -214,17 +214,5 @@ class RegistryOnlyTest {
             }
         }
         return lines;
-    }
-
-    private static Path moduleRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        if (Files.isDirectory(p.resolve("src/main/java/io/tunnelscope/proto"))) {
-            return p;
-        }
-        Path core = p.resolve("analyzer-core");
-        if (Files.isDirectory(core)) {
-            return core;
-        }
-        throw new UncheckedIOException(new IOException("analyzer-core not found from " + p));
     }
 }

@@ -212,4 +212,27 @@ public final class DecodedFacts {
         }
         return out;
     }
+
+    /** The addresses of the IP packet the innermost tunnel carries ("src > dst"), or "". */
+    public static String carried(LayerStack stack) {
+        PacketView view = new PacketView().wrap(stack);
+        int ip = view.carriedIpLayer();
+        StringBuilder out = new StringBuilder();
+        if (ip >= 0) {
+            view.appendSource(ip, out);
+            out.append(" > ");
+            view.appendDestination(ip, out);
+        }
+        return out.toString();
+    }
+
+    /** The names of the packet's encapsulations, outer first. */
+    public static List<String> encapsulations(LayerStack stack) {
+        PacketView view = new PacketView().wrap(stack);
+        List<String> names = new ArrayList<>();
+        for (int n = 0; n < view.encapsulationCount(); n++) {
+            names.add(io.tunnelscope.decode.Encapsulation.name(view.encapsulation(n)));
+        }
+        return names;
+    }
 }
