@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * {@code MSS_MISMATCH}: a SYN between pods on different hosts announces a maximum segment size
- * the overlay cannot carry (more than the overlay MTU less 40 bytes of IPv4 and TCP headers), so
- * full-size segments will need fragmentation or path MTU discovery (RFC 879, RFC 1191).
+ * the overlay cannot carry (more than the overlay MTU less the IP and TCP headers: 40 bytes over
+ * IPv4, 60 over IPv6, each family judged against the overlay that carries it), so full-size
+ * segments will need fragmentation or path MTU discovery (RFC 879, RFC 1191, RFC 8201).
  */
 public final class MssMismatchRule implements Rule {
     private static final int MAX_KEYS = 1024;
@@ -35,8 +36,16 @@ public final class MssMismatchRule implements Rule {
         }
     }
 
-    /** An announcement's key: numbers, never text parsed back. */
-    private record AnnouncementKey(int source, int destination, int mss) {
+    /** An announcement's key: numbers, never text parsed back (IPv4 in {@code sourceLow}, high 0). */
+    private record AnnouncementKey(boolean ipv6, long sourceHigh, long sourceLow, long destinationHigh,
+                                   long destinationLow, int mss) {
+        String source() {
+            return ipv6 ? IpText.formatIpv6(sourceHigh, sourceLow) : IpText.format((int) sourceLow);
+        }
+
+        String destination() {
+            return ipv6 ? IpText.formatIpv6(destinationHigh, destinationLow) : IpText.format((int) destinationLow);
+        }
     }
 
     /** By source, destination and MSS: the first {@value #MAX_KEYS} seen. */
@@ -57,7 +66,7 @@ public final class MssMismatchRule implements Rule {
         PacketView view = packet.view();
         int ip = view.innerIpLayer();
         int transport = ip < 0 ? -1 : view.transportLayer(ip);
-        if (transport < 0 || packet.stack().type(transport) != LayerType.TCP || view.ipVersion(ip) != 4
+        if (transport < 0 || packet.stack().type(transport) != LayerType.TCP || view.ipVersion(ip) < 0
                 || view.encapsulationCount() > 0) {
             return;
         }
@@ -69,7 +78,17 @@ public final class MssMismatchRule implements Rule {
         if (mss <= 0) {
             return;
         }
-        AnnouncementKey key = new AnnouncementKey(view.ipv4Source(ip), view.ipv4Destination(ip), mss);
+        AnnouncementKey key;
+        if (view.ipVersion(ip) == 6) {
+            java.nio.ByteBuffer b = packet.stack().buffer();
+            int src = view.ipv6SourceOffset(ip);
+            int dst = view.ipv6DestinationOffset(ip);
+            key = new AnnouncementKey(true, b.getLong(src), b.getLong(src + Long.BYTES), b.getLong(dst),
+                    b.getLong(dst + Long.BYTES), mss);
+        } else {
+            key = new AnnouncementKey(false, 0, view.ipv4Source(ip) & 0xffffffffL, 0,
+                    view.ipv4Destination(ip) & 0xffffffffL, mss);
+        }
         if (announcements.size() >= MAX_KEYS && !announcements.contains(key)) {
             return;
         }
@@ -86,30 +105,37 @@ public final class MssMismatchRule implements Rule {
 
     @Override
     public void finish(AnalysisContext context, List<Finding> findings) {
-        // IPv4 SYNs (IPv6 ones are not judged here), against the overlay that carries IPv4
-        AnalysisContext.Mtu overlay = context.overlayMtu(false);
+        finish(context, findings, false);
+        finish(context, findings, true);
+    }
+
+    /** One family's SYNs against the overlay that carries that family. */
+    private void finish(AnalysisContext context, List<Finding> findings, boolean ipv6) {
+        AnalysisContext.Mtu overlay = context.overlayMtu(ipv6);
         if (overlay == null) {
             return;
         }
-        int limit = overlay.value() - 40;
+        int headers = ipv6 ? 60 : 40;
+        int limit = overlay.value() - headers;
         Map<Integer, List<String>> bySize = new LinkedHashMap<>();
         Map<Integer, Set<String>> points = new LinkedHashMap<>();
         Map<Integer, List<Evidence>> evidence = new LinkedHashMap<>();
         Map<Integer, List<PacketCount>> syns = new LinkedHashMap<>();
         for (Map.Entry<AnnouncementKey, Announcement> entry : announcements.map().entrySet()) {
-            int source = entry.getKey().source();
-            int destination = entry.getKey().destination();
+            if (entry.getKey().ipv6() != ipv6) {
+                continue;
+            }
+            String source = entry.getKey().source();
             int mss = entry.getKey().mss();
             String sourceNet = context.podSubnet(source);
-            String destinationNet = context.podSubnet(destination);
+            String destinationNet = context.podSubnet(entry.getKey().destination());
             boolean crossesOverlay = sourceNet != null && destinationNet != null && !sourceNet.equals(destinationNet);
             if (!crossesOverlay || mss <= limit) {
                 continue;
             }
             List<String> senders = bySize.computeIfAbsent(mss, k -> new ArrayList<>());
-            String sender = IpText.format(source);
-            if (!senders.contains(sender)) {
-                senders.add(sender);
+            if (!senders.contains(source)) {
+                senders.add(source);
             }
             points.computeIfAbsent(mss, k -> new LinkedHashSet<>()).addAll(entry.getValue().points.keys());
             List<Evidence> sample = evidence.computeIfAbsent(mss, k -> new ArrayList<>());
@@ -127,9 +153,9 @@ public final class MssMismatchRule implements Rule {
                             + ", but the overlay carries segments of at most " + limit + " bytes (MTU "
                             + overlay.value() + ", " + overlay.source() + ").",
                     List.copyOf(points.get(mss)), evidence.get(mss), PacketCount.union(syns.get(mss)),
-                    "Set the pod MTU to " + overlay.value() + " (the MSS follows it), or clamp it on the hosts: "
-                            + "'iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
-                            + "--clamp-mss-to-pmtu'.",
+                    "Set the pod MTU to " + overlay.value() + " (the MSS follows it), or clamp it on the hosts: '"
+                            + (ipv6 ? "ip6tables" : "iptables") + " -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN "
+                            + "-j TCPMSS --clamp-mss-to-pmtu'.",
                     overlay.basis(), overlay.confidence(),
                     List.of("SYNs between pod subnets of different hosts announcing MSS " + mss + ": "
                                     + PacketCount.union(syns.get(mss)),
