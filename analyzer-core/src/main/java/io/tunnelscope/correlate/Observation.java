@@ -98,8 +98,6 @@ final class Observation {
      * messages that are all header (a WireGuard handshake).
      */
     int opaqueCarried = -1;
-    /** An opaque tunnel sighting that took its inner packet's identity ({@link OpaqueTunnels}). */
-    boolean opaqueTied;
     /** Source MAC of the frame inside a VXLAN/Geneve tunnel (the sending VTEP's MAC), or -1. */
     long innerSourceMac = -1;
 

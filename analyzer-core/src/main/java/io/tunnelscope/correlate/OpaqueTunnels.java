@@ -222,7 +222,6 @@ final class OpaqueTunnels {
         o.tcpFlags = inner.tcpFlags;
         o.tcpPayload = inner.tcpPayload;
         o.outerOnly = false;
-        o.opaqueTied = true;
     }
 
     /** One host's recent inner sightings, and the inner packets that arrived through a tunnel. */
