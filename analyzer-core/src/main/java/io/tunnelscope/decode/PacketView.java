@@ -131,15 +131,6 @@ public final class PacketView {
     }
 
     /**
-     * A tunnel of the registry with a dissect step of its own (no built-in case above): its layer
-     * is an encapsulation like VXLAN's, whether its inner packet can be read or not.
-     */
-    private static boolean isRegisteredTunnel(int type) {
-        ProtocolDescriptor d = Protocols.byId(type);
-        return d != null && d.isTunnel() && d.dissector() != null;
-    }
-
-    /**
      * The registered tunnel of an encapsulation whose inner packet cannot be read (encrypted,
      * {@link ProtocolDescriptor#isOpaqueTunnel()}), or null.
      */
