@@ -13,7 +13,6 @@ import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,29 +56,6 @@ class Ipv6OverlaysTest {
         return name.equals("dual-stack") ? List.of("4", "6") : List.of("6");
     }
 
-    /** The outbound devices of one host, then the inbound ones of the other. */
-    private static List<String> path(String name, String family, String from, String to) {
-        List<String> out = new ArrayList<>();
-        devices(name, family).get(from).forEach(d -> out.add(from + " " + d));
-        List<String> in = new ArrayList<>(devices(name, family).get(to));
-        java.util.Collections.reverse(in);
-        in.forEach(d -> out.add(to + " " + d));
-        return out;
-    }
-
-    /** Pod addresses (both families) to their host. */
-    private static Map<String, String> podHosts(Path scenario) throws Exception {
-        Map<String, String> pods = new HashMap<>();
-        for (JsonNode host : SampleCaptures.scenario(scenario).get("hosts")) {
-            String name = host.get("name").asText();
-            pods.put(host.get("pod").get("address").asText().replaceAll("/.*", ""), name);
-            if (host.has("ipv6")) {
-                pods.put(host.get("ipv6").get("podAddress").asText().replaceAll("/.*", ""), name);
-            }
-        }
-        return pods;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"vxlan-v6", "dual-stack"})
     void hostsAndDevicesAreRecognised(String name) throws Exception {
@@ -117,11 +93,11 @@ class Ipv6OverlaysTest {
             paths.add(devices);
         }
         for (String family : families(name)) {
-            assertTrue(paths.contains(path(name, family, "worker1", "worker2")), name + " IPv" + family + ": " + paths);
-            assertTrue(paths.contains(path(name, family, "worker2", "worker1")), name + " IPv" + family + ": " + paths);
+            assertTrue(paths.contains(SampleCaptures.crossHostPath(devices(name, family), "worker1", "worker2")), name + " IPv" + family + ": " + paths);
+            assertTrue(paths.contains(SampleCaptures.crossHostPath(devices(name, family), "worker2", "worker1")), name + " IPv" + family + ": " + paths);
         }
 
-        Map<String, String> pods = podHosts(scenario);
+        Map<String, String> pods = SampleCaptures.podHosts(scenario);
         Map<String, Integer> checked = new TreeMap<>();
         int stoppedAtCni0 = 0;
         for (CorrelationReport.Journey journey : report.journeys()) {
@@ -132,7 +108,7 @@ class Ipv6OverlaysTest {
                 continue;
             }
             String family = bare(hops.get(0).src()).indexOf(':') >= 0 ? "6" : "4";
-            List<String> want = path(name, family, from, to);
+            List<String> want = SampleCaptures.crossHostPath(devices(name, family), from, to);
             List<String> devices = new ArrayList<>();
             hops.forEach(h -> devices.add(h.host() + " " + h.device()));
             if (devices.equals(want.subList(0, 2))) {
@@ -232,7 +208,7 @@ class Ipv6OverlaysTest {
     void onlyTheTrafficLeavingTheClusterIsMasqueraded(String name) throws Exception {
         Path scenario = scenario(name);
         AnalysisReport report = analyze(SampleCaptures.devicePoints(scenario));
-        Map<String, String> pods = podHosts(scenario);
+        Map<String, String> pods = SampleCaptures.podHosts(scenario);
         for (CorrelationReport.Nat nat : report.nat()) {
             for (String peer : nat.peers()) {
                 assertFalse(pods.containsKey(bare(peer)), name + ": NAT between pods " + nat);

@@ -14,7 +14,6 @@ import io.tunnelscope.report.Finding;
 import io.tunnelscope.report.Severity;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,24 +58,6 @@ class OtherCniOverlaysTest {
         return Analyzer.analyze(files, options);
     }
 
-    /** The outbound device sequence of one host followed by the inbound one of the other. */
-    private static List<String> path(Expected e, String from, String to) {
-        List<String> out = new ArrayList<>();
-        e.devices().get(from).forEach(d -> out.add(from + " " + d));
-        List<String> in = new ArrayList<>(e.devices().get(to));
-        java.util.Collections.reverse(in);
-        in.forEach(d -> out.add(to + " " + d));
-        return out;
-    }
-
-    private static Map<String, String> podHosts(Path scenario) throws Exception {
-        Map<String, String> pods = new HashMap<>();
-        for (JsonNode host : SampleCaptures.scenario(scenario).get("hosts")) {
-            pods.put(host.get("pod").get("address").asText().replaceAll("/.*", ""), host.get("name").asText());
-        }
-        return pods;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"calico-vxlan", "ipip"})
     void hostsAndDevicesAreRecognised(String name) throws Exception {
@@ -109,8 +90,8 @@ class OtherCniOverlaysTest {
         Path scenario = SampleCaptures.root().resolve(name);
         Expected e = expected(name);
         List<String> hosts = new ArrayList<>(new TreeSet<>(e.devices().keySet()));
-        List<String> there = path(e, hosts.get(0), hosts.get(1));
-        List<String> back = path(e, hosts.get(1), hosts.get(0));
+        List<String> there = SampleCaptures.crossHostPath(e.devices(), hosts.get(0), hosts.get(1));
+        List<String> back = SampleCaptures.crossHostPath(e.devices(), hosts.get(1), hosts.get(0));
         AnalysisReport report = analyze(SampleCaptures.devicePoints(scenario));
 
         Set<List<String>> paths = new java.util.HashSet<>();
@@ -121,7 +102,7 @@ class OtherCniOverlaysTest {
         }
         assertEquals(Set.of(there, back), paths, name + ": paths");
 
-        Map<String, String> pods = podHosts(scenario);
+        Map<String, String> pods = SampleCaptures.podHosts(scenario);
         int checked = 0;
         for (CorrelationReport.Journey journey : report.journeys()) {
             List<CorrelationReport.Hop> hops = journey.hops();

@@ -60,4 +60,30 @@ final class SampleCaptures {
         }
         return files;
     }
+
+    /**
+     * A pod-to-pod path across two hosts: the outbound devices of {@code from} (pod first), then
+     * the inbound ones of {@code to} (in reverse of their outbound order), each "host device".
+     */
+    static List<String> crossHostPath(java.util.Map<String, List<String>> outboundDevices, String from, String to) {
+        List<String> out = new ArrayList<>();
+        outboundDevices.get(from).forEach(d -> out.add(from + " " + d));
+        List<String> in = new ArrayList<>(outboundDevices.get(to));
+        java.util.Collections.reverse(in);
+        in.forEach(d -> out.add(to + " " + d));
+        return out;
+    }
+
+    /** The scenario's pod addresses (IPv4, and IPv6 where a host has one) to their host. */
+    static java.util.Map<String, String> podHosts(Path scenario) throws IOException {
+        java.util.Map<String, String> pods = new java.util.HashMap<>();
+        for (JsonNode host : scenario(scenario).get("hosts")) {
+            String name = host.get("name").asText();
+            pods.put(host.get("pod").get("address").asText().replaceAll("/.*", ""), name);
+            if (host.has("ipv6")) {
+                pods.put(host.get("ipv6").get("podAddress").asText().replaceAll("/.*", ""), name);
+            }
+        }
+        return pods;
+    }
 }
