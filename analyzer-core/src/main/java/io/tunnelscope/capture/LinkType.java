@@ -10,6 +10,10 @@ public final class LinkType {
     public static final int NULL = 0;
     /** Ethernet II / 802.3. */
     public static final int ETHERNET = 1;
+    /** LINKTYPE_PPP: PPP, with or without HDLC-like framing (RFC 1661, RFC 1662). */
+    public static final int PPP = 9;
+    /** LINKTYPE_PPP_HDLC: PPP in HDLC-like framing (RFC 1662). */
+    public static final int PPP_HDLC = 50;
     /** DLT_RAW as some writers put it in files (most BSDs and Linux). */
     public static final int RAW_12 = 12;
     /** DLT_RAW as OpenBSD puts it in files. */
@@ -50,6 +54,8 @@ public final class LinkType {
         switch (linkType) {
             case NULL: return "NULL";
             case ETHERNET: return "EN10MB";
+            case PPP: return "PPP";
+            case PPP_HDLC: return "PPP_SERIAL";
             case RAW_12:
             case RAW_14:
             case RAW: return "RAW";
