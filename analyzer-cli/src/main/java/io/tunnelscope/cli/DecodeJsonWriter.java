@@ -7,16 +7,17 @@ import io.tunnelscope.capture.PacketRecord;
 import io.tunnelscope.collect.LongObjectMap;
 import io.tunnelscope.decode.Encapsulation;
 import io.tunnelscope.decode.IpProtocols;
+import io.tunnelscope.decode.IpReassembler;
 import io.tunnelscope.decode.LayerStack;
 import io.tunnelscope.decode.LayerStatus;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.Note;
 import io.tunnelscope.decode.PacketView;
-import io.tunnelscope.decode.IpReassembler;
-import io.tunnelscope.proto.sll.LinuxSll2Header;
-import io.tunnelscope.proto.sll.LinuxSllHeader;
 import io.tunnelscope.flow.TcpAnalysis;
 import io.tunnelscope.flow.TcpFacts;
+import io.tunnelscope.proto.geneve.GeneveHeader;
+import io.tunnelscope.proto.sll.LinuxSll2Header;
+import io.tunnelscope.proto.sll.LinuxSllHeader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -76,6 +77,7 @@ final class DecodeJsonWriter {
     private static final byte[] NEXT_VNI = ascii(",\"vni\":");
     private static final byte[] NEXT_WIRE_LEN = ascii(",\"wireLen\":");
 
+    private final GeneveHeader geneve = new GeneveHeader();
     private final PacketView view = new PacketView();
     private final StringBuilder text = new StringBuilder(64);
     private final LinuxSllHeader sll = new LinuxSllHeader();
@@ -188,6 +190,7 @@ final class DecodeJsonWriter {
         json.append((byte) ']');
         json.append(NEXT_VNI);
         appendOptional(json, view.vni());
+        appendGeneveOptions(stack, json);
         json.append(NEXT_OUTER);
         appendIp(view.outerIpLayer(), json);
         json.append(NEXT_INNER);
@@ -350,6 +353,53 @@ final class DecodeJsonWriter {
             json.appendHex(stack.buffer().get(i));
         }
         json.append((byte) '"');
+    }
+
+    private static final byte[] NEXT_GENEVE_OPTIONS = ascii(",\"geneveOptions\":[");
+    private static final byte[] FIRST_CLASS = ascii("{\"class\":");
+    private static final byte[] NEXT_CLASS_HOLDER = ascii(",\"classHolder\":");
+    private static final byte[] NEXT_TYPE = ascii(",\"type\":");
+    private static final byte[] NEXT_CRITICAL = ascii(",\"critical\":");
+    private static final byte[] NEXT_LENGTH = ascii(",\"length\":");
+    private static final byte[] NEXT_DATA = ascii(",\"data\":\"");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+
+    /**
+     * {@code geneveOptions}, only on a packet whose outermost Geneve header carries options (Cilium,
+     * OVN, cloud load balancers): each option's class and its holder as IANA registers it, type,
+     * critical bit, length (its 4-byte header included, as tcpdump counts it) and data as hex.
+     */
+    private void appendGeneveOptions(LayerStack stack, LineBuffer json) {
+        for (int i = 0; i < stack.count(); i++) {
+            if (stack.type(i) != LayerType.GENEVE || stack.headerLength(i) <= GeneveHeader.MIN_LENGTH) {
+                continue;
+            }
+            geneve.wrap(stack.buffer(), stack.offset(i), stack.headerLength(i));
+            int end = stack.headerLength(i);
+            json.append(NEXT_GENEVE_OPTIONS);
+            for (int at = GeneveHeader.OPTIONS_OFFSET; at + GeneveHeader.OPTION_HEADER_LENGTH <= end; ) {
+                int length = GeneveHeader.OPTION_HEADER_LENGTH + geneve.optionDataLength(at);
+                if (at > GeneveHeader.OPTIONS_OFFSET) {
+                    json.append((byte) ',');
+                }
+                int type = geneve.optionType(at);
+                json.append(FIRST_CLASS).append(geneve.optionClass(at));
+                json.append(NEXT_CLASS_HOLDER).appendJsonString(GeneveHeader.optionClassName(geneve.optionClass(at)));
+                json.append(NEXT_TYPE).append(type);
+                json.append(NEXT_CRITICAL).append((type & GeneveHeader.OPTION_TYPE_CRITICAL) != 0 ? TRUE : FALSE);
+                json.append(NEXT_LENGTH).append(length);
+                json.append(NEXT_DATA);
+                int dataEnd = Math.min(at + length, end);
+                for (int k = at + GeneveHeader.OPTION_HEADER_LENGTH; k < dataEnd; k++) {
+                    json.appendHex(stack.buffer().get(stack.offset(i) + k));
+                }
+                json.append((byte) '"').append((byte) '}');
+                at += length;
+            }
+            json.append((byte) ']');
+            return;
+        }
     }
 
     /** pcapng interface name (or id), the SLL2 interface index, else null. */

@@ -1,6 +1,7 @@
 package io.tunnelscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +51,33 @@ class DecodeCommandTest {
         assertEquals(0, run("decode", "--utc", "--nano", corpus("tcp-handshake-nano.pcap")));
         assertEquals("17:16:09.924505488 131.155.215.69.46656 > 137.116.81.94.80: Flags [S], seq 797190859, "
                 + "win 27200, options [mss 1360], length 0", lines().get(0));
+    }
+
+    /**
+     * Geneve's option TLVs in JSON, as tcpdump -vv prints them for geneve-gcp.pcap (class Google
+     * 0x132, types 1-3, lengths 8/20/12 with the option header, the data words); a Geneve packet
+     * without options has no such key.
+     */
+    @Test
+    void geneveOptionsInJson() throws Exception {
+        assertEquals(0, run("decode", "--json", corpus("geneve-gcp.pcap")));
+        JsonNode options = new ObjectMapper().readTree(lines().get(0)).get("geneveOptions");
+        assertEquals(3, options.size(), options.toString());
+        assertEquals(0x132, options.get(0).get("class").asInt());
+        assertEquals("Google", options.get(0).get("classHolder").asText());
+        assertEquals(List.of(1, 2, 3), List.of(options.get(0).get("type").asInt(), options.get(1).get("type").asInt(),
+                options.get(2).get("type").asInt()));
+        assertEquals(List.of(8, 20, 12), List.of(options.get(0).get("length").asInt(),
+                options.get(1).get("length").asInt(), options.get(2).get("length").asInt()));
+        assertEquals("800000d1", options.get(0).get("data").asText());
+        assertEquals("0800000dc0a864020000000000000000", options.get(1).get("data").asText());
+        assertFalse(options.get(0).get("critical").asBoolean());
+        out.reset();
+        assertEquals(0, run("decode", "--json", "-c", "2", corpus("geneve.pcap")));
+        List<String> two = lines();
+        JsonNode critical = new ObjectMapper().readTree(two.get(0)).get("geneveOptions");
+        assertTrue(critical.get(0).get("critical").asBoolean(), "type 0x80(C) in tcpdump's geneve-vv.out");
+        assertTrue(new ObjectMapper().readTree(two.get(1)).get("geneveOptions") == null, "no options, no key");
     }
 
     @Test
