@@ -1,5 +1,6 @@
 package io.tunnelscope.state;
 
+import io.tunnelscope.decode.IpProtocols;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -203,12 +204,12 @@ public final class IptablesEvaluator {
         if (protocol == null) {
             return false;
         }
-        return switch (w) {
-            case "6" -> protocol.equals("tcp");
-            case "17" -> protocol.equals("udp");
-            case "1" -> protocol.equals("icmp");
-            default -> protocol.equals(w);
-        };
+        // iptables takes a protocol by name or number; the registry names the numbers.
+        if (!w.isEmpty() && w.chars().allMatch(Character::isDigit)) {
+            String name = w.length() <= 3 ? IpProtocols.name(Integer.parseInt(w)) : null;
+            return name != null ? protocol.equals(name) : protocol.equals(w);
+        }
+        return protocol.equals(w);
     }
 
     private static boolean ports(int port, String list) {

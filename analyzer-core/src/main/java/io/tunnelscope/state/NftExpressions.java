@@ -1,6 +1,7 @@
 package io.tunnelscope.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tunnelscope.decode.IpProtocols;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,13 +128,9 @@ final class NftExpressions {
         return null;
     }
 
+    /** nft's protocol words are IANA's names: the registry's ({@code tcp} 6, {@code udp} 17, ...). */
     private static int protocolNumber(String protocol) {
-        return switch (protocol) {
-            case "tcp" -> 6;
-            case "udp" -> 17;
-            case "icmp" -> 1;
-            default -> -1;
-        };
+        return IpProtocols.number(protocol);
     }
 
     private static Boolean containsText(JsonNode right, String actual) {
@@ -184,12 +181,8 @@ final class NftExpressions {
             return right.asLong() == actual;
         }
         if (right.isTextual()) {
-            return switch (right.asText()) {
-                case "tcp" -> actual == 6;
-                case "udp" -> actual == 17;
-                case "icmp" -> actual == 1;
-                default -> null;
-            };
+            int number = IpProtocols.number(right.asText());
+            return number < 0 ? null : actual == number;
         }
         if (right.has("range")) {
             JsonNode r = right.get("range");

@@ -43,6 +43,13 @@ class RegistryOnlyTest {
         "io/tunnelscope/state/OverlayDevices.java", Set.of("\"vxlan\""),
         "io/tunnelscope/state/NetworkConfig.java", Set.of("\"vxlan\"", "\"geneve\"", "\"ipip\"", "\"gre\""));
 
+    /**
+     * Tables whose words only look like protocol names: libpcap's link-type names (PPP, IPV4 are
+     * DLT names, the capture format's own registry), and iptables' match modules ({@code -m tcp}).
+     */
+    private static final Set<String> NOT_PROTOCOL_TABLES = Set.of(
+        "io/tunnelscope/capture/LinkType.java", "io/tunnelscope/state/IptablesEvaluator.java");
+
     @Test
     void noSecondTableOfNamesOrNumbersInMainSources() throws IOException {
         Set<String> names = new HashSet<>();
@@ -78,6 +85,49 @@ class RegistryOnlyTest {
             }
         }
         assertTrue(offences.isEmpty(), "protocol names or numbers outside the registry:\n" + String.join("\n", offences));
+    }
+
+    /**
+     * No second name table: a {@code case} label or a map entry that pairs something with a
+     * registered protocol's name or title ({@code case 6 -> "TCP"}) outside the registry.
+     */
+    @Test
+    void noCaseOrMapEntryNamesAProtocolOutsideTheRegistry() throws IOException {
+        Set<String> words = new HashSet<>();
+        for (ProtocolDescriptor d : Protocols.all()) {
+            words.add(d.name().toLowerCase(java.util.Locale.ROOT));
+            words.add(d.title().toLowerCase(java.util.Locale.ROOT));
+            words.add(d.tcpdumpName().toLowerCase(java.util.Locale.ROOT));
+        }
+        java.util.regex.Pattern table = java.util.regex.Pattern.compile("\\bcase\\b|Map\\.entry\\(|Map\\.of\\(");
+        java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"([^\"\\\\]*)\"");
+        List<String> offences = new ArrayList<>();
+        Path root = ProjectFiles.root();
+        for (String module : List.of("analyzer-core", "analyzer-cli", "analyzer-gui")) {
+            Path src = root.resolve(module).resolve("src/main/java");
+            try (Stream<Path> files = Files.walk(src)) {
+                for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                    String rel = src.relativize(file).toString().replace('\\', '/');
+                    if (rel.startsWith("io/tunnelscope/proto/") || NOT_PROTOCOL_TABLES.contains(rel)) {
+                        continue;
+                    }
+                    String[] lines = Files.readString(file).split("\n", -1);
+                    for (int i = 0; i < lines.length; i++) {
+                        String line = lines[i].strip();
+                        if (line.startsWith("*") || line.startsWith("//") || !table.matcher(line).find()) {
+                            continue;
+                        }
+                        java.util.regex.Matcher m = literal.matcher(line);
+                        while (m.find()) {
+                            if (words.contains(m.group(1).toLowerCase(java.util.Locale.ROOT))) {
+                                offences.add(rel + ":" + (i + 1) + ": " + line);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(offences.isEmpty(), "protocol names in a table outside the registry:\n" + String.join("\n", offences));
     }
 
     /** The scan finds what it looks for (so that its silence means something). */

@@ -5,6 +5,8 @@ import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.decode.PacketLineFormatter;
 import io.tunnelscope.decode.PacketView;
 import io.tunnelscope.flow.TcpAnalysis;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import io.tunnelscope.proto.Protocols;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -223,17 +225,8 @@ final class RowFormatter {
         int code = store.protoCode(i);
         if (code == LayerType.IPV4 || code == LayerType.IPV6) {
             int ip = view.innerIpLayer();
-            String name = switch (view.ipProtocol(ip)) {
-                case 2 -> "IGMP";
-                case 1 -> "ICMP";
-                case 6 -> "TCP";
-                case 17 -> "UDP";
-                case 47 -> "GRE";
-                case 50 -> "ESP";
-                case 58 -> "ICMPv6";
-                case 132 -> "SCTP";
-                default -> null;
-            };
+            ProtocolDescriptor carried = Protocols.byIpProtocol(view.ipProtocol(ip));
+            String name = carried == null ? null : carried.title();
             if (name != null) {
                 return name;
             }
