@@ -123,7 +123,7 @@ class WireGuardSamplesTest {
 
     private static boolean editcapAvailable() {
         try {
-            Process p = new ProcessBuilder("editcap", "-V").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("editcap", "-h").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (Exception e) {
