@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tunnelscope.testing.ProjectFiles;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,27 +40,18 @@ class HeaderOffsetsOnlyInFlyweightsTest {
             + "|\\bheaderLength\\([^()]*\\)\\s*[<>]=?\\s*\\d+");
 
     @Test
-    void noHeaderOffsetLiteralsOutsideTheFlyweights() throws IOException {
+    void noHeaderOffsetLiteralsOutsideTheFlyweights() {
         List<String> offences = new ArrayList<>();
         int scanned = 0;
-        Path root = ProjectFiles.root();
-        for (String module : List.of("analyzer-core", "analyzer-cli", "analyzer-gui")) {
-            Path src = root.resolve(module).resolve("src/main/java");
-            if (!Files.isDirectory(src)) {
+        for (Map.Entry<String, String> file : ProjectFiles.mainSourcesOutsideProto().entrySet()) {
+            String rel = file.getKey();
+            if (EXEMPT.keySet().stream().anyMatch(rel::startsWith)) {
                 continue;
             }
-            try (Stream<Path> files = Files.walk(src)) {
-                for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
-                    String rel = src.relativize(file).toString().replace('\\', '/');
-                    if (rel.startsWith("io/tunnelscope/proto/") || EXEMPT.keySet().stream().anyMatch(rel::startsWith)) {
-                        continue;
-                    }
-                    scanned++;
-                    offences.addAll(offences(rel, Files.readString(file)));
-                }
-            }
+            scanned++;
+            offences.addAll(offences(rel, file.getValue()));
         }
-        assertTrue(scanned > 50, "main sources not found under " + root);
+        assertTrue(scanned > 50, "main sources not found under " + ProjectFiles.root());
         assertTrue(offences.isEmpty(),
             "header offsets or lengths as literals outside the flyweights (call a getter or name the constant):\n"
                 + String.join("\n", offences));

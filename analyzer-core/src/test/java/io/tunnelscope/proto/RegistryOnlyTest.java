@@ -11,16 +11,12 @@ import io.tunnelscope.decode.IpProtocols;
 import io.tunnelscope.decode.LayerType;
 import io.tunnelscope.proto.ProtocolDescriptor.Kind;
 import io.tunnelscope.testing.ProjectFiles;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +47,7 @@ class RegistryOnlyTest {
         "io/tunnelscope/capture/LinkType.java", "io/tunnelscope/state/IptablesEvaluator.java");
 
     @Test
-    void noSecondTableOfNamesOrNumbersInMainSources() throws IOException {
+    void noSecondTableOfNamesOrNumbersInMainSources() {
         Set<String> names = new HashSet<>();
         for (ProtocolDescriptor d : Protocols.all()) {
             if (d.isTunnel()) {
@@ -71,19 +67,7 @@ class RegistryOnlyTest {
             }
         }
         List<String> offences = new ArrayList<>();
-        Path root = ProjectFiles.root();
-        for (String module : List.of("analyzer-core", "analyzer-cli", "analyzer-gui")) {
-            Path src = root.resolve(module).resolve("src/main/java");
-            try (Stream<Path> files = Files.walk(src)) {
-                for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
-                    String rel = src.relativize(file).toString().replace('\\', '/');
-                    if (rel.startsWith("io/tunnelscope/proto/")) {
-                        continue;
-                    }
-                    scan(rel, Files.readString(file), names, numbers, offences);
-                }
-            }
-        }
+        ProjectFiles.mainSourcesOutsideProto().forEach((rel, source) -> scan(rel, source, names, numbers, offences));
         assertTrue(offences.isEmpty(), "protocol names or numbers outside the registry:\n" + String.join("\n", offences));
     }
 
@@ -92,7 +76,7 @@ class RegistryOnlyTest {
      * registered protocol's name or title ({@code case 6 -> "TCP"}) outside the registry.
      */
     @Test
-    void noCaseOrMapEntryNamesAProtocolOutsideTheRegistry() throws IOException {
+    void noCaseOrMapEntryNamesAProtocolOutsideTheRegistry() {
         Set<String> words = new HashSet<>();
         for (ProtocolDescriptor d : Protocols.all()) {
             words.add(d.name().toLowerCase(java.util.Locale.ROOT));
@@ -102,27 +86,21 @@ class RegistryOnlyTest {
         java.util.regex.Pattern table = java.util.regex.Pattern.compile("\\bcase\\b|Map\\.entry\\(|Map\\.of\\(");
         java.util.regex.Pattern literal = java.util.regex.Pattern.compile("\"([^\"\\\\]*)\"");
         List<String> offences = new ArrayList<>();
-        Path root = ProjectFiles.root();
-        for (String module : List.of("analyzer-core", "analyzer-cli", "analyzer-gui")) {
-            Path src = root.resolve(module).resolve("src/main/java");
-            try (Stream<Path> files = Files.walk(src)) {
-                for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
-                    String rel = src.relativize(file).toString().replace('\\', '/');
-                    if (rel.startsWith("io/tunnelscope/proto/") || NOT_PROTOCOL_TABLES.contains(rel)) {
-                        continue;
-                    }
-                    String[] lines = Files.readString(file).split("\n", -1);
-                    for (int i = 0; i < lines.length; i++) {
-                        String line = lines[i].strip();
-                        if (line.startsWith("*") || line.startsWith("//") || !table.matcher(line).find()) {
-                            continue;
-                        }
-                        java.util.regex.Matcher m = literal.matcher(line);
-                        while (m.find()) {
-                            if (words.contains(m.group(1).toLowerCase(java.util.Locale.ROOT))) {
-                                offences.add(rel + ":" + (i + 1) + ": " + line);
-                            }
-                        }
+        for (Map.Entry<String, String> file : ProjectFiles.mainSourcesOutsideProto().entrySet()) {
+            String rel = file.getKey();
+            if (NOT_PROTOCOL_TABLES.contains(rel)) {
+                continue;
+            }
+            String[] lines = file.getValue().split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].strip();
+                if (line.startsWith("*") || line.startsWith("//") || !table.matcher(line).find()) {
+                    continue;
+                }
+                java.util.regex.Matcher m = literal.matcher(line);
+                while (m.find()) {
+                    if (words.contains(m.group(1).toLowerCase(java.util.Locale.ROOT))) {
+                        offences.add(rel + ":" + (i + 1) + ": " + line);
                     }
                 }
             }
