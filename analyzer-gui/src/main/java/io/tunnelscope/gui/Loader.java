@@ -109,6 +109,8 @@ final class Loader {
             int lastPoint = -1;
             long lastTime = Long.MIN_VALUE;
             long size = Files.exists(file) ? Files.size(file) : 0;
+            // Packets of a plain file are read again from it when shown; a gzip file's are kept.
+            boolean inPlace = !gzip(file);
             long nextReport = System.nanoTime() + REPORT_NANOS;
             try (CaptureReader reader = CaptureReaders.openBuffered(file)) {
                 // A node comment (what collect writes) names the capture's host.
@@ -148,7 +150,7 @@ final class Loader {
                     PacketView view = analysis.analyze(lastPoint, stack, record.frameNumber(), record.timestampNanos());
                     conversations.add(lastPoint, view, record.timestampNanos(), record.originalLength());
                     fill(entry, record, lastPoint, view, analysis.tcp(), fragment);
-                    int i = record.dataOffset() >= 0 && !gzip(file)
+                    int i = inPlace && record.dataOffset() >= 0
                             ? store.add(entry, record.dataOffset())
                             : store.add(entry, record.buffer(), record.offset());
                     IpReassembler reassembler = analysis.reassembler();
