@@ -8,11 +8,12 @@
 #
 # The viewer runs headless (`tunnelscope gui --snapshot OUT.png --timings`, software rendering):
 # it opens the capture, loads it, analyses it, renders the window and exits; --timings makes it
-# print how many milliseconds after the open the rows showed and the analysis ended. `report` and
-# the viewer run alternately, --runs times each (default 3), page cache warm; each row of the
-# output is one pair of runs, with the load average when it started (two cores shared with other
-# work make the times move; compare the pairs). Peak RSS with /usr/bin/time (Debian package
-# `time`). Both run through the ./tunnelscope launcher, with its JVM options.
+# print how many milliseconds after the open the first rows showed (one file in time order shows
+# its packets while it loads), all of them, and the analysis ended. `report` and the viewer run
+# alternately, --runs times each (default 3), page cache warm; each row of the output is one pair
+# of runs, with the load average when it started (two cores shared with other work make the
+# times move; compare the pairs). Peak RSS with /usr/bin/time (Debian package `time`). Both run
+# through the ./tunnelscope launcher, with its JVM options.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 root="$(dirname "$here")"
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
     --points) points="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) input="$1"; shift ;;
   esac
 done
@@ -59,7 +60,8 @@ if [ -d "$input" ]; then cat "$input"/* > /dev/null; else cat "$input" > /dev/nu
 png="$(mktemp --suffix=.png)"
 out="$(mktemp)"
 trap 'rm -f "$png" "$out"; [ "$keep" = 1 ] || [ -z "$generate" ] || rm -rf "$input"' EXIT
-printf '%-4s %-8s %-12s %-12s %-12s %-12s %-9s %-11s %-11s\n' run load report_s rows_s analysed_s viewer_s ratio report_rss viewer_rss
+printf '%-4s %-8s %-12s %-12s %-12s %-12s %-12s %-9s %-11s %-11s\n' run load report_s rows_s all_rows_s analysed_s viewer_s ratio \
+    report_rss viewer_rss
 for r in $(seq "$runs"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
   /usr/bin/time -f '%e %M' -o "$out" "$root/tunnelscope" report --no-progress "$input" > /dev/null 2>&1 || true
@@ -72,12 +74,15 @@ for r in $(seq "$runs"); do
     continue
   fi
   rows_ms=$(sed -E 's/.*rows shown after ([0-9]+) ms.*/\1/' <<< "$timings")
+  all_ms=$(sed -E 's/.*all rows after ([0-9]+) ms.*/\1/' <<< "$timings")
   analysed_ms=$(sed -E 's/.*analysis done after ([0-9]+) ms.*/\1/' <<< "$timings")
   rows_s=$(awk -v m="$rows_ms" 'BEGIN { printf "%.2f", m / 1000 }')
+  all_s=$(awk -v m="$all_ms" 'BEGIN { printf "%.2f", m / 1000 }')
   analysed_s=$(awk -v m="$analysed_ms" 'BEGIN { printf "%.2f", m / 1000 }')
   ratio=$(awk -v a="$analysed_s" -v b="$report_s" 'BEGIN { printf "%.2f", a / b }')
-  printf '%-4s %-8s %-12s %-12s %-12s %-12s %-9s %-11s %-11s\n' "$r" "$load" "$report_s" "$rows_s" "$analysed_s" \
+  printf '%-4s %-8s %-12s %-12s %-12s %-12s %-12s %-9s %-11s %-11s\n' "$r" "$load" "$report_s" "$rows_s" "$all_s" "$analysed_s" \
       "$viewer_s" "$ratio" "$((report_rss / 1024)) MB" "$((viewer_rss / 1024)) MB"
 done
-echo "report_s: whole 'tunnelscope report' process; rows_s / analysed_s: from the viewer's open to the rows shown /"
-echo "to the analysis done (the JVM and JavaFX start before); ratio = analysed_s / report_s; RSS: peak resident."
+echo "report_s: whole 'tunnelscope report' process; rows_s / all_rows_s / analysed_s: from the viewer's open to the"
+echo "first rows shown (one file in time order shows its packets while it loads) / to every packet in the list / to"
+echo "the analysis done (the JVM and JavaFX start before); ratio = analysed_s / report_s; RSS: peak resident."

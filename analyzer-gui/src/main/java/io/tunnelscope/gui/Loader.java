@@ -33,17 +33,32 @@ import java.util.stream.Stream;
  * shown. Then the packets are put in time order, without sorting when each file is in order.
  */
 final class Loader {
-    /** Progress callback: bytes done of total. */
+    /** Progress callback: bytes done of total, and the packets ready to be shown while loading goes on. */
     interface Progress {
         void update(long done, long total, String message);
+
+        /**
+         * The first {@code count} packets of the store are loaded (their entries final) and already
+         * in time order: the one file opened is in order so far, so the list may show them while
+         * the rest loads. Called from the loading thread, as often as {@link #update}; not called
+         * for several files (their order is known after the last one) nor once a packet came
+         * before its predecessor.
+         */
+        default void inOrder(int count) {
+        }
+
+        /** How often to report, in nanoseconds. */
+        default long intervalNanos() {
+            return REPORT_NANOS;
+        }
     }
 
     /** What loading gave besides the store. */
     record Result(List<String> errors, int[] timeOrder, Conversations conversations, boolean sorted) {
     }
 
-    /** How often loading reports its progress. */
-    private static final long REPORT_NANOS = 200_000_000L;
+    /** How often loading reports its progress (a few times a second: each report redraws the status bar). */
+    static final long REPORT_NANOS = 200_000_000L;
 
     private Loader() {
     }
@@ -111,7 +126,8 @@ final class Loader {
             long size = Files.exists(file) ? Files.size(file) : 0;
             // Packets of a plain file are read again from it when shown; a gzip file's are kept.
             boolean inPlace = !gzip(file);
-            long nextReport = System.nanoTime() + REPORT_NANOS;
+            long interval = progress.intervalNanos();
+            long nextReport = System.nanoTime() + interval;
             try (CaptureReader reader = CaptureReaders.openBuffered(file)) {
                 // A node comment (what collect writes) names the capture's host.
                 String stem = PointNames.stem(file.getFileName().toString(), reader.comments());
@@ -123,10 +139,12 @@ final class Loader {
                         }
                         long now = System.nanoTime();
                         if (now >= nextReport) {
-                            // A few reports a second: each one redraws the status bar.
-                            nextReport = now + REPORT_NANOS;
+                            nextReport = now + interval;
                             progress.update(doneBefore + Math.min(record.fileOffset(), size), total,
                                     file.getFileName() + ": " + n + " packets");
+                            if (files.size() == 1 && fileSorted[f]) {
+                                progress.inOrder(store.size());
+                            }
                         }
                     }
                     LayerStack stack = decoder.decode(record);

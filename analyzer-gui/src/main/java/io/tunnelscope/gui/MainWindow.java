@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javafx.application.Platform;
@@ -77,7 +78,14 @@ final class MainWindow implements LiveCaptureController.Host {
     /** Milliseconds from the last {@link #open} to its rows shown and to its analysis done (-1 until then). */
     private long openedAt;
     private long rowsShownMillis = -1;
+    private long allRowsMillis = -1;
     private long analysedMillis = -1;
+    /**
+     * How often the list grows while a file loads (nanoseconds): the first rows at the first progress
+     * report, then every second (each growth lays the table out and draws it again, on the cores
+     * the loading and the analysis use); tests make it every 1,024 packets.
+     */
+    private long loadUpdateNanos = 1_000_000_000L;
 
     MainWindow(Stage stage, double width, double height) {
         this.stage = stage;
@@ -183,6 +191,16 @@ final class MainWindow implements LiveCaptureController.Host {
     /** Milliseconds from the last open to its rows shown (-1 until then). */
     long rowsShownMillis() {
         return rowsShownMillis;
+    }
+
+    /** Milliseconds from the last open to every packet in the list (-1 until then). */
+    long allRowsMillis() {
+        return allRowsMillis;
+    }
+
+    /** How often the list grows while one file loads in time order ({@link Loader.Progress#inOrder}). */
+    void loadUpdateNanos(long nanos) {
+        this.loadUpdateNanos = nanos;
     }
 
     /** Milliseconds from the last open to its analysis done (-1 until then). */
@@ -330,6 +348,7 @@ final class MainWindow implements LiveCaptureController.Host {
         }
         openedAt = System.nanoTime();
         rowsShownMillis = -1;
+        allRowsMillis = -1;
         analysedMillis = -1;
         inputs = List.copyOf(paths);
         decodeAs = List.copyOf(overrides);
@@ -346,13 +365,38 @@ final class MainWindow implements LiveCaptureController.Host {
         CompletableFuture<Boolean> packetsLoaded = new CompletableFuture<>();
         long bytes = files.stream().mapToLong(MainWindow::size).sum();
         CompletableFuture<Void> analysed = analyse(loaded, files, bytes / 700, packetsLoaded);
+        // One file in time order shows its packets while it loads, as far as they are loaded.
+        long updateNanos = loadUpdateNanos;
         Task<Loader.Result> load = new Task<>() {
             @Override
             protected Loader.Result call() throws Exception {
                 updateMessage("Loading " + files.size() + " file(s)…");
-                return Loader.load(files, store, loaded.tables, (d, t, m) -> {
-                    updateProgress(d, Math.max(1, t));
-                    updateMessage("Loading " + m);
+                Task<Loader.Result> self = this;
+                return Loader.load(files, store, loaded.tables, new Loader.Progress() {
+                    private long nextShow;
+                    private boolean shown;
+
+                    @Override
+                    public void update(long d, long t, String m) {
+                        updateProgress(d, Math.max(1, t));
+                        updateMessage("Loading " + m);
+                    }
+
+                    @Override
+                    public void inOrder(int count) {
+                        long now = System.nanoTime();
+                        if (count == 0 || shown && now - nextShow < 0) {
+                            return;
+                        }
+                        shown = true;
+                        nextShow = now + updateNanos;
+                        Platform.runLater(() -> showWhileLoading(self, loaded, count));
+                    }
+
+                    @Override
+                    public long intervalNanos() {
+                        return Math.min(updateNanos, Loader.REPORT_NANOS);
+                    }
                 }, this::isCancelled);
             }
         };
@@ -366,11 +410,19 @@ final class MainWindow implements LiveCaptureController.Host {
                 return;
             }
             loading = null;
+            int shown = loaded.timeOrder.length;
             loaded.order(result.timeOrder());
             loaded.conversations = result.conversations();
             loaded.loadErrors = result.errors();
-            install(loaded);
-            rowsShownMillis = (System.nanoTime() - openedAt) / 1_000_000;
+            // Rows shown while loading stay when they are the start of the time order and nothing
+            // filters or sorts them: the rest is appended (the user's place in the list kept).
+            boolean continued = shown > 0 && session == loaded && result.sorted() && packets.follows(shown);
+            install(loaded, continued ? Arrays.copyOfRange(result.timeOrder(), shown, result.timeOrder().length) : null);
+            long now = (System.nanoTime() - openedAt) / 1_000_000;
+            if (rowsShownMillis < 0) {
+                rowsShownMillis = now;
+            }
+            allRowsMillis = now;
             packetsLoaded.complete(true);
             analysed.whenComplete((v, x) -> done.complete(null));
         });
@@ -413,14 +465,51 @@ final class MainWindow implements LiveCaptureController.Host {
         }
     }
 
-    /** Shows a loaded session in every pane. */
-    private void install(Session loaded) {
+    /**
+     * Shows the packets loaded so far of the one file being loaded, in time order (No. = frame):
+     * the list first, the rest of the panes once loading is over. Nothing while a display filter or
+     * a sorted column is set (the whole list is shown, filtered, at the end).
+     */
+    private void showWhileLoading(Task<?> load, Session loaded, int count) {
+        int had = loaded.timeOrder.length;
+        if (loading != load || count <= had) {
+            return;
+        }
+        if (had == 0) {
+            if (!packets.filter().matchesAll()) {
+                return;
+            }
+            loaded.timeOrder = TimeOrder.identity(count);
+            session = loaded;
+            details.show(loaded);
+            packets.show(loaded);
+            rowsShownMillis = (System.nanoTime() - openedAt) / 1_000_000;
+        } else if (session == loaded) {
+            int[] added = new int[count - had];
+            Arrays.setAll(added, k -> had + k);
+            loaded.timeOrder = PacketListPane.concat(loaded.timeOrder, added);
+            packets.appendLoaded(added);
+        }
+        updateStatus();
+    }
+
+    /**
+     * Shows a loaded session in every pane; {@code rest}, when not null, are the packets to append
+     * to the rows already shown while it loaded (null: the list shows the session afresh).
+     */
+    private void install(Session loaded, int[] rest) {
         session = loaded;
         for (ViewerTab t : tabList) {
             t.loaded(loaded);
         }
-        details.show(loaded);
-        packets.show(loaded);
+        if (rest == null) {
+            details.show(loaded);
+            packets.show(loaded);
+        } else {
+            packets.appendLoaded(rest);
+            packets.refresh();
+            displayedChanged();
+        }
         updateStatus();
     }
 

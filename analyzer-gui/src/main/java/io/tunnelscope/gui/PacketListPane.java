@@ -534,6 +534,27 @@ final class PacketListPane extends VBox {
         onDisplayedChanged.run();
     }
 
+    /**
+     * Appends packets of the file still loading (the next ones in time order) to the rows, unless
+     * the rows no longer follow the loading ({@link #follows}): the list is then shown afresh once
+     * loading is over. The other panes hear of the rows then, not at each batch.
+     */
+    void appendLoaded(int[] added) {
+        if (follows(rowsList.size())) {
+            filtered = concat(filtered, added);
+            rowsList.append(added, added.length);
+        }
+    }
+
+    /**
+     * True when the rows are the session's first {@code count} packets in time order: no display
+     * filter, no sorted column.
+     */
+    boolean follows(int count) {
+        return session != null && filter.matchesAll() && table.getSortOrder().isEmpty() && rowsList.size() == count
+                && filtered.length == count;
+    }
+
     static int[] concat(int[] a, int[] b) {
         if (b.length == 0) {
             return a;

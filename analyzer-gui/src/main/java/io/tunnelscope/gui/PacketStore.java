@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Every loaded packet in a compact, column-wise index; no object per packet, and no copy of the
@@ -22,8 +23,9 @@ import java.util.List;
  * duplicate-ACK number (2) and ACK RTT (4): 49 bytes. Fragments also keep, sparsely, which packet
  * completed their datagram, and a completing packet its fragments.
  *
- * <p>Written by one loader thread, then published (read-only) to the FX thread and to filter and
- * chart threads; or, for a live capture, appended to on the FX thread while the table shows it and
+ * <p>Written by one loader thread while the FX thread shows the packets loaded so far (one file
+ * in time order: each packet read only once the loader said it is complete), then published
+ * (read-only) to the FX thread and to filter and chart threads; or, for a live capture, appended to on the FX thread while the table shows it and
  * filter threads read the packets that were there when they started (the columns and the chunk
  * list are volatile/copy-on-write so that a reader sees a grown array with its contents).
  */
@@ -52,10 +54,11 @@ final class PacketStore {
     record Point(String name, int file, int linkType, String interfaceName) {
     }
 
-    final List<Path> files = new ArrayList<>();
-    final List<Point> points = new ArrayList<>();
+    // Copy-on-write: the list shows packets while the loader still adds files and points.
+    final List<Path> files = new CopyOnWriteArrayList<>();
+    final List<Point> points = new CopyOnWriteArrayList<>();
     /** Comments each file carries (section, interface and packet comments), by file. */
-    final List<List<String>> comments = new ArrayList<>();
+    final List<List<String>> comments = new CopyOnWriteArrayList<>();
     /** First packet index of each file. */
     int[] fileStart = new int[0];
 
@@ -194,8 +197,11 @@ final class PacketStore {
         flags[i] |= NAT;
     }
 
-    /** Records that packets {@code fragments} (arrival order) made the datagram packet {@code completing} shows. */
-    void reassembled(int completing, int[] fragments) {
+    /**
+     * Records that packets {@code fragments} (arrival order) made the datagram packet {@code completing}
+     * shows. Synchronized with the two lookups: the list reads them while the loader still records.
+     */
+    synchronized void reassembled(int completing, int[] fragments) {
         fragmentsOf.put(completing, fragments);
         flags[completing] |= REASSEMBLED;
         for (int f : fragments) {
@@ -206,13 +212,13 @@ final class PacketStore {
     }
 
     /** The packet that completed fragment {@code i}'s datagram, or -1. */
-    int reassembledIn(int i) {
+    synchronized int reassembledIn(int i) {
         Integer c = reassembledIn.get(i);
         return c == null ? -1 : c;
     }
 
     /** The fragments (packet indexes, arrival order) of the datagram packet {@code i} completed, or null. */
-    int[] fragmentsOf(int i) {
+    synchronized int[] fragmentsOf(int i) {
         return (flags[i] & REASSEMBLED) == 0 ? null : fragmentsOf.get(i);
     }
 

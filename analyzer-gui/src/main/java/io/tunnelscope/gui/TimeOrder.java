@@ -10,14 +10,20 @@ final class TimeOrder {
     private TimeOrder() {
     }
 
-    /** The time order of the store's packets; {@code sorted[f]}: file {@code f}'s timestamps never go back. */
-    static int[] of(PacketStore store, boolean[] sorted) {
-        int n = store.size();
-        int files = store.fileStart.length;
+    /** Packets {@code 0..n-1} in that order: one file in order, or its part loaded so far. */
+    static int[] identity(int n) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
+        return order;
+    }
+
+    /** The time order of the store's packets; {@code sorted[f]}: file {@code f}'s timestamps never go back. */
+    static int[] of(PacketStore store, boolean[] sorted) {
+        int n = store.size();
+        int files = store.fileStart.length;
+        int[] order = identity(n);
         if (files == 0) {
             return order;
         }

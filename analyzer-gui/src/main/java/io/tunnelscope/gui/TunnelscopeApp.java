@@ -48,7 +48,7 @@ public final class TunnelscopeApp extends Application {
             "  --size WIDTHxHEIGHT    window size (default 1400x900)",
             "  --tab NAME             tab to show: " + String.join(", ", TABS),
             "  --select N             with --snapshot: select packet number N (default: an interesting one)",
-            "  --timings              print on stderr when the rows showed and the analysis ended",
+            "  --timings              print on stderr when the first rows showed, all of them, and the analysis ended",
             "  -h, --help             this help",
             "",
             "Exit status (--snapshot): 0 written, 2 bad usage (an unknown option or tab, a filter syntax",
@@ -199,8 +199,8 @@ public final class TunnelscopeApp extends Application {
     }
 
     private static void printTimings(MainWindow window) {
-        System.err.println("tunnelscope gui: rows shown after " + window.rowsShownMillis() + " ms, analysis done after "
-                + window.analysedMillis() + " ms (" + window.session().store.size() + " packets)");
+        System.err.println("tunnelscope gui: rows shown after " + window.rowsShownMillis() + " ms, all rows after "
+                + window.allRowsMillis() + " ms, analysis done after " + window.analysedMillis() + " ms (" + window.session().store.size() + " packets)");
     }
 
     /** Selects the tab of that name (case-insensitive; "Findings" also names "Findings (2 errors)"); false when none. */
