@@ -107,9 +107,7 @@ final class Loader {
         PacketDecoder decoder = new PacketDecoder(tables);
         FrameAnalysis analysis = new FrameAnalysis(tables);
         Conversations conversations = new Conversations();
-        PacketView raw = new PacketView();
         PacketRecord record = new PacketRecord();
-        PacketStore.Entry entry = new PacketStore.Entry();
         store.fileStart = new int[files.size()];
         boolean[] fileSorted = new boolean[files.size()];
         long doneBefore = 0;
@@ -118,14 +116,11 @@ final class Loader {
             store.files.add(file);
             store.comments.add(List.of());
             store.fileStart[f] = store.size();
-            fileSorted[f] = true;
+            Pass pass = new Pass(store, f, analysis, conversations);
             LongObjectMap<Integer> pointByKey = new LongObjectMap<>();
             long lastKey = Long.MIN_VALUE;
             int lastPoint = -1;
-            long lastTime = Long.MIN_VALUE;
             long size = Files.exists(file) ? Files.size(file) : 0;
-            // Packets of a plain file are read again from it when shown; a gzip file's are kept.
-            boolean inPlace = !gzip(file);
             long interval = progress.intervalNanos();
             long nextReport = System.nanoTime() + interval;
             try (CaptureReader reader = CaptureReaders.openBuffered(file)) {
@@ -142,7 +137,7 @@ final class Loader {
                             nextReport = now + interval;
                             progress.update(doneBefore + Math.min(record.fileOffset(), size), total,
                                     file.getFileName() + ": " + n + " packets");
-                            if (files.size() == 1 && fileSorted[f]) {
+                            if (files.size() == 1 && pass.sorted) {
                                 progress.inOrder(store.size());
                             }
                         }
@@ -164,25 +159,7 @@ final class Loader {
                         lastKey = key;
                         lastPoint = point;
                     }
-                    boolean fragment = IpReassembler.fragmentedIpLayer(raw.wrap(stack)) >= 0;
-                    PacketView view = analysis.analyze(lastPoint, stack, record.frameNumber(), record.timestampNanos());
-                    conversations.add(lastPoint, view, record.timestampNanos(), record.originalLength());
-                    fill(entry, record, lastPoint, view, analysis.tcp(), fragment);
-                    int i = inPlace && record.dataOffset() >= 0
-                            ? store.add(entry, record.dataOffset())
-                            : store.add(entry, record.buffer(), record.offset());
-                    IpReassembler reassembler = analysis.reassembler();
-                    if (reassembler.lastFragmentCount() > 0) {
-                        int[] fragments = new int[reassembler.lastFragmentCount()];
-                        for (int k = 0; k < fragments.length; k++) {
-                            fragments[k] = store.fileStart[f] + (int) reassembler.lastFragmentFrame(k) - 1;
-                        }
-                        store.reassembled(i, fragments);
-                    }
-                    if (record.timestampNanos() < lastTime) {
-                        fileSorted[f] = false;
-                    }
-                    lastTime = record.timestampNanos();
+                    pass.packet(lastPoint, record, stack);
                 }
                 if (!reader.comments().isEmpty()) {
                     store.comments.set(f, List.copyOf(reader.comments()));
@@ -192,6 +169,7 @@ final class Loader {
             } catch (IOException e) {
                 errors.add(file + ": " + e.getMessage());
             }
+            fileSorted[f] = pass.sorted;
             doneBefore += size;
             progress.update(doneBefore, total, file.getFileName() + " read");
         }
@@ -204,6 +182,54 @@ final class Loader {
             sorted &= s;
         }
         return new Result(errors, TimeOrder.of(store, fileSorted), conversations, sorted);
+    }
+
+    /**
+     * The loading of one file's packets, given one by one with their capture point: each packet's
+     * frame analysis (reassembly, TCP analysis), its conversations and its index entry.
+     */
+    static final class Pass {
+        private final PacketStore store;
+        private final int file;
+        private final FrameAnalysis analysis;
+        private final Conversations conversations;
+        /** Packets of a plain file are read again from it when shown; a gzip file's are kept. */
+        private final boolean inPlace;
+        private final PacketView raw = new PacketView();
+        private final PacketStore.Entry entry = new PacketStore.Entry();
+        private long lastTime = Long.MIN_VALUE;
+        /** Whether the file's timestamps never went back so far. */
+        boolean sorted = true;
+
+        Pass(PacketStore store, int file, FrameAnalysis analysis, Conversations conversations) {
+            this.store = store;
+            this.file = file;
+            this.analysis = analysis;
+            this.conversations = conversations;
+            this.inPlace = !gzip(store.files.get(file));
+        }
+
+        void packet(int point, PacketRecord record, LayerStack stack) {
+            boolean fragment = IpReassembler.fragmentedIpLayer(raw.wrap(stack)) >= 0;
+            PacketView view = analysis.analyze(point, stack, record.frameNumber(), record.timestampNanos());
+            conversations.add(point, view, record.timestampNanos(), record.originalLength());
+            fill(entry, record, point, view, analysis.tcp(), fragment);
+            int i = inPlace && record.dataOffset() >= 0
+                    ? store.add(entry, record.dataOffset())
+                    : store.add(entry, record.buffer(), record.offset());
+            IpReassembler reassembler = analysis.reassembler();
+            if (reassembler.lastFragmentCount() > 0) {
+                int[] fragments = new int[reassembler.lastFragmentCount()];
+                for (int k = 0; k < fragments.length; k++) {
+                    fragments[k] = store.fileStart[file] + (int) reassembler.lastFragmentFrame(k) - 1;
+                }
+                store.reassembled(i, fragments);
+            }
+            if (record.timestampNanos() < lastTime) {
+                sorted = false;
+            }
+            lastTime = record.timestampNanos();
+        }
     }
 
     private static boolean gzip(Path file) {

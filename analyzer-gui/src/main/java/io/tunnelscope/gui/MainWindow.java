@@ -361,50 +361,19 @@ final class MainWindow implements LiveCaptureController.Host {
         store.names = AddressNames.from(store.state);
         Session loaded = new Session(store, overrides);
         // The analysis reads the files at the same time as the loading (one core each, as far as
-        // two cores go); its correlation is tied to the packets once both are done.
+        // two cores go); its correlation is tied to the packets once both are done. (Loading from
+        // the analysis's own reading, to read and decode each packet once, was measured slower:
+        // the loading's work then adds to the analysis's thread instead of running beside it.)
         CompletableFuture<Boolean> packetsLoaded = new CompletableFuture<>();
         long bytes = files.stream().mapToLong(MainWindow::size).sum();
         CompletableFuture<Void> analysed = analyse(loaded, files, bytes / 700, packetsLoaded);
-        // One file in time order shows its packets while it loads, as far as they are loaded.
-        long updateNanos = loadUpdateNanos;
-        Task<Loader.Result> load = new Task<>() {
-            @Override
-            protected Loader.Result call() throws Exception {
-                updateMessage("Loading " + files.size() + " file(s)…");
-                Task<Loader.Result> self = this;
-                return Loader.load(files, store, loaded.tables, new Loader.Progress() {
-                    private long nextShow;
-                    private boolean shown;
-
-                    @Override
-                    public void update(long d, long t, String m) {
-                        updateProgress(d, Math.max(1, t));
-                        updateMessage("Loading " + m);
-                    }
-
-                    @Override
-                    public void inOrder(int count) {
-                        long now = System.nanoTime();
-                        if (count == 0 || shown && now - nextShow < 0) {
-                            return;
-                        }
-                        shown = true;
-                        nextShow = now + updateNanos;
-                        Platform.runLater(() -> showWhileLoading(self, loaded, count));
-                    }
-
-                    @Override
-                    public long intervalNanos() {
-                        return Math.min(updateNanos, Loader.REPORT_NANOS);
-                    }
-                }, this::isCancelled);
-            }
-        };
-        loading = load;
-        load.setOnSucceeded(e -> {
-            statusBar.finished(load);
-            Loader.Result result = load.getValue();
-            if (result == null || loading != load) {
+        LoadTask load = new LoadTask(files, loaded);
+        LoadTask loadTask = load;
+        loading = loadTask;
+        loadTask.setOnSucceeded(e -> {
+            statusBar.finished(loadTask);
+            Loader.Result result = loadTask.getValue();
+            if (result == null || loading != loadTask) {
                 packetsLoaded.complete(false);
                 done.complete(null);
                 return;
@@ -426,23 +395,23 @@ final class MainWindow implements LiveCaptureController.Host {
             packetsLoaded.complete(true);
             analysed.whenComplete((v, x) -> done.complete(null));
         });
-        load.setOnCancelled(e -> {
-            statusBar.finished(load);
+        loadTask.setOnCancelled(e -> {
+            statusBar.finished(loadTask);
             statusBar.show("Loading cancelled.");
             packetsLoaded.complete(false);
             analysis.cancel();
             done.complete(null);
         });
-        load.setOnFailed(e -> {
-            statusBar.finished(load);
-            statusBar.show("Loading failed: " + load.getException());
+        loadTask.setOnFailed(e -> {
+            statusBar.finished(loadTask);
+            statusBar.show("Loading failed: " + loadTask.getException());
             packetsLoaded.complete(false);
             analysis.cancel();
             done.complete(null);
         });
         stage.setTitle(TITLE + " — " + (files.size() == 1 ? files.get(0).getFileName()
                 : files.size() + " files in " + files.get(0).toAbsolutePath().getParent()));
-        statusBar.run(load);
+        statusBar.run(loadTask);
         return done;
     }
 
@@ -462,6 +431,51 @@ final class MainWindow implements LiveCaptureController.Host {
         details.show(null);
         for (ViewerTab t : tabList) {
             t.clear();
+        }
+    }
+
+    /**
+     * Loading as a task: its progress in the status bar and, for one file in time order, its rows
+     * shown as they load ({@link Loader.Progress#inOrder}).
+     */
+    private final class LoadTask extends Task<Loader.Result> implements Loader.Progress {
+        private final List<Path> files;
+        private final Session loaded;
+        private final long updateNanos = loadUpdateNanos;
+        private long nextShow;
+        private boolean shown;
+
+        LoadTask(List<Path> files, Session loaded) {
+            this.files = files;
+            this.loaded = loaded;
+        }
+
+        @Override
+        protected Loader.Result call() throws Exception {
+            updateMessage("Loading " + files.size() + " file(s)…");
+            return Loader.load(files, loaded.store, loaded.tables, this, this::isCancelled);
+        }
+
+        @Override
+        public void update(long done, long total, String message) {
+            updateProgress(done, Math.max(1, total));
+            updateMessage("Loading " + message);
+        }
+
+        @Override
+        public void inOrder(int count) {
+            long now = System.nanoTime();
+            if (count == 0 || shown && now - nextShow < 0) {
+                return;
+            }
+            shown = true;
+            nextShow = now + updateNanos;
+            Platform.runLater(() -> showWhileLoading(this, loaded, count));
+        }
+
+        @Override
+        public long intervalNanos() {
+            return Math.min(updateNanos, Loader.REPORT_NANOS);
         }
     }
 
