@@ -95,14 +95,14 @@ final class Loader {
         PacketView raw = new PacketView();
         PacketRecord record = new PacketRecord();
         PacketStore.Entry entry = new PacketStore.Entry();
-        store.fileStart = new int[files.size()];
+        store.fileStart(new int[files.size()]);
         boolean[] fileSorted = new boolean[files.size()];
         long doneBefore = 0;
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
-            store.files.add(file);
-            store.comments.add(List.of());
-            store.fileStart[f] = store.size();
+            store.files().add(file);
+            store.comments().add(List.of());
+            store.fileStart()[f] = store.size();
             fileSorted[f] = true;
             LongObjectMap<Integer> pointByKey = new LongObjectMap<>();
             long lastKey = Long.MIN_VALUE;
@@ -139,8 +139,8 @@ final class Loader {
                             int id = record.interfaceId();
                             String ifName = id >= 0 && id < reader.interfaces().size()
                                     ? reader.interfaces().get(id).name() : null;
-                            point = store.points.size();
-                            store.points.add(new PacketStore.Point(name, f, record.linkType(), ifName));
+                            point = store.points().size();
+                            store.points().add(new PacketStore.Point(name, f, record.linkType(), ifName));
                             pointByKey.put(key, point);
                         }
                         lastKey = key;
@@ -157,7 +157,7 @@ final class Loader {
                     if (reassembler.lastFragmentCount() > 0) {
                         int[] fragments = new int[reassembler.lastFragmentCount()];
                         for (int k = 0; k < fragments.length; k++) {
-                            fragments[k] = store.fileStart[f] + (int) reassembler.lastFragmentFrame(k) - 1;
+                            fragments[k] = store.fileStart()[f] + (int) reassembler.lastFragmentFrame(k) - 1;
                         }
                         store.reassembled(i, fragments);
                     }
@@ -167,7 +167,7 @@ final class Loader {
                     lastTime = record.timestampNanos();
                 }
                 if (!reader.comments().isEmpty()) {
-                    store.comments.set(f, List.copyOf(reader.comments()));
+                    store.comments().set(f, List.copyOf(reader.comments()));
                 }
             } catch (CaptureFormatException e) {
                 errors.add(e.getMessage());

@@ -13,7 +13,7 @@ final class TimeOrder {
     /** The time order of the store's packets; {@code sorted[f]}: file {@code f}'s timestamps never go back. */
     static int[] of(PacketStore store, boolean[] sorted) {
         int n = store.size();
-        int files = store.fileStart.length;
+        int files = store.fileStart().length;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -23,7 +23,7 @@ final class TimeOrder {
         }
         int[] start = new int[files + 1];
         for (int f = 0; f < files; f++) {
-            start[f] = store.fileStart[f];
+            start[f] = store.fileStart()[f];
         }
         start[files] = n;
         for (int f = 0; f < files; f++) {
