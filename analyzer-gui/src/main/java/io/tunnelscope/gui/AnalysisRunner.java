@@ -52,7 +52,7 @@ final class AnalysisRunner {
                                     Consumer<Session> analysed) {
         cancel();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        PacketStore store = session.store;
+        PacketStore store = session.store();
         long total = Math.max(1, expectedPackets);
         Task<Result> task = new Task<>() {
             @Override
@@ -62,9 +62,9 @@ final class AnalysisRunner {
                 Analyzer.Options options = new Analyzer.Options();
                 options.correlation.keepJourneys = true;
                 options.correlation.keepJourneysFromHops = 2;
-                options.correlation.tables = session.tables;
+                options.correlation.tables = session.tables();
                 options.correlation.bufferedReading = true;
-                options.state = store.state;
+                options.state = store.state();
                 AtomicLong seen = new AtomicLong();
                 options.progress = (point, file, record, stack, view) -> {
                     long n = seen.incrementAndGet();
@@ -93,8 +93,8 @@ final class AnalysisRunner {
             }
             Result r = task.getValue();
             if (r != null) {
-                session.analysis = r.report();
-                session.correlation = r.model();
+                session.analysis(r.report());
+                session.correlation(r.model());
                 analysed.accept(session);
             }
             done.complete(null);

@@ -40,11 +40,11 @@ import javafx.stage.Stage;
 final class CaptureDialog {
     /** One interface in the list. */
     static final class DeviceRow {
-        final BooleanProperty selected = new SimpleBooleanProperty();
-        final String name;
-        final String addresses;
-        final boolean up;
-        final StringProperty linkType = new SimpleStringProperty("…");
+        private final BooleanProperty selected = new SimpleBooleanProperty();
+        private final String name;
+        private final String addresses;
+        private final boolean up;
+        private final StringProperty linkType = new SimpleStringProperty("…");
 
         DeviceRow(LiveCapture.Device d) {
             this.name = d.name();
@@ -53,26 +53,28 @@ final class CaptureDialog {
         }
     }
 
-    final Stage stage = new Stage();
-    final TableView<DeviceRow> devices = new TableView<>();
-    final TextField filter = new TextField();
-    final CheckBox promiscuous = new CheckBox("Promiscuous mode");
-    final TextField writeTo = new TextField();
-    final Button browse = new Button("Browse…");
-    final Button start = new Button("Start");
-    final Button cancel = new Button("Cancel");
-    final Label error = new Label();
+    private final Stage stage = new Stage();
+    private final TableView<DeviceRow> devices = new TableView<>();
+    private final TextField filter = new TextField();
+    private final CheckBox promiscuous = new CheckBox("Promiscuous mode");
+    private final TextField writeTo = new TextField();
+    private final Button browse = new Button("Browse…");
+    private final Button start = new Button("Start");
+    private final Button cancel = new Button("Cancel");
+    private final Label error = new Label();
     private final java.util.function.Consumer<LiveSession> onStarted;
 
     /** A dialog over {@code owner} (styled as {@code scene}) that hands the capture it opened to {@code onStarted}. */
     CaptureDialog(Stage owner, Scene ownerScene, java.util.function.Consumer<LiveSession> onStarted) {
         this.onStarted = onStarted;
-        devices.setId("captureDevices");
-        filter.setId("captureFilter");
-        promiscuous.setId("capturePromiscuous");
-        writeTo.setId("captureWriteTo");
-        start.setId("captureStart");
-        error.setId("captureError");
+        devices.setId("capture-devices");
+        filter.setId("capture-filter");
+        promiscuous.setId("capture-promiscuous");
+        writeTo.setId("capture-write-to");
+        start.setId("capture-start");
+        error.setId("capture-error");
+        cancel.setId("capture-cancel");
+        browse.setId("capture-browse");
         error.getStyleClass().add("capture-error");
         error.setWrapText(true);
         error.setMaxWidth(Double.MAX_VALUE);

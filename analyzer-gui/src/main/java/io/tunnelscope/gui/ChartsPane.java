@@ -54,17 +54,21 @@ final class ChartsPane extends VBox implements ViewerTab {
     private final ChartViewer latency = new ChartViewer(null);
     private Session session;
     private int[] displayed = new int[0];
-    JFreeChart throughputChart;
-    JFreeChart sizeChart;
-    JFreeChart latencyChart;
+    private JFreeChart throughputChart;
+    private JFreeChart sizeChart;
+    private JFreeChart latencyChart;
 
     ChartsPane() {
         setId("charts");
         tab.setClosable(false);
         setPadding(new Insets(6));
         setSpacing(6);
-        pointChoice.setId("chartPoint");
+        pointChoice.setId("chart-point");
         pointChoice.setOnAction(e -> showThroughput());
+        tab.setId("charts-tab");
+        throughput.setId("throughput-chart");
+        sizes.setId("size-chart");
+        latency.setId("latency-chart");
         HBox top = new HBox(8, new Label("Throughput of point:"), pointChoice,
                 new Label("(the charts show the packets the display filter shows)"));
         GridPane grid = new GridPane();
@@ -104,8 +108,8 @@ final class ChartsPane extends VBox implements ViewerTab {
     @Override
     public void loaded(Session loaded) {
         this.session = loaded;
-        PacketStore packets = loaded.store;
-        long[] tunnelled = new long[packets.points.size()];
+        PacketStore packets = loaded.store();
+        long[] tunnelled = new long[packets.points().size()];
         for (int i = 0; i < packets.size(); i++) {
             if ((packets.flags(i) & PacketStore.TUNNELLED) != 0) {
                 tunnelled[packets.pointIndex(i)]++;
@@ -113,10 +117,10 @@ final class ChartsPane extends VBox implements ViewerTab {
         }
         List<String> names = new ArrayList<>();
         int best = 0;
-        for (int p = 0; p < packets.points.size(); p++) {
-            names.add(packets.points.get(p).name());
-            boolean dedicated = !packets.points.get(p).name().contains(":");
-            boolean bestDedicated = !packets.points.get(best).name().contains(":");
+        for (int p = 0; p < packets.points().size(); p++) {
+            names.add(packets.points().get(p).name());
+            boolean dedicated = !packets.points().get(p).name().contains(":");
+            boolean bestDedicated = !packets.points().get(best).name().contains(":");
             if ((dedicated && !bestDedicated) || (dedicated == bestDedicated && tunnelled[p] > tunnelled[best])) {
                 best = p;
             }
@@ -137,11 +141,11 @@ final class ChartsPane extends VBox implements ViewerTab {
 
     @Override
     public void analysed(Session analysed) {
-        showLatencies(analysed.correlation == null ? Map.of() : analysed.correlation.hopLatencies);
+        showLatencies(analysed.correlation() == null ? Map.of() : analysed.correlation().hopLatencies());
     }
 
     private boolean counts(int i) {
-        return !session.ignored.get(i);
+        return !session.ignored().get(i);
     }
 
     private void showThroughput() {
@@ -151,7 +155,7 @@ final class ChartsPane extends VBox implements ViewerTab {
         String message = session == null ? "Open captures to see their throughput."
                 : "No packet of this point passes the display filter.";
         if (session != null && p >= 0) {
-            PacketStore store = session.store;
+            PacketStore store = session.store();
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
             for (int i : displayed) {
@@ -202,7 +206,7 @@ final class ChartsPane extends VBox implements ViewerTab {
         if (session != null) {
             for (int i : displayed) {
                 if (counts(i)) {
-                    max = Math.max(max, session.store.wireLength(i));
+                    max = Math.max(max, session.store().wireLength(i));
                     shown++;
                 }
             }
@@ -213,7 +217,7 @@ final class ChartsPane extends VBox implements ViewerTab {
             long[] count = new long[bins];
             for (int i : displayed) {
                 if (counts(i)) {
-                    count[Math.min(bins - 1, session.store.wireLength(i) / binWidth)]++;
+                    count[Math.min(bins - 1, session.store().wireLength(i) / binWidth)]++;
                 }
             }
             XYSeries s = new XYSeries("packets");
@@ -246,12 +250,12 @@ final class ChartsPane extends VBox implements ViewerTab {
     void showLatencies(Map<String, CorrelationModel.Latencies> hopLatencies) {
         DefaultBoxAndWhiskerCategoryDataset data = new DefaultBoxAndWhiskerCategoryDataset();
         hopLatencies.entrySet().stream()
-                .sorted(Comparator.comparingInt((Map.Entry<String, CorrelationModel.Latencies> e) -> e.getValue().size)
+                .sorted(Comparator.comparingInt((Map.Entry<String, CorrelationModel.Latencies> e) -> e.getValue().size())
                         .reversed())
                 .limit(10)
                 .forEach(e -> data.add(box(e.getValue().sorted()), "latency", shortHop(e.getKey())));
         latencyChart = ChartFactory.createBoxAndWhiskerChart("Hop latency (µs), busiest hops", null, "µs", data, false);
-        style(latencyChart, session == null || session.correlation == null
+        style(latencyChart, session == null || session.correlation() == null
                 ? "Hop latencies appear once the analysis has run."
                 : "No journey crossed two capture points: no hop latencies (open the captures of several points).");
         CategoryPlot plot = latencyChart.getCategoryPlot();

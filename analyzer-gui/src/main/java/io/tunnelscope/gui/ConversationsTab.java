@@ -44,22 +44,23 @@ final class ConversationsTab implements ViewerTab {
 
     static final String ALL_POINTS = "All capture points";
 
-    final Tab tab = new Tab("Conversations");
-    final TableView<Row> conversations = new TableView<>();
-    final TableView<EndpointRow> endpoints = new TableView<>();
-    final ComboBox<String> pointChoice = new ComboBox<>();
-    final Button applyAsFilter = new Button("Apply as filter");
+    private final Tab tab = new Tab("Conversations");
+    private final TableView<Row> conversations = new TableView<>();
+    private final TableView<EndpointRow> endpoints = new TableView<>();
+    private final ComboBox<String> pointChoice = new ComboBox<>();
+    private final Button applyAsFilter = new Button("Apply as filter");
     private Session session;
     private Consumer<String> onFilter = f -> { };
 
     ConversationsTab() {
         tab.setClosable(false);
-        conversations.setId("conversationsTable");
-        endpoints.setId("endpointsTable");
+        tab.setId("conversations-tab");
+        conversations.setId("conversations-table");
+        endpoints.setId("endpoints-table");
         conversations.getStyleClass().add("dense-table");
         endpoints.getStyleClass().add("dense-table");
-        pointChoice.setId("conversationPoint");
-        applyAsFilter.setId("applyConversationFilter");
+        pointChoice.setId("conversation-point");
+        applyAsFilter.setId("apply-conversation-filter");
         pointChoice.setOnAction(e -> fill());
         column(conversations, "Point", 140, r -> r.point());
         column(conversations, "Level", 50, r -> r.conversation().level() == Conversations.INNER ? "inner" : "outer");
@@ -190,7 +191,7 @@ final class ConversationsTab implements ViewerTab {
         this.session = loaded;
         List<String> names = new ArrayList<>();
         names.add(ALL_POINTS);
-        loaded.store.points.forEach(p -> names.add(p.name()));
+        loaded.store().points().forEach(p -> names.add(p.name()));
         pointChoice.setItems(FXCollections.observableArrayList(names));
         pointChoice.getSelectionModel().select(0);
         fill();
@@ -202,15 +203,15 @@ final class ConversationsTab implements ViewerTab {
         }
         int chosen = pointChoice.getSelectionModel().getSelectedIndex() - 1;
         List<Row> rows = new ArrayList<>();
-        for (Conversations.Conversation c : session.conversations.conversations()) {
+        for (Conversations.Conversation c : session.conversations().conversations()) {
             if (chosen < 0 || c.point() == chosen) {
-                rows.add(new Row(c, session.store.points.get(c.point()).name()));
+                rows.add(new Row(c, session.store().points().get(c.point()).name()));
             }
         }
         List<EndpointRow> ends = new ArrayList<>();
-        for (Conversations.Endpoint e : session.conversations.endpoints()) {
+        for (Conversations.Endpoint e : session.conversations().endpoints()) {
             if (chosen < 0 || e.point() == chosen) {
-                ends.add(new EndpointRow(e, session.store.points.get(e.point()).name()));
+                ends.add(new EndpointRow(e, session.store().points().get(e.point()).name()));
             }
         }
         conversations.setItems(FXCollections.observableArrayList(rows));

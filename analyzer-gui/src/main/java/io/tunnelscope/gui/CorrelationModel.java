@@ -18,8 +18,12 @@ import java.util.Objects;
 final class CorrelationModel {
     /** Latencies of one hop (a pair of points), in nanoseconds, in a growable primitive array. */
     static final class Latencies {
-        long[] values = new long[16];
-        int size;
+        private long[] values = new long[16];
+        private int size;
+
+        int size() {
+            return size;
+        }
 
         void add(long v) {
             if (size == values.length) {
@@ -36,15 +40,15 @@ final class CorrelationModel {
         }
     }
 
-    final CorrelationReport report;
+    private final CorrelationReport report;
     private final PacketStore store;
     /** Journey index per packet index, -1 when none. */
-    final int[] journeyOf;
-    final Map<String, String> roles = new HashMap<>();
-    final Map<String, Long> offsets = new HashMap<>();
+    private final int[] journeyOf;
+    private final Map<String, String> roles = new HashMap<>();
+    private final Map<String, Long> offsets = new HashMap<>();
     private final Map<String, Integer> fileByPoint = new HashMap<>();
     /** Every hop-to-hop latency, keyed "from → to", in the order the hops were first seen. */
-    final Map<String, Latencies> hopLatencies = new LinkedHashMap<>();
+    private final Map<String, Latencies> hopLatencies = new LinkedHashMap<>();
 
     CorrelationModel(CorrelationReport report, PacketStore store) {
         this.report = report;
@@ -52,8 +56,8 @@ final class CorrelationModel {
         this.journeyOf = new int[store.size()];
         Arrays.fill(journeyOf, -1);
         Map<String, Integer> fileIndex = new HashMap<>();
-        for (int f = 0; f < store.files.size(); f++) {
-            fileIndex.put(store.files.get(f).toString(), f);
+        for (int f = 0; f < store.files().size(); f++) {
+            fileIndex.put(store.files().get(f).toString(), f);
         }
         if (report.points() != null) {
             for (CorrelationReport.Point p : report.points()) {
@@ -95,6 +99,16 @@ final class CorrelationModel {
                 }
             }
         }
+    }
+
+    /** The correlation report this model ties to the packets. */
+    CorrelationReport report() {
+        return report;
+    }
+
+    /** Every hop-to-hop latency, keyed "from → to", in the order the hops were first seen. */
+    Map<String, Latencies> hopLatencies() {
+        return hopLatencies;
     }
 
     /** The loaded packet a hop stands for, or -1. */

@@ -28,24 +28,25 @@ import javafx.util.StringConverter;
  * captures with them (the list, the filters and the analysis all decode with the same tables).
  */
 final class DecodeAsDialog {
-    final Stage stage = new Stage();
-    final ListView<DecodeAs> overrides = new ListView<>();
-    final TextField port = new TextField();
-    final ComboBox<ProtocolDescriptor> dissector = new ComboBox<>();
-    final Button add = new Button("Add");
-    final Button remove = new Button("Remove");
-    final Button ok = new Button("OK");
-    final Label error = new Label();
+    private final Stage stage = new Stage();
+    private final ListView<DecodeAs> overrides = new ListView<>();
+    private final TextField port = new TextField();
+    private final ComboBox<ProtocolDescriptor> dissector = new ComboBox<>();
+    private final Button add = new Button("Add");
+    private final Button remove = new Button("Remove");
+    private final Button ok = new Button("OK");
+    private final Label error = new Label();
     private final MainWindow window;
 
     DecodeAsDialog(MainWindow window, List<DecodeAs> current) {
         this.window = window;
-        overrides.setId("decodeAsList");
-        port.setId("decodeAsPort");
-        dissector.setId("decodeAsDissector");
-        add.setId("decodeAsAdd");
-        ok.setId("decodeAsOk");
-        error.setId("decodeAsError");
+        overrides.setId("decode-as-list");
+        port.setId("decode-as-port");
+        dissector.setId("decode-as-dissector");
+        add.setId("decode-as-add");
+        ok.setId("decode-as-ok");
+        error.setId("decode-as-error");
+        remove.setId("decode-as-remove");
         error.getStyleClass().add("capture-error");
         overrides.setItems(FXCollections.observableArrayList(current));
         overrides.setPrefHeight(160);
@@ -75,6 +76,7 @@ final class DecodeAsDialog {
             window.decodeAs(new ArrayList<>(overrides.getItems()));
         });
         Button cancel = new Button("Cancel");
+        cancel.setId("decode-as-cancel");
         cancel.setCancelButton(true);
         cancel.setOnAction(e -> stage.close());
         HBox entry = new HBox(6, new Label("udp.port ="), port, new Label("as"), dissector, add, remove);
@@ -85,10 +87,10 @@ final class DecodeAsDialog {
                 overrides, entry, error, buttons);
         root.setPadding(new Insets(10));
         Scene scene = new Scene(root, 620, 330);
-        scene.getStylesheets().addAll(window.scene.getStylesheets());
+        scene.getStylesheets().addAll(window.scene().getStylesheets());
         stage.setScene(scene);
         stage.setTitle("Decode As");
-        stage.initOwner(window.stage);
+        stage.initOwner(window.stage());
         stage.initModality(Modality.WINDOW_MODAL);
     }
 

@@ -18,17 +18,17 @@ import javafx.scene.control.TreeView;
  * shows the whole datagram.
  */
 final class DetailsPane extends SplitPane {
-    final TreeView<FieldNode> tree = new TreeView<>();
-    final HexView hex = new HexView();
-    final JourneyView journey = new JourneyView();
+    private final TreeView<FieldNode> tree = new TreeView<>();
+    private final HexView hex = new HexView();
+    private final JourneyView journey = new JourneyView();
     private final TitledPane bytesPane = titled("Bytes", hex);
     private Session session;
     private PacketViews views;
     private String analysisState = "";
 
     DetailsPane() {
-        setId("details");
-        tree.setId("layerTree");
+        setId("details-pane");
+        tree.setId("packet-details");
         tree.setShowRoot(true);
         tree.setCellFactory(tv -> new TreeCell<>() {
             @Override
@@ -64,6 +64,11 @@ final class DetailsPane extends SplitPane {
         return p;
     }
 
+    /** Scrolls the journey to its first event (an address rewrite, an encapsulation), for snapshots. */
+    void scrollJourneyToFirstEvent() {
+        journey.scrollToFirstEvent();
+    }
+
     /** Called with the packet a journey hop stands for when the user clicks it. */
     void setOnHop(Consumer<CorrelationReport.Hop> handler) {
         journey.setOnHop(handler);
@@ -71,7 +76,7 @@ final class DetailsPane extends SplitPane {
 
     void show(Session newSession) {
         this.session = newSession;
-        this.views = newSession == null ? null : new PacketViews(newSession.store, newSession.tables);
+        this.views = newSession == null ? null : new PacketViews(newSession.store(), newSession.tables());
         showPacket(-1);
     }
 
@@ -99,11 +104,11 @@ final class DetailsPane extends SplitPane {
             showJourney(i);
             return;
         }
-        int[] fragments = session.store.fragmentsOf(i);
+        int[] fragments = session.store().fragmentsOf(i);
         bytesPane.setText(fragments == null ? "Bytes" : "Bytes of the datagram reassembled from "
                 + fragments.length + " fragments");
         hex.setData(bytes);
-        FieldNode root = PacketDetails.dissect(bytes, session.store.linkType(i), session.tables);
+        FieldNode root = PacketDetails.dissect(bytes, session.store().linkType(i), session.tables());
         TreeItem<FieldNode> item = treeItem(root, 0);
         item.setExpanded(true);
         tree.setRoot(item);
@@ -135,14 +140,14 @@ final class DetailsPane extends SplitPane {
     private void showJourney(int i) {
         if (i < 0 || session == null) {
             journey.showMessage("Select a packet to see its journey.");
-        } else if (session.correlation == null) {
+        } else if (session.correlation() == null) {
             journey.showMessage(analysisState.isEmpty() ? "No correlation." : "Correlation: " + analysisState);
         } else {
-            CorrelationReport.Journey j = session.correlation.journey(i);
+            CorrelationReport.Journey j = session.correlation().journey(i);
             if (j == null) {
                 journey.showMessage("No. " + session.number(i) + " was seen at one capture point only (no journey).");
             } else {
-                journey.show(j, session.correlation, session);
+                journey.show(j, session.correlation(), session);
             }
         }
     }

@@ -22,28 +22,28 @@ import javafx.stage.Stage;
  * the pcapng file to write; Export hands them to the window, which writes them in the background.
  */
 final class ExportDialog {
-    final Stage stage = new Stage();
-    final ToggleGroup scope = new ToggleGroup();
-    final RadioButton displayed = new RadioButton();
-    final RadioButton selected = new RadioButton();
-    final RadioButton marked = new RadioButton();
-    final TextField file = new TextField();
-    final Button export = new Button("Export");
-    final Label error = new Label();
+    private final Stage stage = new Stage();
+    private final ToggleGroup scope = new ToggleGroup();
+    private final RadioButton displayed = new RadioButton();
+    private final RadioButton selected = new RadioButton();
+    private final RadioButton marked = new RadioButton();
+    private final TextField file = new TextField();
+    private final Button export = new Button("Export");
+    private final Label error = new Label();
     private final MainWindow window;
 
     ExportDialog(MainWindow window, int displayedCount, int selectedCount, int markedCount) {
         this.window = window;
-        displayed.setId("exportDisplayed");
-        selected.setId("exportSelected");
-        marked.setId("exportMarked");
-        file.setId("exportFile");
-        export.setId("exportStart");
-        error.setId("exportError");
+        displayed.setId("export-displayed");
+        selected.setId("export-selected");
+        marked.setId("export-marked");
+        file.setId("export-file");
+        export.setId("export-start");
+        error.setId("export-error");
         error.getStyleClass().add("capture-error");
-        displayed.setText(PacketExporter.Scope.DISPLAYED.label + " (" + displayedCount + ")");
-        selected.setText(PacketExporter.Scope.SELECTED.label + " (" + selectedCount + ")");
-        marked.setText(PacketExporter.Scope.MARKED.label + " (" + markedCount + ")");
+        displayed.setText(PacketExporter.Scope.DISPLAYED.label() + " (" + displayedCount + ")");
+        selected.setText(PacketExporter.Scope.SELECTED.label() + " (" + selectedCount + ")");
+        marked.setText(PacketExporter.Scope.MARKED.label() + " (" + markedCount + ")");
         displayed.setUserData(PacketExporter.Scope.DISPLAYED);
         selected.setUserData(PacketExporter.Scope.SELECTED);
         marked.setUserData(PacketExporter.Scope.MARKED);
@@ -69,6 +69,7 @@ final class ExportDialog {
         export.setDefaultButton(true);
         export.setOnAction(e -> export());
         Button cancel = new Button("Cancel");
+        cancel.setId("export-cancel");
         cancel.setCancelButton(true);
         cancel.setOnAction(e -> stage.close());
         HBox where = new HBox(6, file, browse);
@@ -80,10 +81,10 @@ final class ExportDialog {
                 new Label("pcapng file:"), where, error, buttons);
         root.setPadding(new Insets(10));
         Scene scene = new Scene(root, 560, 300);
-        scene.getStylesheets().addAll(window.scene.getStylesheets());
+        scene.getStylesheets().addAll(window.scene().getStylesheets());
         stage.setScene(scene);
         stage.setTitle("Export packets");
-        stage.initOwner(window.stage);
+        stage.initOwner(window.stage());
         stage.initModality(Modality.WINDOW_MODAL);
     }
 

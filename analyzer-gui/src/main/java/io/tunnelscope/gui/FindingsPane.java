@@ -39,27 +39,28 @@ import javafx.scene.layout.VBox;
  * (double-click, Enter or "Show packet") hands it to the packet list.
  */
 final class FindingsPane implements ViewerTab {
-    final TableView<Finding> table = new TableView<>();
-    final ListView<Evidence> evidence = new ListView<>();
-    final Label summary = new Label();
-    final Label recommendation = new Label();
+    private final TableView<Finding> table = new TableView<>();
+    private final ListView<Evidence> evidence = new ListView<>();
+    private final Label summary = new Label();
+    private final Label recommendation = new Label();
     /** What the nodes' recorded state says (its summary and quotes), when state was recorded. */
-    final Label state = new Label();
+    private final Label state = new Label();
     /** The selected finding's basis, confidence, what was checked and what would make it stronger. */
-    final Label explanation = new Label();
-    final Button showPacket = new Button("Show packet");
-    final Tab tab = new Tab("Findings");
+    private final Label explanation = new Label();
+    private final Button showPacket = new Button("Show packet");
+    private final Tab tab = new Tab("Findings");
     private Consumer<Evidence> onEvidence = e -> { };
     /** How an evidence packet is named in the list (its packet number once the packets are loaded). */
     private Function<Evidence, String> describe = e -> e.point() + "  frame " + e.frame() + "   (" + e.file() + ")";
     private final Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
 
     FindingsPane() {
-        table.setId("findingsTable");
-        evidence.setId("evidenceList");
-        recommendation.setId("recommendation");
-        showPacket.setId("showEvidence");
+        table.setId("findings-table");
+        evidence.setId("evidence-list");
+        recommendation.setId("finding-recommendation");
+        showPacket.setId("show-evidence");
         tab.setClosable(false);
+        tab.setId("findings-tab");
 
         TableColumn<Finding, Severity> severity = new TableColumn<>("Severity");
         severity.setPrefWidth(80);
@@ -119,9 +120,9 @@ final class FindingsPane implements ViewerTab {
         showPacket.setOnAction(e -> activateSelected());
         showPacket.disableProperty().bind(evidence.getSelectionModel().selectedItemProperty().isNull());
 
-        summary.setId("findingSummary");
-        explanation.setId("findingExplanation");
-        state.setId("findingState");
+        summary.setId("finding-summary");
+        explanation.setId("finding-explanation");
+        state.setId("finding-state");
         for (Label l : List.of(summary, explanation, recommendation, state)) {
             l.setWrapText(true);
             l.setMaxWidth(Double.MAX_VALUE);
@@ -207,8 +208,8 @@ final class FindingsPane implements ViewerTab {
     @Override
     public void loaded(Session session) {
         describe = e -> {
-            int f = session.store.fileIndex(e.file());
-            int i = f < 0 ? -1 : session.store.indexOf(f, e.frame());
+            int f = session.store().fileIndex(e.file());
+            int i = f < 0 ? -1 : session.store().indexOf(f, e.frame());
             String where = e.point() + " frame " + e.frame();
             return i < 0 ? where + "   (" + e.file() + ", not loaded)" : "No. " + session.number(i) + "   " + where;
         };
@@ -216,7 +217,7 @@ final class FindingsPane implements ViewerTab {
 
     @Override
     public void analysed(Session session) {
-        show(session.analysis == null ? List.of() : session.analysis.findings());
+        show(session.analysis() == null ? List.of() : session.analysis().findings());
     }
 
     @Override
@@ -253,10 +254,6 @@ final class FindingsPane implements ViewerTab {
             }
         }
         return parts.isEmpty() ? "no findings" : String.join(", ", parts);
-    }
-
-    int count(Severity s) {
-        return counts.getOrDefault(s, 0);
     }
 
     private void updateTitle() {

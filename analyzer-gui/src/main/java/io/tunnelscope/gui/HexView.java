@@ -1,6 +1,7 @@
 package io.tunnelscope.gui;
 
 import java.util.function.IntConsumer;
+import javafx.geometry.Point2D;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
@@ -26,7 +27,7 @@ final class HexView extends ScrollPane {
     private IntConsumer onByteClicked = b -> { };
 
     HexView() {
-        setId("hexView");
+        setId("packet-bytes");
         Text probe = new Text("0000000000");
         probe.setFont(font);
         charWidth = probe.getLayoutBounds().getWidth() / 10;
@@ -78,6 +79,11 @@ final class HexView extends ScrollPane {
 
     int highlightLength() {
         return highlightLength;
+    }
+
+    /** Where byte {@code b}'s hex digits are drawn, in the coordinates of the view's content (the canvas). */
+    Point2D byteCentre(int b) {
+        return new Point2D(hexX(b % PER_LINE) + charWidth, (b / PER_LINE) * lineHeight + lineHeight / 2);
     }
 
     private double hexX(int col) {

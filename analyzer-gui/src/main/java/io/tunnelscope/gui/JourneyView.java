@@ -66,7 +66,7 @@ final class JourneyView extends ScrollPane {
     private Consumer<CorrelationReport.Hop> onHop = h -> { };
 
     JourneyView() {
-        setId("journeyView");
+        setId("journey");
         setContent(canvas);
         canvas.setOnMouseClicked(e -> {
             int[] at = sightingAt(e.getX(), e.getY());
@@ -192,9 +192,9 @@ final class JourneyView extends ScrollPane {
         String text = (packet >= 0 ? "No. " + session.number(packet) + "  " : "") + hop.point() + "  frame "
                 + hop.frame();
         String tcp = "";
-        if (packet >= 0 && session.store.tcpFlags(packet) != 0) {
+        if (packet >= 0 && session.store().tcpFlags(packet) != 0) {
             StringBuilder sb = new StringBuilder();
-            TcpAnalysis.appendLabels(session.store.tcpFlags(packet), session.store.duplicateAckNumber(packet), sb);
+            TcpAnalysis.appendLabels(session.store().tcpFlags(packet), session.store().duplicateAckNumber(packet), sb);
             tcp = sb.toString();
         }
         return new Sighting(hop, packet, text, tcp);

@@ -49,10 +49,10 @@ final class LiveCaptureController {
         CompletableFuture<Void> liveFinished(Session session, String title, String problem);
     }
 
-    final MenuItem startItem = new MenuItem("Start capture…");
-    final MenuItem stopItem = new MenuItem("Stop capture");
-    final Button startButton = new Button("Capture…");
-    final Button stopButton = new Button("■ Stop");
+    private final MenuItem startItem = new MenuItem("Start capture…");
+    private final MenuItem stopItem = new MenuItem("Stop capture");
+    private final Button startButton = new Button("Capture…");
+    private final Button stopButton = new Button("■ Stop");
     private final Host host;
     private LiveSession live;
     private Session session;
@@ -61,7 +61,7 @@ final class LiveCaptureController {
     /** The temporary pcapng of the last live capture, deleted when something else is opened (and on exit). */
     private Path temporaryCapture;
     /** The dialog last opened, or null. */
-    CaptureDialog dialog;
+    private CaptureDialog dialog;
 
     LiveCaptureController(Host host) {
         this.host = host;
@@ -69,11 +69,21 @@ final class LiveCaptureController {
         startItem.setOnAction(e -> showDialog());
         stopItem.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
         stopItem.setOnAction(e -> stop());
-        startButton.setId("startCapture");
+        startButton.setId("start-capture");
         startButton.setOnAction(e -> showDialog());
-        stopButton.setId("stopCapture");
+        stopButton.setId("stop-capture");
         stopButton.setOnAction(e -> stop());
         setCapturing(false);
+    }
+
+    /** Capture → Start capture… and Stop capture, for the window's menu. */
+    MenuItem[] menuItems() {
+        return new MenuItem[] {startItem, stopItem};
+    }
+
+    /** The Capture… and Stop buttons, for the window's tool bar. */
+    Button[] buttons() {
+        return new Button[] {startButton, stopButton};
     }
 
     /** True while a capture runs. */
@@ -100,27 +110,27 @@ final class LiveCaptureController {
         abandon();
         deleteTemporary();
         PacketStore store = new PacketStore();
-        store.files.add(capture.file);
-        store.comments.add(List.of());
-        store.fileStart = new int[] {0};
-        for (CaptureInterface iface : capture.capture.interfaces()) {
-            store.points.add(new PacketStore.Point(iface.name(), 0, iface.linkType(), iface.name()));
+        store.files().add(capture.file());
+        store.comments().add(List.of());
+        store.fileStart(new int[] {0});
+        for (CaptureInterface iface : capture.capture().interfaces()) {
+            store.points().add(new PacketStore.Point(iface.name(), 0, iface.linkType(), iface.name()));
         }
         session = new Session(store, List.of());
         live = capture;
-        if (capture.temporary) {
-            temporaryCapture = capture.file;
+        if (capture.temporary()) {
+            temporaryCapture = capture.file();
         }
-        String names = String.join(", ", capture.capture.interfaces().stream().map(CaptureInterface::name).toList());
-        state = "● capturing on " + names + (capture.temporary ? "" : ", writing " + capture.file);
+        String names = String.join(", ", capture.capture().interfaces().stream().map(CaptureInterface::name).toList());
+        state = "● capturing on " + names + (capture.temporary() ? "" : ", writing " + capture.file());
         host.liveStarted(session, "capturing on " + names);
-        capture.capture.onInterfaceFailure((iface, message) -> Platform.runLater(() -> {
+        capture.capture().onInterfaceFailure((iface, message) -> Platform.runLater(() -> {
             if (live == capture) {
                 state = state + " · " + iface.name() + " failed: " + message;
                 host.liveState(state);
             }
         }));
-        capture.ended.thenRun(() -> Platform.runLater(() -> {
+        capture.ended().thenRun(() -> Platform.runLater(() -> {
             if (live == capture) {
                 stop(); // every interface stopped by itself
             }
@@ -163,9 +173,9 @@ final class LiveCaptureController {
             e.vni = b.vni[k];
             e.innerIpLength = b.innerLength[k];
             e.protoCode = b.proto[k];
-            added[k] = session.store.add(e, data, b.offset[k]);
+            added[k] = session.store().add(e, data, b.offset[k]);
         }
-        session.timeOrder = PacketListPane.concat(session.timeOrder, added);
+        session.appendLive(added);
         host.liveAppended(added);
         host.liveState(state);
     }
@@ -179,7 +189,7 @@ final class LiveCaptureController {
     CompletableFuture<Void> stop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         LiveSession capture = live;
-        if (capture == null || capture.capture.isStopping()) {
+        if (capture == null || capture.capture().isStopping()) {
             done.complete(null);
             return done;
         }
@@ -187,7 +197,7 @@ final class LiveCaptureController {
         stopButton.setDisable(true);
         state = "stopping the capture…";
         host.liveState(state);
-        capture.capture.stop();
+        capture.capture().stop();
         Thread t = new Thread(() -> {
             capture.finish();
             Platform.runLater(() -> finished(capture).whenComplete((v, x) -> done.complete(null)));
@@ -207,7 +217,7 @@ final class LiveCaptureController {
         live = null;
         setCapturing(false);
         StringBuilder counts = new StringBuilder("capture ended");
-        for (LiveCapture.InterfaceStats st : capture.capture.stats()) {
+        for (LiveCapture.InterfaceStats st : capture.capture().stats()) {
             counts.append(" · ").append(st.iface().name()).append(": ").append(st.packets()).append(" packets");
             if (st.dropped() > 0) {
                 counts.append(", ").append(st.dropped()).append(" dropped");
@@ -216,13 +226,13 @@ final class LiveCaptureController {
                 counts.append(" (").append(st.error()).append(')');
             }
         }
-        if (!capture.temporary) {
-            counts.append(" · written to ").append(capture.file);
+        if (!capture.temporary()) {
+            counts.append(" · written to ").append(capture.file());
         }
         state = counts.toString();
         host.liveState(state);
         String problem = capture.writeError() == null ? null : "not analysed: cannot write " + capture.writeError();
-        return host.liveFinished(session, capture.temporary ? "live capture" : capture.file.getFileName().toString(),
+        return host.liveFinished(session, capture.temporary() ? "live capture" : capture.file().getFileName().toString(),
                 problem);
     }
 
@@ -256,7 +266,7 @@ final class LiveCaptureController {
         if (temporaryCapture != null && files.contains(temporaryCapture)) {
             return;
         }
-        if (session != null && files.equals(session.store.files)) {
+        if (session != null && files.equals(session.store().files())) {
             return;
         }
         state = "";

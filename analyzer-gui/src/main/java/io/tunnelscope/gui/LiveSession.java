@@ -26,9 +26,9 @@ import java.util.concurrent.CompletableFuture;
  * appends it to the packet list in one go (double-buffered: no object per packet).
  */
 final class LiveSession implements LiveCapture.Listener {
-    final LiveCapture capture;
-    final Path file;
-    final boolean temporary;
+    private final LiveCapture capture;
+    private final Path file;
+    private final boolean temporary;
     private final PcapngWriter writer;
     private final PacketDecoder decoder = new PacketDecoder(DecodeTables.defaults());
     private final PacketView view = new PacketView();
@@ -36,7 +36,7 @@ final class LiveSession implements LiveCapture.Listener {
     private Batch spare = new Batch();
     private volatile String writeError;
     /** Completes with the final per-interface counts when the capture ended (stopped or every interface failed). */
-    final CompletableFuture<List<LiveCapture.InterfaceStats>> ended = new CompletableFuture<>();
+    private final CompletableFuture<List<LiveCapture.InterfaceStats>> ended = new CompletableFuture<>();
 
     /** Packets decoded on the dispatch thread, waiting to be appended on the FX thread. */
     static final class Batch {
@@ -95,6 +95,26 @@ final class LiveSession implements LiveCapture.Listener {
             size = 0;
             used = 0;
         }
+    }
+
+    /** The libpcap capture. */
+    LiveCapture capture() {
+        return capture;
+    }
+
+    /** The pcapng the capture is written to. */
+    Path file() {
+        return file;
+    }
+
+    /** Whether that file is a temporary one (the user named none). */
+    boolean temporary() {
+        return temporary;
+    }
+
+    /** Completes with the final per-interface counts when the capture ended (stopped or every interface failed). */
+    CompletableFuture<List<LiveCapture.InterfaceStats>> ended() {
+        return ended;
     }
 
     private LiveSession(LiveCapture capture, PcapngWriter writer, Path file, boolean temporary) {

@@ -108,14 +108,14 @@ final class Loader {
         FrameAnalysis analysis = new FrameAnalysis(tables);
         Conversations conversations = new Conversations();
         PacketRecord record = new PacketRecord();
-        store.fileStart = new int[files.size()];
+        store.fileStart(new int[files.size()]);
         boolean[] fileSorted = new boolean[files.size()];
         long doneBefore = 0;
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
-            store.files.add(file);
-            store.comments.add(List.of());
-            store.fileStart[f] = store.size();
+            store.files().add(file);
+            store.comments().add(List.of());
+            store.fileStart()[f] = store.size();
             Pass pass = new Pass(store, f, analysis, conversations);
             LongObjectMap<Integer> pointByKey = new LongObjectMap<>();
             long lastKey = Long.MIN_VALUE;
@@ -152,8 +152,8 @@ final class Loader {
                             int id = record.interfaceId();
                             String ifName = id >= 0 && id < reader.interfaces().size()
                                     ? reader.interfaces().get(id).name() : null;
-                            point = store.points.size();
-                            store.points.add(new PacketStore.Point(name, f, record.linkType(), ifName));
+                            point = store.points().size();
+                            store.points().add(new PacketStore.Point(name, f, record.linkType(), ifName));
                             pointByKey.put(key, point);
                         }
                         lastKey = key;
@@ -162,7 +162,7 @@ final class Loader {
                     pass.packet(lastPoint, record, stack);
                 }
                 if (!reader.comments().isEmpty()) {
-                    store.comments.set(f, List.copyOf(reader.comments()));
+                    store.comments().set(f, List.copyOf(reader.comments()));
                 }
             } catch (CaptureFormatException e) {
                 errors.add(e.getMessage());
@@ -206,7 +206,7 @@ final class Loader {
             this.file = file;
             this.analysis = analysis;
             this.conversations = conversations;
-            this.inPlace = !gzip(store.files.get(file));
+            this.inPlace = !gzip(store.files().get(file));
         }
 
         void packet(int point, PacketRecord record, LayerStack stack) {
@@ -221,7 +221,7 @@ final class Loader {
             if (reassembler.lastFragmentCount() > 0) {
                 int[] fragments = new int[reassembler.lastFragmentCount()];
                 for (int k = 0; k < fragments.length; k++) {
-                    fragments[k] = store.fileStart[file] + (int) reassembler.lastFragmentFrame(k) - 1;
+                    fragments[k] = store.fileStart()[file] + (int) reassembler.lastFragmentFrame(k) - 1;
                 }
                 store.reassembled(i, fragments);
             }

@@ -52,8 +52,8 @@ import javafx.stage.Stage;
 final class MainWindow implements LiveCaptureController.Host {
     static final String TITLE = "Tunnelscope";
 
-    final Stage stage;
-    final Scene scene;
+    private final Stage stage;
+    private final Scene scene;
     private final StatusBar statusBar = new StatusBar();
     private final PacketListPane packets = new PacketListPane(statusBar);
     private final DetailsPane details = new DetailsPane();
@@ -94,6 +94,7 @@ final class MainWindow implements LiveCaptureController.Host {
         split.setDividerPositions(0.55);
         packetsTab = new Tab("Packets", split);
         packetsTab.setClosable(false);
+        packetsTab.setId("packets-tab");
         ViewerTab packetsViewerTab = () -> packetsTab;
         List<ViewerTab> list = new ArrayList<>();
         list.add(packetsViewerTab);
@@ -156,28 +157,8 @@ final class MainWindow implements LiveCaptureController.Host {
         return details;
     }
 
-    FindingsPane findings() {
-        return findings;
-    }
-
-    ReportTabs reports() {
-        return reports;
-    }
-
-    ConversationsTab conversations() {
-        return conversations;
-    }
-
-    ChartsPane charts() {
-        return charts;
-    }
-
     TabPane tabs() {
         return tabs;
-    }
-
-    Tab packetsTab() {
-        return packetsTab;
     }
 
     LiveCaptureController live() {
@@ -186,6 +167,23 @@ final class MainWindow implements LiveCaptureController.Host {
 
     String statusText() {
         return statusBar.text();
+    }
+
+    // What the tests check that the window does not show.
+
+    /** The correlation tied to the open packets (the journeys the journey pane draws), or null until the analysis ran. */
+    CorrelationModel correlation() {
+        return session == null ? null : session.correlation();
+    }
+
+    /** The capture files open, in the order loaded (the title names the first only). */
+    List<Path> files() {
+        return session == null ? List.of() : List.copyOf(session.store().files());
+    }
+
+    /** Bytes of packet data held in memory: 0 when every packet is read again from its file when shown. */
+    long packetBytesInMemory() {
+        return session == null ? 0 : session.store().arenaBytes();
     }
 
     /** Milliseconds from the last open to its rows shown (-1 until then). */
@@ -247,7 +245,7 @@ final class MainWindow implements LiveCaptureController.Host {
             }
         });
         MenuItem quit = item("Quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), Platform::exit);
-        Menu file = new Menu("File", null, openFiles, openFolder, preferences.recentMenu, new SeparatorMenuItem(),
+        Menu file = new Menu("File", null, openFiles, openFolder, preferences.recentMenu(), new SeparatorMenuItem(),
                 export, wiresharkItem, snapshot, new SeparatorMenuItem(), quit);
 
         Menu edit = new Menu("Edit", null,
@@ -266,7 +264,7 @@ final class MainWindow implements LiveCaptureController.Host {
 
         Menu timeFormat = new Menu("Time display format");
         for (TimeFormat f : TimeFormat.values()) {
-            RadioMenuItem r = new RadioMenuItem(f.label);
+            RadioMenuItem r = new RadioMenuItem(f.label());
             r.setUserData(f);
             r.setToggleGroup(timeFormats);
             r.setOnAction(e -> setTimeFormat(f));
@@ -277,7 +275,7 @@ final class MainWindow implements LiveCaptureController.Host {
                 item("Go to packet…", new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN),
                         () -> packets.showGoToBar(true)));
         Menu analyze = new Menu("Analyze", null, item("Decode As…", null, this::showDecodeAsDialog));
-        Menu capture = new Menu("Capture", null, live.startItem, live.stopItem);
+        Menu capture = new Menu("Capture", null, live.menuItems());
         MenuItem syntax = item("Filter syntax and fields", null, () -> {
             Alert a = new Alert(Alert.AlertType.INFORMATION);
             a.setTitle("Filter syntax");
@@ -303,8 +301,8 @@ final class MainWindow implements LiveCaptureController.Host {
     }
 
     private ToolBar toolBar() {
-        ToolBar bar = new ToolBar(live.startButton, live.stopButton);
-        bar.setId("toolBar");
+        ToolBar bar = new ToolBar(live.buttons());
+        bar.setId("tool-bar");
         return bar;
     }
 
@@ -357,8 +355,8 @@ final class MainWindow implements LiveCaptureController.Host {
         clear();
         PacketStore store = new PacketStore();
         // A directory collect wrote holds the nodes' state: evidence for the findings, names for the addresses.
-        store.state = ClusterState.load(paths, KubernetesObjects.EMPTY);
-        store.names = AddressNames.from(store.state);
+        store.state(ClusterState.load(paths, KubernetesObjects.EMPTY));
+        store.names(AddressNames.from(store.state()));
         Session loaded = new Session(store, overrides);
         // The analysis reads the files at the same time as the loading (one core each, as far as
         // two cores go); its correlation is tied to the packets once both are done. (Loading from
@@ -379,10 +377,10 @@ final class MainWindow implements LiveCaptureController.Host {
                 return;
             }
             loading = null;
-            int shown = loaded.timeOrder.length;
+            int shown = loaded.timeOrder().length;
             loaded.order(result.timeOrder());
-            loaded.conversations = result.conversations();
-            loaded.loadErrors = result.errors();
+            loaded.conversations(result.conversations());
+            loaded.loadErrors(result.errors());
             // Rows shown while loading stay when they are the start of the time order and nothing
             // filters or sorts them: the rest is appended (the user's place in the list kept).
             boolean continued = shown > 0 && session == loaded && result.sorted() && packets.follows(shown);
@@ -423,7 +421,7 @@ final class MainWindow implements LiveCaptureController.Host {
         }
         analysis.cancel();
         if (session != null) {
-            session.store.close();
+            session.store().close();
         }
         session = null;
         analysisState = "";
@@ -453,7 +451,7 @@ final class MainWindow implements LiveCaptureController.Host {
         @Override
         protected Loader.Result call() throws Exception {
             updateMessage("Loading " + files.size() + " file(s)…");
-            return Loader.load(files, loaded.store, loaded.tables, this, this::isCancelled);
+            return Loader.load(files, loaded.store(), loaded.tables(), this, this::isCancelled);
         }
 
         @Override
@@ -485,7 +483,7 @@ final class MainWindow implements LiveCaptureController.Host {
      * a sorted column is set (the whole list is shown, filtered, at the end).
      */
     private void showWhileLoading(Task<?> load, Session loaded, int count) {
-        int had = loaded.timeOrder.length;
+        int had = loaded.timeOrder().length;
         if (loading != load || count <= had) {
             return;
         }
@@ -493,7 +491,7 @@ final class MainWindow implements LiveCaptureController.Host {
             if (!packets.filter().matchesAll()) {
                 return;
             }
-            loaded.timeOrder = TimeOrder.identity(count);
+            loaded.appendLive(TimeOrder.identity(count));
             session = loaded;
             details.show(loaded);
             packets.show(loaded);
@@ -501,7 +499,7 @@ final class MainWindow implements LiveCaptureController.Host {
         } else if (session == loaded) {
             int[] added = new int[count - had];
             Arrays.setAll(added, k -> had + k);
-            loaded.timeOrder = PacketListPane.concat(loaded.timeOrder, added);
+            loaded.appendLive(added);
             packets.appendLoaded(added);
         }
         updateStatus();
@@ -546,7 +544,7 @@ final class MainWindow implements LiveCaptureController.Host {
                 return;
             }
             analysedMillis = (System.nanoTime() - openedAt) / 1_000_000;
-            CorrelationReport r = analysed.correlation.report;
+            CorrelationReport r = analysed.correlation().report();
             for (ViewerTab t : tabList) {
                 t.analysed(analysed);
             }
@@ -578,25 +576,25 @@ final class MainWindow implements LiveCaptureController.Host {
         if (!live.state().isEmpty()) {
             sb.append(live.state()).append(" · ");
         }
-        PacketStore store = session.store;
+        PacketStore store = session.store();
         sb.append(store.size()).append(" packets, ").append(packets.displayedCount()).append(" displayed");
-        if (!session.marked.isEmpty()) {
-            sb.append(", ").append(session.marked.cardinality()).append(" marked");
+        if (!session.marked().isEmpty()) {
+            sb.append(", ").append(session.marked().cardinality()).append(" marked");
         }
-        if (!session.ignored.isEmpty()) {
-            sb.append(", ").append(session.ignored.cardinality()).append(" ignored");
+        if (!session.ignored().isEmpty()) {
+            sb.append(", ").append(session.ignored().cardinality()).append(" ignored");
         }
-        sb.append(" · ").append(store.points.size()).append(" capture points in ").append(store.files.size())
+        sb.append(" · ").append(store.points().size()).append(" capture points in ").append(store.files().size())
                 .append(" files");
-        if (!session.decodeAs.isEmpty()) {
-            sb.append(" · decode as ").append(session.decodeAs);
+        if (!session.decodeAs().isEmpty()) {
+            sb.append(" · decode as ").append(session.decodeAs());
         }
         if (!analysisState.isEmpty()) {
             sb.append(" · ").append(analysisState);
         }
-        if (!session.loadErrors.isEmpty()) {
-            sb.append(" · ").append(session.loadErrors.size()).append(" file(s) not fully read: ")
-                    .append(session.loadErrors.get(0));
+        if (!session.loadErrors().isEmpty()) {
+            sb.append(" · ").append(session.loadErrors().size()).append(" file(s) not fully read: ")
+                    .append(session.loadErrors().get(0));
         }
         statusBar.show(sb.toString());
     }
@@ -615,8 +613,8 @@ final class MainWindow implements LiveCaptureController.Host {
      * @return false when the packet is not loaded
      */
     boolean showEvidence(Evidence e) {
-        int f = session == null ? -1 : session.store.fileIndex(e.file());
-        int i = f < 0 ? -1 : session.store.indexOf(f, e.frame());
+        int f = session == null ? -1 : session.store().fileIndex(e.file());
+        int i = f < 0 ? -1 : session.store().indexOf(f, e.frame());
         if (i < 0) {
             statusBar.show("Evidence " + e.point() + " frame " + e.frame() + " (" + e.file()
                     + ") is not among the loaded packets.");
@@ -628,7 +626,7 @@ final class MainWindow implements LiveCaptureController.Host {
 
     /** Selects the packet a journey hop stands for (clearing the filter when it hides it). */
     private void showHop(CorrelationReport.Hop hop) {
-        int i = session == null || session.correlation == null ? -1 : session.correlation.packetOf(hop);
+        int i = session == null || session.correlation() == null ? -1 : session.correlation().packetOf(hop);
         if (i < 0) {
             statusBar.show(hop.point() + " frame " + hop.frame() + " is not among the loaded packets.");
             return;
@@ -650,21 +648,21 @@ final class MainWindow implements LiveCaptureController.Host {
         if (session == null) {
             return -1;
         }
-        PacketStore store = session.store;
+        PacketStore store = session.store();
         int best = -1;
         int bestHops = 0;
-        for (int i : session.timeOrder) {
+        for (int i : session.timeOrder()) {
             if ((store.flags(i) & PacketStore.TUNNELLED) == 0 || store.point(i).name().contains(":")) {
                 continue;
             }
-            CorrelationReport.Journey j = session.correlation == null ? null : session.correlation.journey(i);
+            CorrelationReport.Journey j = session.correlation() == null ? null : session.correlation().journey(i);
             int hops = j == null ? 0 : j.hops().size() + 100 * rewrites(j);
             if (best < 0 || hops > bestHops) {
                 best = i;
                 bestHops = hops;
             }
         }
-        return best >= 0 ? best : (session.timeOrder.length > 0 ? session.timeOrder[0] : -1);
+        return best >= 0 ? best : (session.timeOrder().length > 0 ? session.timeOrder()[0] : -1);
     }
 
     private static int rewrites(CorrelationReport.Journey j) {
@@ -688,7 +686,7 @@ final class MainWindow implements LiveCaptureController.Host {
             return null;
         }
         ExportDialog dialog = new ExportDialog(this, packets.displayedCount(), packets.selectedPackets().length,
-                session.marked.cardinality());
+                session.marked().cardinality());
         dialog.show();
         return dialog;
     }
@@ -711,7 +709,7 @@ final class MainWindow implements LiveCaptureController.Host {
             @Override
             protected Long call() throws Exception {
                 updateMessage("Exporting " + chosen.length + " packets to " + target + "…");
-                return PacketExporter.export(s, chosen, target, scope.label.toLowerCase(java.util.Locale.ROOT),
+                return PacketExporter.export(s, chosen, target, scope.label().toLowerCase(java.util.Locale.ROOT),
                         this::isCancelled);
             }
         };
@@ -832,13 +830,13 @@ final class MainWindow implements LiveCaptureController.Host {
     @Override
     public CompletableFuture<Void> liveFinished(Session capture, String title, String problem) {
         stage.setTitle(TITLE + " — " + title);
-        inputs = List.copyOf(capture.store.files);
+        inputs = List.copyOf(capture.store().files());
         if (problem != null) {
             analysisState = problem;
             updateStatus();
             return CompletableFuture.completedFuture(null);
         }
         // Read again from its file as an opened capture is: reassembly, TCP analysis, conversations.
-        return open(capture.store.files, decodeAs);
+        return open(capture.store().files(), decodeAs);
     }
 }

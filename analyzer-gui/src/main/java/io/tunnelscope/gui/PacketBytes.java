@@ -86,7 +86,7 @@ final class PacketBytes {
         long size = channel.size();
         long mapLength = Math.min(Math.max(WINDOW, at - start + length), size - start);
         if (at + length > size) {
-            throw new IOException(store.files.get(file) + ": offset " + at + ": the file is shorter than when it was loaded");
+            throw new IOException(store.files().get(file) + ": offset " + at + ": the file is shorter than when it was loaded");
         }
         MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_ONLY, start, mapLength);
         System.arraycopy(windows, 0, windows, 1, WINDOWS - 1);
@@ -105,14 +105,14 @@ final class PacketBytes {
      */
     private void readSequential(int file, long at, int length) throws IOException {
         if (file >= heaps.length) {
-            int n = Math.max(file + 1, store.files.size());
+            int n = Math.max(file + 1, store.files().size());
             heaps = java.util.Arrays.copyOf(heaps, n);
             heapStart = java.util.Arrays.copyOf(heapStart, n);
             heapLength = java.util.Arrays.copyOf(heapLength, n);
         }
         ByteBuffer heap = heaps[file];
         if (heap == null || at < heapStart[file] || at + length > heapStart[file] + heapLength[file]) {
-            int window = Math.max(length, Math.max(256 << 10, SEQUENTIAL_WINDOW / Math.max(1, store.files.size())));
+            int window = Math.max(length, Math.max(256 << 10, SEQUENTIAL_WINDOW / Math.max(1, store.files().size())));
             if (heap == null || heap.capacity() < window) {
                 heap = ByteBuffer.allocate(window);
                 heaps[file] = heap;
@@ -128,7 +128,7 @@ final class PacketBytes {
                 got += n;
             }
             if (got < length) {
-                throw new IOException(store.files.get(file) + ": offset " + at
+                throw new IOException(store.files().get(file) + ": offset " + at
                         + ": the file is shorter than when it was loaded");
             }
             heapStart[file] = at;

@@ -25,10 +25,15 @@ final class PacketExporter {
     enum Scope {
         DISPLAYED("All displayed packets"), SELECTED("Selected packets"), MARKED("Marked packets");
 
-        final String label;
+        private final String label;
 
         Scope(String label) {
             this.label = label;
+        }
+
+        /** How the export dialog names it. */
+        String label() {
+            return label;
         }
 
         @Override
@@ -45,9 +50,9 @@ final class PacketExporter {
         int[] chosen = switch (scope) {
             case DISPLAYED -> displayed;
             case SELECTED -> selected;
-            case MARKED -> session.marked.stream().toArray();
+            case MARKED -> session.marked().stream().toArray();
         };
-        return Arrays.stream(chosen).filter(i -> !session.ignored.get(i))
+        return Arrays.stream(chosen).filter(i -> !session.ignored().get(i))
                 .boxed().sorted((a, b) -> Integer.compare(session.number(a), session.number(b)))
                 .mapToInt(Integer::intValue).toArray();
     }
@@ -60,20 +65,20 @@ final class PacketExporter {
      */
     static long export(Session session, int[] packets, Path target, String what, BooleanSupplier cancelled)
             throws IOException {
-        PacketStore store = session.store;
+        PacketStore store = session.store();
         List<CaptureInterface> interfaces = new ArrayList<>();
-        for (int p = 0; p < store.points.size(); p++) {
-            PacketStore.Point point = store.points.get(p);
-            String from = "from " + store.files.get(point.file()).getFileName()
+        for (int p = 0; p < store.points().size(); p++) {
+            PacketStore.Point point = store.points().get(p);
+            String from = "from " + store.files().get(point.file()).getFileName()
                     + (point.interfaceName() != null ? " interface " + point.interfaceName() : "");
             interfaces.add(new CaptureInterface(p, point.linkType(), point.name(), from, 0, 1_000_000_000L));
         }
         List<String> comments = new ArrayList<>();
         comments.add("Exported by Tunnelscope: " + packets.length + " packets (" + what + ") of "
-                + String.join(", ", store.files.stream().map(f -> f.getFileName().toString()).toList()));
-        for (int f = 0; f < store.files.size(); f++) {
-            for (String c : store.comments.get(f)) {
-                comments.add(store.files.get(f).getFileName() + ": " + c);
+                + String.join(", ", store.files().stream().map(f -> f.getFileName().toString()).toList()));
+        for (int f = 0; f < store.files().size(); f++) {
+            for (String c : store.comments().get(f)) {
+                comments.add(store.files().get(f).getFileName() + ": " + c);
             }
         }
         PacketBytes bytes = new PacketBytes(store, true);
@@ -131,7 +136,7 @@ final class PacketExporter {
                 command.add("udp.port==" + port + "," + p.wiresharkName());
             }
         }
-        for (DecodeAs d : session.decodeAs) {
+        for (DecodeAs d : session.decodeAs()) {
             command.add("-d");
             command.add("udp.port==" + d.port() + "," + d.protocol().wiresharkName());
         }

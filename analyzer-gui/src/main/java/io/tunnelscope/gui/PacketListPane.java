@@ -40,7 +40,7 @@ final class PacketListPane extends VBox {
     enum FindMode {
         FILTER("Display filter"), HEX("Hex value"), STRING("String");
 
-        final String label;
+        private final String label;
 
         FindMode(String label) {
             this.label = label;
@@ -52,18 +52,23 @@ final class PacketListPane extends VBox {
         }
     }
 
+    /** The packet list's column ids, by {@link RowFormatter} column ({@code #column-no}...). */
+    static final String[] COLUMN_IDS = {"column-no", "column-frame", "column-time", "column-point", "column-outer-src",
+        "column-outer-dst", "column-encap", "column-inner-src", "column-inner-dst", "column-protocol", "column-length",
+        "column-info"};
+
     private final StatusBar statusBar;
-    final TableView<Integer> table = new TableView<>();
+    private final TableView<Integer> table = new TableView<>();
     private final IndexList rowsList = new IndexList();
-    final TextField filterField = new TextField();
-    final Label filterMessage = new Label();
-    final HBox findBar = new HBox(6);
-    final ComboBox<FindMode> findMode = new ComboBox<>();
-    final TextField findField = new TextField();
-    final Label findMessage = new Label();
-    final HBox goToBar = new HBox(6);
-    final TextField goToField = new TextField();
-    final Label goToMessage = new Label();
+    private final TextField filterField = new TextField();
+    private final Label filterMessage = new Label();
+    private final HBox findBar = new HBox(6);
+    private final ComboBox<FindMode> findMode = new ComboBox<>();
+    private final TextField findField = new TextField();
+    private final Label findMessage = new Label();
+    private final HBox goToBar = new HBox(6);
+    private final TextField goToField = new TextField();
+    private final Label goToMessage = new Label();
 
     private Session session;
     private RowFormatter rows;
@@ -79,7 +84,7 @@ final class PacketListPane extends VBox {
 
     PacketListPane(StatusBar statusBar) {
         this.statusBar = statusBar;
-        setId("packetList");
+        setId("packet-list-pane");
         buildTable();
         buildFindBar();
         buildGoToBar();
@@ -91,18 +96,18 @@ final class PacketListPane extends VBox {
 
     /** The display filter bar (placed above the tabs by the window). */
     HBox filterBar() {
-        filterField.setId("filterField");
+        filterField.setId("display-filter");
         filterField.setPromptText("Display filter, e.g.  tcp.analysis.retransmission  or  inner.src == 10.102.20.2 && vxlan"
                 + "   (Enter to apply)");
         filterField.setOnAction(e -> applyFilter(filterField.getText()));
         filterField.textProperty().addListener((o, a, b) -> checkSyntax(b));
-        filterMessage.setId("filterMessage");
+        filterMessage.setId("display-filter-message");
         filterMessage.getStyleClass().add("filter-message");
         Button apply = new Button("Apply");
-        apply.setId("applyFilter");
+        apply.setId("apply-filter");
         apply.setOnAction(e -> applyFilter(filterField.getText()));
         Button clear = new Button("Clear");
-        clear.setId("clearFilter");
+        clear.setId("clear-filter");
         clear.setOnAction(e -> {
             filterField.setText("");
             applyFilter("");
@@ -131,7 +136,7 @@ final class PacketListPane extends VBox {
     }
 
     private void buildTable() {
-        table.setId("packetTable");
+        table.setId("packet-list");
         table.setItems(rowsList);
         table.setFixedCellSize(22);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
@@ -141,7 +146,7 @@ final class PacketListPane extends VBox {
         for (int c = 0; c < RowFormatter.TITLES.length; c++) {
             int column = c;
             TableColumn<Integer, String> col = new TableColumn<>(RowFormatter.TITLES[c]);
-            col.setId("col" + c);
+            col.setId(COLUMN_IDS[c]);
             col.setPrefWidth(widths[c]);
             col.setMinWidth(c == RowFormatter.NO || c == RowFormatter.FRAME ? widths[c] : 40);
             col.setCellValueFactory(cd -> new ReadOnlyStringWrapper(
@@ -182,13 +187,13 @@ final class PacketListPane extends VBox {
     }
 
     /** The style class of packet {@code i}'s row, or null. */
-    String style(int i) {
-        PacketStore store = session.store;
+    private String style(int i) {
+        PacketStore store = session.store();
         int f = store.flags(i);
-        if (session.marked.get(i)) {
+        if (session.marked().get(i)) {
             return "marked";
         }
-        if (session.ignored.get(i)) {
+        if (session.ignored().get(i)) {
             return "ignored";
         }
         if (((f >> PacketStore.STATUS_SHIFT) & 3) != LayerStatus.OK.ordinal()) {
@@ -229,22 +234,22 @@ final class PacketListPane extends VBox {
     }
 
     private void buildFindBar() {
-        findBar.setId("findBar");
-        findMode.setId("findMode");
+        findBar.setId("find-bar");
+        findMode.setId("find-mode");
         findMode.getItems().addAll(FindMode.values());
         findMode.setValue(FindMode.FILTER);
-        findField.setId("findField");
+        findField.setId("find-field");
         findField.setPromptText("what to find (Enter: next)");
         findField.setOnAction(e -> find(findMode.getValue(), findField.getText(), false));
         Button next = new Button("Find next");
-        next.setId("findNext");
+        next.setId("find-next");
         next.setOnAction(e -> find(findMode.getValue(), findField.getText(), false));
         Button previous = new Button("Previous");
-        previous.setId("findPrevious");
+        previous.setId("find-previous");
         previous.setOnAction(e -> find(findMode.getValue(), findField.getText(), true));
         Button close = new Button("✕");
         close.setOnAction(e -> showFindBar(false));
-        findMessage.setId("findMessage");
+        findMessage.setId("find-message");
         HBox.setHgrow(findField, Priority.ALWAYS);
         findBar.getChildren().addAll(new Label("Find:"), findMode, findField, next, previous, findMessage, close);
         findBar.setAlignment(Pos.CENTER_LEFT);
@@ -259,16 +264,17 @@ final class PacketListPane extends VBox {
     }
 
     private void buildGoToBar() {
-        goToBar.setId("goToBar");
-        goToField.setId("goToField");
+        goToBar.setId("go-to-bar");
+        goToField.setId("go-to-field");
         goToField.setPromptText("No., or point:frame (host1-ens33:4)");
         goToField.setPrefColumnCount(24);
         goToField.setOnAction(e -> goTo(goToField.getText()));
         Button go = new Button("Go to packet");
+        go.setId("go-to-packet");
         go.setOnAction(e -> goTo(goToField.getText()));
         Button close = new Button("✕");
         close.setOnAction(e -> showGoToBar(false));
-        goToMessage.setId("goToMessage");
+        goToMessage.setId("go-to-message");
         goToBar.getChildren().addAll(new Label("Go to packet:"), goToField, go, goToMessage, close);
         goToBar.setAlignment(Pos.CENTER_LEFT);
         goToBar.setPadding(new Insets(3, 6, 3, 6));
@@ -304,7 +310,7 @@ final class PacketListPane extends VBox {
 
     /** The names the filter may use ({@code pod}, {@code node}...): the session's, when it has state. */
     private AddressNames names() {
-        return session == null ? AddressNames.NONE : session.store.names;
+        return session == null ? AddressNames.NONE : session.store().names();
     }
 
     void setOnSelection(IntConsumer handler) {
@@ -330,7 +336,7 @@ final class PacketListPane extends VBox {
         if (rows != null) {
             rows.timeFormat(format);
         }
-        filtered = newSession == null ? new int[0] : newSession.timeOrder;
+        filtered = newSession == null ? new int[0] : newSession.timeOrder();
         if (newSession != null && !filter.matchesAll()) {
             applyFilter(filter.expression());
         } else {
@@ -350,10 +356,6 @@ final class PacketListPane extends VBox {
 
     Session session() {
         return session;
-    }
-
-    RowFormatter rows() {
-        return rows;
     }
 
     /** Redraws the rows (marks, NAT colours after the analysis, the numbering). */
@@ -441,15 +443,15 @@ final class PacketListPane extends VBox {
             return done;
         }
         if (compiled.matchesAll()) {
-            filtered = session.timeOrder;
+            filtered = session.timeOrder();
             showRows(sortedView(filtered));
             onDisplayedChanged.run();
             done.complete(rowsList.size());
             return done;
         }
         Session s = session;
-        int count = s.store.size();
-        int[] order = s.timeOrder;
+        int count = s.store().size();
+        int[] order = s.timeOrder();
         Task<BitSet> task = new Task<>() {
             @Override
             protected BitSet call() throws Exception {
@@ -463,10 +465,10 @@ final class PacketListPane extends VBox {
             if (session == s && task.getValue() != null) {
                 BitSet matches = task.getValue();
                 filtered = select(order, matches);
-                if (s.timeOrder.length > order.length) {
+                if (s.timeOrder().length > order.length) {
                     // A live capture appended packets while the filter ran: filter those here.
-                    filtered = concat(filtered, filterNew(Arrays.copyOfRange(s.timeOrder, order.length,
-                            s.timeOrder.length)));
+                    filtered = concat(filtered, filterNew(Arrays.copyOfRange(s.timeOrder(), order.length,
+                            s.timeOrder().length)));
                 }
                 showRows(sortedView(filtered));
                 onDisplayedChanged.run();
@@ -511,7 +513,7 @@ final class PacketListPane extends VBox {
         int n = 0;
         for (int i : added) {
             var view = rows.view(i);
-            if (view != null && f.matches(view, session.store.frame(i), session.store.point(i).name())) {
+            if (view != null && f.matches(view, session.store().frame(i), session.store().point(i).name())) {
                 out[n++] = i;
             }
         }
@@ -589,7 +591,7 @@ final class PacketListPane extends VBox {
         TableColumn<Integer, ?> col = table.getSortOrder().get(0);
         int c = table.getColumns().indexOf(col);
         boolean asc = col.getSortType() == TableColumn.SortType.ASCENDING;
-        PacketStore s = session.store;
+        PacketStore s = session.store();
         Session ses = session;
         IntSort.IntComparator cmp = switch (c) {
             case RowFormatter.NO, RowFormatter.TIME -> (a, b) -> Integer.compare(ses.number(a), ses.number(b));
@@ -658,12 +660,12 @@ final class PacketListPane extends VBox {
             if (t.matches("\\d+")) {
                 packet = session.packetOfNumber(Long.parseLong(t));
                 if (packet < 0) {
-                    goToMessage.setText("No packet " + t + " (1 to " + session.timeOrder.length + ")");
+                    goToMessage.setText("No packet " + t + " (1 to " + session.timeOrder().length + ")");
                     return -1;
                 }
             } else {
                 int colon = t.lastIndexOf(':');
-                int point = colon > 0 ? session.store.pointIndex(t.substring(0, colon)) : -1;
+                int point = colon > 0 ? session.store().pointIndex(t.substring(0, colon)) : -1;
                 if (point < 0) {
                     goToMessage.setText("Not a number nor point:frame: " + t);
                     return -1;
@@ -689,8 +691,8 @@ final class PacketListPane extends VBox {
 
     /** The packet of a point's frame (frames count per file, so per point of a one-point file), or -1. */
     int packetAt(int point, long frame) {
-        PacketStore store = session.store;
-        int file = store.points.get(point).file();
+        PacketStore store = session.store();
+        int file = store.points().get(point).file();
         int i = store.indexOf(file, frame);
         return i >= 0 && store.pointIndex(i) == point ? i : -1;
     }
@@ -737,13 +739,13 @@ final class PacketListPane extends VBox {
                 updateMessage("Finding " + what + "…");
                 BitSet matches = null;
                 if (filterToFind != null) {
-                    matches = PacketPass.matches(s, filterToFind, s.store.size(), (d, t) -> updateProgress(d, 2 * t),
+                    matches = PacketPass.matches(s, filterToFind, s.store().size(), (d, t) -> updateProgress(d, 2 * t),
                             this::isCancelled);
                     if (matches == null) {
                         return -1;
                     }
                 }
-                PacketBytes bytes = new PacketBytes(s.store, true);
+                PacketBytes bytes = new PacketBytes(s.store(), true);
                 int n = shown.length;
                 for (int k = 1; k <= n; k++) {
                     if ((k & 0xFFF) == 0) {
@@ -754,10 +756,10 @@ final class PacketListPane extends VBox {
                     }
                     int row = Math.floorMod(startRow + (backwards ? -k : k), n);
                     int i = shown[row];
-                    if (s.ignored.get(i)) {
+                    if (s.ignored().get(i)) {
                         continue;
                     }
-                    if (matches != null ? matches.get(i) : contains(bytes, s.store, i, bytesToFind)) {
+                    if (matches != null ? matches.get(i) : contains(bytes, s.store(), i, bytesToFind)) {
                         return i;
                     }
                 }
@@ -828,12 +830,12 @@ final class PacketListPane extends VBox {
 
     /** Marks (or unmarks, when all are marked) the selected packets. */
     void toggleMark() {
-        toggle(session == null ? null : session.marked);
+        toggle(session == null ? null : session.marked());
     }
 
     /** Ignores (or stops ignoring) the selected packets: greyed, skipped by Find, left out of exports and charts. */
     void toggleIgnore() {
-        toggle(session == null ? null : session.ignored);
+        toggle(session == null ? null : session.ignored());
         onDisplayedChanged.run();
     }
 
@@ -856,7 +858,7 @@ final class PacketListPane extends VBox {
     /** Unmarks every packet. */
     void unmarkAll() {
         if (session != null) {
-            session.marked.clear();
+            session.marked().clear();
             refresh();
             onMarksChanged.run();
         }
@@ -871,7 +873,7 @@ final class PacketListPane extends VBox {
         int n = rowsList.size();
         for (int k = 1; k <= n; k++) {
             int row = Math.floorMod(start + (backwards ? -k : k), n);
-            if (session.marked.get(rowsList.get(row))) {
+            if (session.marked().get(rowsList.get(row))) {
                 table.getSelectionModel().clearAndSelect(row);
                 table.scrollTo(Math.max(0, row - 3));
                 return true;

@@ -32,18 +32,18 @@ final class PacketPass {
      */
     static BitSet matches(Session session, PacketFilter filter, int count, Progress progress,
                           BooleanSupplier cancelled) throws IOException {
-        PacketStore store = session.store;
+        PacketStore store = session.store();
         BitSet out = new BitSet(count);
         PacketFilter f = filter.copy();
         PacketBytes bytes = new PacketBytes(store, true);
-        PacketDecoder decoder = new PacketDecoder(session.tables);
-        FrameAnalysis analysis = new FrameAnalysis(session.tables);
+        PacketDecoder decoder = new PacketDecoder(session.tables());
+        FrameAnalysis analysis = new FrameAnalysis(session.tables());
         FilterInput input = new FilterInput();
-        int files = store.fileStart.length;
+        int files = store.fileStart().length;
         long done = 0;
         for (int file = 0; file < files; file++) {
-            int from = store.fileStart[file];
-            int to = Math.min(count, file + 1 < files ? store.fileStart[file + 1] : store.size());
+            int from = store.fileStart()[file];
+            int to = Math.min(count, file + 1 < files ? store.fileStart()[file + 1] : store.size());
             for (int i = from; i < to; i++) {
                 if ((++done & 0xFFFF) == 0) {
                     if (cancelled.getAsBoolean()) {

@@ -31,9 +31,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class PacketStore {
     /** The nodes' recorded state of a directory collect wrote (empty otherwise): evidence for the analysis. */
-    ClusterState state = ClusterState.EMPTY;
+    private ClusterState state = ClusterState.EMPTY;
     /** Names on addresses (pods, services, nodes) from that state; none otherwise. */
-    AddressNames names = AddressNames.NONE;
+    private AddressNames names = AddressNames.NONE;
     private static final int CHUNK = 32 << 20;
 
     // flags
@@ -55,12 +55,12 @@ final class PacketStore {
     }
 
     // Copy-on-write: the list shows packets while the loader still adds files and points.
-    final List<Path> files = new CopyOnWriteArrayList<>();
-    final List<Point> points = new CopyOnWriteArrayList<>();
+    private final List<Path> files = new CopyOnWriteArrayList<>();
+    private final List<Point> points = new CopyOnWriteArrayList<>();
     /** Comments each file carries (section, interface and packet comments), by file. */
-    final List<List<String>> comments = new CopyOnWriteArrayList<>();
+    private final List<List<String>> comments = new CopyOnWriteArrayList<>();
     /** First packet index of each file. */
-    int[] fileStart = new int[0];
+    private int[] fileStart = new int[0];
 
     private volatile int size;
     private volatile long[] ts = new long[1024];
@@ -89,6 +89,48 @@ final class PacketStore {
 
     int size() {
         return size;
+    }
+
+    /** The nodes' recorded state of a directory collect wrote (empty otherwise). */
+    ClusterState state() {
+        return state;
+    }
+
+    void state(ClusterState recorded) {
+        this.state = recorded;
+    }
+
+    /** Names on addresses (pods, services, nodes) from that state; none otherwise. */
+    AddressNames names() {
+        return names;
+    }
+
+    void names(AddressNames known) {
+        this.names = known;
+    }
+
+    /** The capture files, by file index (the loader appends to it). */
+    List<Path> files() {
+        return files;
+    }
+
+    /** The capture points, by point index (the loader appends to it). */
+    List<Point> points() {
+        return points;
+    }
+
+    /** Comments each file carries (section, interface and packet comments), by file (the loader sets them). */
+    List<List<String>> comments() {
+        return comments;
+    }
+
+    /** First packet index of each file (the loader fills it in). */
+    int[] fileStart() {
+        return fileStart;
+    }
+
+    void fileStart(int[] starts) {
+        this.fileStart = starts;
     }
 
     private void grow() {

@@ -22,20 +22,24 @@ final class ReportTabs {
     record FlowRow(String kind, String encap, String src, String dst, String proto, String ports, long packets) {
     }
 
-    final TreeTableView<FlowRow> flows = new TreeTableView<>();
-    final TableView<CorrelationReport.Nat> nat = new TableView<>();
-    final TableView<CorrelationReport.Host> topology = new TableView<>();
-    final TableView<CorrelationReport.Path> paths = new TableView<>();
-    final Tab flowsTab = new Tab("Flows", flows);
-    final Tab natTab = new Tab("NAT", nat);
-    final Tab topologyTab = new Tab("Topology", topology);
-    final Tab pathsTab = new Tab("Paths", paths);
+    private final TreeTableView<FlowRow> flows = new TreeTableView<>();
+    private final TableView<CorrelationReport.Nat> nat = new TableView<>();
+    private final TableView<CorrelationReport.Host> topology = new TableView<>();
+    private final TableView<CorrelationReport.Path> paths = new TableView<>();
+    private final Tab flowsTab = new Tab("Flows", flows);
+    private final Tab natTab = new Tab("NAT", nat);
+    private final Tab topologyTab = new Tab("Topology", topology);
+    private final Tab pathsTab = new Tab("Paths", paths);
 
     ReportTabs() {
-        flows.setId("flowsTable");
-        nat.setId("natTable");
-        topology.setId("topologyTable");
-        paths.setId("pathsTable");
+        flows.setId("flows-table");
+        nat.setId("nat-table");
+        topology.setId("topology-table");
+        paths.setId("paths-table");
+        flowsTab.setId("flows-tab");
+        natTab.setId("nat-tab");
+        topologyTab.setId("topology-tab");
+        pathsTab.setId("paths-tab");
         for (Tab t : List.of(flowsTab, natTab, topologyTab, pathsTab)) {
             t.setClosable(false);
         }
@@ -120,8 +124,8 @@ final class ReportTabs {
 
             @Override
             public void analysed(Session session) {
-                if (t == flowsTab && session.correlation != null) {
-                    show(session.correlation.report);
+                if (t == flowsTab && session.correlation() != null) {
+                    show(session.correlation().report());
                 }
             }
         };

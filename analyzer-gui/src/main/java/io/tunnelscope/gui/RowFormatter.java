@@ -50,8 +50,8 @@ final class RowFormatter {
 
     RowFormatter(Session session) {
         this.session = session;
-        this.store = session.store;
-        this.views = new PacketViews(session.store, session.tables);
+        this.store = session.store();
+        this.views = new PacketViews(session.store(), session.tables());
     }
 
     void timeFormat(TimeFormat format) {
@@ -174,7 +174,7 @@ final class RowFormatter {
         if (store.ackRttMicros(i) >= 0) {
             sb.append(" [ack rtt ").append(store.ackRttMicros(i)).append(" µs]");
         }
-        if (session.ignored.get(i)) {
+        if (session.ignored().get(i)) {
             sb.insert(0, "<ignored> ");
         }
         r[INFO] = sb.toString();
@@ -195,7 +195,7 @@ final class RowFormatter {
 
     /** The address with its pod, service or node name when the store has names. */
     private String named(String address) {
-        return store.names.isEmpty() ? address : store.names.annotate(address);
+        return store.names().isEmpty() ? address : store.names().annotate(address);
     }
 
     static String encap(PacketView view) {

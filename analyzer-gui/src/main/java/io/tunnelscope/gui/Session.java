@@ -14,21 +14,21 @@ import java.util.List;
  * Read by every pane; replaced as a whole when something else is opened.
  */
 final class Session {
-    final PacketStore store;
-    final List<DecodeAs> decodeAs;
-    final DecodeTables tables;
+    private final PacketStore store;
+    private final List<DecodeAs> decodeAs;
+    private final DecodeTables tables;
     /** Every packet in time order. */
-    int[] timeOrder;
+    private int[] timeOrder;
     /** {@code numbers[i]}: packet {@code i}'s number (1-based place in {@link #timeOrder}). */
-    int[] numbers;
-    Conversations conversations = new Conversations();
-    List<String> loadErrors = List.of();
+    private int[] numbers;
+    private Conversations conversations = new Conversations();
+    private List<String> loadErrors = List.of();
     /** The analysis (findings, correlation), or null until it has run. */
-    AnalysisReport analysis;
+    private AnalysisReport analysis;
     /** The correlation tied to the packets, or null. */
-    CorrelationModel correlation;
-    final BitSet marked = new BitSet();
-    final BitSet ignored = new BitSet();
+    private CorrelationModel correlation;
+    private final BitSet marked = new BitSet();
+    private final BitSet ignored = new BitSet();
 
     Session(PacketStore store, List<DecodeAs> decodeAs) {
         this.store = store;
@@ -40,6 +40,78 @@ final class Session {
         this.tables = decodeAs.isEmpty() ? DecodeTables.defaults() : builder.build();
         this.timeOrder = new int[0];
         this.numbers = new int[0];
+    }
+
+    PacketStore store() {
+        return store;
+    }
+
+    /** The decode-as overrides the packets were decoded with. */
+    List<DecodeAs> decodeAs() {
+        return decodeAs;
+    }
+
+    /** The decode tables of those overrides. */
+    DecodeTables tables() {
+        return tables;
+    }
+
+    /** Every packet in time order (the array itself: not to be changed). */
+    int[] timeOrder() {
+        return timeOrder;
+    }
+
+    Conversations conversations() {
+        return conversations;
+    }
+
+    void conversations(Conversations loaded) {
+        this.conversations = loaded;
+    }
+
+    /** Why files were not fully read (none when all were). */
+    List<String> loadErrors() {
+        return loadErrors;
+    }
+
+    void loadErrors(List<String> errors) {
+        this.loadErrors = errors;
+    }
+
+    /** The analysis (findings, correlation), or null until it has run. */
+    AnalysisReport analysis() {
+        return analysis;
+    }
+
+    void analysis(AnalysisReport report) {
+        this.analysis = report;
+    }
+
+    /** The correlation tied to the packets, or null until the analysis has run. */
+    CorrelationModel correlation() {
+        return correlation;
+    }
+
+    void correlation(CorrelationModel model) {
+        this.correlation = model;
+    }
+
+    /** The marked packets (changed in place by the packet list). */
+    BitSet marked() {
+        return marked;
+    }
+
+    /** The ignored packets (changed in place by the packet list). */
+    BitSet ignored() {
+        return ignored;
+    }
+
+    /**
+     * Appends packets in arrival order (their numbers: {@link #number}'s fallback): a live capture's,
+     * or those of the one file being loaded, in time order so far.
+     */
+    void appendLive(int[] added) {
+        this.timeOrder = PacketListPane.concat(timeOrder, added);
     }
 
     /** Installs the time order (and the numbering it gives). */

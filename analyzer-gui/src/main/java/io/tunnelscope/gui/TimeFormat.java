@@ -18,10 +18,15 @@ enum TimeFormat {
 
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    final String label;
+    private final String label;
 
     TimeFormat(String label) {
         this.label = label;
+    }
+
+    /** How the View menu names it. */
+    String label() {
+        return label;
     }
 
     /**

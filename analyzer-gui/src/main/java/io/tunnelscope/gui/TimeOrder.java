@@ -22,14 +22,14 @@ final class TimeOrder {
     /** The time order of the store's packets; {@code sorted[f]}: file {@code f}'s timestamps never go back. */
     static int[] of(PacketStore store, boolean[] sorted) {
         int n = store.size();
-        int files = store.fileStart.length;
+        int files = store.fileStart().length;
         int[] order = identity(n);
         if (files == 0) {
             return order;
         }
         int[] start = new int[files + 1];
         for (int f = 0; f < files; f++) {
-            start[f] = store.fileStart[f];
+            start[f] = store.fileStart()[f];
         }
         start[files] = n;
         for (int f = 0; f < files; f++) {

@@ -200,7 +200,7 @@ public final class TunnelscopeApp extends Application {
 
     private static void printTimings(MainWindow window) {
         System.err.println("tunnelscope gui: rows shown after " + window.rowsShownMillis() + " ms, all rows after "
-                + window.allRowsMillis() + " ms, analysis done after " + window.analysedMillis() + " ms (" + window.session().store.size() + " packets)");
+                + window.allRowsMillis() + " ms, analysis done after " + window.analysedMillis() + " ms (" + window.session().store().size() + " packets)");
     }
 
     /** Selects the tab of that name (case-insensitive; "Findings" also names "Findings (2 errors)"); false when none. */
@@ -248,21 +248,21 @@ public final class TunnelscopeApp extends Application {
                     if (p >= 0) {
                         window.showPacket(p);
                         window.details().selectField("vni");
-                        window.scene.getRoot().applyCss();
-                        window.scene.getRoot().layout();
-                        window.details().journey.scrollToFirstEvent();
+                        window.scene().getRoot().applyCss();
+                        window.scene().getRoot().layout();
+                        window.details().scrollJourneyToFirstEvent();
                     }
                     if (args.tab() != null) {
                         selectTab(window, args.tab());
                     }
-                    window.scene.getRoot().applyCss();
-                    window.scene.getRoot().layout();
-                    Snapshot.write(window.scene, args.snapshot());
+                    window.scene().getRoot().applyCss();
+                    window.scene().getRoot().layout();
+                    Snapshot.write(window.scene(), args.snapshot());
                     System.out.println("tunnelscope gui: wrote " + args.snapshot());
                     if (args.timings()) {
                         printTimings(window);
                     }
-                    for (String problem : session.loadErrors) {
+                    for (String problem : session.loadErrors()) {
                         System.err.println(problem);
                         exit = 2;
                     }

@@ -18,7 +18,7 @@ import javafx.scene.control.MenuItem;
 final class ViewerPreferences {
     private static final int MAX_RECENT = 8;
 
-    final Menu recentMenu = new Menu("Open recent");
+    private final Menu recentMenu = new Menu("Open recent");
     private final Consumer<List<Path>> open;
 
     ViewerPreferences(Consumer<List<Path>> open) {
@@ -84,5 +84,10 @@ final class ViewerPreferences {
         if (p != null) {
             p.put("timeFormat", format.name());
         }
+    }
+
+    /** File → Open recent. */
+    Menu recentMenu() {
+        return recentMenu;
     }
 }

@@ -15,8 +15,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.tunnelscope.proto.ProtocolDescriptor;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
 import javafx.stage.Stage;
+import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.fx.ChartViewer;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,23 +53,24 @@ class AnalysisTabsTest {
         assumeTrue(Tshark.available(), "tshark not installed");
         Path file = MainWindowTest.samples("mtu-trouble").resolve("host2-pod.pcap");
         MainWindowTest.open(window, file);
-        Session s = window.session();
+        TableView<Integer> table = Ui.packetList(robot);
         for (String field : List.of("tcp.analysis.retransmission", "tcp.analysis.duplicate_ack",
                 "tcp.analysis.lost_segment", "tcp.analysis.ack_lost_segment", "tcp.analysis.window_update",
                 "tcp.analysis.flags", "tcp.analysis.ack_rtt > 0.0001")) {
             List<Long> expected = Tshark.frames(file, field);
             assertEquals(expected.size(), MainWindowTest.filter(window, field), field);
-            for (int i : window.packets().displayed()) {
-                assertTrue(expected.contains((long) s.store.frame(i)), field + " frame " + s.store.frame(i));
+            assertEquals(expected.size(), table.getItems().size(), field);
+            for (int r = 0; r < table.getItems().size(); r++) {
+                String frame = Ui.cell(table, r, RowFormatter.FRAME);
+                assertTrue(expected.contains(Long.parseLong(frame)), field + " frame " + frame);
             }
         }
         // The retransmissions are flagged in the list as Wireshark labels them, and coloured.
         MainWindowTest.filter(window, "tcp.analysis.retransmission");
-        int first = window.packets().displayed()[0];
-        assertTrue(window.packets().rows().cell(first, RowFormatter.INFO).startsWith("[TCP Retransmission] "),
-                window.packets().rows().cell(first, RowFormatter.INFO));
-        assertEquals("tcp-problem", window.packets().style(first));
-        assertTrue(robot.lookup("#packetTable .table-row-cell.tcp-problem").tryQuery().isPresent());
+        String info = Ui.cell(table, 0, RowFormatter.INFO);
+        assertTrue(info.startsWith("[TCP Retransmission] "), info);
+        assertTrue(Ui.rowNode(robot, 0).getStyleClass().contains("tcp-problem"));
+        assertTrue(robot.lookup("#packet-list .table-row-cell.tcp-problem").tryQuery().isPresent());
     }
 
     /** tshark's conv,ip rows: "A B" → {frames B→A, bytes B→A, frames A→B, bytes A→B} (bytes below 10 kB only). */
@@ -86,118 +95,138 @@ class AnalysisTabsTest {
         assumeTrue(Tshark.available(), "tshark not installed");
         Path file = MainWindowTest.samples("pmtu-blackhole").resolve("host1-pod.pcap");
         MainWindowTest.open(window, file);
-        ConversationsTab tab = window.conversations();
-        robot.interact(() -> window.tabs().getSelectionModel().select(tab.tab));
-        List<ConversationsTab.Row> rows = List.copyOf(tab.conversations.getItems());
+        Ui.selectTab(robot, "conversations-tab");
+        TableView<ConversationsTab.Row> table = Ui.node(robot, "conversations-table", TableView.class);
+        int rows = table.getItems().size();
         Map<String, String[]> expected = tsharkConversations(file);
-        assertEquals(expected.size(), rows.size(), "one conversation per address pair: " + expected.keySet());
-        for (ConversationsTab.Row r : rows) {
-            Conversations.Conversation c = r.conversation();
-            assertEquals(Conversations.OUTER, c.level());
-            String[] t = expected.get(c.addressA() + " " + c.addressB());
+        assertEquals(expected.size(), rows, "one conversation per address pair: " + expected.keySet());
+        // What each row shows, against tshark's counts.
+        for (int r = 0; r < rows; r++) {
+            String a = Ui.cell(table, r, "Address A");
+            String b = Ui.cell(table, r, "Address B");
+            assertEquals("outer", Ui.cell(table, r, "Level"));
+            String[] t = expected.get(a + " " + b);
             boolean swapped = t == null;
             if (swapped) {
-                t = expected.get(c.addressB() + " " + c.addressA());
+                t = expected.get(b + " " + a);
             }
-            assertNotNull(t, c.addressA() + " <-> " + c.addressB());
-            long aToB = swapped ? c.packetsBtoA() : c.packetsAtoB();
-            long bToA = swapped ? c.packetsAtoB() : c.packetsBtoA();
-            long aToBBytes = swapped ? c.bytesBtoA() : c.bytesAtoB();
-            long bToABytes = swapped ? c.bytesAtoB() : c.bytesBtoA();
-            assertEquals(t[2], Long.toString(aToB), "frames A→B");
+            assertNotNull(t, a + " <-> " + b);
+            String aToB = Ui.cell(table, r, swapped ? "Pkts ←" : "Pkts →");
+            String bToA = Ui.cell(table, r, swapped ? "Pkts →" : "Pkts ←");
+            long aToBBytes = Long.parseLong(Ui.cell(table, r, swapped ? "Bytes ←" : "Bytes →"));
+            long bToABytes = Long.parseLong(Ui.cell(table, r, swapped ? "Bytes →" : "Bytes ←"));
+            assertEquals(t[2], aToB, "frames A→B");
             assertEquals(t[3], bytes(aToBBytes), "bytes A→B");
-            assertEquals(t[0], Long.toString(bToA), "frames B→A");
+            assertEquals(t[0], bToA, "frames B→A");
             assertEquals(t[1], bytes(bToABytes), "bytes B→A");
         }
-        assertFalse(tab.endpoints.getItems().isEmpty());
+        assertFalse(Ui.node(robot, "endpoints-table", TableView.class).getItems().isEmpty());
         // Apply as filter: the list shows that conversation's packets.
-        ConversationsTab.Row busiest = rows.stream().max((a, b) -> Long.compare(a.conversation().packets(),
-                b.conversation().packets())).orElseThrow();
-        robot.interact(() -> tab.conversations.getSelectionModel().select(busiest));
-        robot.clickOn("#applyConversationFilter");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
-                () -> window.packets().displayedCount() == busiest.conversation().packets());
-        assertEquals(busiest.conversation().filter("host1-pod"), window.packets().filterField.getText());
-        assertEquals(window.packetsTab(), window.tabs().getSelectionModel().getSelectedItem());
+        int busiest = 0;
+        for (int r = 1; r < rows; r++) {
+            if (Long.parseLong(Ui.cell(table, r, "Packets")) > Long.parseLong(Ui.cell(table, busiest, "Packets"))) {
+                busiest = r;
+            }
+        }
+        long packets = Long.parseLong(Ui.cell(table, busiest, "Packets"));
+        String filter = table.getItems().get(busiest).conversation().filter(Ui.cell(table, busiest, "Point"));
+        int chosen = busiest;
+        robot.interact(() -> table.getSelectionModel().select(chosen));
+        robot.clickOn("#apply-conversation-filter");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> Ui.rows(robot) == packets);
+        assertEquals("host1-pod", Ui.cell(table, busiest, "Point"));
+        assertEquals(filter, Ui.node(robot, "display-filter", TextField.class).getText());
+        assertEquals("packets-tab", Ui.selectedTab(robot));
     }
 
     @Test
-    void innerConversationsSitInTheirTunnel() throws Exception {
+    void innerConversationsSitInTheirTunnel(FxRobot robot) throws Exception {
         MainWindowTest.open(window, MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        List<ConversationsTab.Row> rows = List.copyOf(window.conversations().conversations.getItems());
-        ConversationsTab.Row inner = rows.stream().filter(r -> r.conversation().level() == Conversations.INNER)
-                .findFirst().orElseThrow();
-        assertEquals("VXLAN 1 172.16.112.133 ↔ 172.16.112.130", ConversationsTab.tunnel(inner.conversation()));
-        long outerPackets = rows.stream().filter(r -> r.conversation().level() == Conversations.OUTER
-                && r.conversation().addressA().startsWith("172.16.112.13")).mapToLong(r -> r.conversation().packets())
-                .sum();
-        long innerPackets = rows.stream().filter(r -> r.conversation().level() == Conversations.INNER)
-                .mapToLong(r -> r.conversation().packets()).sum();
+        Ui.selectTab(robot, "conversations-tab");
+        TableView<ConversationsTab.Row> table = Ui.node(robot, "conversations-table", TableView.class);
+        int inner = -1;
+        long outerPackets = 0;
+        long innerPackets = 0;
+        for (int r = 0; r < table.getItems().size(); r++) {
+            long n = Long.parseLong(Ui.cell(table, r, "Packets"));
+            if (Ui.cell(table, r, "Level").equals("inner")) {
+                inner = inner < 0 ? r : inner;
+                innerPackets += n;
+            } else if (Ui.cell(table, r, "Address A").startsWith("172.16.112.13")) {
+                assertEquals("", Ui.cell(table, r, "Tunnel"), "an outer conversation is in no tunnel");
+                outerPackets += n;
+            }
+        }
+        assertTrue(inner >= 0, "an inner conversation");
+        assertEquals("VXLAN 1 172.16.112.133 ↔ 172.16.112.130", Ui.cell(table, inner, "Tunnel"));
         assertEquals(124, outerPackets, "every VXLAN packet in the underlay conversation");
         assertEquals(124, innerPackets, "and once inside its tunnel");
-        assertEquals(inner.conversation().packets(), MainWindowTest.filter(window, inner.conversation().filter("host1-ens33")));
+        Conversations.Conversation c = table.getItems().get(inner).conversation();
+        assertEquals(Conversations.INNER, c.level());
+        assertEquals(Long.parseLong(Ui.cell(table, inner, "Packets")),
+                MainWindowTest.filter(window, c.filter(Ui.cell(table, inner, "Point"))));
     }
 
     @Test
     void decodeAsDecodesThePortAsChosen(FxRobot robot) throws Exception {
         MainWindowTest.open(window, MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
         assertEquals(124, MainWindowTest.filter(window, "vxlan"));
-        DecodeAsDialog dialog = WaitForAsyncUtils.asyncFx(() -> window.showDecodeAsDialog()).get(10, TimeUnit.SECONDS);
-        robot.interact(() -> {
-            dialog.port.setText("8472");
-            dialog.dissector.setValue(DecodeAs.NONE);
-            dialog.addOverride();
-        });
-        assertEquals(List.of(new DecodeAs(8472, DecodeAs.NONE)), dialog.overrides.getItems());
-        robot.interact(() -> {
-            dialog.port.setText("70000");
-            dialog.addOverride();
-        });
-        assertTrue(dialog.error.getText().contains("out of range"), dialog.error.getText());
-        var reopened = WaitForAsyncUtils.asyncFx(() -> {
-            dialog.stage.close();
-            return window.decodeAs(List.copyOf(dialog.overrides.getItems()));
-        }).get(10, TimeUnit.SECONDS);
-        reopened.get(120, TimeUnit.SECONDS);
+        WaitForAsyncUtils.asyncFx(() -> window.showDecodeAsDialog()).get(10, TimeUnit.SECONDS);
+        ComboBox<ProtocolDescriptor> dissector = Ui.node(robot, "decode-as-dissector", ComboBox.class);
+        ListView<DecodeAs> overrides = Ui.node(robot, "decode-as-list", ListView.class);
+        Label error = Ui.node(robot, "decode-as-error", Label.class);
+        robot.clickOn("#decode-as-port").write("8472");
+        robot.interact(() -> dissector.setValue(DecodeAs.NONE));
+        robot.clickOn("#decode-as-add");
+        assertEquals(List.of(new DecodeAs(8472, DecodeAs.NONE)), overrides.getItems());
+        robot.clickOn("#decode-as-port").write("70000");
+        robot.clickOn("#decode-as-add");
+        assertTrue(error.getText().contains("out of range"), error.getText());
+        // OK: the captures are opened again with the override, then analysed.
+        robot.clickOn("#decode-as-ok");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.statusText().contains("decode as [")
+                && window.statusText().contains("findings: "));
         WaitForAsyncUtils.waitForFxEvents();
-        Session s = window.session();
-        assertEquals(List.of(new DecodeAs(8472, DecodeAs.NONE)), s.decodeAs);
-        assertEquals(0, window.packets().displayedCount(), "the filter 'vxlan' stays and finds none now");
-        int p = s.store.indexOf(0, 4);
-        assertEquals("", window.packets().rows().cell(p, RowFormatter.ENCAP));
-        assertTrue(window.statusText().contains("decode as [udp.port=8472:none]"), window.statusText());
+        assertTrue(window.statusText().contains("decode as [udp.port=8472:none] ·"), window.statusText());
+        assertEquals(0, Ui.rows(robot), "the filter 'vxlan' stays and finds none now");
+        assertEquals(127, MainWindowTest.filter(window, ""));
+        assertEquals("", Ui.cell(Ui.packetList(robot), Ui.rowOf(robot, "host1-ens33", 4), RowFormatter.ENCAP));
+        assertEquals(0, MainWindowTest.filter(window, "vxlan"));
         // Back to the defaults.
         WaitForAsyncUtils.asyncFx(() -> window.decodeAs(List.of())).get(10, TimeUnit.SECONDS).get(120, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(124, window.packets().displayedCount());
+        assertEquals(124, Ui.rows(robot));
     }
 
     @Test
-    void chartsFollowTheFilterWithReadableAxesAndSayWhyTheyAreEmpty() throws Exception {
+    void chartsFollowTheFilterWithReadableAxesAndSayWhyTheyAreEmpty(FxRobot robot) throws Exception {
         MainWindowTest.open(window, MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        ChartsPane charts = window.charts();
-        assertEquals(127, histogramTotal(charts));
+        Ui.selectTab(robot, "charts-tab");
+        ChartViewer sizes = Ui.node(robot, "size-chart", ChartViewer.class);
+        ChartViewer latency = Ui.node(robot, "latency-chart", ChartViewer.class);
+        assertEquals(127, histogramTotal(sizes.getChart()));
         assertEquals(14, MainWindowTest.filter(window, "icmp"));
-        assertEquals(14, histogramTotal(charts), "the size histogram counts what the filter shows");
-        NumberAxis range = (NumberAxis) charts.throughputChart.getXYPlot().getRangeAxis();
+        assertEquals(14, histogramTotal(sizes.getChart()), "the size histogram counts what the filter shows");
+        JFreeChart throughput = Ui.node(robot, "throughput-chart", ChartViewer.class).getChart();
+        NumberAxis range = (NumberAxis) throughput.getXYPlot().getRangeAxis();
         assertTrue(range.getNumberFormatOverride() instanceof SiFormat);
         assertEquals("700 M", SiFormat.si(7e8).trim());
         assertEquals("1.25 k", SiFormat.si(1250).trim());
         // One capture point: no journey crosses two points, and the hop chart says so.
-        assertEquals(0, charts.latencyChart.getCategoryPlot().getDataset().getRowCount());
-        assertTrue(ChartsPane.noDataMessage(charts.latencyChart).startsWith("No journey crossed two capture points"),
-                ChartsPane.noDataMessage(charts.latencyChart));
+        assertEquals(0, latency.getChart().getCategoryPlot().getDataset().getRowCount());
+        assertTrue(ChartsPane.noDataMessage(latency.getChart()).startsWith("No journey crossed two capture points"),
+                ChartsPane.noDataMessage(latency.getChart()));
         assertEquals(0, MainWindowTest.filter(window, "icmp.type == 42"));
-        assertEquals(0, charts.sizeChart.getXYPlot().getDataset().getSeriesCount());
-        assertEquals("No packet passes the display filter.", ChartsPane.noDataMessage(charts.sizeChart));
+        assertEquals(0, sizes.getChart().getXYPlot().getDataset().getSeriesCount());
+        assertEquals("No packet passes the display filter.", ChartsPane.noDataMessage(sizes.getChart()));
         // A negative hop latency reads as clock uncertainty.
         assertEquals("≈0 (clocks ±8.3 µs)", JourneyView.latency(-8_300));
         assertEquals("≈0 (clocks ±12 µs)", JourneyView.latency(-12_300));
         assertEquals("+312 µs", JourneyView.latency(312_000));
     }
 
-    private static long histogramTotal(ChartsPane charts) {
-        XYDataset data = charts.sizeChart.getXYPlot().getDataset();
+    private static long histogramTotal(JFreeChart sizes) {
+        XYDataset data = sizes.getXYPlot().getDataset();
         long total = 0;
         for (int s = 0; s < data.getSeriesCount(); s++) {
             for (int k = 0; k < data.getItemCount(s); k++) {

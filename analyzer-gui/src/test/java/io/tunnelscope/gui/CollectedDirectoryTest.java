@@ -12,6 +12,7 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
@@ -35,7 +36,7 @@ class CollectedDirectoryTest {
     }
 
     @Test
-    void namesOnAddressesAndThePodFilter() throws Exception {
+    void namesOnAddressesAndThePodFilter(FxRobot robot) throws Exception {
         Path node = Files.createDirectories(dir.resolve("worker1").resolve("state"));
         Files.copy(MainWindowTest.samples("k8s-vxlan").resolve("worker1-eth0.pcap"), dir.resolve("worker1/eth0.pcap"));
         Files.copy(Path.of(System.getProperty("tunnelscope.root", ".."), "analyzer-core", "src", "test", "resources", "io",
@@ -43,9 +44,11 @@ class CollectedDirectoryTest {
         CompletableFuture<Void> done = WaitForAsyncUtils.asyncFx(() -> window.open(List.of(dir))).get(30, TimeUnit.SECONDS);
         done.get(90, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
-        PacketStore store = window.session().store;
-        assertEquals(66, store.size(), "the node directory's capture");
-        String[] row = window.packets().rows().row(store.indexOf(0, 3));
+        assertEquals(66, Ui.packetsLoaded(window), "the node directory's capture");
+        assertEquals(List.of(dir.resolve("worker1").resolve("eth0.pcap")), window.files());
+        int frame3 = Ui.rowOf(robot, null, 3);
+        assertTrue(frame3 >= 0, "frame 3 is listed");
+        String[] row = Ui.row(Ui.packetList(robot), frame3);
         assertEquals("10.0.0.2 (node worker1)", row[RowFormatter.OUTER_SRC]);
         assertEquals("10.244.1.2 (pod default/web-1)", row[RowFormatter.INNER_SRC]);
         assertEquals("10.244.2.2 (pod default/web-2)", row[RowFormatter.INNER_DST]);

@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,8 +57,7 @@ class ExportTest {
         assumeTrue(Tshark.available(), "tshark not installed");
         Path dir = MainWindowTest.samples("vxlan-masq");
         MainWindowTest.open(window, dir);
-        Session s = window.session();
-        PacketListPane list = window.packets();
+        TableView<Integer> list = Ui.packetList(robot);
 
         // Displayed: an ICMP echo filter over every capture point.
         int shown = MainWindowTest.filter(window, "icmp.type == 8 && icmp.seq == 1");
@@ -68,13 +71,12 @@ class ExportTest {
         List<String> lines = Tshark.run(displayed, "-T", "fields", "-E", "separator=|", "-e", "frame.interface_name",
                 "-e", "frame.comment");
         Map<String, Integer> perPoint = new TreeMap<>();
-        int[] rows = list.displayed();
+        assertEquals(shown, lines.size());
         for (int k = 0; k < lines.size(); k++) {
             String[] f = lines.get(k).split("\\|", -1);
             perPoint.merge(f[0], 1, Integer::sum);
-            int i = rows[k];
-            assertEquals(s.store.point(i).name(), f[0]);
-            assertEquals("No. " + s.number(i) + ", " + s.store.point(i).name() + " frame " + s.store.frame(i), f[1]);
+            assertEquals(Ui.cell(list, k, RowFormatter.POINT), f[0]);
+            assertEquals(named(list, k), f[1]);
         }
         assertTrue(perPoint.keySet().containsAll(List.of("host1-pod", "host1-ens33", "host2-pod")), perPoint.toString());
         // The section says what it holds and where it came from.
@@ -91,28 +93,34 @@ class ExportTest {
 
         // Selected: three rows; marked: two rows and one ignored packet left out.
         robot.interact(() -> {
-            list.table.getSelectionModel().clearSelection();
-            list.table.getSelectionModel().selectIndices(0, 2, 4);
+            list.getSelectionModel().clearSelection();
+            list.getSelectionModel().selectIndices(0, 2, 4);
+            list.requestFocus();
         });
         Path selected = tmp.resolve("selected.pcapng");
         assertEquals(3, export(PacketExporter.Scope.SELECTED, selected));
         assertEquals(3, Tshark.count(selected));
-        robot.interact(() -> {
-            list.toggleMark();
-            list.table.getSelectionModel().clearAndSelect(2);
-            list.toggleIgnore();
-        });
+        robot.push(KeyCode.CONTROL, KeyCode.M); // Edit → Mark
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> list.getSelectionModel().clearAndSelect(2));
+        robot.push(KeyCode.CONTROL, KeyCode.D); // Edit → Ignore
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(window.statusText().contains(", 3 marked, 1 ignored"), window.statusText());
         Path marked = tmp.resolve("marked.pcapng");
         assertEquals(2, export(PacketExporter.Scope.MARKED, marked));
         List<String> comments = Tshark.run(marked, "-T", "fields", "-e", "frame.comment");
-        assertEquals(List.of("No. " + s.number(rows[0]) + ", " + s.store.point(rows[0]).name() + " frame "
-                + s.store.frame(rows[0]), "No. " + s.number(rows[4]) + ", " + s.store.point(rows[4]).name() + " frame "
-                + s.store.frame(rows[4])), comments);
+        assertEquals(List.of(named(list, 0), named(list, 4)), comments);
         // An unwritable target is an error, not an exception.
         Path blocked = tmp.resolve("file");
         Files.writeString(blocked, "x");
         assertEquals(-1L, export(PacketExporter.Scope.DISPLAYED, blocked.resolve("out.pcapng")));
         assertTrue(window.statusText().startsWith("Export failed: "), window.statusText());
+    }
+
+    /** How an exported packet's comment names the packet of a row: "No. 12, host1-pod frame 4". */
+    private static String named(TableView<Integer> list, int row) {
+        return "No. " + Ui.cell(list, row, RowFormatter.NO) + ", " + Ui.cell(list, row, RowFormatter.POINT) + " frame "
+                + Ui.cell(list, row, RowFormatter.FRAME);
     }
 
     @Test
@@ -123,9 +131,11 @@ class ExportTest {
         ExportDialog dialog = WaitForAsyncUtils.asyncFx(() -> window.showExportDialog()).get(10, TimeUnit.SECONDS);
         assertNotNull(dialog);
         Path out = tmp.resolve("arp.pcapng");
-        assertEquals("All displayed packets (2)", dialog.displayed.getText());
-        robot.interact(() -> dialog.file.setText(out.toString()));
-        robot.clickOn("#exportStart");
+        assertEquals("All displayed packets (2)", Ui.node(robot, "export-displayed", RadioButton.class).getText());
+        TextField file = Ui.node(robot, "export-file", TextField.class);
+        robot.interact(file::clear);
+        robot.clickOn(file).write(out.toString());
+        robot.clickOn("#export-start");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> Files.exists(out) && window.statusText().startsWith("Exported"));
         assertEquals(Tshark.frames(MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"), "arp").size(),
                 Tshark.count(out));
@@ -144,12 +154,12 @@ class ExportTest {
         System.setProperty("tunnelscope.gui.wireshark", script.toString());
         try {
             MainWindowTest.open(window, MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
-            PacketListPane list = window.packets();
+            TableView<Integer> list = Ui.packetList(robot);
             robot.interact(() -> {
-                list.table.getSelectionModel().clearSelection();
-                list.table.getSelectionModel().selectRange(3, 8);
+                list.getSelectionModel().clearSelection();
+                list.getSelectionModel().selectRange(3, 8);
             });
-            List<String> command = WaitForAsyncUtils.asyncFx(() -> window.openInWireshark(list.selectedPackets()))
+            List<String> command = WaitForAsyncUtils.asyncFx(() -> window.openInWireshark(window.packets().selectedPackets()))
                     .get(10, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
             assertNotNull(command);
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Files.exists(kept) && Files.size(kept) > 0);

@@ -12,6 +12,7 @@ import io.tunnelscope.decode.PacketDecoder;
 import io.tunnelscope.decode.PacketView;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,15 +37,15 @@ class LargeListTest {
     void twoMillionRowsAreVirtualised(FxRobot robot) throws Exception {
         // One VXLAN packet and one ARP from the sample, repeated.
         PacketStore store = new PacketStore();
-        store.files.add(MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        store.comments.add(java.util.List.of());
-        store.fileStart = new int[] {0};
+        store.files().add(MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
+        store.comments().add(java.util.List.of());
+        store.fileStart(new int[] {0});
         byte[][] packets = new byte[2][];
         int[] flags = new int[2];
         int[] vni = new int[2];
         int[] proto = new int[2];
         int linkType;
-        try (CaptureReader reader = CaptureReaders.open(store.files.get(0))) {
+        try (CaptureReader reader = CaptureReaders.open(store.files().get(0))) {
             PacketRecord r = new PacketRecord();
             PacketDecoder decoder = new PacketDecoder(DecodeTables.defaults());
             PacketView view = new PacketView();
@@ -62,7 +63,7 @@ class LargeListTest {
             }
             linkType = r.linkType();
         }
-        store.points.add(new PacketStore.Point("synthetic", 0, linkType, null));
+        store.points().add(new PacketStore.Point("synthetic", 0, linkType, null));
         int[] order = new int[N];
         PacketStore.Entry e = new PacketStore.Entry();
         for (int i = 0; i < N; i++) {
@@ -83,15 +84,16 @@ class LargeListTest {
         session.order(order);
         PacketListPane list = window.packets();
         robot.interact(() -> list.show(session));
-        assertEquals(N, list.table.getItems().size());
-        robot.interact(() -> list.table.scrollTo(N - 5));
+        TableView<Integer> table = Ui.packetList(robot);
+        assertEquals(N, table.getItems().size());
+        robot.interact(() -> table.scrollTo(N - 5));
         WaitForAsyncUtils.waitForFxEvents();
-        long cells = robot.lookup("#packetTable .table-row-cell").queryAll().size();
+        long cells = robot.lookup("#packet-list .table-row-cell").queryAll().size();
         assertTrue(cells < 100, cells + " row cells for " + N + " rows");
-        robot.interact(() -> list.table.getSelectionModel().clearAndSelect(N - 1));
+        robot.interact(() -> table.getSelectionModel().clearAndSelect(N - 1));
         assertEquals(N - 1, list.selected());
-        assertEquals("ICMP", list.rows().cell(N - 1, RowFormatter.PROTOCOL));
-        assertEquals(Integer.toString(N), list.rows().cell(N - 1, RowFormatter.NO), "nine-digit numbers fit");
+        assertEquals("ICMP", Ui.shownText(robot, N - 1, RowFormatter.PROTOCOL));
+        assertEquals(Integer.toString(N), Ui.shownText(robot, N - 1, RowFormatter.NO), "nine-digit numbers fit");
         int arps = WaitForAsyncUtils.asyncFx(() -> list.applyFilter("arp")).get(10, TimeUnit.SECONDS)
                 .get(100, TimeUnit.SECONDS);
         assertEquals(N / 10, arps);

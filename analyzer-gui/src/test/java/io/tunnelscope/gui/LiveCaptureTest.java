@@ -18,8 +18,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.tunnelscope.detail.FieldNode;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -69,7 +77,8 @@ class LiveCaptureTest {
         CaptureDialog dialog = WaitForAsyncUtils.asyncFx(() -> window.live().showDialog()).get(10, TimeUnit.SECONDS);
         assertNotNull(dialog);
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
-                () -> !dialog.devices.getItems().isEmpty() || !dialog.error.getText().isEmpty());
+                () -> !Ui.node(robot, "capture-devices", TableView.class).getItems().isEmpty()
+                        || !Ui.node(robot, "capture-error", Label.class).getText().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
         return dialog;
     }
@@ -79,19 +88,22 @@ class LiveCaptureTest {
         assumeCanCapture();
         CaptureDialog dialog = openDialog(robot);
         Path file = tmp.resolve("lo.pcapng");
-        robot.interact(() -> {
-            assertTrue(dialog.select("lo"), "lo is listed");
-            dialog.filter.setText("udp port " + PORT);
-            dialog.writeTo.setText(file.toString());
-        });
-        robot.interact(() -> dialog.start.fire());
+        Label error = Ui.node(robot, "capture-error", Label.class);
+        Button start = Ui.node(robot, "capture-start", Button.class);
+        robot.interact(() -> assertTrue(dialog.select("lo"), "lo is listed"));
+        robot.clickOn("#capture-filter").write("udp port " + PORT);
+        TextField writeTo = Ui.node(robot, "capture-write-to", TextField.class);
+        robot.interact(() -> writeTo.setText(file.toString()));
+        robot.clickOn(start);
         LiveCaptureController live = window.live();
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> live.capturing() || !dialog.error.getText().isEmpty());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> live.capturing() || !error.getText().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("", dialog.error.getText());
-        assertFalse(dialog.stage.isShowing(), "the dialog closed");
-        assertFalse(live.stopButton.isDisabled());
-        assertTrue(live.startItem.isDisable());
+        assertEquals("", error.getText());
+        assertFalse(start.getScene().getWindow().isShowing(), "the dialog closed");
+        Button stop = Ui.node(robot, "stop-capture", Button.class);
+        assertFalse(stop.isDisabled());
+        assertTrue(Ui.node(robot, "start-capture", Button.class).isDisabled());
+        assertTrue(Ui.menuItem(robot, "Capture", "Start capture…").isDisable());
 
         // A filter applied while capturing applies to the packets still to come.
         int none = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("point == lo && dport == " + PORT))
@@ -107,40 +119,44 @@ class LiveCaptureTest {
             }
         }
         // The rows appear while capturing (appended in batches on the FX thread).
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> window.packets().table.getItems().size() >= DATAGRAMS);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Ui.rows(robot) >= DATAGRAMS);
         assertTrue(live.capturing(), "still capturing");
 
         CompletableFuture<Void> analysed = WaitForAsyncUtils.asyncFx(() -> live.stop()).get(10, TimeUnit.SECONDS);
         analysed.get(60, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(live.capturing());
-        assertTrue(live.stopButton.isDisabled());
-        assertFalse(live.startItem.isDisable());
-        assertNotNull(window.session().analysis, "the capture was analysed");
+        assertTrue(stop.isDisabled());
+        assertFalse(Ui.menuItem(robot, "Capture", "Start capture…").isDisable());
+        assertTrue(window.statusText().contains("findings: "), "the capture was analysed: " + window.statusText());
         assertTrue(window.statusText().contains("capture ended"), window.statusText());
 
-        assertEquals(DATAGRAMS, window.session().store.size(), "the BPF filter kept only the test's datagrams");
-        assertEquals(DATAGRAMS, window.packets().table.getItems().size(), "every datagram passes the display filter");
+        assertEquals(DATAGRAMS, Ui.packetsLoaded(window), "the BPF filter kept only the test's datagrams");
+        assertEquals(DATAGRAMS, Ui.rows(robot), "every datagram passes the display filter");
         int hidden = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("dport == 1")).get(10, TimeUnit.SECONDS)
                 .get(20, TimeUnit.SECONDS);
         assertEquals(0, hidden);
         int all = WaitForAsyncUtils.asyncFx(() -> window.applyFilter("")).get(10, TimeUnit.SECONDS)
                 .get(20, TimeUnit.SECONDS);
         assertEquals(DATAGRAMS, all);
+        TableView<Integer> list = Ui.packetList(robot);
         for (int row = 0; row < DATAGRAMS; row++) {
-            int i = window.packets().table.getItems().get(row);
-            String[] cells = window.packets().rows().row(i);
+            String[] cells = Ui.row(list, row);
             assertEquals("lo", cells[RowFormatter.POINT]);
             assertEquals("UDP", cells[RowFormatter.PROTOCOL]);
             assertEquals("127.0.0.1", cells[RowFormatter.OUTER_DST]);
-            var view = window.packets().rows().view(i);
-            int udp = view.stack().indexOf(io.tunnelscope.decode.LayerType.UDP);
-            assertTrue(udp >= 0, "UDP decoded");
-            assertEquals(PORT, view.stack().buffer().getShort(view.stack().offset(udp) + 2) & 0xFFFF);
+            // Selecting a captured packet shows its layers: UDP to the test's port.
+            Ui.selectRow(robot, row);
+            TreeItem<FieldNode> root = Ui.node(robot, "packet-details", TreeView.class).getRoot();
+            assertNotNull(root);
+            List<FieldNode> udp = root.getValue().findAll(n -> n.value().equals("udp_datagram"));
+            assertEquals(1, udp.size(), "UDP decoded");
+            List<FieldNode> port = udp.get(0).findAll(n -> n.name().equals("dst_port"));
+            assertEquals(List.of(Integer.toString(PORT)), port.stream().map(FieldNode::value).toList());
         }
 
         // The pcapng reopens with the interface name and every packet.
-        assertEquals(file, window.session().store.files.get(0));
+        assertEquals(List.of(file), window.files());
         try (CaptureReader reader = CaptureReaders.open(file)) {
             PacketRecord record = new PacketRecord();
             int n = 0;
@@ -150,9 +166,6 @@ class LiveCaptureTest {
             assertEquals(DATAGRAMS, n);
             assertEquals("lo", reader.interfaces().get(0).name());
         }
-        // Selecting a captured packet shows its layers.
-        robot.interact(() -> window.packets().table.getSelectionModel().select(0));
-        assertNotNull(window.details().tree.getRoot());
     }
 
     @Test
@@ -160,14 +173,16 @@ class LiveCaptureTest {
         Assumptions.assumeTrue(LiveCapture.libpcapVersion() != null, "live capture needs libpcap (Debian: libpcap0.8)");
         CaptureDialog dialog = openDialog(robot);
         String bad = "udp port";
+        Label error = Ui.node(robot, "capture-error", Label.class);
+        Button start = Ui.node(robot, "capture-start", Button.class);
         robot.interact(() -> {
             if (!dialog.select("lo")) {
-                fail("lo is not listed: " + dialog.error.getText());
+                fail("lo is not listed: " + error.getText());
             }
-            dialog.filter.setText(bad);
         });
-        robot.interact(() -> dialog.start.fire());
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !dialog.error.getText().isEmpty());
+        robot.clickOn("#capture-filter").write(bad);
+        robot.clickOn(start);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !error.getText().isEmpty());
         // Exactly what opening the capture says (as root: the filter error; otherwise the permission hint).
         String expected;
         try {
@@ -176,13 +191,15 @@ class LiveCaptureTest {
         } catch (IOException e) {
             expected = e.getMessage();
         }
-        assertEquals(expected, dialog.error.getText());
+        assertEquals(expected, error.getText());
         if (isRoot()) {
-            assertTrue(dialog.error.getText().startsWith("bad filter 'udp port' on lo: "), dialog.error.getText());
+            assertTrue(error.getText().startsWith("bad filter 'udp port' on lo: "), error.getText());
         }
-        assertTrue(dialog.stage.isShowing(), "the dialog stays open");
-        assertFalse(dialog.start.isDisabled(), "one can correct the filter and start again");
+        assertTrue(start.getScene().getWindow().isShowing(), "the dialog stays open");
+        assertFalse(start.isDisabled(), "one can correct the filter and start again");
         assertFalse(window.live().capturing());
-        robot.interact(() -> dialog.stage.close());
+        robot.clickOn("#capture-cancel");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(start.getScene().getWindow().isShowing(), "Cancel closes it");
     }
 }

@@ -136,7 +136,7 @@ class LoadingRowsTest {
 
     @SuppressWarnings("unchecked")
     private static TableView<Integer> table(FxRobot robot) {
-        return robot.lookup("#packetTable").queryAs(TableView.class);
+        return robot.lookup("#packet-list").queryAs(TableView.class);
     }
 
     private static String cell(TableView<Integer> table, int row, int column) {

@@ -16,10 +16,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javafx.geometry.Point2D;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableView;
+import javafx.scene.control.TreeView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
+import org.jfree.chart.fx.ChartViewer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,22 +68,15 @@ class MainWindowTest {
         return n;
     }
 
-    private int rows() {
-        return window.packets().table.getItems().size();
-    }
-
-    /** The packet index of a file's frame (files load in the order given, packets in file order). */
-    private int packet(int file, int frame) {
-        return window.session().store.indexOf(file, frame);
-    }
-
     @Test
     void opensACaptureAndListsEveryPacket(FxRobot robot) throws Exception {
         open(window, samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        assertEquals(PACKETS, rows());
-        assertEquals(PACKETS, window.session().store.size());
+        assertEquals(PACKETS, Ui.rows(robot));
+        assertEquals(PACKETS, Ui.packetsLoaded(window));
         // Rows are made on demand from the index: the visible cells show the decoded columns.
-        String[] row = window.packets().rows().row(packet(0, 4));
+        int r = Ui.rowOf(robot, "host1-ens33", 4);
+        assertTrue(r >= 0, "frame 4 is listed");
+        String[] row = Ui.row(Ui.packetList(robot), r);
         assertEquals("4", row[RowFormatter.NO], "one file in time order: No. is the frame number");
         assertEquals("4", row[RowFormatter.FRAME]);
         assertEquals("host1-ens33", row[RowFormatter.POINT]);
@@ -87,57 +87,66 @@ class MainWindowTest {
         assertEquals("ICMP", row[RowFormatter.PROTOCOL]);
         assertEquals("148", row[RowFormatter.LENGTH]);
         assertTrue(row[RowFormatter.INFO].contains("ICMP echo request"), row[RowFormatter.INFO]);
-        assertTrue(robot.lookup("#packetTable .table-row-cell.tunnelled").tryQuery().isPresent(),
+        assertTrue(robot.lookup("#packet-list .table-row-cell.tunnelled").tryQuery().isPresent(),
                 "tunnelled rows are coloured");
-        // The packet bytes are read from the file where they are, not copied into the heap.
-        assertEquals(0, window.session().store.arenaBytes());
-        assertFalse(window.session().store.inArena(packet(0, 4)));
+        // The packet bytes are read from the file where they are, not copied into the heap (so
+        // frame 4's neither, and its 148 bytes are shown all the same).
+        assertEquals(0, window.packetBytesInMemory());
+        Ui.selectRow(robot, r);
+        assertEquals(148, Ui.node(robot, "packet-bytes", HexView.class).data().length);
     }
 
     @Test
     void selectingAPacketShowsItsLayersAndHighlightsTheFieldBytes(FxRobot robot) throws Exception {
         open(window, samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        int p = packet(0, 4);
-        robot.interact(() -> window.packets().table.scrollTo(0));
-        robot.clickOn(robot.lookup("#packetTable .table-row-cell").nth(3).queryAs(javafx.scene.Node.class));
+        robot.interact(() -> Ui.packetList(robot).scrollTo(0));
+        robot.clickOn(robot.lookup("#packet-list .table-row-cell").nth(3).queryAs(javafx.scene.Node.class));
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(p, window.packets().selected());
-        DetailsPane details = window.details();
-        TreeItem<FieldNode> root = details.tree.getRoot();
+        assertEquals("host1-ens33", Ui.selected(robot, RowFormatter.POINT));
+        assertEquals("4", Ui.selected(robot, RowFormatter.FRAME), "the fourth row is frame 4");
+        TreeView<FieldNode> tree = Ui.node(robot, "packet-details", TreeView.class);
+        TreeItem<FieldNode> root = tree.getRoot();
         assertNotNull(root);
         TreeItem<FieldNode> vni = DetailsPane.find(root, "vni");
         assertNotNull(vni, "VXLAN header in the tree");
         assertEquals("1", vni.getValue().value());
         assertEquals(2, root.getValue().findAll(n -> n.value().equals("ipv4_packet")).size(), "outer and inner IPv4");
-        robot.interact(() -> details.tree.getSelectionModel().select(vni));
+        robot.interact(() -> tree.getSelectionModel().select(vni));
         // Ethernet 14 + IPv4 20 + UDP 8 + VXLAN flags/reserved 4: the VNI is bytes 46..48.
-        assertEquals(46, details.hex.highlightStart());
-        assertEquals(3, details.hex.highlightLength());
-        assertEquals(148, details.hex.data().length);
-        robot.interact(() -> details.selectFieldAt(47));
-        assertEquals("vni", details.tree.getSelectionModel().getSelectedItem().getValue().name());
+        HexView hex = Ui.node(robot, "packet-bytes", HexView.class);
+        assertEquals(46, hex.highlightStart());
+        assertEquals(3, hex.highlightLength());
+        assertEquals(148, hex.data().length);
+        // A click on byte 47 in the hex dump selects the field it belongs to.
+        robot.interact(() -> tree.getSelectionModel().clearSelection());
+        WaitForAsyncUtils.waitForFxEvents();
+        Point2D b47 = hex.byteCentre(47);
+        robot.clickOn(hex.getContent().localToScreen(b47.getX(), b47.getY()));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("vni", tree.getSelectionModel().getSelectedItem().getValue().name());
     }
 
     @Test
     void filterBarFiltersRowsAndReportsSyntaxErrors(FxRobot robot) throws Exception {
         open(window, samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        PacketListPane list = window.packets();
-        robot.clickOn("#filterField").write("encap == vxlan && vni == 1 && inner.proto == icmp").type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> rows() != PACKETS);
-        assertEquals(14, rows());
-        assertEquals("", list.filterMessage.getText());
+        robot.clickOn("#display-filter").write("encap == vxlan && vni == 1 && inner.proto == icmp").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> Ui.rows(robot) != PACKETS);
+        assertEquals(14, Ui.rows(robot));
+        Label message = Ui.node(robot, "display-filter-message", Label.class);
+        assertEquals("", message.getText());
 
-        robot.interact(() -> list.filterField.clear());
-        robot.clickOn("#filterField").write("outer.dport == ").type(KeyCode.ENTER);
+        TextField field = Ui.node(robot, "display-filter", TextField.class);
+        robot.interact(field::clear);
+        robot.clickOn("#display-filter").write("outer.dport == ").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals("expected a value after '==' at position 14", list.filterMessage.getText());
-        assertTrue(list.filterField.getStyleClass().contains("filter-bad"));
-        assertEquals(14, list.filterField.getCaretPosition());
-        assertEquals(14, rows(), "a bad expression keeps the rows");
+        assertEquals("expected a value after '==' at position 14", message.getText());
+        assertTrue(field.getStyleClass().contains("filter-bad"));
+        assertEquals(14, field.getCaretPosition());
+        assertEquals(14, Ui.rows(robot), "a bad expression keeps the rows");
 
         // tshark: ip.dst in {10.102.19.0/24} || arp
         assertEquals(78, filter(window, "inner.dst in 10.102.19.0/24 || arp"));
-        assertEquals(78, rows());
+        assertEquals(78, Ui.rows(robot));
         // Wireshark's names: tshark -Y 'udp.dstport == 8472 && vxlan.vni == 1' → 124
         assertEquals(124, filter(window, "udp.dstport == 8472 && vxlan.vni == 1"));
         assertEquals(PACKETS, filter(window, ""));
@@ -146,14 +155,13 @@ class MainWindowTest {
     @Test
     void journeyOfAPacketAcrossTheCapturePoints(FxRobot robot) throws Exception {
         open(window, samples("vxlan-masq"));
-        Session session = window.session();
-        assertNotNull(session.correlation, "correlation ran after loading");
-        int file = session.store.files.stream().map(f -> f.getFileName().toString()).toList().indexOf("host1-ens33.pcap");
-        int p = packet(file, 4); // ICMP echo request seq 1, host1 → host2, inside VXLAN
-        robot.interact(() -> window.packets().selectPacket(p));
-        JourneyView journey = window.details().journey;
+        CorrelationModel correlation = window.correlation();
+        assertNotNull(correlation, "correlation ran after loading");
+        Ui.goTo(robot, "host1-ens33", 4); // ICMP echo request seq 1, host1 → host2, inside VXLAN
+        long number = Ui.selectedNumber(robot);
+        JourneyView journey = Ui.node(robot, "journey", JourneyView.class);
         List<JourneyView.Step> steps = journey.steps();
-        CorrelationReport.Journey j = session.correlation.journey(p);
+        CorrelationReport.Journey j = correlation.journey(window.packets().selected());
         assertNotNull(j);
         // One box per device, each sighting of the journey in exactly one of them, in journey order.
         assertEquals(j.hops(), steps.stream().flatMap(s -> s.sightings().stream()).map(JourneyView.Sighting::hop)
@@ -173,21 +181,22 @@ class MainWindowTest {
         assertEquals("underlay", ens33.role());
         for (int k = 1; k < steps.size(); k++) {
             List<JourneyView.Sighting> before = steps.get(k - 1).sightings();
-            assertEquals(session.correlation.adjusted(steps.get(k).hop())
-                    - session.correlation.adjusted(before.get(before.size() - 1).hop()), steps.get(k).latencyNanos(),
+            assertEquals(correlation.adjusted(steps.get(k).hop())
+                    - correlation.adjusted(before.get(before.size() - 1).hop()), steps.get(k).latencyNanos(),
                     "the latency from the last sighting on one device to the first on the next");
         }
         // Each box names its host and device; each sighting its packet by its number.
         assertEquals("host1 ens33  (underlay)", ens33.title());
-        assertTrue(ens33.sightings().get(0).text().startsWith("No. " + session.number(p) + "  host1-ens33"),
+        assertTrue(ens33.sightings().get(0).text().startsWith("No. " + number + "  host1-ens33"),
                 ens33.sightings().get(0).text());
-        assertEquals(2, window.reports().nat.getItems().size());
-        assertFalse(window.reports().flows.getRoot().getChildren().isEmpty());
-        assertFalse(window.reports().topology.getItems().isEmpty());
-        assertFalse(window.reports().paths.getItems().isEmpty());
-        assertNotNull(window.charts().latencyChart);
-        int arp = packet(file, 2);
-        robot.interact(() -> window.packets().selectPacket(arp));
+        assertEquals(2, Ui.node(robot, "nat-table", TableView.class).getItems().size());
+        assertFalse(Ui.node(robot, "flows-table", TreeTableView.class).getRoot().getChildren().isEmpty());
+        assertFalse(Ui.node(robot, "topology-table", TableView.class).getItems().isEmpty());
+        assertFalse(Ui.node(robot, "paths-table", TableView.class).getItems().isEmpty());
+        Ui.selectTab(robot, "charts-tab");
+        assertNotNull(Ui.node(robot, "latency-chart", ChartViewer.class).getChart());
+        Ui.selectTab(robot, "packets-tab");
+        Ui.goTo(robot, "host1-ens33", 2);
         assertTrue(journey.steps().isEmpty());
         assertTrue(journey.message().contains("one capture point only"), journey.message());
     }
@@ -196,16 +205,16 @@ class MainWindowTest {
     void aDeviceSeenByTwoCapturesIsOneBoxWithBothSightings(FxRobot robot) throws Exception {
         // mtu-trouble: host1 has per-device captures and an any capture, host2 a two-interface pcapng.
         open(window, samples("mtu-trouble"));
-        Session session = window.session();
-        int file = session.store.files.stream().map(f -> f.getFileName().toString()).toList().indexOf("host1-docker0.pcap");
-        JourneyView journey = window.details().journey;
+        CorrelationModel correlation = window.correlation();
+        JourneyView journey = Ui.node(robot, "journey", JourneyView.class);
+        TableView<Integer> list = Ui.packetList(robot);
         JourneyView.Step shared = null;
         for (int frame = 1; frame <= 40 && shared == null; frame++) {
-            int p = packet(file, frame);
-            if (p < 0 || session.correlation.journey(p) == null) {
+            int row = Ui.rowOf(robot, "host1-docker0", frame);
+            if (row < 0 || correlation.journey(list.getItems().get(row)) == null) {
                 continue;
             }
-            robot.interact(() -> window.packets().selectPacket(p));
+            Ui.selectRow(robot, row);
             for (JourneyView.Step step : journey.steps()) {
                 if (step.sightings().size() >= 2) {
                     shared = step;
@@ -223,9 +232,9 @@ class MainWindowTest {
     @Test
     void snapshotWritesANonBlankPng(FxRobot robot, @TempDir Path tmp) throws Exception {
         open(window, samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        robot.interact(() -> window.packets().selectPacket(packet(0, 4)));
+        Ui.goTo(robot, "host1-ens33", 4);
         Path png = tmp.resolve("shot.png");
-        WaitForAsyncUtils.asyncFx(() -> Snapshot.write(window.scene, png)).get(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.asyncFx(() -> Snapshot.write(window.scene(), png)).get(60, TimeUnit.SECONDS);
         assertTrue(Files.size(png) > 10_000, "size " + Files.size(png));
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(1280, image.getWidth());

@@ -6,13 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tunnelscope.capture.CaptureReader;
+import io.tunnelscope.capture.CaptureReaders;
+import io.tunnelscope.capture.PacketRecord;
+import io.tunnelscope.detail.FieldNode;
 import io.tunnelscope.report.CorrelationReport;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeView;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -45,53 +59,58 @@ class WorkflowsTest {
         return window.packets();
     }
 
-    /** The number the list shows for the selected packet. */
-    private int selectedNumber() {
-        return window.session().number(list().selected());
-    }
-
     @Test
     void oneNumberingInTimeOrderAcrossFilesWithTheFrameBeside(FxRobot robot) throws Exception {
         MainWindowTest.open(window, MainWindowTest.samples("vxlan-masq"));
-        Session s = window.session();
-        PacketStore store = s.store;
-        assertTrue(store.files.size() > 5);
+        Matcher files = Pattern.compile("capture points in (\\d+) files").matcher(window.statusText());
+        assertTrue(files.find(), window.statusText());
+        assertTrue(Integer.parseInt(files.group(1)) > 5);
+        int packets = Ui.packetsLoaded(window);
         // The rows come in time order and read 1, 2, 3...: No. is the place in that order.
-        int[] shown = list().displayed();
-        assertEquals(store.size(), shown.length);
-        for (int r = 0; r < shown.length; r++) {
-            assertEquals(Integer.toString(r + 1), list().rows().cell(shown[r], RowFormatter.NO));
+        TableView<Integer> table = Ui.packetList(robot);
+        assertEquals(packets, table.getItems().size());
+        robot.interact(() -> window.setTimeFormat(TimeFormat.UTC));
+        List<String[]> rows = Ui.fx(() -> {
+            List<String[]> out = new ArrayList<>();
+            for (int r = 0; r < table.getItems().size(); r++) {
+                out.add(Ui.row(table, r));
+            }
+            return out;
+        });
+        for (int r = 0; r < rows.size(); r++) {
+            assertEquals(Integer.toString(r + 1), rows.get(r)[RowFormatter.NO]);
             if (r > 0) {
-                assertTrue(store.timestamp(shown[r - 1]) <= store.timestamp(shown[r]), "time order at row " + r);
+                assertTrue(rows.get(r - 1)[RowFormatter.TIME].compareTo(rows.get(r)[RowFormatter.TIME]) <= 0,
+                        "time order at row " + r);
             }
         }
-        // The Frame column is the frame in its own file, as tshark numbers it.
-        int file = store.fileIndex(ens33().toString());
-        int p = store.indexOf(file, 4);
-        assertEquals("4", list().rows().cell(p, RowFormatter.FRAME));
-        assertEquals("host1-ens33", list().rows().cell(p, RowFormatter.POINT));
-        assertEquals("No. " + s.number(p) + " (host1-ens33 frame 4)", s.describe(p));
+        robot.interact(() -> window.setTimeFormat(TimeFormat.SINCE_FIRST));
 
         // Go to packet with the keyboard: Ctrl+G, a number, Enter.
-        robot.interact(() -> list().table.requestFocus());
+        robot.interact(() -> table.requestFocus());
         robot.push(KeyCode.CONTROL, KeyCode.G);
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(list().goToBar.isVisible(), "Ctrl+G shows the go-to bar");
+        assertTrue(Ui.node(robot, "go-to-bar", Node.class).isVisible(), "Ctrl+G shows the go-to bar");
         robot.write("12").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(12, selectedNumber());
-        // By point and frame.
-        robot.interact(() -> list().goTo("host1-ens33:4"));
-        assertEquals(p, list().selected());
+        assertEquals(12, Ui.selectedNumber(robot));
+        // By point and frame: the Frame column is the frame in its own file, as tshark numbers it.
+        Ui.goTo(robot, "host1-ens33:4");
+        assertEquals("4", Ui.selected(robot, RowFormatter.FRAME));
+        assertEquals("host1-ens33", Ui.selected(robot, RowFormatter.POINT));
+        long number = Ui.selectedNumber(robot);
         // Hidden by the filter: the filter is cleared to go there.
-        assertTrue(MainWindowTest.filter(window, "arp") < store.size());
-        robot.interact(() -> list().goTo(Integer.toString(s.number(p))));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> list().selected() == p);
-        assertEquals("", list().filterField.getText());
-        robot.interact(() -> list().goTo("99999999"));
-        assertEquals("No packet 99999999 (1 to " + store.size() + ")", list().goToMessage.getText());
-        robot.interact(() -> list().goTo("nowhere:3"));
-        assertEquals("Not a number nor point:frame: nowhere:3", list().goToMessage.getText());
+        assertTrue(MainWindowTest.filter(window, "arp") < packets);
+        Ui.goTo(robot, Long.toString(number));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> Ui.selectedNumber(robot) == number);
+        assertEquals("4", Ui.selected(robot, RowFormatter.FRAME));
+        assertEquals("host1-ens33", Ui.selected(robot, RowFormatter.POINT));
+        assertEquals("", Ui.node(robot, "display-filter", TextField.class).getText());
+        Label message = Ui.node(robot, "go-to-message", Label.class);
+        Ui.goTo(robot, "99999999");
+        assertEquals("No packet 99999999 (1 to " + packets + ")", message.getText());
+        Ui.goTo(robot, "nowhere:3");
+        assertEquals("Not a number nor point:frame: nowhere:3", message.getText());
     }
 
     @Test
@@ -99,106 +118,126 @@ class WorkflowsTest {
         assumeTrue(Tshark.available(), "tshark not installed");
         MainWindowTest.open(window, ens33());
         // One file in time order: numbers are frames. Each search starts after the selection.
-        robot.interact(() -> list().goTo("5"));
+        Ui.goTo(robot, "5");
         List<Long> seq2 = Tshark.frames(ens33(), "icmp.seq == 2");
         long expected = seq2.stream().filter(f -> f > 5).findFirst().orElseThrow();
-        robot.interact(() -> list().table.requestFocus());
+        robot.interact(() -> Ui.packetList(robot).requestFocus());
         robot.push(KeyCode.CONTROL, KeyCode.F);
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(list().findBar.isVisible(), "Ctrl+F shows the find bar");
+        assertTrue(Ui.node(robot, "find-bar", Node.class).isVisible(), "Ctrl+F shows the find bar");
+        Label message = Ui.node(robot, "find-message", Label.class);
         int found = WaitForAsyncUtils.asyncFx(() -> list().find(PacketListPane.FindMode.FILTER, "icmp.seq == 2", false))
                 .get(10, TimeUnit.SECONDS).get(120, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(expected, window.session().number(found));
-        assertEquals(expected, selectedNumber());
+        assertEquals(found, list().selected(), "the packet found is selected");
+        assertEquals(expected, Ui.selectedNumber(robot));
+        // The find bar names it as everywhere: its number, point and frame.
+        assertEquals("No. " + expected + " (host1-ens33 frame " + expected + ")", message.getText());
         // Again: the next one; backwards from there: the previous one (wrapping at the ends).
         int again = WaitForAsyncUtils.asyncFx(() -> list().find(PacketListPane.FindMode.FILTER, "icmp.seq == 2", false))
                 .get(10, TimeUnit.SECONDS).get(120, TimeUnit.SECONDS);
-        assertEquals(seq2.get(seq2.indexOf(expected) + 1).longValue(), window.session().number(again));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(again, list().selected());
+        assertEquals(seq2.get(seq2.indexOf(expected) + 1).longValue(), Ui.selectedNumber(robot));
 
         // Hex bytes: 10.102.19.2 (0a 66 13 02), as tshark's frame contains 0a:66:13:02.
-        robot.interact(() -> list().goTo("1"));
+        Ui.goTo(robot, "1");
         long hex = Tshark.frames(ens33(), "frame contains 0a:66:13:02").stream().filter(f -> f > 1).findFirst()
                 .orElseThrow();
         int h = WaitForAsyncUtils.asyncFx(() -> list().find(PacketListPane.FindMode.HEX, "0a 66 13 02", false))
                 .get(10, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
-        assertEquals(hex, window.session().number(h));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(h, list().selected());
+        assertEquals(hex, Ui.selectedNumber(robot));
         // A string in the payload: iperf3's cookie exchange carries ASCII.
-        robot.interact(() -> list().goTo("1"));
+        Ui.goTo(robot, "1");
         List<Long> strings = Tshark.frames(ens33(), "frame contains \"ping\"");
         int str = WaitForAsyncUtils.asyncFx(() -> list().find(PacketListPane.FindMode.STRING, "ping", false))
                 .get(10, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
-        assertEquals(strings.isEmpty() ? -1 : strings.get(0), str < 0 ? -1 : window.session().number(str));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(strings.isEmpty() ? -1 : strings.get(0), str < 0 ? -1 : Ui.selectedNumber(robot));
+        assertEquals(str < 0 ? "Not found" : "No. " + strings.get(0) + " (host1-ens33 frame " + strings.get(0) + ")",
+                message.getText());
         // Nothing, and bad input.
         int none = WaitForAsyncUtils.asyncFx(() -> list().find(PacketListPane.FindMode.HEX, "de ad be ef 99", false))
                 .get(10, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
         assertEquals(-1, none);
-        assertEquals("Not found", list().findMessage.getText());
+        assertEquals("Not found", message.getText());
         robot.interact(() -> list().find(PacketListPane.FindMode.HEX, "xyz", false));
-        assertEquals("'xyz' is not a sequence of hex bytes (e.g. 0a 66 14 02)", list().findMessage.getText());
+        assertEquals("'xyz' is not a sequence of hex bytes (e.g. 0a 66 14 02)", message.getText());
     }
 
     @Test
     void markIgnoreAndTimeFormats(FxRobot robot) throws Exception {
         MainWindowTest.open(window, ens33());
-        Session s = window.session();
+        TableView<Integer> table = Ui.packetList(robot);
         robot.interact(() -> {
-            list().table.getSelectionModel().clearSelection();
-            list().table.getSelectionModel().selectRange(2, 5);
-            list().table.requestFocus();
+            table.getSelectionModel().clearSelection();
+            table.getSelectionModel().selectRange(2, 5);
+            table.requestFocus();
         });
         robot.push(KeyCode.CONTROL, KeyCode.M);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(3, s.marked.cardinality(), "Ctrl+M marks the selected rows");
-        assertTrue(robot.lookup("#packetTable .table-row-cell.marked").tryQuery().isPresent(), "marked rows stand out");
-        assertTrue(window.statusText().contains("3 marked"), window.statusText());
+        assertTrue(window.statusText().contains(", 3 marked"), "Ctrl+M marks the selected rows: " + window.statusText());
+        for (int r = 2; r < 5; r++) {
+            assertTrue(Ui.rowNode(robot, r).getStyleClass().contains("marked"), "marked rows stand out: row " + r);
+        }
+        assertFalse(Ui.rowNode(robot, 1).getStyleClass().contains("marked"));
+        assertFalse(Ui.rowNode(robot, 5).getStyleClass().contains("marked"));
         // Next mark from the top.
-        robot.interact(() -> list().table.getSelectionModel().clearAndSelect(0));
+        robot.interact(() -> table.getSelectionModel().clearAndSelect(0));
         robot.interact(() -> list().nextMark(false));
-        assertEquals(3, selectedNumber());
+        assertEquals(3, Ui.selectedNumber(robot));
         // Marking them all again unmarks them.
         robot.interact(() -> {
-            list().table.getSelectionModel().clearSelection();
-            list().table.getSelectionModel().selectRange(2, 5);
-            list().toggleMark();
+            table.getSelectionModel().clearSelection();
+            table.getSelectionModel().selectRange(2, 5);
+            table.requestFocus();
         });
-        assertEquals(0, s.marked.cardinality());
+        robot.push(KeyCode.CONTROL, KeyCode.M);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(window.statusText().contains(" marked"), window.statusText());
+        assertTrue(robot.lookup("#packet-list .table-row-cell.marked").tryQuery().isEmpty(), "no row is marked");
         // Ignored: greyed, labelled, skipped by Find.
         robot.interact(() -> {
-            list().table.getSelectionModel().clearAndSelect(3);
-            list().toggleIgnore();
+            table.getSelectionModel().clearAndSelect(3);
+            table.requestFocus();
         });
-        int ignored = list().table.getItems().get(3);
-        assertTrue(s.ignored.get(ignored));
-        assertTrue(list().rows().cell(ignored, RowFormatter.INFO).startsWith("<ignored> "));
-        assertEquals("ignored", list().style(ignored));
+        robot.push(KeyCode.CONTROL, KeyCode.D);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(window.statusText().contains(", 1 ignored"), window.statusText());
+        assertTrue(Ui.cell(table, 3, RowFormatter.INFO).startsWith("<ignored> "));
+        assertTrue(Ui.rowNode(robot, 3).getStyleClass().contains("ignored"));
 
         // Time formats: UTC as tshark's -t ud prints it; the delta from the previous displayed row.
         robot.interact(() -> window.setTimeFormat(TimeFormat.UTC));
-        int fourth = list().table.getItems().get(3);
-        String utc = list().rows().time(fourth, -1);
+        String utc = Ui.shownText(robot, 3, RowFormatter.TIME);
         if (Tshark.available()) {
             String tshark = Tshark.run(ens33(), "-t", "ud", "-Y", "frame.number == 4", "-T", "fields", "-e",
                     "_ws.col.Time").get(0);
             assertEquals(tshark, utc);
         }
         assertTrue(utc.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}"), utc);
+        String utcBefore = Ui.shownText(robot, 2, RowFormatter.TIME);
         robot.interact(() -> window.setTimeFormat(TimeFormat.SINCE_PREVIOUS_DISPLAYED));
-        int third = list().table.getItems().get(2);
-        long delta = s.store.timestamp(fourth) - s.store.timestamp(third);
+        long delta = nanos(utc) - nanos(utcBefore);
         assertEquals(String.format("%d.%06d", delta / 1_000_000_000L, delta % 1_000_000_000L / 1000),
-                list().rows().time(fourth, third));
+                Ui.shownText(robot, 3, RowFormatter.TIME));
         robot.interact(() -> window.setTimeFormat(TimeFormat.SINCE_FIRST));
+    }
+
+    /** A UTC time as the Time column shows it, in nanoseconds since the epoch. */
+    private static long nanos(String utc) {
+        Instant t = LocalDateTime.parse(utc.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     @Test
     void clickingAJourneyHopSelectsItsPacket(FxRobot robot) throws Exception {
         MainWindowTest.open(window, MainWindowTest.samples("vxlan-masq"));
-        Session s = window.session();
-        int file = s.store.fileIndex(ens33().toString());
-        int p = s.store.indexOf(file, 4);
-        robot.interact(() -> list().selectPacket(p));
-        JourneyView journey = window.details().journey;
+        Ui.goTo(robot, "host1-ens33", 4);
+        JourneyView journey = Ui.node(robot, "journey", JourneyView.class);
         List<JourneyView.Step> steps = journey.steps();
         assertTrue(steps.size() >= 8, "steps " + steps.size());
         // Click the pod's box on host2: the list selects that sighting, at host2-pod.
@@ -220,10 +259,8 @@ class WorkflowsTest {
         Point2D at = canvas.localToScreen(box[0] + 20, box[1] + box[3] / 2);
         robot.clickOn(at);
         WaitForAsyncUtils.waitForFxEvents();
-        int selected = list().selected();
-        assertEquals(s.correlation.packetOf(hop), selected);
-        assertEquals("host2-pod", s.store.point(selected).name());
-        assertEquals(hop.frame(), s.store.frame(selected));
+        assertEquals("host2-pod", Ui.selected(robot, RowFormatter.POINT));
+        assertEquals(Long.toString(hop.frame()), Ui.selected(robot, RowFormatter.FRAME));
         // The journey stays the same packet's, now from the other end.
         assertEquals(steps.size(), journey.steps().size());
     }
@@ -232,19 +269,20 @@ class WorkflowsTest {
     void outerFragmentsAreReassembledAndMarked(FxRobot robot) throws Exception {
         Path file = MainWindowTest.samples("mtu-trouble").resolve("host1-ens33.pcap");
         MainWindowTest.open(window, file);
-        Session s = window.session();
-        int first = s.store.indexOf(0, 7);
-        int last = s.store.indexOf(0, 8);
-        RowFormatter rows = list().rows();
+        TableView<Integer> table = Ui.packetList(robot);
+        int first = Ui.rowOf(robot, null, 7);
+        int last = Ui.rowOf(robot, null, 8);
+        String[] frag = Ui.row(table, first);
+        String[] whole = Ui.row(table, last);
         // tshark (ip.defragment on): frame 7 "Fragmented IP protocol", frame 8 the VXLAN packet whole.
-        assertEquals("", rows.cell(first, RowFormatter.ENCAP));
-        assertTrue(rows.cell(first, RowFormatter.INFO).contains("fragment of udp"), rows.cell(first, RowFormatter.INFO));
-        assertTrue(rows.cell(first, RowFormatter.INFO).endsWith("[reassembled in No. 8]"),
-                rows.cell(first, RowFormatter.INFO));
-        assertEquals("VXLAN 1", rows.cell(last, RowFormatter.ENCAP));
-        assertEquals("10.102.20.2", rows.cell(last, RowFormatter.INNER_SRC));
-        assertTrue(rows.cell(last, RowFormatter.INFO).contains("[reassembled from No. 7, 8]"),
-                rows.cell(last, RowFormatter.INFO));
+        assertEquals("", frag[RowFormatter.ENCAP]);
+        assertTrue(frag[RowFormatter.INFO].contains("fragment of udp"), frag[RowFormatter.INFO]);
+        assertTrue(frag[RowFormatter.INFO].endsWith("[reassembled in No. " + whole[RowFormatter.NO] + "]"),
+                frag[RowFormatter.INFO]);
+        assertEquals("8", whole[RowFormatter.NO], "one file in time order: No. is the frame");
+        assertEquals("VXLAN 1", whole[RowFormatter.ENCAP]);
+        assertEquals("10.102.20.2", whole[RowFormatter.INNER_SRC]);
+        assertTrue(whole[RowFormatter.INFO].contains("[reassembled from No. 7, 8]"), whole[RowFormatter.INFO]);
         // The filter sees the datagram in the frame that completed it, as tshark does.
         if (Tshark.available()) {
             assertEquals(Tshark.frames(file, "vxlan").size(), MainWindowTest.filter(window, "vxlan"));
@@ -253,11 +291,24 @@ class WorkflowsTest {
             MainWindowTest.filter(window, "");
         }
         // Its details show the whole datagram: its layers down to the inner packet.
-        robot.interact(() -> list().selectPacket(last));
-        assertNotNull(DetailsPane.find(window.details().tree.getRoot(), "vni"), "the tunnel in the details");
-        assertTrue(window.details().hex.data().length > s.store.capturedLength(last), "the datagram's bytes");
-        assertFalse(window.details().hex.data().length == 0);
-        Node table = robot.lookup("#packetTable").query();
-        assertNotNull(table);
+        Ui.goTo(robot, "host1-ens33", 8);
+        TreeView<FieldNode> tree = Ui.node(robot, "packet-details", TreeView.class);
+        assertNotNull(DetailsPane.find(tree.getRoot(), "vni"), "the tunnel in the details");
+        HexView bytes = Ui.node(robot, "packet-bytes", HexView.class);
+        assertTrue(bytes.data().length > capturedLength(file, 8), "the datagram's bytes");
+        assertFalse(bytes.data().length == 0);
+    }
+
+    /** The captured length of a frame, as the file has it. */
+    private static int capturedLength(Path file, long frame) throws Exception {
+        try (CaptureReader reader = CaptureReaders.open(file)) {
+            PacketRecord r = new PacketRecord();
+            while (reader.next(r)) {
+                if (r.frameNumber() == frame) {
+                    return r.capturedLength();
+                }
+            }
+        }
+        throw new AssertionError("no frame " + frame + " in " + file);
     }
 }
