@@ -118,6 +118,29 @@ class LauncherTest {
     }
 
     @Test
+    void theViewerTrainsItsOwnCacheOnASampleScenarioAndUsesIt() throws Exception {
+        Path guiJar = root.resolve("analyzer-gui/target/tunnelscope-gui.jar");
+        Files.createDirectories(guiJar.getParent());
+        Files.write(guiJar, new byte[] {'P', 'K'});
+        Result first = launch(Map.of(), "gui", "x.pcap");
+        assertEquals(0, first.exit(), first.err());
+        assertEquals(2, first.calls().size(), first.calls().toString());
+        String training = first.calls().get(0);
+        assertTrue(training.startsWith("temurin-25 --enable-native-access=ALL-UNNAMED "), training);
+        assertTrue(training.contains("-XX:AOTCacheOutput=" + root.resolve("analyzer-gui/target/aot"))
+                && training.contains("-jar " + guiJar + " --snapshot ")
+                && training.endsWith(root.resolve("samples/captures/some-scenario").toString()), training);
+        assertFalse(training.contains("UseParallelGC"), "the viewer keeps the JVM's collector: " + training);
+        String run = first.calls().get(1);
+        assertEquals("temurin-25 --enable-native-access=ALL-UNNAMED -XX:AOTCache="
+                + root.resolve("analyzer-gui/target/aot/tunnelscope-jdk-25.0.3-temurin-25.aot")
+                + " -Xlog:aot*=off -Xlog:aot*=error:stderr -jar " + guiJar + " x.pcap", run);
+        Result second = launch(Map.of(), "gui", "y.pcap");
+        assertEquals(1, second.calls().size(), second.calls().toString());
+        assertFalse(Files.exists(root.resolve("analyzer-cli/target/aot")), "the CLI's cache is its own");
+    }
+
+    @Test
     void javaHomeWinsOnlyWhenItIsNotOlder() throws Exception {
         Path elsewhere = root.resolve("opt");
         Path same = fakeJdk(elsewhere, "home-25", "25.0.3");

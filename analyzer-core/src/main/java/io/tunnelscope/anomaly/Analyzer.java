@@ -49,6 +49,12 @@ public final class Analyzer {
          * packets come in the file's order.
          */
         public PacketListener progress;
+        /**
+         * Whether to keep the report's flow list and chart series (true). No rule reads them: the
+         * desktop viewer, which counts its own conversations and draws its own charts, leaves them
+         * out, and each packet costs its reading thread less.
+         */
+        public boolean flowsAndCharts = true;
     }
 
     private Analyzer() {
@@ -110,7 +116,8 @@ public final class Analyzer {
         Correlator.Options settings = options.correlation;
         settings.listener = null;
         settings.fileListeners = (index, file) -> {
-            PacketAnalysis part = new PacketAnalysis(options.rules.get(), options.maxFlows, options.progress);
+            PacketAnalysis part = new PacketAnalysis(options.rules.get(), options.maxFlows, options.progress,
+                    options.flowsAndCharts);
             perFile.set(index, part);
             return part.listener(index);
         };
@@ -124,12 +131,13 @@ public final class Analyzer {
             }
         }
         return new Gathered(correlation, merged != null ? merged
-                : new PacketAnalysis(options.rules.get(), options.maxFlows, null));
+                : new PacketAnalysis(options.rules.get(), options.maxFlows, null, options.flowsAndCharts));
     }
 
     /** One instance of the per-packet analysis sees every packet in merged order. */
     private static Gathered gatherInline(List<Path> files, Options options) throws IOException {
-        PacketAnalysis packets = new PacketAnalysis(options.rules.get(), options.maxFlows, options.progress);
+        PacketAnalysis packets = new PacketAnalysis(options.rules.get(), options.maxFlows, options.progress,
+                options.flowsAndCharts);
         Correlator.Options settings = options.correlation;
         settings.fileListeners = null;
         settings.listener = packets.listener();

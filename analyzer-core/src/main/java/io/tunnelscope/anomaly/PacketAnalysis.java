@@ -27,17 +27,21 @@ final class PacketAnalysis {
     private final FirstSeen<String, Void> points = new FirstSeen<>();
     private final PacketContext context = new PacketContext();
     private final PacketListener progress;
+    /** Whether the flow table and the chart series see the packets ({@link Analyzer.Options#flowsAndCharts}). */
+    private final boolean flowsAndCharts;
     private String lastPoint;
     private long packets;
 
     /**
      * {@code rules} are fresh instances for this analysis; {@code progress} (or null) sees every
-     * packet too, from several threads when per file.
+     * packet too, from several threads when per file; without {@code flowsAndCharts} the flow table
+     * and the chart series stay empty.
      */
-    PacketAnalysis(List<Rule> rules, int maxFlows, PacketListener progress) {
+    PacketAnalysis(List<Rule> rules, int maxFlows, PacketListener progress, boolean flowsAndCharts) {
         this.rules = rules;
         this.flows = new FlowTable(maxFlows);
         this.progress = progress;
+        this.flowsAndCharts = flowsAndCharts;
     }
 
     /** Sees every packet in merged order: its number is its order. */
@@ -90,15 +94,17 @@ final class PacketAnalysis {
         } catch (RuntimeException e) {
             failures.packet("the size facts", context, e);
         }
-        try {
-            flows.packet(point, record.timestampNanos(), record.originalLength(), view, release, position);
-        } catch (RuntimeException e) {
-            failures.packet("the flow table", context, e);
-        }
-        try {
-            series.packet(point, record.timestampNanos(), record.originalLength(), view);
-        } catch (RuntimeException e) {
-            failures.packet("the chart series", context, e);
+        if (flowsAndCharts) {
+            try {
+                flows.packet(point, record.timestampNanos(), record.originalLength(), view, release, position);
+            } catch (RuntimeException e) {
+                failures.packet("the flow table", context, e);
+            }
+            try {
+                series.packet(point, record.timestampNanos(), record.originalLength(), view);
+            } catch (RuntimeException e) {
+                failures.packet("the chart series", context, e);
+            }
         }
         for (Rule rule : rules) {
             try {

@@ -59,6 +59,37 @@ class PerFileAnalysisTest {
         assertTrue(packets(files, true) > 0);
     }
 
+    /**
+     * Without the flow list and the chart series (what the viewer leaves out) every other part of
+     * the report, findings included, is the same; those two are empty.
+     */
+    @Test
+    void leavingOutFlowsAndChartsChangesNothingElse() throws IOException {
+        int withFlows = 0;
+        for (Path scenario : RecordedSamples.scenarios()) {
+            List<Path> files = RecordedSamples.captures(scenario);
+            Analyzer.Options all = new Analyzer.Options();
+            AnalysisReport full = Analyzer.analyze(files, all);
+            Analyzer.Options lean = new Analyzer.Options();
+            lean.flowsAndCharts = false;
+            AnalysisReport without = Analyzer.analyze(files, lean);
+            assertTrue(without.flows().isEmpty(), scenario.toString());
+            assertTrue(without.charts().throughput().isEmpty() && without.charts().sizes().isEmpty(),
+                    scenario.toString());
+            withFlows += full.flows().isEmpty() ? 0 : 1;
+            assertEquals(withoutFlows(full), withoutFlows(without), scenario.toString());
+        }
+        assertTrue(withFlows > 0, "no scenario had flows to leave out");
+    }
+
+    private static String withoutFlows(AnalysisReport report) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = JSON.valueToTree(report);
+        tree.remove("flows");
+        tree.remove("limits");
+        return JSON.writeValueAsString(tree) + report.limits().stream()
+                .filter(l -> !l.startsWith("flow table full")).toList();
+    }
+
     /** Two files of the same name (in two directories) name their points apart the same way. */
     @Test
     void pointsOfEqualNamesGetTheSameUniqueNames(@TempDir Path dir) throws IOException {

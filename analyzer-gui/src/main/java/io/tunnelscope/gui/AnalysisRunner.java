@@ -64,6 +64,7 @@ final class AnalysisRunner {
                 options.correlation.keepJourneysFromHops = 2;
                 options.correlation.tables = session.tables();
                 options.correlation.bufferedReading = true;
+                options.flowsAndCharts = false; // the viewer counts its own conversations and draws its own charts
                 options.state = store.state();
                 AtomicLong seen = new AtomicLong();
                 options.progress = (point, file, record, stack, view) -> {
