@@ -122,21 +122,29 @@ class LauncherTest {
         Path guiJar = root.resolve("analyzer-gui/target/tunnelscope-gui.jar");
         Files.createDirectories(guiJar.getParent());
         Files.write(guiJar, new byte[] {'P', 'K'});
+        Path directives = root.resolve("analyzer-gui/src/main/jvm/scene-graph-c1.json");
+        Files.createDirectories(directives.getParent());
+        Files.writeString(directives, "[]");
         Result first = launch(Map.of(), "gui", "x.pcap");
         assertEquals(0, first.exit(), first.err());
         assertEquals(2, first.calls().size(), first.calls().toString());
         String training = first.calls().get(0);
         assertTrue(training.startsWith("temurin-25 --enable-native-access=ALL-UNNAMED "), training);
+        assertFalse(training.contains("CompilerDirectivesFile"), training);
         assertTrue(training.contains("-XX:AOTCacheOutput=" + root.resolve("analyzer-gui/target/aot"))
                 && training.contains("-jar " + guiJar + " --snapshot ")
                 && training.endsWith(root.resolve("samples/captures/some-scenario").toString()), training);
         assertFalse(training.contains("UseParallelGC"), "the viewer keeps the JVM's collector: " + training);
         String run = first.calls().get(1);
-        assertEquals("temurin-25 --enable-native-access=ALL-UNNAMED -XX:AOTCache="
+        assertEquals("temurin-25 -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions "
+                + "-XX:CompilerDirectivesFile=" + directives + " --enable-native-access=ALL-UNNAMED -XX:AOTCache="
                 + root.resolve("analyzer-gui/target/aot/tunnelscope-jdk-25.0.3-temurin-25.aot")
                 + " -Xlog:aot*=off -Xlog:aot*=error:stderr -jar " + guiJar + " x.pcap", run);
         Result second = launch(Map.of(), "gui", "y.pcap");
         assertEquals(1, second.calls().size(), second.calls().toString());
+        // Directives of the user's own replace the launcher's.
+        Result own = launch(Map.of("TUNNELSCOPE_JAVA_OPTS", "-XX:CompilerDirectivesFile=/x.json"), "gui", "z.pcap");
+        assertFalse(own.calls().get(0).contains(directives.toString()), own.calls().toString());
         assertFalse(Files.exists(root.resolve("analyzer-cli/target/aot")), "the CLI's cache is its own");
     }
 
