@@ -3,6 +3,7 @@ package io.tunnelscope.gui;
 import io.tunnelscope.flow.Conversations;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -51,6 +52,10 @@ final class ConversationsTab implements ViewerTab {
     private final Button applyAsFilter = new Button("Apply as filter");
     private Session session;
     private Consumer<String> onFilter = f -> { };
+    /** Counts a session's conversations when the tab is first shown (the window runs it as a task). */
+    private Function<Session, CompletableFuture<Conversations>> counter =
+            s -> CompletableFuture.completedFuture(new Conversations());
+    private final Label conversationsPlaceholder = new Label("No IP conversations");
 
     ConversationsTab() {
         tab.setClosable(false);
@@ -77,7 +82,13 @@ final class ConversationsTab implements ViewerTab {
         column(conversations, "Duration", 68, r -> seconds(r.conversation().durationNanos()));
         column(conversations, "bit/s →", 84, r -> rate(r.conversation().bitsPerSecondAtoB()));
         column(conversations, "bit/s ←", 84, r -> rate(r.conversation().bitsPerSecondBtoA()));
-        conversations.setPlaceholder(new Label("No IP conversations"));
+        conversations.setPlaceholder(conversationsPlaceholder);
+        // Counted when first shown, as Wireshark's Statistics → Conversations counts them.
+        tab.selectedProperty().addListener((o, was, now) -> {
+            if (now) {
+                fill();
+            }
+        });
         conversations.setRowFactory(tv -> {
             TableRow<Row> row = new TableRow<>();
             MenuItem apply = new MenuItem("Apply as filter");
@@ -161,6 +172,11 @@ final class ConversationsTab implements ViewerTab {
         return bitsPerSecond < 0 ? "N/A" : SiFormat.si(bitsPerSecond) + "bit/s";
     }
 
+    /** How a session's conversations are counted when the tab is first shown. */
+    void setCounter(Function<Session, CompletableFuture<Conversations>> counter) {
+        this.counter = counter;
+    }
+
     /** Called with a filter expression to apply. */
     void setOnFilter(Consumer<String> handler) {
         this.onFilter = handler;
@@ -201,17 +217,31 @@ final class ConversationsTab implements ViewerTab {
         if (session == null) {
             return;
         }
+        Session shown = session;
+        if (shown.conversations() == null) {
+            if (!tab.isSelected()) {
+                return;
+            }
+            conversationsPlaceholder.setText("Counting conversations…");
+            counter.apply(shown).thenAccept(counted -> {
+                if (session == shown && counted != null) {
+                    fill();
+                }
+            });
+            return;
+        }
+        conversationsPlaceholder.setText("No IP conversations");
         int chosen = pointChoice.getSelectionModel().getSelectedIndex() - 1;
         List<Row> rows = new ArrayList<>();
-        for (Conversations.Conversation c : session.conversations().conversations()) {
+        for (Conversations.Conversation c : shown.conversations().conversations()) {
             if (chosen < 0 || c.point() == chosen) {
-                rows.add(new Row(c, session.store().points().get(c.point()).name()));
+                rows.add(new Row(c, shown.store().points().get(c.point()).name()));
             }
         }
         List<EndpointRow> ends = new ArrayList<>();
-        for (Conversations.Endpoint e : session.conversations().endpoints()) {
+        for (Conversations.Endpoint e : shown.conversations().endpoints()) {
             if (chosen < 0 || e.point() == chosen) {
-                ends.add(new EndpointRow(e, session.store().points().get(e.point()).name()));
+                ends.add(new EndpointRow(e, shown.store().points().get(e.point()).name()));
             }
         }
         conversations.setItems(FXCollections.observableArrayList(rows));

@@ -117,6 +117,8 @@ final class LiveCaptureController {
             store.points().add(new PacketStore.Point(iface.name(), 0, iface.linkType(), iface.name()));
         }
         session = new Session(store, List.of());
+        // Counted once the capture is stopped and read again as a file; none meanwhile.
+        session.conversations(new io.tunnelscope.flow.Conversations());
         live = capture;
         if (capture.temporary()) {
             temporaryCapture = capture.file();

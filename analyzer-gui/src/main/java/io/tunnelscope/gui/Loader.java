@@ -26,11 +26,12 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
- * Reads capture files into a {@link PacketStore}: each packet decoded once, put through the frame
- * analysis {@code decode} runs (IP reassembly and TCP analysis per capture point) and counted in
- * the conversations, for its index entry. Files are read through a buffer, not mapped, so a large
- * file does not stay resident after the pass; their packets are read again from the file when
- * shown. Then the packets are put in time order, without sorting when each file is in order.
+ * Reads capture files into a {@link PacketStore}: each packet decoded once and put through the
+ * frame analysis {@code decode} runs (IP reassembly and TCP analysis per capture point), for its
+ * index entry. Files are read through a buffer, not mapped, so a large file does not stay resident
+ * after the pass; their packets are read again from the file when shown. Then the packets are put
+ * in time order, without sorting when each file is in order. Conversations are counted when asked
+ * for ({@link #conversations}), in a pass of their own.
  */
 final class Loader {
     /** Progress callback: bytes done of total, and the packets ready to be shown while loading goes on. */
@@ -54,7 +55,7 @@ final class Loader {
     }
 
     /** What loading gave besides the store. */
-    record Result(List<String> errors, int[] timeOrder, Conversations conversations, boolean sorted) {
+    record Result(List<String> errors, int[] timeOrder, boolean sorted) {
     }
 
     /** How often loading reports its progress (a few times a second: each report redraws the status bar). */
@@ -94,35 +95,149 @@ final class Loader {
     /**
      * Loads every file (a broken file keeps the packets before the break; its error is returned).
      *
-     * @return the errors (one line per file that could not be fully read), the time order and the
-     *         conversations; null when cancelled
+     * @return the errors (one line per file that could not be fully read) and the time order; null
+     *         when cancelled
      */
     static Result load(List<Path> files, PacketStore store, DecodeTables tables, Progress progress,
                        BooleanSupplier cancelled) throws IOException {
         List<String> errors = new ArrayList<>();
+        FrameAnalysis analysis = new FrameAnalysis(tables);
+        store.fileStart(new int[files.size()]);
+        boolean[] fileSorted = new boolean[files.size()];
+        Pass[] pass = new Pass[1];
+        boolean done = walk(files, tables, progress, cancelled, errors, new Visitor() {
+            @Override
+            public void file(int f, Path file) {
+                store.files().add(file);
+                store.comments().add(List.of());
+                store.fileStart()[f] = store.size();
+                pass[0] = new Pass(store, f, analysis);
+            }
+
+            @Override
+            public int point(int f, String name, int linkType, String interfaceName) {
+                store.points().add(new PacketStore.Point(name, f, linkType, interfaceName));
+                return store.points().size() - 1;
+            }
+
+            @Override
+            public void packet(int point, PacketRecord record, LayerStack stack) {
+                pass[0].packet(point, record, stack);
+            }
+
+            @Override
+            public int inOrder() {
+                return files.size() == 1 && pass[0].sorted ? store.size() : -1;
+            }
+
+            @Override
+            public void fileDone(int f, List<String> comments) {
+                if (!comments.isEmpty()) {
+                    store.comments().set(f, List.copyOf(comments));
+                }
+                fileSorted[f] = pass[0].sorted;
+            }
+        });
+        if (!done) {
+            return null;
+        }
+        progress.update(1, 1, "Ordering " + store.size() + " packets by time…");
+        boolean sorted = true;
+        for (boolean s : fileSorted) {
+            sorted &= s;
+        }
+        return new Result(errors, TimeOrder.of(store, fileSorted), sorted);
+    }
+
+    /**
+     * Counts the conversations of the loaded files ({@link Conversations}: Wireshark's Statistics
+     * → Conversations, counted when asked for, as Wireshark counts them): each file read again,
+     * its packets reassembled as loading did, each at the capture point loading gave it.
+     *
+     * @return the conversations, or null when cancelled
+     */
+    static Conversations conversations(PacketStore store, DecodeTables tables, Progress progress,
+                                       BooleanSupplier cancelled) throws IOException {
+        FrameAnalysis analysis = new FrameAnalysis(tables);
+        Conversations conversations = new Conversations();
+        List<Path> files = List.copyOf(store.files());
+        boolean done = walk(files, tables, progress, cancelled, new ArrayList<>(), new Visitor() {
+            @Override
+            public void file(int f, Path file) {
+            }
+
+            @Override
+            public int point(int f, String name, int linkType, String interfaceName) {
+                for (int p = 0; p < store.points().size(); p++) {
+                    PacketStore.Point known = store.points().get(p);
+                    if (known.file() == f && known.name().equals(name)) {
+                        return p;
+                    }
+                }
+                throw new IllegalStateException(name + " was not a capture point when " + files.get(f) + " was loaded");
+            }
+
+            @Override
+            public void packet(int point, PacketRecord record, LayerStack stack) {
+                PacketView view = analysis.analyze(point, stack, record.frameNumber(), record.timestampNanos());
+                conversations.add(point, view, record.timestampNanos(), record.originalLength());
+            }
+
+            @Override
+            public int inOrder() {
+                return -1;
+            }
+
+            @Override
+            public void fileDone(int f, List<String> comments) {
+            }
+        });
+        return done ? conversations : null;
+    }
+
+    /** What a pass over the files does with them ({@link #walk}). */
+    private interface Visitor {
+        /** File {@code f} begins. */
+        void file(int f, Path file);
+
+        /** A capture point first seen in file {@code f}: its index. */
+        int point(int f, String name, int linkType, String interfaceName);
+
+        void packet(int point, PacketRecord record, LayerStack stack);
+
+        /** How many packets are loaded in time order so far, or -1 ({@link Progress#inOrder}). */
+        int inOrder();
+
+        /** File {@code f} was read (to its end or to a break), with the comments it carries. */
+        void fileDone(int f, List<String> comments);
+    }
+
+    /**
+     * Reads the files one after the other, each packet decoded and given to {@code visitor} with its
+     * capture point (by interface, SLL2 interface index and link type, named as {@link PointNames}
+     * names them); a file that breaks adds its error and the next file is read.
+     *
+     * @return false when cancelled
+     */
+    private static boolean walk(List<Path> files, DecodeTables tables, Progress progress, BooleanSupplier cancelled,
+                                List<String> errors, Visitor visitor) throws IOException {
         long total = 0;
         for (Path f : files) {
             total += Files.exists(f) ? Files.size(f) : 0;
         }
         PacketDecoder decoder = new PacketDecoder(tables);
-        FrameAnalysis analysis = new FrameAnalysis(tables);
-        Conversations conversations = new Conversations();
         PacketRecord record = new PacketRecord();
-        store.fileStart(new int[files.size()]);
-        boolean[] fileSorted = new boolean[files.size()];
         long doneBefore = 0;
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
-            store.files().add(file);
-            store.comments().add(List.of());
-            store.fileStart()[f] = store.size();
-            Pass pass = new Pass(store, f, analysis, conversations);
+            visitor.file(f, file);
             LongObjectMap<Integer> pointByKey = new LongObjectMap<>();
             long lastKey = Long.MIN_VALUE;
             int lastPoint = -1;
             long size = Files.exists(file) ? Files.size(file) : 0;
             long interval = progress.intervalNanos();
             long nextReport = System.nanoTime() + interval;
+            List<String> comments = List.of();
             try (CaptureReader reader = CaptureReaders.openBuffered(file)) {
                 // A node comment (what collect writes) names the capture's host.
                 String stem = PointNames.stem(file.getFileName().toString(), reader.comments());
@@ -130,15 +245,16 @@ final class Loader {
                 while (reader.next(record)) {
                     if ((++n & 0x3FF) == 0) {
                         if (cancelled.getAsBoolean()) {
-                            return null;
+                            return false;
                         }
                         long now = System.nanoTime();
                         if (now >= nextReport) {
                             nextReport = now + interval;
                             progress.update(doneBefore + Math.min(record.fileOffset(), size), total,
                                     file.getFileName() + ": " + n + " packets");
-                            if (files.size() == 1 && pass.sorted) {
-                                progress.inOrder(store.size());
+                            int inOrder = visitor.inOrder();
+                            if (inOrder >= 0) {
+                                progress.inOrder(inOrder);
                             }
                         }
                     }
@@ -152,47 +268,35 @@ final class Loader {
                             int id = record.interfaceId();
                             String ifName = id >= 0 && id < reader.interfaces().size()
                                     ? reader.interfaces().get(id).name() : null;
-                            point = store.points().size();
-                            store.points().add(new PacketStore.Point(name, f, record.linkType(), ifName));
+                            point = visitor.point(f, name, record.linkType(), ifName);
                             pointByKey.put(key, point);
                         }
                         lastKey = key;
                         lastPoint = point;
                     }
-                    pass.packet(lastPoint, record, stack);
+                    visitor.packet(lastPoint, record, stack);
                 }
-                if (!reader.comments().isEmpty()) {
-                    store.comments().set(f, List.copyOf(reader.comments()));
-                }
+                comments = reader.comments();
             } catch (CaptureFormatException e) {
                 errors.add(e.getMessage());
             } catch (IOException e) {
                 errors.add(file + ": " + e.getMessage());
             }
-            fileSorted[f] = pass.sorted;
+            visitor.fileDone(f, comments);
             doneBefore += size;
             progress.update(doneBefore, total, file.getFileName() + " read");
         }
-        if (cancelled.getAsBoolean()) {
-            return null;
-        }
-        progress.update(total, total, "Ordering " + store.size() + " packets by time…");
-        boolean sorted = true;
-        for (boolean s : fileSorted) {
-            sorted &= s;
-        }
-        return new Result(errors, TimeOrder.of(store, fileSorted), conversations, sorted);
+        return !cancelled.getAsBoolean();
     }
 
     /**
      * The loading of one file's packets, given one by one with their capture point: each packet's
-     * frame analysis (reassembly, TCP analysis), its conversations and its index entry.
+     * frame analysis (reassembly, TCP analysis) and its index entry.
      */
     static final class Pass {
         private final PacketStore store;
         private final int file;
         private final FrameAnalysis analysis;
-        private final Conversations conversations;
         /** Packets of a plain file are read again from it when shown; a gzip file's are kept. */
         private final boolean inPlace;
         private final PacketView raw = new PacketView();
@@ -201,18 +305,16 @@ final class Loader {
         /** Whether the file's timestamps never went back so far. */
         boolean sorted = true;
 
-        Pass(PacketStore store, int file, FrameAnalysis analysis, Conversations conversations) {
+        Pass(PacketStore store, int file, FrameAnalysis analysis) {
             this.store = store;
             this.file = file;
             this.analysis = analysis;
-            this.conversations = conversations;
             this.inPlace = !gzip(store.files().get(file));
         }
 
         void packet(int point, PacketRecord record, LayerStack stack) {
             boolean fragment = IpReassembler.fragmentedIpLayer(raw.wrap(stack)) >= 0;
             PacketView view = analysis.analyze(point, stack, record.frameNumber(), record.timestampNanos());
-            conversations.add(point, view, record.timestampNanos(), record.originalLength());
             fill(entry, record, point, view, analysis.tcp(), fragment);
             int i = inPlace && record.dataOffset() >= 0
                     ? store.add(entry, record.dataOffset())

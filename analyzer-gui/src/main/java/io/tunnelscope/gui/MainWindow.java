@@ -2,6 +2,7 @@ package io.tunnelscope.gui;
 
 import io.tunnelscope.decode.DecodeAs;
 import io.tunnelscope.filter.Filter;
+import io.tunnelscope.flow.Conversations;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.state.AddressNames;
@@ -74,6 +75,10 @@ final class MainWindow implements LiveCaptureController.Host {
     private List<DecodeAs> decodeAs = List.of();
     private List<Path> inputs = List.of();
     private Task<?> loading;
+    /** The conversations being counted, for which session, by which task (null when none). */
+    private CompletableFuture<Conversations> counting;
+    private Session countingFor;
+    private Task<?> countingTask;
     private String analysisState = "";
     /** Milliseconds from the last {@link #open} to its rows shown and to its analysis done (-1 until then). */
     private long openedAt;
@@ -134,6 +139,7 @@ final class MainWindow implements LiveCaptureController.Host {
         selectTimeFormat(preferences.timeFormat());
         details.setOnHop(this::showHop);
         findings.setOnEvidence(this::showEvidence);
+        conversations.setCounter(this::countConversations);
         conversations.setOnFilter(f -> {
             tabs.getSelectionModel().select(packetsTab);
             applyFilter(f);
@@ -379,7 +385,6 @@ final class MainWindow implements LiveCaptureController.Host {
             loading = null;
             int shown = loaded.timeOrder().length;
             loaded.order(result.timeOrder());
-            loaded.conversations(result.conversations());
             loaded.loadErrors(result.errors());
             // Rows shown while loading stay when they are the start of the time order and nothing
             // filters or sorts them: the rest is appended (the user's place in the list kept).
@@ -413,11 +418,78 @@ final class MainWindow implements LiveCaptureController.Host {
         return done;
     }
 
+    /**
+     * Counts the session's conversations in the background ({@link Loader#conversations}, the files
+     * read again), once: completes on the FX thread with them (null when cancelled or failed, said
+     * in the status bar), after setting them on the session.
+     */
+    private CompletableFuture<Conversations> countConversations(Session s) {
+        if (s.conversations() != null) {
+            return CompletableFuture.completedFuture(s.conversations());
+        }
+        if (counting != null && countingFor == s) {
+            return counting;
+        }
+        CompletableFuture<Conversations> result = new CompletableFuture<>();
+        Task<Conversations> task = new Task<>() {
+            @Override
+            protected Conversations call() throws Exception {
+                updateMessage("Counting conversations…");
+                return Loader.conversations(s.store(), s.tables(), (d, t, m) -> {
+                    updateProgress(d, Math.max(1, t));
+                    updateMessage("Counting conversations: " + m);
+                }, this::isCancelled);
+            }
+        };
+        counting = result;
+        countingFor = s;
+        task.setOnSucceeded(e -> {
+            statusBar.finished(task);
+            if (task.getValue() != null) {
+                s.conversations(task.getValue());
+            }
+            finishCounting(s, result, task.getValue());
+        });
+        task.setOnFailed(e -> {
+            statusBar.finished(task);
+            statusBar.show("Counting conversations failed: " + task.getException().getMessage());
+            finishCounting(s, result, null);
+        });
+        task.setOnCancelled(e -> {
+            statusBar.finished(task);
+            finishCounting(s, result, null);
+        });
+        countingTask = task;
+        statusBar.run(task);
+        return result;
+    }
+
+    /** Completes when the tab in front has what it shows (the Conversations tab: once counted). */
+    CompletableFuture<Void> tabReady() {
+        if (session != null && tabs.getSelectionModel().getSelectedItem() == conversations.tab()) {
+            return countConversations(session).thenApply(c -> null);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void finishCounting(Session s, CompletableFuture<Conversations> result, Conversations counted) {
+        if (countingFor == s) {
+            counting = null;
+            countingFor = null;
+            countingTask = null;
+        }
+        updateStatus();
+        result.complete(counted);
+    }
+
     /** Forgets what is open (a new open, a live capture). */
     private void clear() {
         if (loading != null) {
             loading.cancel(true);
             loading = null;
+        }
+        if (countingTask != null) {
+            countingTask.cancel(true);
         }
         analysis.cancel();
         if (session != null) {

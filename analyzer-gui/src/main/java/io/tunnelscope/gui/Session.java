@@ -21,7 +21,8 @@ final class Session {
     private int[] timeOrder;
     /** {@code numbers[i]}: packet {@code i}'s number (1-based place in {@link #timeOrder}). */
     private int[] numbers;
-    private Conversations conversations = new Conversations();
+    /** Null until counted: the Conversations tab asks for them (Loader#conversations). */
+    private Conversations conversations;
     private List<String> loadErrors = List.of();
     /** The analysis (findings, correlation), or null until it has run. */
     private AnalysisReport analysis;

@@ -227,7 +227,14 @@ public final class TunnelscopeApp extends Application {
             // Opening completes on the FX thread; the filter (applied again to the new packets) then runs.
             opened.thenCompose(v -> args.filter() == null || window.session() == null
                     ? java.util.concurrent.CompletableFuture.completedFuture(0) : window.applyFilter(args.filter()))
-                    .whenComplete((v, e) -> Platform.runLater(() -> write(window, args)));
+                    .whenComplete((v, e) -> Platform.runLater(() -> {
+                        // A tab that counts when shown (Conversations) is drawn once it has counted.
+                        if (args.tab() != null && window.session() != null && selectTab(window, args.tab())) {
+                            window.tabReady().whenComplete((r, x) -> Platform.runLater(() -> write(window, args)));
+                        } else {
+                            write(window, args);
+                        }
+                    }));
         }
 
         private static void write(MainWindow window, Arguments args) {

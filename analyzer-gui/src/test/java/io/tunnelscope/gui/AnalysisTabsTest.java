@@ -90,13 +90,23 @@ class AnalysisTabsTest {
         return n < 10_000 ? n + " bytes" : n / 1000 + " kB";
     }
 
+    /** Shows the Conversations tab and waits for its count (a pass over the files of its own). */
+    private static void showConversations(FxRobot robot) throws Exception {
+        Ui.selectTab(robot, "conversations-tab");
+        TableView<?> table = Ui.node(robot, "conversations-table", TableView.class);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> "No IP conversations".equals(((Label) table.getPlaceholder()).getText()));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
     @Test
     void conversationsAsTsharkCountsThemAndApplyAsFilter(FxRobot robot) throws Exception {
         assumeTrue(Tshark.available(), "tshark not installed");
         Path file = MainWindowTest.samples("pmtu-blackhole").resolve("host1-pod.pcap");
         MainWindowTest.open(window, file);
-        Ui.selectTab(robot, "conversations-tab");
         TableView<ConversationsTab.Row> table = Ui.node(robot, "conversations-table", TableView.class);
+        assertTrue(table.getItems().isEmpty(), "conversations are counted when the tab is first shown, not on open");
+        showConversations(robot);
         int rows = table.getItems().size();
         Map<String, String[]> expected = tsharkConversations(file);
         assertEquals(expected.size(), rows, "one conversation per address pair: " + expected.keySet());
@@ -142,7 +152,7 @@ class AnalysisTabsTest {
     @Test
     void innerConversationsSitInTheirTunnel(FxRobot robot) throws Exception {
         MainWindowTest.open(window, MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
-        Ui.selectTab(robot, "conversations-tab");
+        showConversations(robot);
         TableView<ConversationsTab.Row> table = Ui.node(robot, "conversations-table", TableView.class);
         int inner = -1;
         long outerPackets = 0;
