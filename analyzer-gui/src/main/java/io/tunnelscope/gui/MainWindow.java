@@ -2,7 +2,6 @@ package io.tunnelscope.gui;
 
 import io.tunnelscope.decode.DecodeAs;
 import io.tunnelscope.filter.Filter;
-import io.tunnelscope.flow.Conversations;
 import io.tunnelscope.report.CorrelationReport;
 import io.tunnelscope.report.Evidence;
 import io.tunnelscope.state.AddressNames;
@@ -75,10 +74,7 @@ final class MainWindow implements LiveCaptureController.Host {
     private List<DecodeAs> decodeAs = List.of();
     private List<Path> inputs = List.of();
     private Task<?> loading;
-    /** The conversations being counted, for which session, by which task (null when none). */
-    private CompletableFuture<Conversations> counting;
-    private Session countingFor;
-    private Task<?> countingTask;
+    private final ConversationCounter counter = new ConversationCounter(statusBar, this::updateStatus);
     private String analysisState = "";
     /** Milliseconds from the last {@link #open} to its rows shown and to its analysis done (-1 until then). */
     private long openedAt;
@@ -139,7 +135,7 @@ final class MainWindow implements LiveCaptureController.Host {
         selectTimeFormat(preferences.timeFormat());
         details.setOnHop(this::showHop);
         findings.setOnEvidence(this::showEvidence);
-        conversations.setCounter(this::countConversations);
+        conversations.setCounter(counter::count);
         conversations.setOnFilter(f -> {
             tabs.getSelectionModel().select(packetsTab);
             applyFilter(f);
@@ -371,7 +367,8 @@ final class MainWindow implements LiveCaptureController.Host {
         CompletableFuture<Boolean> packetsLoaded = new CompletableFuture<>();
         long bytes = files.stream().mapToLong(MainWindow::size).sum();
         CompletableFuture<Void> analysed = analyse(loaded, files, bytes / 700, packetsLoaded);
-        LoadTask load = new LoadTask(files, loaded);
+        LoadTask load = new LoadTask(files, loaded, loadUpdateNanos);
+        load.setOnRowsInOrder(count -> showWhileLoading(load, loaded, count));
         LoadTask loadTask = load;
         loading = loadTask;
         loadTask.setOnSucceeded(e -> {
@@ -418,69 +415,14 @@ final class MainWindow implements LiveCaptureController.Host {
         return done;
     }
 
-    /**
-     * Counts the session's conversations in the background ({@link Loader#conversations}, the files
-     * read again), once: completes on the FX thread with them (null when cancelled or failed, said
-     * in the status bar), after setting them on the session.
-     */
-    private CompletableFuture<Conversations> countConversations(Session s) {
-        if (s.conversations() != null) {
-            return CompletableFuture.completedFuture(s.conversations());
-        }
-        if (counting != null && countingFor == s) {
-            return counting;
-        }
-        CompletableFuture<Conversations> result = new CompletableFuture<>();
-        Task<Conversations> task = new Task<>() {
-            @Override
-            protected Conversations call() throws Exception {
-                updateMessage("Counting conversations…");
-                return Loader.conversations(s.store(), s.tables(), (d, t, m) -> {
-                    updateProgress(d, Math.max(1, t));
-                    updateMessage("Counting conversations: " + m);
-                }, this::isCancelled);
-            }
-        };
-        counting = result;
-        countingFor = s;
-        task.setOnSucceeded(e -> {
-            statusBar.finished(task);
-            if (task.getValue() != null) {
-                s.conversations(task.getValue());
-            }
-            finishCounting(s, result, task.getValue());
-        });
-        task.setOnFailed(e -> {
-            statusBar.finished(task);
-            statusBar.show("Counting conversations failed: " + task.getException().getMessage());
-            finishCounting(s, result, null);
-        });
-        task.setOnCancelled(e -> {
-            statusBar.finished(task);
-            finishCounting(s, result, null);
-        });
-        countingTask = task;
-        statusBar.run(task);
-        return result;
-    }
-
     /** Completes when the tab in front has what it shows (the Conversations tab: once counted). */
     CompletableFuture<Void> tabReady() {
         if (session != null && tabs.getSelectionModel().getSelectedItem() == conversations.tab()) {
-            return countConversations(session).thenApply(c -> null);
+            return counter.count(session).thenApply(c -> null);
         }
         return CompletableFuture.completedFuture(null);
     }
 
-    private void finishCounting(Session s, CompletableFuture<Conversations> result, Conversations counted) {
-        if (countingFor == s) {
-            counting = null;
-            countingFor = null;
-            countingTask = null;
-        }
-        updateStatus();
-        result.complete(counted);
-    }
 
     /** Forgets what is open (a new open, a live capture). */
     private void clear() {
@@ -488,9 +430,7 @@ final class MainWindow implements LiveCaptureController.Host {
             loading.cancel(true);
             loading = null;
         }
-        if (countingTask != null) {
-            countingTask.cancel(true);
-        }
+        counter.cancel();
         analysis.cancel();
         if (session != null) {
             session.store().close();
@@ -501,51 +441,6 @@ final class MainWindow implements LiveCaptureController.Host {
         details.show(null);
         for (ViewerTab t : tabList) {
             t.clear();
-        }
-    }
-
-    /**
-     * Loading as a task: its progress in the status bar and, for one file in time order, its rows
-     * shown as they load ({@link Loader.Progress#inOrder}).
-     */
-    private final class LoadTask extends Task<Loader.Result> implements Loader.Progress {
-        private final List<Path> files;
-        private final Session loaded;
-        private final long updateNanos = loadUpdateNanos;
-        private long nextShow;
-        private boolean shown;
-
-        LoadTask(List<Path> files, Session loaded) {
-            this.files = files;
-            this.loaded = loaded;
-        }
-
-        @Override
-        protected Loader.Result call() throws Exception {
-            updateMessage("Loading " + files.size() + " file(s)…");
-            return Loader.load(files, loaded.store(), loaded.tables(), this, this::isCancelled);
-        }
-
-        @Override
-        public void update(long done, long total, String message) {
-            updateProgress(done, Math.max(1, total));
-            updateMessage("Loading " + message);
-        }
-
-        @Override
-        public void inOrder(int count) {
-            long now = System.nanoTime();
-            if (count == 0 || shown && now - nextShow < 0) {
-                return;
-            }
-            shown = true;
-            nextShow = now + updateNanos;
-            Platform.runLater(() -> showWhileLoading(this, loaded, count));
-        }
-
-        @Override
-        public long intervalNanos() {
-            return Math.min(updateNanos, Loader.REPORT_NANOS);
         }
     }
 
