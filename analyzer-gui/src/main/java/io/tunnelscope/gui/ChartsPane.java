@@ -57,6 +57,10 @@ final class ChartsPane extends VBox implements ViewerTab {
     private JFreeChart throughputChart;
     private JFreeChart sizeChart;
     private JFreeChart latencyChart;
+    /** The throughput and size charts wait for the tab to be shown to be drawn again. */
+    private boolean stale;
+    /** The point the throughput chart starts on is chosen when first drawn (it counts every packet). */
+    private boolean pointChosen;
 
     ChartsPane() {
         setId("charts");
@@ -64,7 +68,19 @@ final class ChartsPane extends VBox implements ViewerTab {
         setPadding(new Insets(6));
         setSpacing(6);
         pointChoice.setId("chart-point");
-        pointChoice.setOnAction(e -> showThroughput());
+        pointChoice.setOnAction(e -> {
+            if (tab.isSelected()) {
+                showThroughput();
+            } else {
+                stale = true;
+            }
+        });
+        // Drawn when shown: each chart counts every displayed packet, on the FX thread.
+        tab.selectedProperty().addListener((o, was, now) -> {
+            if (now && stale) {
+                draw();
+            }
+        });
         tab.setId("charts-tab");
         throughput.setId("throughput-chart");
         sizes.setId("size-chart");
@@ -108,34 +124,62 @@ final class ChartsPane extends VBox implements ViewerTab {
     @Override
     public void loaded(Session loaded) {
         this.session = loaded;
-        PacketStore packets = loaded.store();
+        List<String> names = new ArrayList<>();
+        for (PacketStore.Point p : loaded.store().points()) {
+            names.add(p.name());
+        }
+        pointChosen = false;
+        pointChoice.setItems(FXCollections.observableArrayList(names));
+        redraw();
+    }
+
+    /**
+     * The point the throughput chart starts on: a point of its own (not one interface of an
+     * {@code any} capture) with the most tunnelled packets.
+     */
+    private int bestPoint() {
+        PacketStore packets = session.store();
         long[] tunnelled = new long[packets.points().size()];
         for (int i = 0; i < packets.size(); i++) {
             if ((packets.flags(i) & PacketStore.TUNNELLED) != 0) {
                 tunnelled[packets.pointIndex(i)]++;
             }
         }
-        List<String> names = new ArrayList<>();
         int best = 0;
         for (int p = 0; p < packets.points().size(); p++) {
-            names.add(packets.points().get(p).name());
             boolean dedicated = !packets.points().get(p).name().contains(":");
             boolean bestDedicated = !packets.points().get(best).name().contains(":");
             if ((dedicated && !bestDedicated) || (dedicated == bestDedicated && tunnelled[p] > tunnelled[best])) {
                 best = p;
             }
         }
-        pointChoice.setItems(FXCollections.observableArrayList(names));
-        if (!names.isEmpty()) {
-            pointChoice.getSelectionModel().select(best);
-        }
+        return best;
     }
 
     @Override
     public void displayed(Session shown, int[] packets) {
         this.session = shown;
         this.displayed = packets;
-        showThroughput();
+        redraw();
+    }
+
+    /** Draws the throughput and size charts now if the tab is shown, else when it is. */
+    private void redraw() {
+        if (tab.isSelected()) {
+            draw();
+        } else {
+            stale = true;
+        }
+    }
+
+    private void draw() {
+        stale = false;
+        if (session != null && !pointChosen && !pointChoice.getItems().isEmpty()) {
+            pointChosen = true;
+            pointChoice.getSelectionModel().select(bestPoint()); // draws the throughput chart
+        } else {
+            showThroughput();
+        }
         showSizes();
     }
 

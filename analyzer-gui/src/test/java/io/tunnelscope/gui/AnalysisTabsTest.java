@@ -211,7 +211,11 @@ class AnalysisTabsTest {
     @Test
     void chartsFollowTheFilterWithReadableAxesAndSayWhyTheyAreEmpty(FxRobot robot) throws Exception {
         MainWindowTest.open(window, MainWindowTest.samples("vxlan-masq").resolve("host1-ens33.pcap"));
+        // Drawn when the tab is shown, not on every load or filter behind it.
+        assertEquals("Throughput", Ui.node(robot, "throughput-chart", ChartViewer.class).getChart().getTitle().getText());
         Ui.selectTab(robot, "charts-tab");
+        assertEquals("Throughput at host1-ens33",
+                Ui.node(robot, "throughput-chart", ChartViewer.class).getChart().getTitle().getText());
         ChartViewer sizes = Ui.node(robot, "size-chart", ChartViewer.class);
         ChartViewer latency = Ui.node(robot, "latency-chart", ChartViewer.class);
         assertEquals(127, histogramTotal(sizes.getChart()));
