@@ -119,12 +119,14 @@ class LauncherTest {
 
     @Test
     void theViewerTrainsItsOwnCacheOnASampleScenarioAndUsesIt() throws Exception {
-        Path guiJar = root.resolve("analyzer-gui/target/tunnelscope-gui.jar");
-        Files.createDirectories(guiJar.getParent());
-        Files.write(guiJar, new byte[] {'P', 'K'});
         Path directives = root.resolve("analyzer-gui/src/main/jvm/scene-graph-c1.json");
         Files.createDirectories(directives.getParent());
         Files.writeString(directives, "[]");
+        Path guiJar = root.resolve("analyzer-gui/target/tunnelscope-gui.jar");
+        Files.createDirectories(guiJar.getParent());
+        Files.write(guiJar, new byte[] {'P', 'K'});
+        // Built after its sources (the directives are among them): the launcher does not build it again.
+        Files.setLastModifiedTime(directives, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Result first = launch(Map.of(), "gui", "x.pcap");
         assertEquals(0, first.exit(), first.err());
         assertEquals(2, first.calls().size(), first.calls().toString());
