@@ -2,13 +2,11 @@ package io.tunnelscope.cli;
 
 import io.tunnelscope.capture.CaptureReader;
 import io.tunnelscope.capture.CaptureReaders;
+import io.tunnelscope.capture.StreamSpool;
 import io.tunnelscope.state.ClusterState;
 import java.io.Closeable;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -71,12 +69,9 @@ final class CaptureInputs {
             return CaptureReaders.open(name, openStream());
         }
 
-        /**
-         * The bytes of a stream input. A FileInputStream, not Files.newInputStream: the latter's
-         * channel answers available() with a seek, which fails on a pipe ("Illegal seek").
-         */
+        /** The bytes of a stream input ({@link StreamSpool#open}). */
         InputStream openStream() throws IOException {
-            return path == null ? new FileInputStream(FileDescriptor.in) : new FileInputStream(path.toFile());
+            return StreamSpool.open(path);
         }
     }
 
@@ -197,11 +192,7 @@ final class CaptureInputs {
     }
 
     private static String describe(Exception e) {
-        Throwable cause = e instanceof java.nio.file.DirectoryIteratorException ? e.getCause() : e;
-        if (cause instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return StreamSpool.describe(e);
     }
 
     private static void list(Path dir, List<Path> into) throws IOException {
@@ -231,7 +222,7 @@ final class CaptureInputs {
     static final class Spool implements Closeable {
         private final List<Path> files = new ArrayList<>();
         private final Map<Path, String> names = new HashMap<>();
-        private Path directory;
+        private final StreamSpool streams = new StreamSpool();
 
         /**
          * Copies the streams among {@code inputs}. A stream that fails part way is kept up to
@@ -247,11 +238,7 @@ final class CaptureInputs {
                         spool.names.put(input.path(), input.name());
                         continue;
                     }
-                    if (spool.directory == null) {
-                        spool.directory = Files.createTempDirectory("tunnelscope-streams-");
-                    }
-                    Path copy = spool.directory.resolve("stream-" + spool.files.size());
-                    spool.copy(input, copy, problems);
+                    Path copy = spool.streams.copy(input.name(), input.path(), "capture", problems);
                     spool.files.add(copy);
                     spool.names.put(copy, input.name());
                 }
@@ -260,42 +247,6 @@ final class CaptureInputs {
             } finally {
                 if (!ok) {
                     spool.close();
-                }
-            }
-        }
-
-        private void copy(Input input, Path copy, List<String> problems) throws IOException {
-            long kept = 0;
-            try (OutputStream out = Files.newOutputStream(copy)) {
-                InputStream in;
-                try {
-                    in = input.openStream();
-                } catch (IOException e) {
-                    problems.add(input.name() + ": cannot open: " + describe(e));
-                    return;
-                }
-                try (in) {
-                    byte[] buffer = new byte[1 << 16];
-                    while (true) {
-                        int n;
-                        try {
-                            n = in.read(buffer);
-                        } catch (IOException e) {
-                            problems.add(input.name() + ": read failed after " + kept + " bytes: " + describe(e));
-                            return;
-                        }
-                        if (n < 0) {
-                            return;
-                        }
-                        try {
-                            out.write(buffer, 0, n);
-                        } catch (IOException e) {
-                            problems.add(input.name() + ": cannot keep the stream in " + copy + " after " + kept
-                                    + " bytes: " + describe(e) + "; the rest is not read");
-                            return;
-                        }
-                        kept += n;
-                    }
                 }
             }
         }
@@ -312,16 +263,7 @@ final class CaptureInputs {
 
         @Override
         public void close() throws IOException {
-            if (directory == null) {
-                return;
-            }
-            try (Stream<Path> listing = Files.list(directory)) {
-                for (Path file : listing.toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
-            Files.deleteIfExists(directory);
-            directory = null;
+            streams.close();
         }
     }
 }

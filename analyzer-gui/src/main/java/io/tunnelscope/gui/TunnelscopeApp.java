@@ -35,6 +35,7 @@ public final class TunnelscopeApp extends Application {
             "",
             "Opens pcap/pcapng captures (a directory stands for the captures in it; one capture point per",
             "file, one per interface of a multi-interface pcapng or an 'any' capture), then analyses them.",
+            "A capture piped in (- for standard input, a FIFO, <(...)) is first copied to a temporary file.",
             "",
             "options:",
             "  --filter EXPR          display filter to apply (the filter bar's language, Wireshark's",
@@ -66,6 +67,10 @@ public final class TunnelscopeApp extends Application {
                      List<DecodeAs> decodeAs, TimeFormat timeFormat, long select, boolean timings, boolean help) {
 
         /** Parses and checks the command line (files must exist, the filter must compile). */
+        /** The argument that stands for standard input (a capture piped in), and the path it is read from. */
+        static final String STDIN = "-";
+        static final Path STDIN_PATH = Path.of("/dev/stdin");
+
         static Arguments parse(List<String> args) throws UsageException {
             List<Path> files = new ArrayList<>();
             Path snapshot = null;
@@ -141,7 +146,7 @@ public final class TunnelscopeApp extends Application {
                         if (a.startsWith("-") && a.length() > 1) {
                             throw new UsageException("unknown option " + a + " (see --help)");
                         }
-                        Path p = Path.of(a);
+                        Path p = a.equals(STDIN) ? STDIN_PATH : Path.of(a);
                         if (!Files.exists(p)) {
                             throw new UsageException(a + ": no such file or directory");
                         }

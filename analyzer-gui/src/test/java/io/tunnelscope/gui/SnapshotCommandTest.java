@@ -25,11 +25,21 @@ class SnapshotCommandTest {
     }
 
     private static Run gui(String... args) throws IOException, InterruptedException {
+        return gui(null, args);
+    }
+
+    /** A run with {@code stdin} (when not null) piped into its standard input. */
+    private static Run gui(byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dtunnelscope.headless=true",
                 "-Dtunnelscope.gui.noPrefs=true", "io.tunnelscope.gui.Launcher"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).start();
+        if (stdin != null) {
+            try (var in = p.getOutputStream()) {
+                in.write(stdin);
+            }
+        }
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(3, TimeUnit.MINUTES), "finished");
@@ -82,5 +92,28 @@ class SnapshotCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(Files.size(png) > 10_000);
         assertTrue(r.err().contains("rows shown after "), r.err());
+    }
+
+    @Test
+    void aCapturePipedInIsReadLikeAFile() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long spoolsBefore = spools(tmp);
+        byte[] capture = Files.readAllBytes(Path.of(sample()));
+        Path png = Files.createTempFile("piped", ".png");
+        try {
+            // Standard input beside a file: both loaded, the piped one named after stdin.
+            Run r = gui(capture, "--snapshot", png.toString(), "--timings", "-", sample());
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.err().contains("(254 packets)"), "127 piped and 127 from the file: " + r.err());
+            assertEquals(spoolsBefore, spools(tmp), "the copy of the stream is deleted at exit");
+        } finally {
+            Files.deleteIfExists(png);
+        }
+    }
+
+    private static long spools(Path tmp) throws IOException {
+        try (var listing = Files.list(tmp)) {
+            return listing.filter(p -> p.getFileName().toString().startsWith("tunnelscope-streams-")).count();
+        }
     }
 }
