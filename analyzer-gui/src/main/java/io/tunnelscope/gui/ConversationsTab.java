@@ -55,7 +55,8 @@ final class ConversationsTab implements ViewerTab {
     /** Counts a session's conversations when the tab is first shown (the window runs it as a task). */
     private Function<Session, CompletableFuture<Conversations>> counter =
             s -> CompletableFuture.completedFuture(new Conversations());
-    private final Label conversationsPlaceholder = new Label("No IP conversations");
+    private static final String NONE = "No IP conversations";
+    private final Label conversationsPlaceholder = new Label(NONE);
 
     ConversationsTab() {
         tab.setClosable(false);
@@ -224,13 +225,18 @@ final class ConversationsTab implements ViewerTab {
             }
             conversationsPlaceholder.setText("Counting conversations…");
             counter.apply(shown).thenAccept(counted -> {
-                if (session == shown && counted != null) {
+                if (session != shown) {
+                    return;
+                }
+                if (counted != null) {
                     fill();
+                } else {
+                    conversationsPlaceholder.setText("Conversations not counted (the status bar says why)");
                 }
             });
             return;
         }
-        conversationsPlaceholder.setText("No IP conversations");
+        conversationsPlaceholder.setText(NONE);
         int chosen = pointChoice.getSelectionModel().getSelectedIndex() - 1;
         List<Row> rows = new ArrayList<>();
         for (Conversations.Conversation c : shown.conversations().conversations()) {

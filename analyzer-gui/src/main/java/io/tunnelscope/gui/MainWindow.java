@@ -369,12 +369,11 @@ final class MainWindow implements LiveCaptureController.Host {
         CompletableFuture<Void> analysed = analyse(loaded, files, bytes / 700, packetsLoaded);
         LoadTask load = new LoadTask(files, loaded, loadUpdateNanos);
         load.setOnRowsInOrder(count -> showWhileLoading(load, loaded, count));
-        LoadTask loadTask = load;
-        loading = loadTask;
-        loadTask.setOnSucceeded(e -> {
-            statusBar.finished(loadTask);
-            Loader.Result result = loadTask.getValue();
-            if (result == null || loading != loadTask) {
+        loading = load;
+        load.setOnSucceeded(e -> {
+            statusBar.finished(load);
+            Loader.Result result = load.getValue();
+            if (result == null || loading != load) {
                 packetsLoaded.complete(false);
                 done.complete(null);
                 return;
@@ -395,23 +394,23 @@ final class MainWindow implements LiveCaptureController.Host {
             packetsLoaded.complete(true);
             analysed.whenComplete((v, x) -> done.complete(null));
         });
-        loadTask.setOnCancelled(e -> {
-            statusBar.finished(loadTask);
+        load.setOnCancelled(e -> {
+            statusBar.finished(load);
             statusBar.show("Loading cancelled.");
             packetsLoaded.complete(false);
             analysis.cancel();
             done.complete(null);
         });
-        loadTask.setOnFailed(e -> {
-            statusBar.finished(loadTask);
-            statusBar.show("Loading failed: " + loadTask.getException());
+        load.setOnFailed(e -> {
+            statusBar.finished(load);
+            statusBar.show("Loading failed: " + load.getException());
             packetsLoaded.complete(false);
             analysis.cancel();
             done.complete(null);
         });
         stage.setTitle(TITLE + " — " + (files.size() == 1 ? files.get(0).getFileName()
                 : files.size() + " files in " + files.get(0).toAbsolutePath().getParent()));
-        statusBar.run(loadTask);
+        statusBar.run(load);
         return done;
     }
 
